@@ -1,0 +1,10 @@
+# Warnings and sanitizers for our own code only: linked by each of our targets, never exported
+# to the libraries we use.
+add_library(sileram_warnings INTERFACE)
+target_compile_options(sileram_warnings INTERFACE -Wall -Wextra -Wpedantic -Werror)
+
+if(SILERAM_SANITIZE)
+  # Every target gets the sanitizers, so the whole process is instrumented alike.
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=address,undefined)
+endif()

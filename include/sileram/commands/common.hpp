@@ -1,0 +1,38 @@
+#pragma once
+
+#include "sileram/commands/session.hpp"
+#include "sileram/domain/decimal.hpp"
+#include "sileram/domain/signal.hpp"
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sileram::commands {
+
+// Option values are taken as text and read here, so every bad value gets sileram's own message
+// naming the option and the value (exit 2).
+
+// A signal or action id: a whole number from 1.
+std::int64_t parse_id(const std::string& text, std::string_view what);
+// A count such as contacts: a whole number from 0 that fits in 63 bits.
+std::int64_t parse_count(const std::string& text, std::string_view option);
+// A whole number within [lowest, highest].
+int parse_whole_in(const std::string& text, std::string_view option, int lowest, int highest);
+// A number with at most two decimals (money, scores, percentages).
+domain::Decimal parse_decimal(const std::string& text, std::string_view option);
+// An ISO 8601 day, or a timestamp cut to its day.
+domain::Date parse_day(const std::string& text, std::string_view option);
+domain::Timestamp parse_moment(const std::string& text, std::string_view option);
+
+// The signal with this id, or Refused naming the id and the database.
+domain::Signal load_signal(Session& session, storage::Access access, domain::SignalId id);
+
+// After a step: the signal as JSON, or `message` and what comes next as text.
+void report_change(Session& session, const domain::Signal& signal, const std::string& message);
+
+// Prints JSON to stdout in the one layout every command uses.
+void print_json(Session& session, const nlohmann::ordered_json& value);
+
+} // namespace sileram::commands

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "sileram/config/config.hpp"
+#include "sileram/domain/signal.hpp"
+#include "sileram/domain/time.hpp"
+#include "sileram/output/terminal.hpp"
+#include "sileram/storage/store.hpp"
+
+#include <filesystem>
+#include <iosfwd>
+#include <memory>
+#include <string>
+
+namespace sileram::commands {
+
+enum class Format { text, json };
+enum class Verbosity { normal, quiet };
+
+// Where and how a command prints.
+struct Output {
+    Format format = Format::text;
+    Verbosity verbosity = Verbosity::normal;
+    output::TerminalInfo terminal;
+    std::ostream* out = nullptr;
+    std::ostream* err = nullptr;
+};
+
+// Everything a command needs from outside: configuration, database, clock, actor and output.
+// Built once in main and passed to the command; there is no global context.
+class Session {
+public:
+    Session(config::Config config, std::filesystem::path database, std::string actor,
+            std::unique_ptr<domain::Clock> clock, Output output);
+
+    const config::Config& config() const { return m_config; }
+    const domain::ImpactSettings& impact_settings() const { return m_config.impact; }
+    const std::filesystem::path& database_path() const { return m_database; }
+    const Output& output() const { return m_output; }
+    std::ostream& out() const { return *m_output.out; }
+    std::ostream& err() const { return *m_output.err; }
+    bool json() const { return m_output.format == Format::json; }
+    bool quiet() const { return m_output.verbosity == Verbosity::quiet; }
+
+    // The database, opened on first use; a writer's open creates or migrates the file.
+    storage::Store& store(storage::Access access);
+
+    domain::Timestamp now() const { return m_clock->now(); }
+    // The actor and the moment of this command, for the history.
+    domain::Stamp stamp() const { return domain::Stamp{m_actor, now()}; }
+
+private:
+    config::Config m_config;
+    std::filesystem::path m_database;
+    std::string m_actor;
+    std::unique_ptr<domain::Clock> m_clock;
+    Output m_output;
+    std::unique_ptr<storage::Store> m_store;
+    storage::Access m_access = storage::Access::read;
+};
+
+} // namespace sileram::commands

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "sileram/domain/fields.hpp"
+#include "sileram/domain/figures.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sileram::config {
+
+struct MailSettings {
+    std::string from = "sileram <sileram@localhost>";
+    std::string url = "smtp://localhost:25";
+    std::string username;
+    std::string password_env = "SILERAM_SMTP_PASSWORD";
+    std::filesystem::path templates; // empty: the built-in templates
+};
+
+// Everything the TOML configuration can set; defaults apply where it is silent or absent.
+struct Config {
+    std::optional<std::filesystem::path> source; // the file it came from, if any
+    std::optional<std::filesystem::path> database_path;
+    std::vector<domain::FieldRule> fields;
+    domain::ImpactSettings impact;
+    MailSettings mail;
+};
+
+// Reads and checks a configuration file. Throws InvalidInput naming file, line and key for a
+// syntax error, an unknown key, a wrong type or a value out of range.
+Config load_config(const std::filesystem::path& file);
+
+// Parses configuration text; `origin` names it in messages.
+Config parse_config(std::string_view text, const std::filesystem::path& origin);
+
+// Which file to read: `explicit_path`, else $SILERAM_CONFIG, else ./sileram.toml, else
+// $XDG_CONFIG_HOME/sileram/config.toml (or ~/.config/…). nullopt when none exists; an explicit
+// path or $SILERAM_CONFIG that does not exist is an error.
+std::optional<std::filesystem::path> find_config(const std::optional<std::string>& explicit_path);
+
+// A complete configuration with every key commented, as `init` prints it.
+std::string_view sample_config();
+
+} // namespace sileram::config

@@ -1,0 +1,166 @@
+#pragma once
+
+#include "sileram/domain/decimal.hpp"
+#include "sileram/domain/time.hpp"
+#include "sileram/domain/workflow.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sileram::domain {
+
+// Ids of stored rows; 0 marks an entry that the domain added and storage has not saved yet.
+using RowId = std::int64_t;
+using SignalId = std::int64_t;
+
+// Who did something, and when: every change carries one.
+struct Stamp {
+    std::string by;
+    Timestamp at;
+};
+
+struct Submitter {
+    RowId id = 0;
+    std::string email;
+    Timestamp joined_at;
+    std::string via; // "submit", "join" or "duplicate of N"
+};
+
+// The two axes of step 3, with the money a contact costs and the satisfaction baseline.
+struct Impact {
+    std::int64_t contacts = 0;       // customer contacts per period
+    int satisfaction_impact = 0;     // 1–5
+    Decimal cost_per_contact;        // in the configured currency
+    std::optional<Decimal> satisfaction; // score on the configured scale, the baseline for step 9
+};
+
+enum class Gate { prioritise, go_no_go };
+enum class Verdict { go, drop, park };
+
+std::string_view to_string(Gate gate);
+std::string_view to_string(Verdict verdict);
+
+struct Decision {
+    RowId id = 0;
+    Gate gate = Gate::prioritise;
+    Verdict verdict = Verdict::go;
+    std::string reason;
+    std::optional<Date> until; // parked until
+    Stamp stamp;
+};
+
+struct RootCause {
+    std::string cause;
+    std::string customer_view;
+    std::string internal_view;
+    std::string method;
+    std::string evidence;
+    std::vector<std::string> whys;
+    std::vector<std::string> assumptions;
+    std::vector<std::string> alternatives;
+    Stamp stamp;
+};
+
+enum class ActionStatus { planned, in_progress, done, cancelled };
+
+std::string_view to_string(ActionStatus status);
+std::optional<ActionStatus> parse_action_status(std::string_view name);
+
+// An improvement action or, with a parent, a sub-activity. Numbered 1, 2, … per signal.
+struct Action {
+    RowId id = 0;
+    int number = 0;
+    std::optional<int> parent;
+    std::string title;
+    std::string owner;
+    std::optional<Date> due;
+    Decimal cost;
+    ActionStatus status = ActionStatus::planned;
+    int progress = 0; // percent
+    Timestamp created_at;
+    std::optional<Timestamp> done_at;
+    bool changed = false; // set by the domain when a stored action must be written back
+
+    bool is_live() const { return status != ActionStatus::cancelled; }
+};
+
+struct Measurement {
+    RowId id = 0;
+    std::int64_t contacts = 0;
+    std::optional<Decimal> satisfaction;
+    std::string note;
+    Stamp stamp;
+};
+
+enum class Outcome { closed, rejected, dropped, duplicate };
+enum class DeliveryStatus { queued, sent, failed };
+
+std::string_view to_string(Outcome outcome);
+std::string_view to_string(DeliveryStatus status);
+std::optional<DeliveryStatus> parse_delivery_status(std::string_view name);
+std::optional<Outcome> parse_outcome(std::string_view name);
+
+// One feedback mail to one submitter about one signal.
+struct Feedback {
+    RowId id = 0;
+    std::string recipient;
+    Outcome outcome = Outcome::closed;
+    DeliveryStatus status = DeliveryStatus::queued;
+    Timestamp queued_at;
+    std::optional<Timestamp> sent_at;
+    std::string message_id;
+    int attempts = 0;
+    std::string last_error;
+};
+
+struct HistoryEntry {
+    RowId id = 0;
+    Stamp stamp;
+    std::string event;
+    std::optional<State> from;
+    State to = State::submitted;
+    std::string detail;
+};
+
+// The standard characteristics of a signal; any other field is free-form.
+inline constexpr std::string_view k_standard_fields[] = {"channel", "product", "process",
+                                                         "customer"};
+
+// A customer signal with everything the ten steps recorded about it.
+struct Signal {
+    SignalId id = 0;
+    std::string title;
+    std::string description;
+    State state = State::submitted;
+    int step = 1;
+    std::string submitted_by;
+    Timestamp submitted_at;
+    Timestamp updated_at;
+    std::optional<std::string> external_id;
+    std::map<std::string, std::string> fields;
+
+    std::optional<std::string> triage_reason; // why it was rejected
+    std::optional<SignalId> duplicate_of;
+    std::optional<Impact> impact;
+    std::optional<Decimal> expected_reduction;    // percent of contacts, step 6
+    std::optional<Decimal> expected_satisfaction; // expected change of the score, step 6
+    std::optional<RootCause> root_cause;
+    std::optional<std::string> closing_summary;
+
+    std::vector<Submitter> submitters;
+    std::vector<Decision> decisions;
+    std::vector<Action> actions;
+    std::vector<Measurement> measurements;
+    std::vector<Feedback> feedback;
+    std::vector<HistoryEntry> history;
+
+    const Action* find_action(int number) const;
+    Action* find_action(int number);
+    bool has_submitter(std::string_view email) const;
+};
+
+} // namespace sileram::domain

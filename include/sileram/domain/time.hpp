@@ -1,0 +1,52 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sileram::domain {
+
+// A moment in UTC, to the second.
+using Timestamp = std::chrono::sys_seconds;
+// A calendar day, for due dates and "until" dates.
+using Date = std::chrono::sys_days;
+
+// Parses ISO 8601: "2026-12-01", "2026-12-01T10:00:00Z", "2026-12-01T10:00Z",
+// "2026-12-01 10:00:00+01:00", fractions of a second ignored. A time without an offset is UTC.
+// nullopt for anything else, including impossible days such as 2026-02-30.
+std::optional<Timestamp> parse_timestamp(std::string_view text);
+
+// Parses a calendar day "2026-12-01" (a full timestamp is accepted and cut to its UTC day).
+std::optional<Date> parse_date(std::string_view text);
+
+// "2026-12-01T10:00:00Z"
+std::string format_timestamp(Timestamp at);
+// "2026-12-01"
+std::string format_date(Date day);
+
+// Whole days from `from` to `to`, negative when `to` lies before.
+long days_between(Timestamp from, Timestamp to);
+
+// Where "now" comes from: the system clock, or a pinned moment for tests and demos.
+class Clock {
+public:
+    virtual ~Clock() = default;
+    virtual Timestamp now() const = 0;
+};
+
+class SystemClock final : public Clock {
+public:
+    Timestamp now() const override;
+};
+
+class FixedClock final : public Clock {
+public:
+    explicit FixedClock(Timestamp at) : m_at(at) {}
+    Timestamp now() const override { return m_at; }
+
+private:
+    Timestamp m_at;
+};
+
+} // namespace sileram::domain

@@ -1,0 +1,146 @@
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace sileram::domain {
+
+// Where a signal stands. The order is the main path; the off-path states follow.
+enum class State {
+    submitted,
+    accepted,
+    analysed,
+    prioritised,
+    root_caused,
+    planned,
+    approved,
+    in_progress,
+    implemented,
+    measured,
+    closed,
+    rejected,
+    duplicate,
+    parked,
+    dropped,
+};
+
+// What happens to a signal; each event is one row or more of the transition table.
+enum class Event {
+    submit,
+    accept,
+    reject,
+    mark_duplicate,
+    analyse,
+    prioritise,
+    park,
+    drop_at_priority,
+    find_root_cause,
+    plan_action,
+    expect_effect,
+    approve,
+    drop_at_approval,
+    progress,
+    cancel_action,
+    finish,
+    measure,
+    close,
+};
+
+struct StateInfo {
+    State state;
+    std::string_view name;
+    int step;                   // the step a signal in this state has reached (dropped: see Transition)
+    std::string_view next_hint; // the command that moves it on; "{id}" stands for the signal's id
+};
+
+// Every state, its name in output and JSON, its step and what comes next.
+// clang-format off
+inline constexpr StateInfo k_states[] = {
+    {State::submitted,   "submitted",   1,  "sileram triage {id} --accept | --reject REASON | --duplicate-of ID"},
+    {State::accepted,    "accepted",    2,  "sileram impact {id} --contacts N --satisfaction-impact 1-5"},
+    {State::analysed,    "analysed",    3,  "sileram impact {id} --go | --drop REASON | --park REASON"},
+    {State::prioritised, "prioritised", 4,  "sileram root-cause {id} --cause TEXT"},
+    {State::root_caused, "root-caused", 5,  "sileram act {id} --plan TITLE --owner X --due DATE --cost EUR"},
+    {State::planned,     "planned",     6,  "sileram act {id} --expect-reduction PCT, then act {id} --go | --drop REASON"},
+    {State::approved,    "approved",    7,  "sileram act {id} --progress ACTION=PCT | --done ACTION"},
+    {State::in_progress, "in-progress", 8,  "sileram act {id} --progress ACTION=PCT | --done ACTION"},
+    {State::implemented, "implemented", 8,  "sileram measure {id} --contacts N --satisfaction SCORE"},
+    {State::measured,    "measured",    9,  "sileram close {id} --summary TEXT"},
+    {State::closed,      "closed",      10, ""},
+    {State::rejected,    "rejected",    2,  "sileram close {id}"},
+    {State::duplicate,   "duplicate",   2,  "sileram close {id}"},
+    {State::parked,      "parked",      4,  "sileram impact {id} --go | --drop REASON"},
+    {State::dropped,     "dropped",     4,  "sileram close {id}"},
+};
+// clang-format on
+
+struct Transition {
+    Event event;
+    State from;
+    State to;
+    int step; // the step reached, which for `dropped` depends on the gate
+};
+
+// The whole workflow: an event is allowed only from the states listed for it.
+// clang-format off
+inline constexpr Transition k_transitions[] = {
+    {Event::accept,           State::submitted,   State::accepted,    2},
+    {Event::reject,           State::submitted,   State::rejected,    2},
+    {Event::mark_duplicate,   State::submitted,   State::duplicate,   2},
+    {Event::analyse,          State::accepted,    State::analysed,    3},
+    {Event::analyse,          State::analysed,    State::analysed,    3},
+    {Event::analyse,          State::parked,      State::analysed,    3},
+    {Event::prioritise,       State::analysed,    State::prioritised, 4},
+    {Event::prioritise,       State::parked,      State::prioritised, 4},
+    {Event::park,             State::analysed,    State::parked,      4},
+    {Event::drop_at_priority, State::analysed,    State::dropped,     4},
+    {Event::drop_at_priority, State::parked,      State::dropped,     4},
+    {Event::find_root_cause,  State::prioritised, State::root_caused, 5},
+    {Event::find_root_cause,  State::root_caused, State::root_caused, 5},
+    {Event::plan_action,      State::root_caused, State::planned,     6},
+    {Event::plan_action,      State::planned,     State::planned,     6},
+    {Event::plan_action,      State::approved,    State::approved,    7},
+    {Event::plan_action,      State::in_progress, State::in_progress, 8},
+    {Event::expect_effect,    State::root_caused, State::planned,     6},
+    {Event::expect_effect,    State::planned,     State::planned,     6},
+    {Event::approve,          State::planned,     State::approved,    7},
+    {Event::drop_at_approval, State::planned,     State::dropped,     7},
+    {Event::progress,         State::approved,    State::in_progress, 8},
+    {Event::progress,         State::in_progress, State::in_progress, 8},
+    {Event::cancel_action,    State::planned,     State::planned,     6},
+    {Event::cancel_action,    State::approved,    State::approved,    7},
+    {Event::cancel_action,    State::in_progress, State::in_progress, 8},
+    {Event::finish,           State::in_progress, State::implemented, 8},
+    {Event::finish,           State::approved,    State::implemented, 8},
+    {Event::measure,          State::implemented, State::measured,    9},
+    {Event::measure,          State::measured,    State::measured,    9},
+    {Event::close,            State::measured,    State::closed,      10},
+    {Event::close,            State::rejected,    State::closed,      10},
+    {Event::close,            State::duplicate,   State::closed,      10},
+    {Event::close,            State::dropped,     State::closed,      10},
+};
+// clang-format on
+
+const StateInfo& info(State state);
+std::string_view to_string(State state);
+std::optional<State> parse_state(std::string_view name);
+std::span<const StateInfo> all_states();
+
+// The user's word for an event, as shown in history and in refusals ("triage --accept").
+std::string_view command_of(Event event);
+// The event's name in the history table ("accept", "root-cause").
+std::string_view to_string(Event event);
+
+// The transition `event` takes from `from`, or nullopt when the workflow does not allow it.
+std::optional<Transition> find_transition(Event event, State from);
+
+// The transition for `event`, or throws Refused naming where the signal is, which step the
+// command needs and the command that comes next for this signal.
+Transition require_transition(long long signal_id, State current, int current_step, Event event);
+
+// The command that moves a signal in `state` on, with its id filled in; empty when closed.
+std::string next_command(long long signal_id, State state);
+
+} // namespace sileram::domain

@@ -1,0 +1,28 @@
+#pragma once
+
+#include "sileram/domain/figures.hpp"
+#include "sileram/domain/signal.hpp"
+#include "sileram/domain/summary.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace sileram::output {
+
+// The stable JSON of `show --json` (SPEC.md's names); sections not reached are null or empty.
+// `now` decides which actions are overdue.
+nlohmann::ordered_json signal_to_json(const domain::Signal& signal,
+                                      const domain::ImpactSettings& settings,
+                                      domain::Timestamp now);
+
+// One element of `list --json`.
+nlohmann::ordered_json summary_to_json(const domain::SignalSummary& summary,
+                                       const domain::ImpactSettings& settings);
+
+// A money amount or score as a JSON number (exact to the cent when printed).
+nlohmann::ordered_json number(const domain::Decimal& value);
+nlohmann::ordered_json number(const std::optional<domain::Decimal>& value);
+
+// How the first triage went, from the history: "accepted", "rejected", "duplicate", or empty.
+std::string triage_verdict(const domain::Signal& signal);
+
+} // namespace sileram::output

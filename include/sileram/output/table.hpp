@@ -1,0 +1,51 @@
+#pragma once
+
+#include "sileram/output/terminal.hpp"
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace sileram::output {
+
+// One column of a Table: its heading, alignment, and whether it may be cut to fit the width.
+struct Column {
+    std::string header;
+    Align align = Align::left;
+    bool shrinkable = false;
+    std::size_t min_width = 0;
+};
+
+// Rows of text laid out in aligned columns, sized by display width, for the terminal.
+class Table {
+public:
+    // A table with these columns and no rows.
+    explicit Table(std::vector<Column> columns);
+
+    // Appends a row; missing trailing cells are empty, and more cells than columns throws
+    // std::invalid_argument.
+    void add_row(std::vector<std::string> cells);
+
+    // The header line then one line per row, each ending in '\n' and without trailing spaces;
+    // columns are two spaces apart, only shrinkable columns are cut to fit `max_width`, a cell
+    // shows its first line only, and Color::on makes the header bold.
+    std::string render(std::size_t max_width, Color color) const;
+
+    // Number of rows added so far.
+    std::size_t row_count() const;
+
+private:
+    std::vector<std::size_t> natural_widths() const;
+    std::vector<std::size_t> fitted_widths(std::size_t max_width) const;
+    std::string render_line(const std::vector<std::string>& cells,
+                            const std::vector<std::size_t>& widths) const;
+
+    std::vector<Column> m_columns;
+    std::vector<std::vector<std::string>> m_rows;
+};
+
+// A horizontal bar of exactly `width` display columns: full blocks, then an eighth block for
+// the remainder, then spaces; `share` is clamped to [0, 1].
+std::string bar(double share, std::size_t width);
+
+} // namespace sileram::output

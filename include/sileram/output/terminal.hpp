@@ -1,0 +1,44 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace sileram::output {
+
+// Which side of a padded field the text sits on.
+enum class Align { left, right };
+
+// Whether output may carry ANSI colour and style escape codes.
+enum class Color { off, on };
+
+// Display columns of UTF-8 text: wide (CJK) characters count 2, combining marks, control
+// characters and ANSI escape sequences (ESC [ … final byte) 0, invalid bytes 1 each.
+std::size_t display_width(std::string_view utf8);
+
+// The text cut to at most `width` display columns, ending with "…" when anything was cut;
+// never splits a code point or an escape sequence, and ends with ESC[0m if it cut text that
+// held escape sequences, so that no style leaks past the cut.
+std::string truncate_to_width(std::string_view utf8, std::size_t width);
+
+// The text padded with spaces to `width` display columns, on the right for Align::left and on
+// the left for Align::right; text already that wide or wider comes back unchanged.
+std::string pad_to_width(std::string_view utf8, std::size_t width, Align align);
+
+// What the program knows about the terminal an output stream goes to.
+struct TerminalInfo {
+    bool is_tty = false;
+    bool color = false;
+    std::size_t width = 100;
+};
+
+// Inspects `fd`: width is COLUMNS when it holds a positive number, else the tty's own width,
+// else 100; colour only on a tty with NO_COLOR unset or empty and TERM other than "dumb".
+TerminalInfo detect_terminal(int fd);
+
+// The number with its integer digits grouped by threes ("-1234567.5" → "-1,234,567.5"); an
+// optional leading sign and whatever follows the integer digits are kept as they are.
+std::string group_thousands(std::string_view digits_with_optional_sign_and_decimals,
+                            char separator = ',');
+
+} // namespace sileram::output

@@ -1,0 +1,202 @@
+#include "sileram/cli/app.hpp"
+
+#include "sileram/commands/registry.hpp"
+#include "sileram/commands/session.hpp"
+#include "sileram/config/config.hpp"
+#include "sileram/domain/errors.hpp"
+#include "sileram/domain/text.hpp"
+#include "sileram/version.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <fmt/format.h>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+namespace sileram::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct GlobalOptions {
+    std::optional<std::string> db;
+    std::optional<std::string> config;
+    std::optional<std::string> actor;
+    bool json = false;
+    bool quiet = false;
+};
+
+std::string environment(const char* name) {
+    const char* value = std::getenv(name);
+    return value == nullptr ? std::string() : std::string(value);
+}
+
+std::string_view kind_of(ExitCode code) {
+    switch (code) {
+    case ExitCode::ok:
+        return "ok";
+    case ExitCode::refused:
+        return "refused";
+    case ExitCode::invalid_input:
+        return "invalid-input";
+    case ExitCode::temporary_failure:
+        return "temporary-failure";
+    }
+    return "error";
+}
+
+int report_error(ExitCode code, const std::string& message, bool json) {
+    if (json) {
+        const nlohmann::ordered_json error{
+            {"error", {{"code", static_cast<int>(code)}, {"kind", kind_of(code)}, {"message", message}}}};
+        std::cerr << error.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
+    } else {
+        std::cerr << "sileram: error: " << message << '\n';
+    }
+    return static_cast<int>(code);
+}
+
+std::unique_ptr<domain::Clock> make_clock() {
+    const std::string pinned = environment("SILERAM_NOW");
+    if (pinned.empty()) {
+        return std::make_unique<domain::SystemClock>();
+    }
+    const auto at = domain::parse_timestamp(pinned);
+    if (!at) {
+        throw InvalidInput(fmt::format("SILERAM_NOW '{}' is not an ISO 8601 time such as "
+                                       "2026-11-23T12:00:00Z",
+                                       pinned));
+    }
+    return std::make_unique<domain::FixedClock>(*at);
+}
+
+std::string actor(const GlobalOptions& options) {
+    std::string name = options.actor.value_or(environment("SILERAM_USER"));
+    if (name.empty()) {
+        name = environment("USER");
+    }
+    if (name.empty()) {
+        name = "unknown";
+    }
+    domain::require_clean_text(name, "the actor (--as)", domain::Lines::single);
+    return name;
+}
+
+fs::path database_path(const GlobalOptions& options, const config::Config& config) {
+    if (options.db) {
+        return *options.db;
+    }
+    if (const std::string from_env = environment("SILERAM_DB"); !from_env.empty()) {
+        return from_env;
+    }
+    if (config.database_path) {
+        // A relative path in a config file means relative to that file, wherever sileram runs.
+        if (config.database_path->is_relative() && config.source) {
+            return config.source->parent_path() / *config.database_path;
+        }
+        return *config.database_path;
+    }
+    return "sileram.db";
+}
+
+// "did you mean" for a mistyped command, the first word that is not an option.
+std::string suggest_command(int argc, char** argv) {
+    std::vector<std::string_view> names;
+    for (const auto& c : commands::all_commands()) {
+        names.push_back(c.name);
+    }
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view word = argv[i];
+        if (word.empty() || word.front() == '-') {
+            continue;
+        }
+        if (std::find(names.begin(), names.end(), word) != names.end()) {
+            return {};
+        }
+        const std::string guess = domain::closest_name(word, names);
+        return fmt::format("'{}' is not a sileram command{}", word,
+                           guess.empty() ? "; see sileram --help" : "; did you mean " + guess + "?");
+    }
+    return {};
+}
+
+bool wants_json(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        if (std::string_view(argv[i]) == "--json") {
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace
+
+int run(int argc, char** argv) {
+    CLI::App app{"sileram: customer signals through the ten improvement steps, in one SQLite file",
+                 "sileram"};
+    app.set_version_flag("--version", std::string("sileram ") + std::string(k_version));
+    app.require_subcommand(1);
+    app.fallthrough();
+    GlobalOptions options;
+    app.add_option("--db", options.db, "SQLite file (else $SILERAM_DB, database.path, ./sileram.db)")
+        ->type_name("FILE");
+    app.add_option("--config", options.config, "TOML config (else $SILERAM_CONFIG, ./sileram.toml, $XDG_CONFIG_HOME/sileram/config.toml)")
+        ->type_name("FILE");
+    app.add_option("--as", options.actor, "Who is acting, for the history (else $SILERAM_USER, $USER)")
+        ->type_name("NAME");
+    app.add_flag("--json", options.json, "Machine output on stdout; errors as JSON on stderr");
+    app.add_flag("-q,--quiet", options.quiet, "Print only what scripts need");
+    app.footer("Exit codes: 0 success, 1 refused (not found, wrong step), 2 usage or invalid input,\n"
+               "75 temporary failure (database busy, mail server unreachable): try again later.\n"
+               "SILERAM_NOW=ISO-8601 pins the clock. Run sileram COMMAND --help for a command's options.");
+
+    std::map<const CLI::App*, commands::Runner> runners;
+    for (const commands::CommandEntry& entry : commands::all_commands()) {
+        CLI::App* command = app.add_subcommand(std::string(entry.name), std::string(entry.summary));
+        command->fallthrough();
+        runners[command] = entry.define(*command);
+    }
+
+    const bool json = wants_json(argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        const std::string hint = suggest_command(argc, argv);
+        return report_error(ExitCode::invalid_input, hint.empty() ? e.what() : hint, json);
+    }
+
+    try {
+        const auto config_file = config::find_config(options.config);
+        config::Config config = config_file ? config::load_config(*config_file) : config::Config{};
+        commands::Output output;
+        output.format = options.json ? commands::Format::json : commands::Format::text;
+        output.verbosity = options.quiet ? commands::Verbosity::quiet : commands::Verbosity::normal;
+        output.terminal = output::detect_terminal(STDOUT_FILENO);
+        output.out = &std::cout;
+        output.err = &std::cerr;
+        const fs::path database = database_path(options, config);
+        commands::Session session(std::move(config), database, actor(options), make_clock(), output);
+        for (const auto& [command, runner] : runners) {
+            if (command->parsed()) {
+                runner(session);
+            }
+        }
+        std::cout.flush();
+        return std::cout ? 0 : report_error(ExitCode::refused, "cannot write the output", json);
+    } catch (const Error& e) {
+        return report_error(e.code(), e.what(), json);
+    } catch (const std::exception& e) {
+        return report_error(ExitCode::refused, fmt::format("unexpected failure: {}", e.what()), json);
+    }
+}
+
+} // namespace sileram::cli

@@ -1,0 +1,147 @@
+#include "sileram/commands/common.hpp"
+#include "sileram/commands/registry.hpp"
+#include "sileram/domain/errors.hpp"
+#include "sileram/domain/steps.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+namespace sileram::commands {
+
+namespace {
+
+struct ActOptions {
+    std::string id;
+    std::optional<std::string> plan;
+    std::string owner;
+    std::optional<std::string> due;
+    std::optional<std::string> cost;
+    std::optional<std::string> under;
+    std::optional<std::string> expect_reduction;
+    std::optional<std::string> expect_satisfaction;
+    bool go = false;
+    std::optional<std::string> drop;
+    std::string reason;
+    std::optional<std::string> progress;
+    std::optional<std::string> done;
+    std::optional<std::string> cancel;
+};
+
+int action_number(const std::string& text, std::string_view option) {
+    return static_cast<int>(std::min<std::int64_t>(parse_id(text, option), INT32_MAX));
+}
+
+std::string plan(const ActOptions& o, domain::Signal& signal, const Session& session) {
+    if (o.expect_reduction || o.expect_satisfaction) {
+        throw InvalidInput("give --expect-reduction in a command of its own, after --plan");
+    }
+    domain::NewAction action;
+    action.title = *o.plan;
+    action.owner = o.owner;
+    if (o.due) {
+        action.due = parse_day(*o.due, "--due");
+    }
+    if (o.cost) {
+        action.cost = parse_decimal(*o.cost, "--cost");
+    }
+    if (o.under) {
+        action.parent = action_number(*o.under, "--under");
+    }
+    const int number = domain::plan_action(signal, std::move(action), session.stamp());
+    return o.under ? fmt::format("signal {}: sub-activity {} planned under action {}", signal.id,
+                                 number, *o.under)
+                   : fmt::format("signal {}: action {} planned", signal.id, number);
+}
+
+std::string progress(const std::string& text, domain::Signal& signal, const Session& session) {
+    const auto eq = text.find('=');
+    if (eq == std::string::npos) {
+        throw InvalidInput(fmt::format("--progress '{}' must be ACTION=PCT, such as 2=50", text));
+    }
+    const int number = action_number(text.substr(0, eq), "--progress action");
+    const int percent = parse_whole_in(text.substr(eq + 1), "--progress percentage", 0, 100);
+    domain::progress_action(signal, number, percent, session.stamp());
+    return fmt::format("signal {}: action {} at {}%", signal.id, number, percent);
+}
+
+void act(Session& session, const ActOptions& o) {
+    const bool expecting = o.expect_reduction || o.expect_satisfaction;
+    const int modes = (o.plan ? 1 : 0) + (expecting && !o.plan ? 1 : 0) + (o.go ? 1 : 0) +
+                      (o.drop ? 1 : 0) + (o.progress ? 1 : 0) + (o.done ? 1 : 0) +
+                      (o.cancel ? 1 : 0);
+    if (modes != 1) {
+        throw InvalidInput("act needs exactly one of --plan TITLE, --expect-reduction PCT, --go, "
+                           "--drop REASON, --progress ACTION=PCT, --done ACTION, --cancel ACTION");
+    }
+    if (!o.plan && (o.due || o.cost || o.under || !o.owner.empty())) {
+        throw InvalidInput("--owner, --due, --cost and --under go with --plan");
+    }
+    const auto id = parse_id(o.id, "signal");
+    storage::Store& store = session.store(storage::Access::write);
+    storage::WriteTransaction transaction(store);
+    domain::Signal signal = load_signal(session, storage::Access::write, id);
+    const domain::Stamp stamp = session.stamp();
+    std::string message;
+    if (o.plan) {
+        message = plan(o, signal, session);
+    } else if (expecting) {
+        const auto reduction = o.expect_reduction
+                                   ? std::optional(parse_decimal(*o.expect_reduction, "--expect-reduction"))
+                                   : std::nullopt;
+        const auto change = o.expect_satisfaction
+                                ? std::optional(parse_decimal(*o.expect_satisfaction, "--expect-satisfaction"))
+                                : std::nullopt;
+        domain::set_expectation(signal, reduction, change, stamp);
+        const auto bc = domain::business_case(signal, session.impact_settings());
+        message = fmt::format("signal {}: business case: {} {} saved per year for {} {} cost", id,
+                              session.impact_settings().currency,
+                              bc.expected_savings_per_year.value_or(domain::Decimal()).to_fixed(),
+                              session.impact_settings().currency, bc.cost.to_fixed());
+    } else if (o.go) {
+        domain::decide_go(signal, domain::Verdict::go, o.reason, stamp);
+        message = fmt::format("signal {}: go, actions approved", id);
+    } else if (o.drop) {
+        domain::decide_go(signal, domain::Verdict::drop, *o.drop, stamp);
+        message = fmt::format("signal {}: dropped: {}", id, *o.drop);
+    } else if (o.progress) {
+        message = progress(*o.progress, signal, session);
+    } else if (o.done) {
+        const int number = action_number(*o.done, "--done");
+        domain::finish_action(signal, number, stamp);
+        message = fmt::format("signal {}: action {} done", id, number);
+    } else {
+        const int number = action_number(*o.cancel, "--cancel");
+        domain::cancel_action(signal, number, stamp);
+        message = fmt::format("signal {}: action {} cancelled", id, number);
+    }
+    store.save(signal);
+    transaction.commit();
+    report_change(session, signal, message);
+}
+
+} // namespace
+
+Runner define_act(CLI::App& command) {
+    auto o = std::make_shared<ActOptions>();
+    command.add_option("id", o->id, "The signal")->required()->type_name("ID");
+    command.add_option("--plan", o->plan, "Plan an improvement action (step 6)")->type_name("TITLE");
+    command.add_option("--owner", o->owner, "With --plan: who carries it out")->type_name("X");
+    command.add_option("--due", o->due, "With --plan: when it must be done")->type_name("DATE");
+    command.add_option("--cost", o->cost, "With --plan: what it costs")->type_name("EUR");
+    command.add_option("--under", o->under, "With --plan: make it a sub-activity of ACTION")->type_name("ACTION");
+    command.add_option("--expect-reduction", o->expect_reduction, "Expected reduction of contacts, percent: the business case")
+        ->type_name("PCT");
+    command.add_option("--expect-satisfaction", o->expect_satisfaction, "Expected change of the satisfaction score")
+        ->type_name("DELTA");
+    command.add_flag("--go", o->go, "Approve the business case (step 7)");
+    command.add_option("--drop", o->drop, "Do not carry it out, with the reason")->type_name("REASON");
+    command.add_option("--reason", o->reason, "Context of a --go decision")->type_name("TEXT");
+    command.add_option("--progress", o->progress, "Progress of an action (step 8); 100 finishes it")->type_name("ACTION=PCT");
+    command.add_option("--done", o->done, "Mark an action done")->type_name("ACTION");
+    command.add_option("--cancel", o->cancel, "Cancel an action and its open sub-activities")->type_name("ACTION");
+    command.footer("Example:\n  sileram act 12 --plan 'New invoice layout' --owner billing --due 2027-01-15 --cost 30000\n"
+                   "  sileram act 12 --expect-reduction 40\n  sileram act 12 --go\n  sileram act 12 --done 1");
+    return [o](Session& session) { act(session, *o); };
+}
+
+} // namespace sileram::commands

@@ -1,0 +1,126 @@
+#include "sileram/commands/common.hpp"
+
+#include "sileram/domain/errors.hpp"
+#include "sileram/domain/text.hpp"
+#include "sileram/domain/workflow.hpp"
+#include "sileram/output/signal_json.hpp"
+
+#include <charconv>
+#include <fmt/format.h>
+#include <ostream>
+
+namespace sileram::commands {
+
+namespace {
+
+std::string shown(const std::string& text) {
+    return domain::is_valid_utf8(text) && text.size() <= 80 ? fmt::format("'{}'", text)
+                                                            : "(a value that cannot be shown)";
+}
+
+std::optional<std::int64_t> whole_number(const std::string& text) {
+    std::int64_t value = 0;
+    const char* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (ec != std::errc() || ptr != end || text.empty()) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+bool all_digits(const std::string& text) {
+    return !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+}
+
+} // namespace
+
+std::int64_t parse_id(const std::string& text, std::string_view what) {
+    const auto value = whole_number(text);
+    if (!value || *value < 1) {
+        throw InvalidInput(fmt::format("{} {} is not an id; ids are whole numbers from 1", what, shown(text)));
+    }
+    return *value;
+}
+
+std::int64_t parse_count(const std::string& text, std::string_view option) {
+    const auto value = whole_number(text);
+    if (!value) {
+        const bool too_large = all_digits(text);
+        throw InvalidInput(fmt::format("{} {} is {}", option, shown(text),
+                                       too_large ? "too large (beyond 64 bits)"
+                                                 : "not a whole number"));
+    }
+    if (*value < 0) {
+        throw InvalidInput(fmt::format("{} {} is negative; give a count from 0", option, text));
+    }
+    return *value;
+}
+
+int parse_whole_in(const std::string& text, std::string_view option, int lowest, int highest) {
+    const auto value = whole_number(text);
+    if (!value || *value < lowest || *value > highest) {
+        throw InvalidInput(fmt::format("{} {} is out of range; give a whole number from {} to {}",
+                                       option, shown(text), lowest, highest));
+    }
+    return static_cast<int>(*value);
+}
+
+domain::Decimal parse_decimal(const std::string& text, std::string_view option) {
+    const auto value = domain::Decimal::parse(text);
+    if (!value) {
+        throw InvalidInput(fmt::format("{} {} is not a number with at most two decimals (use a "
+                                       "point: 12.50)",
+                                       option, shown(text)));
+    }
+    return *value;
+}
+
+domain::Date parse_day(const std::string& text, std::string_view option) {
+    const auto day = domain::parse_date(text);
+    if (!day) {
+        throw InvalidInput(fmt::format("{} {} is not a date; use ISO 8601 such as 2026-12-01",
+                                       option, shown(text)));
+    }
+    return *day;
+}
+
+domain::Timestamp parse_moment(const std::string& text, std::string_view option) {
+    const auto at = domain::parse_timestamp(text);
+    if (!at) {
+        throw InvalidInput(fmt::format(
+            "{} {} is not a date; use ISO 8601 such as 2026-12-01 or 2026-12-01T10:00:00Z", option,
+            shown(text)));
+    }
+    return *at;
+}
+
+domain::Signal load_signal(Session& session, storage::Access access, domain::SignalId id) {
+    auto signal = session.store(access).load(id);
+    if (!signal) {
+        throw Refused(fmt::format("there is no signal {} in {}; `sileram list` shows the signals",
+                                  id, session.database_path().string()));
+    }
+    return std::move(*signal);
+}
+
+void print_json(Session& session, const nlohmann::ordered_json& value) {
+    session.out() << value.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+                  << '\n';
+}
+
+void report_change(Session& session, const domain::Signal& signal, const std::string& message) {
+    if (session.json()) {
+        print_json(session, output::signal_to_json(signal, session.impact_settings(), session.now()));
+        return;
+    }
+    if (session.quiet()) {
+        return;
+    }
+    session.out() << message << '\n';
+    const std::string next = domain::next_command(signal.id, signal.state);
+    if (!next.empty()) {
+        session.out() << "Next: " << next << '\n';
+    }
+}
+
+} // namespace sileram::commands

@@ -1,0 +1,100 @@
+#include "sileram/commands/common.hpp"
+#include "sileram/commands/registry.hpp"
+#include "sileram/domain/figures.hpp"
+#include "sileram/output/csv.hpp"
+#include "sileram/output/signal_json.hpp"
+
+#include <CLI/CLI.hpp>
+#include <ostream>
+
+namespace sileram::commands {
+
+namespace {
+
+// The flat columns of `export --csv`: the signal, its figures, and its latest measurement.
+std::vector<std::string> csv_header() {
+    return {"id", "title", "description", "state", "step", "submitted_by", "submitted_at",
+            "updated_at", "external_id", "channel", "product", "process", "customer", "fields",
+            "submitters", "triage_reason", "contacts", "satisfaction_impact", "cost_per_contact",
+            "satisfaction", "score", "class", "cost_per_period", "root_cause", "actions",
+            "action_cost", "expected_reduction", "expected_savings_per_year", "measured_contacts",
+            "contacts_saved", "saved_per_year", "satisfaction_delta", "summary"};
+}
+
+std::vector<std::string> csv_row(const domain::Signal& s, const domain::ImpactSettings& settings) {
+    using domain::format_timestamp;
+    auto field = [&](const char* name) {
+        const auto it = s.fields.find(name);
+        return it == s.fields.end() ? std::string() : it->second;
+    };
+    nlohmann::ordered_json others = nlohmann::ordered_json::object();
+    for (const auto& [name, value] : s.fields) {
+        if (std::find(std::begin(domain::k_standard_fields), std::end(domain::k_standard_fields),
+                      name) == std::end(domain::k_standard_fields)) {
+            others[name] = value;
+        }
+    }
+    std::string submitters;
+    for (const auto& sub : s.submitters) {
+        submitters += (submitters.empty() ? "" : " ") + sub.email;
+    }
+    std::vector<std::string> row{std::to_string(s.id), s.title, s.description,
+                                 std::string(domain::to_string(s.state)), std::to_string(s.step),
+                                 s.submitted_by, format_timestamp(s.submitted_at),
+                                 format_timestamp(s.updated_at), s.external_id.value_or(""),
+                                 field("channel"), field("product"), field("process"),
+                                 field("customer"), others.empty() ? "" : others.dump(),
+                                 submitters, s.triage_reason.value_or("")};
+    auto text = [](const std::optional<domain::Decimal>& d) { return d ? d->to_string() : std::string(); };
+    if (s.impact) {
+        const auto f = domain::impact_figures(*s.impact, settings);
+        row.insert(row.end(), {std::to_string(s.impact->contacts),
+                               std::to_string(s.impact->satisfaction_impact),
+                               s.impact->cost_per_contact.to_string(), text(s.impact->satisfaction),
+                               std::to_string(f.score), std::string(domain::to_string(f.impact_class)),
+                               f.cost_per_period.to_string()});
+    } else {
+        row.insert(row.end(), 7, "");
+    }
+    const auto bc = domain::business_case(s, settings);
+    row.push_back(s.root_cause ? s.root_cause->cause : "");
+    row.push_back(std::to_string(s.actions.size()));
+    row.push_back(bc.cost.to_string());
+    row.push_back(text(bc.expected_reduction));
+    row.push_back(text(bc.expected_savings_per_year));
+    if (!s.measurements.empty() && s.impact) {
+        const auto& m = s.measurements.back();
+        const auto e = domain::effect(*s.impact, m, bc.expected_savings_per_year, settings);
+        row.insert(row.end(), {std::to_string(m.contacts), std::to_string(e.contacts_saved),
+                               e.saved_per_year.to_string(), text(e.satisfaction_delta)});
+    } else {
+        row.insert(row.end(), 4, "");
+    }
+    row.push_back(s.closing_summary.value_or(""));
+    return row;
+}
+
+} // namespace
+
+Runner define_export(CLI::App& command) {
+    auto csv = std::make_shared<bool>(false);
+    command.add_flag("--csv", *csv, "One CSV row per signal instead of JSON lines");
+    return [csv](Session& session) {
+        storage::Store& store = session.store(storage::Access::read);
+        const auto& settings = session.impact_settings();
+        if (*csv) {
+            session.out() << output::csv_record(csv_header());
+        }
+        store.for_each_signal([&](const domain::Signal& s) {
+            if (*csv) {
+                session.out() << output::csv_record(csv_row(s, settings));
+            } else {
+                session.out() << output::signal_to_json(s, settings, session.now())
+                                     .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+                              << '\n';
+            }
+        });
+    };
+}
+
+} // namespace sileram::commands

@@ -1,0 +1,231 @@
+#include "sileram/commands/common.hpp"
+#include "sileram/commands/registry.hpp"
+#include "sileram/domain/errors.hpp"
+#include "sileram/domain/text.hpp"
+#include "sileram/output/csv.hpp"
+#include "sileram/output/format.hpp"
+#include "sileram/output/signal_json.hpp"
+#include "sileram/output/table.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <ostream>
+
+namespace sileram::commands {
+
+namespace {
+
+struct ListOptions {
+    std::optional<std::string> state;
+    std::optional<std::string> step;
+    std::optional<std::string> impact_class;
+    std::optional<std::string> since;
+    std::string sort = "id";
+    std::optional<std::string> limit;
+    bool csv = false;
+};
+
+struct SortName {
+    std::string_view name;
+    storage::SortKey key;
+};
+
+constexpr SortName k_sort_names[] = {
+    {"id", storage::SortKey::id},
+    {"title", storage::SortKey::title},
+    {"state", storage::SortKey::state},
+    {"step", storage::SortKey::step},
+    {"submitted_at", storage::SortKey::submitted_at},
+    {"updated_at", storage::SortKey::updated_at},
+    {"score", storage::SortKey::score},
+    {"contacts", storage::SortKey::contacts},
+};
+
+storage::ListQuery build_query(const ListOptions& o, const std::vector<std::string>& extras,
+                               Session& session) {
+    storage::ListQuery q;
+    if (o.state) {
+        q.state = domain::parse_state(*o.state);
+        if (!q.state) {
+            std::vector<std::string_view> names;
+            for (const auto& s : domain::all_states()) {
+                names.push_back(s.name);
+            }
+            const std::string guess = domain::closest_name(*o.state, names);
+            throw InvalidInput(fmt::format("--state '{}' is not a state{}; states: {}", *o.state,
+                                           guess.empty() ? "" : "; did you mean " + guess + "?",
+                                           fmt::join(names, ", ")));
+        }
+    }
+    if (o.step) {
+        q.step = parse_whole_in(*o.step, "--step", 1, 10);
+    }
+    if (o.impact_class) {
+        const auto c = domain::parse_impact_class(*o.impact_class);
+        if (!c) {
+            throw InvalidInput(fmt::format("--class '{}' is not an impact class; use high, medium or low",
+                                           *o.impact_class));
+        }
+        const auto& settings = session.impact_settings();
+        if (*c == domain::ImpactClass::high) {
+            q.min_score = settings.high;
+        } else if (*c == domain::ImpactClass::medium) {
+            q.min_score = settings.medium;
+            q.max_score = settings.high;
+        } else {
+            q.min_score = 0;
+            q.max_score = settings.medium;
+        }
+    }
+    if (o.since) {
+        q.since = parse_moment(*o.since, "--since");
+    }
+    std::string sort = o.sort;
+    if (!sort.empty() && sort.front() == '-') {
+        q.order = storage::SortOrder::descending;
+        sort.erase(0, 1);
+    }
+    const auto it = std::find_if(std::begin(k_sort_names), std::end(k_sort_names),
+                                 [&](const SortName& s) { return s.name == sort; });
+    if (it == std::end(k_sort_names)) {
+        std::vector<std::string_view> names;
+        for (const auto& s : k_sort_names) {
+            names.push_back(s.name);
+        }
+        throw InvalidInput(fmt::format("--sort '{}' is not a sort key; use one of {} (prefix - for "
+                                       "descending)",
+                                       o.sort, fmt::join(names, ", ")));
+    }
+    q.sort = it->key;
+    if (o.limit) {
+        q.limit = parse_count(*o.limit, "--limit");
+    }
+    // --FIELD VALUE pairs: the standard fields, configured fields and fields in use.
+    std::vector<std::string> known(std::begin(domain::k_standard_fields),
+                                   std::end(domain::k_standard_fields));
+    for (const auto& rule : session.config().fields) {
+        known.push_back(rule.name);
+    }
+    for (const auto& name : session.store(storage::Access::read).custom_field_names()) {
+        known.push_back(name);
+    }
+    for (std::size_t i = 0; i < extras.size(); ++i) {
+        std::string name = extras[i];
+        std::optional<std::string> value;
+        if (name.rfind("--", 0) != 0) {
+            throw InvalidInput(fmt::format("list takes no argument '{}'; filters are --FIELD VALUE", name));
+        }
+        name.erase(0, 2);
+        if (const auto eq = name.find('='); eq != std::string::npos) {
+            value = name.substr(eq + 1);
+            name.erase(eq);
+        } else if (i + 1 < extras.size()) {
+            value = extras[++i];
+        }
+        if (std::find(known.begin(), known.end(), name) == known.end()) {
+            const std::string guess = domain::closest_name(name, known);
+            throw InvalidInput(fmt::format("--{} is not an option or a known field of list{}", name,
+                                           guess.empty() ? "" : "; did you mean --" + guess + "?"));
+        }
+        if (!value) {
+            throw InvalidInput(fmt::format("--{} needs a VALUE", name));
+        }
+        q.fields[name] = *value;
+    }
+    return q;
+}
+
+void print_table(Session& session, const std::vector<domain::SignalSummary>& rows) {
+    const auto& settings = session.impact_settings();
+    output::Table table({{"id", output::Align::right},
+                         {"state"},
+                         {"step", output::Align::right},
+                         {"title", output::Align::left, true, 12},
+                         {"process", output::Align::left, true, 7},
+                         {"score", output::Align::right},
+                         {"class"},
+                         {"submitted"}});
+    for (const auto& s : rows) {
+        const auto process = s.fields.find("process");
+        std::string score;
+        std::string impact_class;
+        if (s.impact) {
+            const auto f = domain::impact_figures(*s.impact, settings);
+            score = output::count(f.score);
+            impact_class = std::string(domain::to_string(f.impact_class));
+        }
+        table.add_row({std::to_string(s.id), std::string(domain::to_string(s.state)),
+                       std::to_string(s.step), s.title,
+                       process == s.fields.end() ? "" : process->second, score, impact_class,
+                       domain::format_timestamp(s.submitted_at).substr(0, 10)});
+    }
+    const auto& terminal = session.output().terminal;
+    session.out() << table.render(terminal.width,
+                                  terminal.color ? output::Color::on : output::Color::off);
+    if (!session.quiet()) {
+        session.out() << fmt::format("{} signal{}\n", rows.size(), rows.size() == 1 ? "" : "s");
+    }
+}
+
+void print_csv(Session& session, const std::vector<domain::SignalSummary>& rows) {
+    const auto& settings = session.impact_settings();
+    session.out() << output::csv_record({"id", "title", "state", "step", "submitted_by",
+                                         "submitted_at", "updated_at", "channel", "product",
+                                         "process", "customer", "contacts", "satisfaction_impact",
+                                         "score", "class", "submitters"});
+    for (const auto& s : rows) {
+        auto field = [&](const char* name) {
+            const auto it = s.fields.find(name);
+            return it == s.fields.end() ? std::string() : it->second;
+        };
+        std::string contacts, impact, score, impact_class;
+        if (s.impact) {
+            const auto f = domain::impact_figures(*s.impact, settings);
+            contacts = std::to_string(s.impact->contacts);
+            impact = std::to_string(s.impact->satisfaction_impact);
+            score = std::to_string(f.score);
+            impact_class = std::string(domain::to_string(f.impact_class));
+        }
+        session.out() << output::csv_record(
+            {std::to_string(s.id), s.title, std::string(domain::to_string(s.state)),
+             std::to_string(s.step), s.submitted_by, domain::format_timestamp(s.submitted_at),
+             domain::format_timestamp(s.updated_at), field("channel"), field("product"),
+             field("process"), field("customer"), contacts, impact, score, impact_class,
+             std::to_string(s.submitter_count)});
+    }
+}
+
+} // namespace
+
+Runner define_list(CLI::App& command) {
+    auto o = std::make_shared<ListOptions>();
+    command.add_option("--state", o->state, "Only signals in this state")->type_name("S");
+    command.add_option("--step", o->step, "Only signals at this step, 1-10")->type_name("N");
+    command.add_option("--class", o->impact_class, "Only this impact class: high, medium or low")->type_name("C");
+    command.add_option("--since", o->since, "Only signals submitted on or after DATE")->type_name("DATE");
+    command.add_option("--sort", o->sort, "id, title, state, step, submitted_at, updated_at, score or contacts; -FIELD for descending")
+        ->type_name("FIELD");
+    command.add_option("--limit", o->limit, "At most N signals")->type_name("N");
+    command.add_flag("--csv", o->csv, "RFC 4180 CSV instead of a table");
+    command.allow_extras();
+    command.footer("Filter on any field with --FIELD VALUE, e.g. --channel phone --process billing.\n"
+                   "Example:\n  sileram list --state analysed --class high --sort -score --limit 10");
+    CLI::App* app = &command;
+    return [o, app](Session& session) {
+        const storage::ListQuery query = build_query(*o, app->remaining(), session);
+        const auto rows = session.store(storage::Access::read).list(query);
+        if (session.json()) {
+            nlohmann::ordered_json array = nlohmann::ordered_json::array();
+            for (const auto& s : rows) {
+                array.push_back(output::summary_to_json(s, session.impact_settings()));
+            }
+            print_json(session, array);
+        } else if (o->csv) {
+            print_csv(session, rows);
+        } else {
+            print_table(session, rows);
+        }
+    };
+}
+
+} // namespace sileram::commands

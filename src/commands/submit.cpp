@@ -1,0 +1,157 @@
+#include "sileram/commands/common.hpp"
+#include "sileram/commands/registry.hpp"
+#include "sileram/domain/errors.hpp"
+#include "sileram/domain/fields.hpp"
+#include "sileram/domain/steps.hpp"
+#include "sileram/domain/text.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <ostream>
+
+namespace sileram::commands {
+
+namespace {
+
+struct SubmitOptions {
+    std::string title;
+    std::optional<std::string> by;
+    std::string description;
+    std::map<std::string, std::optional<std::string>> standard; // --channel etc.
+    std::vector<std::string> fields;                            // KEY=VALUE
+    std::optional<std::string> join;
+    std::optional<std::string> external_id;
+};
+
+// The submitter: --by, else the actor when that is an e-mail address.
+std::string submitter(const SubmitOptions& options, const Session& session) {
+    if (options.by) {
+        return *options.by;
+    }
+    const std::string actor = session.stamp().by;
+    if (actor.find('@') != std::string::npos) {
+        return actor;
+    }
+    throw InvalidInput("--by EMAIL is required: who raised this signal? (feedback goes there)");
+}
+
+std::map<std::string, std::string> collect_fields(const SubmitOptions& options) {
+    std::map<std::string, std::string> fields;
+    for (const auto& [name, value] : options.standard) {
+        if (value) {
+            fields[name] = *value;
+        }
+    }
+    for (const std::string& pair : options.fields) {
+        const auto eq = pair.find('=');
+        if (eq == std::string::npos) {
+            throw InvalidInput(fmt::format("--field '{}' must be KEY=VALUE", pair));
+        }
+        const std::string name = pair.substr(0, eq);
+        domain::require_field_name(name);
+        if (fields.count(name) != 0) {
+            throw InvalidInput(fmt::format("field {} is given twice", name));
+        }
+        fields[name] = pair.substr(eq + 1);
+    }
+    // An empty value means the field is not set.
+    std::erase_if(fields, [](const auto& field) { return field.second.empty(); });
+    return fields;
+}
+
+void join_existing(Session& session, const SubmitOptions& options) {
+    const auto id = parse_id(*options.join, "--join");
+    const std::string email = submitter(options, session);
+    storage::Store& store = session.store(storage::Access::write);
+    storage::WriteTransaction transaction(store);
+    domain::Signal signal = load_signal(session, storage::Access::write, id);
+    const bool joined = domain::join(signal, email, options.title, session.stamp());
+    store.save(signal);
+    transaction.commit();
+    if (session.json()) {
+        print_json(session, {{"id", signal.id},
+                             {"state", domain::to_string(signal.state)},
+                             {"joined", joined},
+                             {"submitters", signal.submitters.size()},
+                             {"similar", nlohmann::ordered_json::array()}});
+    } else if (session.quiet()) {
+        session.out() << signal.id << '\n';
+    } else {
+        session.out() << (joined ? fmt::format("{} joined signal {} ({} submitters): {}", email,
+                                               signal.id, signal.submitters.size(), signal.title)
+                                 : fmt::format("{} is already a submitter of signal {}", email,
+                                               signal.id))
+                      << '\n';
+    }
+}
+
+void submit_one(Session& session, const SubmitOptions& options) {
+    if (options.join) {
+        join_existing(session, options);
+        return;
+    }
+    domain::NewSignal input;
+    input.title = options.title;
+    input.description = options.description;
+    input.submitted_by = submitter(options, session);
+    input.fields = collect_fields(options);
+    input.external_id = options.external_id;
+    domain::require_fields(input.fields, session.config().fields);
+    domain::Signal signal = domain::new_signal(std::move(input), session.stamp());
+
+    storage::Store& store = session.store(storage::Access::write);
+    storage::WriteTransaction transaction(store);
+    if (signal.external_id) {
+        if (auto known = store.find_by_external_id(*signal.external_id)) {
+            throw Refused(fmt::format("external id '{}' is known already as signal {}",
+                                      *signal.external_id, *known));
+        }
+    }
+    store.insert(signal);
+    transaction.commit();
+
+    if (session.json()) {
+        print_json(session, {{"id", signal.id},
+                             {"state", domain::to_string(signal.state)},
+                             {"similar", nlohmann::ordered_json::array()}});
+    } else if (session.quiet()) {
+        session.out() << signal.id << '\n';
+    } else {
+        session.out() << fmt::format("submitted signal {}: {}\nNext: {}\n", signal.id, signal.title,
+                                     domain::next_command(signal.id, signal.state));
+    }
+}
+
+} // namespace
+
+Runner define_submit(CLI::App& command) {
+    auto options = std::make_shared<SubmitOptions>();
+    command.add_option("title", options->title, "What the customer runs into, in one line (1-300 characters)");
+    command.add_option("--by", options->by, "E-mail address of the employee who raised it; feedback goes there")
+        ->type_name("EMAIL");
+    command.add_option("-d,--description", options->description, "The whole story (up to 20,000 characters)")
+        ->type_name("TEXT");
+    for (std::string_view name : domain::k_standard_fields) {
+        const std::string key{name};
+        options->standard[key] = std::nullopt;
+        command.add_option("--" + key, options->standard[key], fmt::format("The {} it concerns", key))
+            ->type_name("X");
+    }
+    command.add_option("--field", options->fields, "Any other characteristic, repeatable")
+        ->type_name("KEY=VALUE")
+        ->allow_extra_args(false);
+    command.add_option("--join", options->join, "Add the submitter to signal ID instead of creating a new one")
+        ->type_name("ID");
+    command.add_option("--external-id", options->external_id, "Id in the system it came from; a known id is refused")
+        ->type_name("X");
+    command.footer("Example:\n  sileram submit 'Invoice is unclear' --by agent@example.org --channel phone "
+                   "--process billing");
+    return [options](Session& session) {
+        if (!options->join && options->title.empty()) {
+            throw InvalidInput("submit needs a TITLE (or --join ID to join an existing signal)");
+        }
+        submit_one(session, *options);
+    };
+}
+
+} // namespace sileram::commands

@@ -1,0 +1,65 @@
+#include "sileram/commands/common.hpp"
+#include "sileram/commands/registry.hpp"
+#include "sileram/domain/errors.hpp"
+#include "sileram/domain/steps.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+namespace sileram::commands {
+
+namespace {
+
+struct TriageOptions {
+    std::string id;
+    bool accept = false;
+    std::optional<std::string> reject;
+    std::optional<std::string> duplicate_of;
+};
+
+void triage(Session& session, const TriageOptions& options) {
+    const int verdicts = (options.accept ? 1 : 0) + (options.reject ? 1 : 0) +
+                         (options.duplicate_of ? 1 : 0);
+    if (verdicts != 1) {
+        throw InvalidInput("triage needs exactly one of --accept, --reject REASON, --duplicate-of ID");
+    }
+    const auto id = parse_id(options.id, "signal");
+    const auto original_id = options.duplicate_of ? parse_id(*options.duplicate_of, "--duplicate-of") : 0;
+    storage::Store& store = session.store(storage::Access::write);
+    storage::WriteTransaction transaction(store);
+    domain::Signal signal = load_signal(session, storage::Access::write, id);
+    const domain::Stamp stamp = session.stamp();
+    std::string message;
+    if (options.accept) {
+        domain::accept(signal, stamp);
+        message = fmt::format("signal {} accepted", id);
+    } else if (options.reject) {
+        domain::reject(signal, *options.reject, stamp);
+        message = fmt::format("signal {} rejected: {}", id, *options.reject);
+    } else {
+        domain::Signal original = load_signal(session, storage::Access::write, original_id);
+        domain::mark_duplicate(signal, original, stamp);
+        store.save(original);
+        message = fmt::format("signal {} is a duplicate of signal {}; its submitters joined {} "
+                              "({} submitters now)",
+                              id, original.id, original.id, original.submitters.size());
+    }
+    store.save(signal);
+    transaction.commit();
+    report_change(session, signal, message);
+}
+
+} // namespace
+
+Runner define_triage(CLI::App& command) {
+    auto options = std::make_shared<TriageOptions>();
+    command.add_option("id", options->id, "The signal")->required()->type_name("ID");
+    command.add_flag("--accept", options->accept, "It is a clear customer signal: take it on");
+    command.add_option("--reject", options->reject, "Not a customer signal or not clear; the reason goes back to the submitters")
+        ->type_name("REASON");
+    command.add_option("--duplicate-of", options->duplicate_of, "Same as signal ID; every submitter joins that one")
+        ->type_name("ID");
+    return [options](Session& session) { triage(session, *options); };
+}
+
+} // namespace sileram::commands

@@ -1,0 +1,360 @@
+#include "sileram/config/config.hpp"
+
+#include "sileram/domain/errors.hpp"
+#include "sileram/domain/fields.hpp"
+#include "sileram/domain/text.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <fmt/format.h>
+#include <fstream>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace sileram::config {
+
+namespace {
+
+namespace fs = std::filesystem;
+using domain::Decimal;
+using sileram::InvalidInput;
+
+enum class Kind { string, integer, number, string_list, number_pair };
+
+struct Key {
+    std::string_view section;
+    std::string_view name;
+    Kind kind;
+};
+
+// Every key the configuration knows; [fields] takes any field name with a list of strings.
+// clang-format off
+constexpr Key k_keys[] = {
+    {"database", "path",               Kind::string},
+    {"impact",   "currency",           Kind::string},
+    {"impact",   "cost_per_contact",   Kind::number},
+    {"impact",   "period",             Kind::string},
+    {"impact",   "high",               Kind::integer},
+    {"impact",   "medium",             Kind::integer},
+    {"impact",   "satisfaction_scale", Kind::number_pair},
+    {"mail",     "from",               Kind::string},
+    {"mail",     "url",                Kind::string},
+    {"mail",     "username",           Kind::string},
+    {"mail",     "password_env",       Kind::string},
+    {"mail",     "templates",          Kind::string},
+};
+// clang-format on
+
+constexpr std::string_view k_sections[] = {"database", "fields", "impact", "mail"};
+
+std::string_view kind_name(Kind kind) {
+    switch (kind) {
+    case Kind::string:
+        return "a string";
+    case Kind::integer:
+        return "a whole number";
+    case Kind::number:
+        return "a number";
+    case Kind::string_list:
+        return "a list of strings";
+    case Kind::number_pair:
+        return "a list of two numbers";
+    }
+    return "?";
+}
+
+// Builds the located error every bad key or value gets.
+struct Reporter {
+    const fs::path& origin;
+
+    [[noreturn]] void fail(const toml::source_region& where, std::string_view key,
+                           const std::string& what) const {
+        throw InvalidInput(
+            fmt::format("{}:{}: {}: {}", origin.string(), where.begin.line, key, what));
+    }
+};
+
+Decimal to_decimal(const toml::node& node, const Reporter& report, std::string_view key) {
+    if (const auto* i = node.as_integer()) {
+        if (auto d = Decimal::parse(std::to_string(i->get()))) {
+            return *d;
+        }
+    } else if (const auto* f = node.as_floating_point()) {
+        if (std::isfinite(f->get())) {
+            if (auto d = Decimal::parse(fmt::format("{}", f->get()))) {
+                return *d;
+            }
+        }
+    }
+    report.fail(node.source(), key, "must be a number with at most two decimals");
+}
+
+std::string_view toml_type_name(const toml::node& node) {
+    switch (node.type()) {
+    case toml::node_type::string:
+        return "a string";
+    case toml::node_type::integer:
+        return "a whole number";
+    case toml::node_type::floating_point:
+        return "a number";
+    case toml::node_type::boolean:
+        return "a boolean";
+    case toml::node_type::array:
+        return "a list";
+    case toml::node_type::table:
+        return "a table";
+    default:
+        return "a date or time";
+    }
+}
+
+void check_kind(const toml::node& node, Kind kind, const Reporter& report, std::string_view key) {
+    bool fits = false;
+    switch (kind) {
+    case Kind::string:
+        fits = node.is_string();
+        break;
+    case Kind::integer:
+        fits = node.is_integer();
+        break;
+    case Kind::number:
+        fits = node.is_integer() || node.is_floating_point();
+        break;
+    case Kind::string_list:
+        fits = node.is_array() && node.as_array()->is_homogeneous(toml::node_type::string);
+        fits = fits || (node.is_array() && node.as_array()->empty());
+        break;
+    case Kind::number_pair:
+        fits = node.is_array() && node.as_array()->size() == 2;
+        if (fits) {
+            for (const toml::node& item : *node.as_array()) {
+                fits = fits && (item.is_integer() || item.is_floating_point());
+            }
+        }
+        break;
+    }
+    if (!fits) {
+        report.fail(node.source(), key,
+                    fmt::format("must be {}, not {}", kind_name(kind), toml_type_name(node)));
+    }
+}
+
+std::string string_value(const toml::node& node, const Reporter& report, std::string_view key) {
+    std::string value = *node.value<std::string>();
+    if (!domain::is_valid_utf8(value) || value.find_first_of(std::string_view("\0\r\n", 3)) !=
+                                             std::string::npos) {
+        report.fail(node.source(), key, "must be one line of text");
+    }
+    return value;
+}
+
+void apply_key(Config& config, const Key& key, const toml::node& node, const Reporter& report) {
+    const std::string name = fmt::format("{}.{}", key.section, key.name);
+    check_kind(node, key.kind, report, name);
+    domain::ImpactSettings& impact = config.impact;
+    if (name == "database.path") {
+        config.database_path = fs::path(string_value(node, report, name));
+    } else if (name == "impact.currency") {
+        impact.currency = string_value(node, report, name);
+        if (impact.currency.empty() || impact.currency.size() > 8) {
+            report.fail(node.source(), name, "must be a currency code such as EUR");
+        }
+    } else if (name == "impact.cost_per_contact") {
+        impact.cost_per_contact = to_decimal(node, report, name);
+        if (impact.cost_per_contact.hundredths() < 0) {
+            report.fail(node.source(), name, "must not be negative");
+        }
+    } else if (name == "impact.period") {
+        impact.period = string_value(node, report, name);
+        const auto per_year = domain::periods_per_year(impact.period);
+        if (!per_year) {
+            report.fail(node.source(), name,
+                        fmt::format("'{}' is not a period; use day, week, month, quarter or year",
+                                    impact.period));
+        }
+        impact.periods_per_year = *per_year;
+    } else if (name == "impact.high" || name == "impact.medium") {
+        const std::int64_t value = *node.value<std::int64_t>();
+        if (value < 0) {
+            report.fail(node.source(), name, "must not be negative");
+        }
+        (name == "impact.high" ? impact.high : impact.medium) = value;
+    } else if (name == "impact.satisfaction_scale") {
+        const toml::array& pair = *node.as_array();
+        impact.satisfaction_min = to_decimal(*pair.get(0), report, name);
+        impact.satisfaction_max = to_decimal(*pair.get(1), report, name);
+        if (!(impact.satisfaction_min < impact.satisfaction_max)) {
+            report.fail(node.source(), name, "must be [lowest, highest] with lowest < highest");
+        }
+    } else if (name == "mail.from") {
+        config.mail.from = string_value(node, report, name);
+    } else if (name == "mail.url") {
+        config.mail.url = string_value(node, report, name);
+        const std::string& url = config.mail.url;
+        if (url.rfind("smtp://", 0) != 0 && url.rfind("smtps://", 0) != 0 &&
+            url.rfind("file://", 0) != 0) {
+            report.fail(node.source(), name,
+                        fmt::format("'{}' must start with smtp://, smtps:// or file://", url));
+        }
+    } else if (name == "mail.username") {
+        config.mail.username = string_value(node, report, name);
+    } else if (name == "mail.password_env") {
+        config.mail.password_env = string_value(node, report, name);
+    } else if (name == "mail.templates") {
+        config.mail.templates = fs::path(string_value(node, report, name));
+    }
+}
+
+void apply_fields(Config& config, const toml::table& fields, const Reporter& report) {
+    for (auto&& [key, node] : fields) {
+        const std::string name = fmt::format("fields.{}", key.str());
+        try {
+            domain::require_field_name(std::string(key.str()));
+        } catch (const InvalidInput& e) {
+            report.fail(key.source(), name, e.what());
+        }
+        check_kind(node, Kind::string_list, report, name);
+        domain::FieldRule rule{std::string(key.str()), {}};
+        for (const toml::node& value : *node.as_array()) {
+            rule.allowed.push_back(string_value(value, report, name));
+        }
+        config.fields.push_back(std::move(rule));
+    }
+}
+
+} // namespace
+
+Config parse_config(std::string_view text, const fs::path& origin) {
+    const Reporter report{origin};
+    toml::table root;
+    try {
+        root = toml::parse(text, origin.string());
+    } catch (const toml::parse_error& e) {
+        throw InvalidInput(fmt::format("{}:{}: {}", origin.string(), e.source().begin.line,
+                                       e.description()));
+    }
+    Config config;
+    config.source = origin;
+    for (auto&& [section_key, section_node] : root) {
+        const std::string section{section_key.str()};
+        const toml::table* table = section_node.as_table();
+        const bool known = std::find(std::begin(k_sections), std::end(k_sections), section) !=
+                           std::end(k_sections);
+        if (!known) {
+            const std::string guess = domain::closest_name(section, k_sections);
+            report.fail(section_key.source(), section,
+                        "unknown section" + (guess.empty() ? "" : "; did you mean [" + guess + "]?"));
+        }
+        if (table == nullptr) {
+            report.fail(section_node.source(), section, "must be a table ([" + section + "])");
+        }
+        if (section == "fields") {
+            apply_fields(config, *table, report);
+            continue;
+        }
+        for (auto&& [key, node] : *table) {
+            const Key* match = nullptr;
+            std::vector<std::string_view> names;
+            for (const Key& candidate : k_keys) {
+                if (candidate.section == section) {
+                    names.push_back(candidate.name);
+                    if (candidate.name == key.str()) {
+                        match = &candidate;
+                    }
+                }
+            }
+            const std::string name = fmt::format("{}.{}", section, key.str());
+            if (match == nullptr) {
+                const std::string guess = domain::closest_name(key.str(), names);
+                report.fail(key.source(), name,
+                            "unknown key" + (guess.empty() ? "" : "; did you mean " + section +
+                                                                      "." + guess + "?"));
+            }
+            apply_key(config, *match, node, report);
+        }
+    }
+    if (config.impact.medium > config.impact.high) {
+        throw InvalidInput(fmt::format("{}: impact.medium ({}) must not exceed impact.high ({})",
+                                       origin.string(), config.impact.medium, config.impact.high));
+    }
+    return config;
+}
+
+Config load_config(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        throw InvalidInput(fmt::format("{}: cannot read the configuration file", file.string()));
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_config(text.str(), file);
+}
+
+std::optional<fs::path> find_config(const std::optional<std::string>& explicit_path) {
+    const char* from_env = std::getenv("SILERAM_CONFIG");
+    if (explicit_path || (from_env != nullptr && *from_env != '\0')) {
+        const fs::path path = explicit_path ? fs::path(*explicit_path) : fs::path(from_env);
+        if (!fs::exists(path)) {
+            throw InvalidInput(fmt::format("{}: configuration file not found ({})", path.string(),
+                                           explicit_path ? "--config" : "$SILERAM_CONFIG"));
+        }
+        return path;
+    }
+    if (fs::exists("sileram.toml")) {
+        return fs::path("sileram.toml");
+    }
+    fs::path base;
+    if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg != nullptr && *xdg != '\0') {
+        base = xdg;
+    } else if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+        base = fs::path(home) / ".config";
+    }
+    if (!base.empty() && fs::exists(base / "sileram" / "config.toml")) {
+        return base / "sileram" / "config.toml";
+    }
+    return std::nullopt;
+}
+
+std::string_view sample_config() {
+    return R"(# sileram configuration. Found as --config FILE, else $SILERAM_CONFIG, else ./sileram.toml,
+# else $XDG_CONFIG_HOME/sileram/config.toml. Every key is optional; the values below are the defaults
+# unless marked as an example.
+
+[database]
+# The SQLite file; --db and $SILERAM_DB take precedence.
+# path = "sileram.db"
+
+[fields]
+# A field listed here is required at submit; a non-empty list limits it to those values.
+# Without this section every field is optional free text. Examples:
+# channel = ["phone", "email", "chat", "letter", "social"]
+# process = ["ordering", "delivery", "billing", "support", "cancellation"]
+# product = []
+
+[impact]
+currency = "EUR"
+# Money one customer contact costs, when `impact --cost-per-contact` is not given.
+cost_per_contact = 10.0
+# What --contacts counts per: day, week, month, quarter or year.
+period = "month"
+# Impact score (contacts x satisfaction impact 1-5) from which a signal is high or medium.
+high = 5000
+medium = 1000
+# The scale of --satisfaction scores, lowest and highest.
+satisfaction_scale = [1, 10]
+
+[mail]
+from = "sileram <sileram@localhost>"
+# smtp://host:port, smtps://host:port, or file:///path/to/outbox for .eml files.
+url = "smtp://localhost:25"
+username = ""
+# The environment variable that holds the SMTP password; it is never stored.
+password_env = "SILERAM_SMTP_PASSWORD"
+# A folder with closed.mustache, rejected.mustache, dropped.mustache, duplicate.mustache;
+# empty means the built-in templates.
+# templates = "templates"
+)";
+}
+
+} // namespace sileram::config

@@ -1,0 +1,125 @@
+#include "sileram/domain/figures.hpp"
+
+#include <cmath>
+
+namespace sileram::domain {
+
+namespace {
+
+struct PeriodInfo {
+    std::string_view name;
+    int per_year;
+};
+
+constexpr PeriodInfo k_periods[] = {
+    {"day", 365}, {"week", 52}, {"month", 12}, {"quarter", 4}, {"year", 1},
+};
+
+struct ClassInfo {
+    ImpactClass impact_class;
+    std::string_view name;
+};
+
+constexpr ClassInfo k_classes[] = {
+    {ImpactClass::low, "low"},
+    {ImpactClass::medium, "medium"},
+    {ImpactClass::high, "high"},
+};
+
+double rounded(double value, double unit) {
+    return std::round(value / unit) * unit;
+}
+
+} // namespace
+
+std::string_view to_string(ImpactClass impact_class) {
+    for (const ClassInfo& c : k_classes) {
+        if (c.impact_class == impact_class) {
+            return c.name;
+        }
+    }
+    return "low";
+}
+
+std::optional<ImpactClass> parse_impact_class(std::string_view name) {
+    for (const ClassInfo& c : k_classes) {
+        if (c.name == name) {
+            return c.impact_class;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<int> periods_per_year(std::string_view period) {
+    for (const PeriodInfo& p : k_periods) {
+        if (p.name == period) {
+            return p.per_year;
+        }
+    }
+    return std::nullopt;
+}
+
+ImpactClass classify(std::int64_t score, const ImpactSettings& settings) {
+    if (score >= settings.high) {
+        return ImpactClass::high;
+    }
+    if (score >= settings.medium) {
+        return ImpactClass::medium;
+    }
+    return ImpactClass::low;
+}
+
+ImpactFigures impact_figures(const Impact& impact, const ImpactSettings& settings) {
+    ImpactFigures figures;
+    figures.score = impact.contacts * impact.satisfaction_impact;
+    figures.impact_class = classify(figures.score, settings);
+    figures.cost_per_period = impact.cost_per_contact.times(impact.contacts);
+    figures.cost_per_year = figures.cost_per_period.times(settings.periods_per_year);
+    return figures;
+}
+
+BusinessCase business_case(const Signal& signal, const ImpactSettings& settings) {
+    BusinessCase bc;
+    bc.expected_reduction = signal.expected_reduction;
+    bc.expected_satisfaction = signal.expected_satisfaction;
+    for (const Action& action : signal.actions) {
+        if (action.is_live()) {
+            bc.cost = bc.cost + action.cost;
+        }
+    }
+    if (signal.impact && signal.expected_reduction) {
+        const Decimal cost_per_year = impact_figures(*signal.impact, settings).cost_per_year;
+        bc.expected_savings_per_year = cost_per_year.percent_of(*signal.expected_reduction);
+    }
+    if (bc.expected_savings_per_year) {
+        const double savings = bc.expected_savings_per_year->to_double();
+        const double cost = bc.cost.to_double();
+        if (cost > 0) {
+            bc.roi = rounded((savings - cost) / cost, 0.0001);
+        }
+        if (savings > 0) {
+            bc.payback_months = rounded(cost * 12.0 / savings, 0.01);
+        }
+    }
+    return bc;
+}
+
+Effect effect(const Impact& baseline, const Measurement& measurement,
+              const std::optional<Decimal>& expected_savings_per_year,
+              const ImpactSettings& settings) {
+    Effect e;
+    e.contacts_saved = baseline.contacts - measurement.contacts;
+    e.saved_per_period = baseline.cost_per_contact.times(e.contacts_saved);
+    e.saved_per_year = e.saved_per_period.times(settings.periods_per_year);
+    if (baseline.satisfaction && measurement.satisfaction) {
+        e.satisfaction_delta = *measurement.satisfaction - *baseline.satisfaction;
+    }
+    if (expected_savings_per_year && expected_savings_per_year->hundredths() > 0) {
+        e.realised_share = rounded(e.saved_per_year.to_double() /
+                                       expected_savings_per_year->to_double(),
+                                   0.0001);
+    }
+    return e;
+}
+
+} // namespace sileram::domain

@@ -1,0 +1,229 @@
+#include "sileram/output/signal_page.hpp"
+
+#include "sileram/output/format.hpp"
+#include "sileram/output/signal_json.hpp"
+#include "sileram/output/table.hpp"
+
+#include <fmt/format.h>
+
+namespace sileram::output {
+
+namespace {
+
+using namespace domain;
+
+constexpr std::size_t k_label_width = 13;
+
+class Page {
+public:
+    Page(std::size_t width, Color color) : m_width(width), m_color(color) {}
+
+    void heading(const std::string& text) { m_text += bold(text) + "\n"; }
+
+    // A labelled line; continuation lines of the same section pass an empty label.
+    void line(const std::string& label, const std::string& text) {
+        const std::string padded = pad_to_width(label, k_label_width, Align::left);
+        const std::size_t room = m_width > k_label_width + 10 ? m_width - k_label_width : 10;
+        m_text += (label.empty() ? padded : bold(padded)) + truncate_to_width(first_line(text), room) + "\n";
+    }
+
+    void block(const std::string& text) { m_text += text; }
+    void gap() { m_text += "\n"; }
+    std::string text() const { return m_text; }
+
+private:
+    std::string bold(const std::string& text) const {
+        return m_color == Color::on ? "\x1b[1m" + text + "\x1b[0m" : text;
+    }
+    static std::string first_line(const std::string& text) {
+        const auto eol = text.find_first_of("\r\n");
+        return eol == std::string::npos ? text : text.substr(0, eol) + " …";
+    }
+
+    std::size_t m_width;
+    Color m_color;
+    std::string m_text;
+};
+
+std::string short_time(Timestamp at) {
+    return format_timestamp(at).substr(0, 16).replace(10, 1, " ");
+}
+
+void impact_section(Page& page, const Signal& s, const ImpactSettings& settings) {
+    if (!s.impact) {
+        return;
+    }
+    const ImpactFigures f = impact_figures(*s.impact, settings);
+    page.line("Impact", fmt::format("{} contacts per {} × impact {} = score {} ({})",
+                                    count(s.impact->contacts), settings.period,
+                                    s.impact->satisfaction_impact, count(f.score),
+                                    to_string(f.impact_class)));
+    page.line("", fmt::format("{} per {}, {} per year at {} a contact",
+                              money(f.cost_per_period, settings.currency), settings.period,
+                              money(f.cost_per_year, settings.currency),
+                              money(s.impact->cost_per_contact, settings.currency)));
+    if (s.impact->satisfaction) {
+        page.line("", "satisfaction " + s.impact->satisfaction->to_string());
+    }
+}
+
+void root_cause_section(Page& page, const Signal& s) {
+    if (!s.root_cause) {
+        return;
+    }
+    const RootCause& rc = *s.root_cause;
+    page.line("Root cause", rc.cause);
+    const std::pair<const char*, const std::string*> texts[] = {
+        {"customer view: ", &rc.customer_view}, {"internal view: ", &rc.internal_view},
+        {"method: ", &rc.method}, {"evidence: ", &rc.evidence}};
+    for (const auto& [label, text] : texts) {
+        if (!text->empty()) {
+            page.line("", label + *text);
+        }
+    }
+    for (std::size_t i = 0; i < rc.whys.size(); ++i) {
+        page.line("", fmt::format("why {}: {}", i + 1, rc.whys[i]));
+    }
+    for (const std::string& a : rc.assumptions) {
+        page.line("", "assumption: " + a);
+    }
+    for (const std::string& a : rc.alternatives) {
+        page.line("", "ruled out: " + a);
+    }
+}
+
+void actions_section(Page& page, const Signal& s, const ImpactSettings& settings, Timestamp now,
+                     std::size_t width, Color color) {
+    if (s.actions.empty()) {
+        return;
+    }
+    const Date today = std::chrono::floor<std::chrono::days>(now);
+    Table table({{"#", Align::right}, {"under", Align::right}, {"action", Align::left, true, 10},
+                 {"owner", Align::left, true, 6}, {"due"}, {"cost", Align::right},
+                 {"status"}, {"done", Align::right}});
+    for (const Action& a : s.actions) {
+        const bool overdue = a.due && *a.due < today &&
+                             (a.status == ActionStatus::planned || a.status == ActionStatus::in_progress);
+        table.add_row({std::to_string(a.number), a.parent ? std::to_string(*a.parent) : "",
+                       a.title, a.owner, a.due ? format_date(*a.due) + (overdue ? " OVERDUE" : "") : "",
+                       money(a.cost, settings.currency), std::string(to_string(a.status)),
+                       fmt::format("{}%", a.progress)});
+    }
+    page.gap();
+    page.heading("Actions");
+    page.block(table.render(width, color));
+    const BusinessCase bc = business_case(s, settings);
+    std::string text = fmt::format("cost {}", money(bc.cost, settings.currency));
+    if (bc.expected_reduction && bc.expected_savings_per_year) {
+        text = fmt::format("{}% fewer contacts saves {} a year; {}", bc.expected_reduction->to_string(),
+                           money(*bc.expected_savings_per_year, settings.currency), text);
+    }
+    if (bc.roi) {
+        text += fmt::format("; ROI {:.2f}", *bc.roi);
+    }
+    if (bc.payback_months) {
+        text += fmt::format("; pays back in {:.1f} months", *bc.payback_months);
+    }
+    if (bc.expected_satisfaction) {
+        text += "; satisfaction " + change(*bc.expected_satisfaction) + " expected";
+    }
+    page.line("Business case", text);
+}
+
+void effect_section(Page& page, const Signal& s, const ImpactSettings& settings) {
+    if (s.measurements.empty() || !s.impact) {
+        return;
+    }
+    const auto expected = business_case(s, settings).expected_savings_per_year;
+    bool first = true;
+    for (const Measurement& m : s.measurements) {
+        const Effect e = effect(*s.impact, m, expected, settings);
+        std::string text = fmt::format("{}: {} contacts, {} saved: {} per {}, {} per year",
+                                       format_date(std::chrono::floor<std::chrono::days>(m.stamp.at)),
+                                       count(m.contacts), count(e.contacts_saved),
+                                       money(e.saved_per_period, settings.currency), settings.period,
+                                       money(e.saved_per_year, settings.currency));
+        if (e.satisfaction_delta) {
+            text += "; satisfaction " + change(*e.satisfaction_delta);
+        }
+        if (e.realised_share) {
+            text += fmt::format("; {:.0f}% of expected", *e.realised_share * 100);
+        }
+        page.line(first ? "Effect" : "", text);
+        first = false;
+    }
+}
+
+} // namespace
+
+std::string signal_page(const Signal& s, const ImpactSettings& settings, Timestamp now,
+                        std::size_t width, Color color) {
+    Page page(width, color);
+    page.heading(fmt::format("Signal {}: {}", s.id, s.title));
+    page.line("State", fmt::format("{} (step {} of 10)", to_string(s.state), s.step));
+    const std::string next = next_command(s.id, s.state);
+    if (!next.empty()) {
+        page.line("Next", next);
+    }
+    page.line("Submitted", fmt::format("{} by {}", short_time(s.submitted_at), s.submitted_by));
+    if (s.submitters.size() > 1) {
+        std::vector<std::string> others;
+        for (const Submitter& sub : s.submitters) {
+            if (sub.email != s.submitted_by) {
+                others.push_back(sub.email);
+            }
+        }
+        page.line("Also raised by", fmt::format("{}", fmt::join(others, ", ")));
+    }
+    if (!s.fields.empty()) {
+        std::vector<std::string> pairs;
+        for (const auto& [name, value] : s.fields) {
+            pairs.push_back(name + ": " + value);
+        }
+        page.line("Fields", fmt::format("{}", fmt::join(pairs, ", ")));
+    }
+    if (s.external_id) {
+        page.line("External id", *s.external_id);
+    }
+    if (!s.description.empty()) {
+        page.gap();
+        page.block(s.description + (s.description.back() == '\n' ? "" : "\n"));
+    }
+    page.gap();
+    const std::string verdict = triage_verdict(s);
+    if (!verdict.empty()) {
+        page.line("Triage", s.triage_reason ? verdict + ": " + *s.triage_reason : verdict);
+    }
+    impact_section(page, s, settings);
+    for (const Decision& d : s.decisions) {
+        page.line(d.gate == Gate::prioritise ? "Priority" : "Go/no-go",
+                  fmt::format("{}{}{} ({}, {})", to_string(d.verdict), d.reason.empty() ? "" : ": ",
+                              d.reason, d.stamp.by, format_date(std::chrono::floor<std::chrono::days>(d.stamp.at))) +
+                      (d.until ? " until " + format_date(*d.until) : ""));
+    }
+    root_cause_section(page, s);
+    actions_section(page, s, settings, now, width, color);
+    effect_section(page, s, settings);
+    if (s.closing_summary) {
+        page.line("Summary", *s.closing_summary);
+    }
+    for (const Feedback& f : s.feedback) {
+        page.line(&f == &s.feedback.front() ? "Feedback" : "",
+                  fmt::format("{}: {} mail {}{}", f.recipient, to_string(f.outcome), to_string(f.status),
+                              f.sent_at ? " " + short_time(*f.sent_at) : ""));
+    }
+    Table history({{"when"}, {"by", Align::left, true, 6}, {"event"}, {"state"},
+                   {"detail", Align::left, true, 10}});
+    for (const HistoryEntry& h : s.history) {
+        const std::string moved = h.from && *h.from != h.to
+                                      ? fmt::format("{} → {}", to_string(*h.from), to_string(h.to))
+                                      : std::string(to_string(h.to));
+        history.add_row({short_time(h.stamp.at), h.stamp.by, h.event, moved, h.detail});
+    }
+    page.gap();
+    page.heading("History");
+    page.block(history.render(width, color));
+    return page.text();
+}
+
+} // namespace sileram::output

@@ -1,0 +1,182 @@
+#include "sileram/output/table.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <fmt/format.h>
+#include <stdexcept>
+#include <string_view>
+#include <utility>
+
+namespace sileram::output {
+
+namespace {
+
+constexpr std::string_view k_column_gap = "  ";
+constexpr std::string_view k_ellipsis = "…";
+constexpr std::string_view k_bold = "\x1b[1m";
+constexpr std::string_view k_style_reset = "\x1b[0m";
+constexpr std::size_t k_min_shrunk_width = 3;
+constexpr std::string_view k_full_block = "█";
+// Index n holds the block n/8 of a column wide; index 0 is never drawn.
+constexpr std::array<std::string_view, 8> k_eighth_blocks = {"", "▏", "▎", "▍", "▌", "▋", "▊", "▉"};
+constexpr std::size_t k_eighths_per_column = 8;
+
+// A line break would break the grid, and a tab jumps to a tab stop the width count cannot
+// know, so cells keep their first line and tabs become single spaces.
+std::string single_line(std::string text) {
+    if (const std::size_t pos = text.find_first_of("\r\n"); pos != std::string::npos) {
+        text.resize(pos);
+        text.append(k_ellipsis);
+    }
+    std::replace(text.begin(), text.end(), '\t', ' ');
+    return text;
+}
+
+void trim_trailing_spaces(std::string& line) {
+    const std::size_t end = line.find_last_not_of(' ');
+    line.resize(end == std::string::npos ? 0 : end + 1);
+}
+
+} // namespace
+
+Table::Table(std::vector<Column> columns) : m_columns(std::move(columns)) {
+    for (Column& column : m_columns) {
+        column.header = single_line(std::move(column.header));
+    }
+}
+
+void Table::add_row(std::vector<std::string> cells) {
+    if (cells.size() > m_columns.size()) {
+        throw std::invalid_argument(
+            fmt::format("table row has {} cells for {} columns", cells.size(), m_columns.size()));
+    }
+    cells.resize(m_columns.size());
+    for (std::string& cell : cells) {
+        cell = single_line(std::move(cell));
+    }
+    m_rows.push_back(std::move(cells));
+}
+
+std::size_t Table::row_count() const {
+    return m_rows.size();
+}
+
+std::vector<std::size_t> Table::natural_widths() const {
+    std::vector<std::size_t> widths;
+    widths.reserve(m_columns.size());
+    for (const Column& column : m_columns) {
+        widths.push_back(display_width(column.header));
+    }
+    for (const auto& row : m_rows) {
+        for (std::size_t i = 0; i < row.size(); ++i) {
+            widths[i] = std::max(widths[i], display_width(row[i]));
+        }
+    }
+    return widths;
+}
+
+std::vector<std::size_t> Table::fitted_widths(std::size_t max_width) const {
+    std::vector<std::size_t> widths = natural_widths();
+    std::size_t total = 0;
+    for (const std::size_t width : widths) {
+        total += width;
+    }
+    total += k_column_gap.size() * (widths.size() - 1);
+
+    // Headers are kept whole while that suffices; only then may they be cut as well.
+    std::vector<std::size_t> floor_keeping_header(widths.size());
+    std::vector<std::size_t> floor_cutting_header(widths.size());
+    for (std::size_t i = 0; i < widths.size(); ++i) {
+        const Column& column = m_columns[i];
+        floor_cutting_header[i] = std::max(column.min_width, k_min_shrunk_width);
+        floor_keeping_header[i] = std::max(floor_cutting_header[i], display_width(column.header));
+    }
+    for (const auto* floors : {&floor_keeping_header, &floor_cutting_header}) {
+        // Taking one column from the widest each time spreads the loss evenly among columns
+        // that end up equally wide, instead of wiping out whichever came first.
+        while (total > max_width) {
+            std::size_t widest = widths.size();
+            for (std::size_t i = 0; i < widths.size(); ++i) {
+                if (m_columns[i].shrinkable && widths[i] > (*floors)[i] &&
+                    (widest == widths.size() || widths[i] > widths[widest])) {
+                    widest = i;
+                }
+            }
+            if (widest == widths.size()) {
+                break;
+            }
+            --widths[widest];
+            --total;
+        }
+    }
+    return widths;
+}
+
+std::string Table::render_line(const std::vector<std::string>& cells,
+                               const std::vector<std::size_t>& widths) const {
+    std::string line;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+        if (i > 0) {
+            line.append(k_column_gap);
+        }
+        // Only shrunk columns can be narrower than their text, and those may be cut.
+        line.append(
+            pad_to_width(truncate_to_width(cells[i], widths[i]), widths[i], m_columns[i].align));
+    }
+    trim_trailing_spaces(line);
+    return line;
+}
+
+std::string Table::render(std::size_t max_width, Color color) const {
+    if (m_columns.empty()) {
+        return {};
+    }
+    const std::vector<std::size_t> widths = fitted_widths(max_width);
+
+    std::vector<std::string> headers;
+    headers.reserve(m_columns.size());
+    for (const Column& column : m_columns) {
+        headers.push_back(column.header);
+    }
+
+    std::string result;
+    const std::string header_line = render_line(headers, widths);
+    // The style wraps the padded line so that escape codes never enter the width arithmetic.
+    if (color == Color::on && !header_line.empty()) {
+        result.append(k_bold).append(header_line).append(k_style_reset);
+    } else {
+        result.append(header_line);
+    }
+    result.push_back('\n');
+    for (const auto& row : m_rows) {
+        result.append(render_line(row, widths)).push_back('\n');
+    }
+    return result;
+}
+
+std::string bar(double share, std::size_t width) {
+    // NaN compares false both ways, so it would slip through a plain clamp.
+    if (!(share > 0.0)) {
+        share = 0.0;
+    }
+    share = std::min(share, 1.0);
+    const auto eighths = static_cast<std::size_t>(
+        std::llround(share * static_cast<double>(width * k_eighths_per_column)));
+    const std::size_t full = eighths / k_eighths_per_column;
+    const std::size_t remainder = eighths % k_eighths_per_column;
+
+    std::string result;
+    for (std::size_t i = 0; i < full; ++i) {
+        result.append(k_full_block);
+    }
+    std::size_t used = full;
+    if (remainder > 0) {
+        result.append(k_eighth_blocks[remainder]);
+        ++used;
+    }
+    result.append(width - used, ' ');
+    return result;
+}
+
+} // namespace sileram::output

@@ -1,0 +1,95 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace sileram::storage::sqlite {
+
+// A prepared statement; parameters are bound by position (1-based), never spliced into SQL.
+class Statement {
+public:
+    Statement(sqlite3* db, std::string_view sql);
+    ~Statement();
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+    Statement(Statement&& other) noexcept;
+    Statement& operator=(Statement&&) = delete;
+
+    Statement& bind(int index, std::int64_t value);
+    Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
+    Statement& bind(int index, double value);
+    Statement& bind(int index, std::string_view value);
+    Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
+    Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
+    Statement& bind(int index, std::nullopt_t);
+    template <typename T>
+    Statement& bind(int index, const std::optional<T>& value) {
+        return value ? bind(index, *value) : bind(index, std::nullopt);
+    }
+
+    // Binds each argument to the next position, from 1.
+    template <typename... Args>
+    Statement& bind_all(const Args&... args) {
+        int index = 0;
+        (bind(++index, args), ...);
+        return *this;
+    }
+
+    // Advances to the next row; false when there is none.
+    bool step();
+    // Runs a statement that returns no rows, then resets it for reuse.
+    void run();
+    void reset();
+
+    bool is_null(int column) const;
+    std::int64_t integer(int column) const;
+    double real(int column) const;
+    std::string text(int column) const;
+    std::optional<std::int64_t> optional_integer(int column) const;
+    std::optional<std::string> optional_text(int column) const;
+
+private:
+    sqlite3* m_db;
+    sqlite3_stmt* m_statement = nullptr;
+};
+
+// An open SQLite database with the settings sileram relies on: WAL, synchronous=NORMAL,
+// foreign keys, a busy timeout.
+class Connection {
+public:
+    enum class Mode { read_write_create, read_only, memory };
+
+    Connection(const std::filesystem::path& file, Mode mode);
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    // Runs SQL without parameters (schema, pragmas, transaction control).
+    void exec(std::string_view sql);
+    // A statement prepared once per connection and kept for reuse; `sql` must outlive it.
+    Statement& cached(const char* sql);
+    Statement prepare(std::string_view sql);
+
+    std::int64_t last_insert_id() const;
+    int changes() const;
+    sqlite3* handle() const { return m_db; }
+    const std::filesystem::path& file() const { return m_file; }
+
+private:
+    sqlite3* m_db = nullptr;
+    std::filesystem::path m_file;
+    std::map<const char*, std::unique_ptr<Statement>> m_cache;
+};
+
+// Throws the right sileram error for an SQLite result code: busy and locked are temporary.
+[[noreturn]] void fail(sqlite3* db, int code, std::string_view doing);
+
+} // namespace sileram::storage::sqlite

@@ -1,0 +1,27 @@
+#pragma once
+
+#include "connection.hpp"
+
+#include <span>
+
+namespace sileram::storage::sqlite {
+
+// One step of the schema; version N turns a database at N-1 into N.
+struct Migration {
+    int version;
+    const char* sql;
+};
+
+std::span<const Migration> migrations();
+
+// The schema version of the open database (PRAGMA user_version).
+int schema_version(Connection& db);
+
+// Brings the database up to the newest schema, all missing steps in one IMMEDIATE transaction.
+// Throws Refused when the database was written by a newer sileram.
+void migrate(Connection& db);
+
+// Throws Refused unless the database is at a version this build can read.
+void require_readable(Connection& db);
+
+} // namespace sileram::storage::sqlite

@@ -1,0 +1,680 @@
+#include "connection.hpp"
+#include "migrations.hpp"
+
+#include "sileram/domain/errors.hpp"
+#include "sileram/storage/store.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <sqlite3.h>
+#include <variant>
+
+namespace sileram::storage {
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace domain;
+using sqlite::Connection;
+using sqlite::Statement;
+
+constexpr const char* k_insert_signal = R"sql(
+INSERT INTO signals (title, description, state, step, submitted_by, submitted_at, updated_at,
+                     external_id, channel, product, process, customer)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+)sql";
+
+constexpr const char* k_update_signal = R"sql(
+UPDATE signals SET state = ?, step = ?, updated_at = ?, triage_reason = ?, duplicate_of = ?,
+       contacts = ?, satisfaction_impact = ?, cost_per_contact_cents = ?,
+       satisfaction_hundredths = ?, expected_reduction_hundredths = ?,
+       expected_satisfaction_hundredths = ?, closing_summary = ?
+WHERE id = ?
+)sql";
+
+constexpr const char* k_select_signal = R"sql(
+SELECT id, title, description, state, step, submitted_by, submitted_at, updated_at, external_id,
+       channel, product, process, customer, triage_reason, duplicate_of, contacts,
+       satisfaction_impact, cost_per_contact_cents, satisfaction_hundredths,
+       expected_reduction_hundredths, expected_satisfaction_hundredths, closing_summary
+FROM signals WHERE id = ?
+)sql";
+
+constexpr const char* k_insert_field =
+    "INSERT INTO signal_fields (signal_id, name, value) VALUES (?, ?, ?)";
+constexpr const char* k_select_fields =
+    "SELECT name, value FROM signal_fields WHERE signal_id = ? ORDER BY name";
+
+constexpr const char* k_insert_submitter =
+    "INSERT INTO submitters (signal_id, email, joined_at, via) VALUES (?, ?, ?, ?)";
+constexpr const char* k_select_submitters =
+    "SELECT id, email, joined_at, via FROM submitters WHERE signal_id = ? ORDER BY id";
+
+constexpr const char* k_insert_decision = R"sql(
+INSERT INTO decisions (signal_id, gate, verdict, reason, until, decided_by, decided_at)
+VALUES (?, ?, ?, ?, ?, ?, ?)
+)sql";
+constexpr const char* k_select_decisions = R"sql(
+SELECT id, gate, verdict, reason, until, decided_by, decided_at
+FROM decisions WHERE signal_id = ? ORDER BY id
+)sql";
+
+constexpr const char* k_upsert_root_cause = R"sql(
+INSERT INTO root_causes (signal_id, cause, customer_view, internal_view, method, evidence,
+                         recorded_by, recorded_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (signal_id) DO UPDATE SET cause = excluded.cause,
+    customer_view = excluded.customer_view, internal_view = excluded.internal_view,
+    method = excluded.method, evidence = excluded.evidence, recorded_by = excluded.recorded_by,
+    recorded_at = excluded.recorded_at
+)sql";
+constexpr const char* k_delete_root_cause_items = "DELETE FROM root_cause_items WHERE signal_id = ?";
+constexpr const char* k_insert_root_cause_item =
+    "INSERT INTO root_cause_items (signal_id, kind, position, text) VALUES (?, ?, ?, ?)";
+constexpr const char* k_select_root_cause = R"sql(
+SELECT cause, customer_view, internal_view, method, evidence, recorded_by, recorded_at
+FROM root_causes WHERE signal_id = ?
+)sql";
+constexpr const char* k_select_root_cause_items =
+    "SELECT kind, text FROM root_cause_items WHERE signal_id = ? ORDER BY kind, position";
+
+constexpr const char* k_insert_action = R"sql(
+INSERT INTO actions (signal_id, number, parent_number, title, owner, due, cost_cents, status,
+                     progress, created_at, done_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+)sql";
+constexpr const char* k_update_action =
+    "UPDATE actions SET status = ?, progress = ?, done_at = ? WHERE id = ?";
+constexpr const char* k_select_actions = R"sql(
+SELECT id, number, parent_number, title, owner, due, cost_cents, status, progress, created_at,
+       done_at
+FROM actions WHERE signal_id = ? ORDER BY number
+)sql";
+
+constexpr const char* k_insert_measurement = R"sql(
+INSERT INTO measurements (signal_id, contacts, satisfaction_hundredths, note, measured_by,
+                          measured_at)
+VALUES (?, ?, ?, ?, ?, ?)
+)sql";
+constexpr const char* k_select_measurements = R"sql(
+SELECT id, contacts, satisfaction_hundredths, note, measured_by, measured_at
+FROM measurements WHERE signal_id = ? ORDER BY id
+)sql";
+
+constexpr const char* k_insert_feedback = R"sql(
+INSERT INTO feedback (signal_id, recipient, outcome, status, queued_at) VALUES (?, ?, ?, ?, ?)
+)sql";
+constexpr const char* k_select_feedback = R"sql(
+SELECT id, recipient, outcome, status, queued_at, sent_at, message_id, attempts, last_error
+FROM feedback WHERE signal_id = ? ORDER BY id
+)sql";
+
+constexpr const char* k_insert_history = R"sql(
+INSERT INTO history (signal_id, at, by, event, from_state, to_state, detail)
+VALUES (?, ?, ?, ?, ?, ?, ?)
+)sql";
+constexpr const char* k_select_history = R"sql(
+SELECT id, at, by, event, from_state, to_state, detail
+FROM history WHERE signal_id = ? ORDER BY id
+)sql";
+
+constexpr const char* k_find_external_id = "SELECT id FROM signals WHERE external_id = ?";
+constexpr const char* k_custom_field_names =
+    "SELECT DISTINCT name FROM signal_fields ORDER BY name";
+constexpr const char* k_all_ids = "SELECT id FROM signals WHERE id > ? ORDER BY id LIMIT 500";
+
+bool is_standard_field(std::string_view name) {
+    return std::find(std::begin(k_standard_fields), std::end(k_standard_fields), name) !=
+           std::end(k_standard_fields);
+}
+
+std::optional<std::string> standard_field(const Signal& signal, std::string_view name) {
+    const auto it = signal.fields.find(std::string(name));
+    return it == signal.fields.end() ? std::nullopt : std::optional<std::string>(it->second);
+}
+
+// Stored text is written by this program; a value it cannot read back means the file was
+// edited by hand into something sileram does not know.
+[[noreturn]] void corrupt(std::string_view what, std::string_view value) {
+    throw SystemFailure(fmt::format("the database holds an unknown {} '{}'", what, value));
+}
+
+Timestamp read_time(const Statement& row, int column) {
+    const std::string text = row.text(column);
+    const auto at = parse_timestamp(text);
+    if (!at) {
+        corrupt("time", text);
+    }
+    return *at;
+}
+
+std::optional<Timestamp> read_optional_time(const Statement& row, int column) {
+    return row.is_null(column) ? std::nullopt : std::optional<Timestamp>(read_time(row, column));
+}
+
+std::optional<Date> read_optional_date(const Statement& row, int column) {
+    if (row.is_null(column)) {
+        return std::nullopt;
+    }
+    const auto day = parse_date(row.text(column));
+    if (!day) {
+        corrupt("date", row.text(column));
+    }
+    return day;
+}
+
+State read_state(const Statement& row, int column) {
+    const std::string text = row.text(column);
+    const auto state = parse_state(text);
+    if (!state) {
+        corrupt("state", text);
+    }
+    return *state;
+}
+
+std::optional<Decimal> read_decimal(const Statement& row, int column) {
+    const auto value = row.optional_integer(column);
+    return value ? std::optional<Decimal>(Decimal::from_hundredths(*value)) : std::nullopt;
+}
+
+std::optional<std::int64_t> hundredths(const std::optional<Decimal>& value) {
+    return value ? std::optional<std::int64_t>(value->hundredths()) : std::nullopt;
+}
+
+std::optional<std::string> optional_date_text(const std::optional<Date>& day) {
+    return day ? std::optional<std::string>(format_date(*day)) : std::nullopt;
+}
+
+std::optional<std::string> optional_time_text(const std::optional<Timestamp>& at) {
+    return at ? std::optional<std::string>(format_timestamp(*at)) : std::nullopt;
+}
+
+std::string_view sort_column(SortKey key) {
+    switch (key) {
+    case SortKey::id:
+        return "s.id";
+    case SortKey::title:
+        return "s.title COLLATE NOCASE";
+    case SortKey::state:
+        return "s.state";
+    case SortKey::step:
+        return "s.step";
+    case SortKey::submitted_at:
+        return "s.submitted_at";
+    case SortKey::updated_at:
+        return "s.updated_at";
+    case SortKey::score:
+        return "coalesce(s.contacts * s.satisfaction_impact, -1)";
+    case SortKey::contacts:
+        return "coalesce(s.contacts, -1)";
+    }
+    return "s.id";
+}
+
+class SqliteStore final : public Store {
+public:
+    SqliteStore(const fs::path& file, Connection::Mode mode) : m_db(file, mode) {}
+
+    Connection& connection() { return m_db; }
+
+    void begin_write() override { m_db.exec("BEGIN IMMEDIATE"); }
+    void commit() override { m_db.exec("COMMIT"); }
+    void rollback() override {
+        if (sqlite3_get_autocommit(m_db.handle()) == 0) {
+            m_db.exec("ROLLBACK");
+        }
+    }
+
+    std::optional<Signal> load(SignalId id) override {
+        Statement& row = m_db.cached(k_select_signal);
+        row.bind(1, id);
+        if (!row.step()) {
+            return std::nullopt;
+        }
+        Signal s;
+        s.id = row.integer(0);
+        s.title = row.text(1);
+        s.description = row.text(2);
+        s.state = read_state(row, 3);
+        s.step = static_cast<int>(row.integer(4));
+        s.submitted_by = row.text(5);
+        s.submitted_at = read_time(row, 6);
+        s.updated_at = read_time(row, 7);
+        s.external_id = row.optional_text(8);
+        for (int i = 0; i < 4; ++i) {
+            if (auto value = row.optional_text(9 + i)) {
+                s.fields[std::string(k_standard_fields[i])] = *value;
+            }
+        }
+        s.triage_reason = row.optional_text(13);
+        s.duplicate_of = row.optional_integer(14);
+        if (!row.is_null(15)) {
+            s.impact = Impact{row.integer(15), static_cast<int>(row.integer(16)),
+                              Decimal::from_hundredths(row.integer(17)), read_decimal(row, 18)};
+        }
+        s.expected_reduction = read_decimal(row, 19);
+        s.expected_satisfaction = read_decimal(row, 20);
+        s.closing_summary = row.optional_text(21);
+        row.reset();
+        load_children(s);
+        return s;
+    }
+
+    void insert(Signal& s) override {
+        m_db.cached(k_insert_signal)
+            .bind_all(s.title, s.description, to_string(s.state), s.step, s.submitted_by,
+                      format_timestamp(s.submitted_at), format_timestamp(s.updated_at),
+                      s.external_id, standard_field(s, "channel"), standard_field(s, "product"),
+                      standard_field(s, "process"), standard_field(s, "customer"))
+            .run();
+        s.id = m_db.last_insert_id();
+        Statement& field = m_db.cached(k_insert_field);
+        for (const auto& [name, value] : s.fields) {
+            if (!is_standard_field(name)) {
+                field.bind_all(s.id, name, value).run();
+            }
+        }
+        save(s);
+    }
+
+    void save(Signal& s) override {
+        m_db.cached(k_update_signal)
+            .bind_all(to_string(s.state), s.step, format_timestamp(s.updated_at), s.triage_reason,
+                      s.duplicate_of,
+                      s.impact ? std::optional<std::int64_t>(s.impact->contacts) : std::nullopt,
+                      s.impact ? std::optional<int>(s.impact->satisfaction_impact) : std::nullopt,
+                      s.impact ? std::optional<std::int64_t>(s.impact->cost_per_contact.hundredths())
+                               : std::nullopt,
+                      s.impact ? hundredths(s.impact->satisfaction) : std::nullopt,
+                      hundredths(s.expected_reduction), hundredths(s.expected_satisfaction),
+                      s.closing_summary, s.id)
+            .run();
+        for (Submitter& sub : s.submitters) {
+            if (sub.id == 0) {
+                m_db.cached(k_insert_submitter)
+                    .bind_all(s.id, sub.email, format_timestamp(sub.joined_at), sub.via)
+                    .run();
+                sub.id = m_db.last_insert_id();
+            }
+        }
+        for (Decision& d : s.decisions) {
+            if (d.id == 0) {
+                m_db.cached(k_insert_decision)
+                    .bind_all(s.id, to_string(d.gate), to_string(d.verdict), d.reason,
+                              optional_date_text(d.until), d.stamp.by, format_timestamp(d.stamp.at))
+                    .run();
+                d.id = m_db.last_insert_id();
+            }
+        }
+        if (s.root_cause) {
+            save_root_cause(s.id, *s.root_cause);
+        }
+        save_actions(s);
+        for (Measurement& m : s.measurements) {
+            if (m.id == 0) {
+                m_db.cached(k_insert_measurement)
+                    .bind_all(s.id, m.contacts, hundredths(m.satisfaction), m.note, m.stamp.by,
+                              format_timestamp(m.stamp.at))
+                    .run();
+                m.id = m_db.last_insert_id();
+            }
+        }
+        for (Feedback& f : s.feedback) {
+            if (f.id == 0) {
+                m_db.cached(k_insert_feedback)
+                    .bind_all(s.id, f.recipient, to_string(f.outcome), to_string(f.status),
+                              format_timestamp(f.queued_at))
+                    .run();
+                f.id = m_db.last_insert_id();
+            }
+        }
+        for (HistoryEntry& h : s.history) {
+            if (h.id == 0) {
+                m_db.cached(k_insert_history)
+                    .bind_all(s.id, format_timestamp(h.stamp.at), h.stamp.by, h.event,
+                              h.from ? std::optional<std::string>(std::string(to_string(*h.from)))
+                                     : std::nullopt,
+                              to_string(h.to), h.detail)
+                    .run();
+                h.id = m_db.last_insert_id();
+            }
+        }
+    }
+
+    std::optional<SignalId> find_by_external_id(const std::string& external_id) override {
+        Statement& row = m_db.cached(k_find_external_id);
+        row.bind(1, external_id);
+        std::optional<SignalId> id;
+        if (row.step()) {
+            id = row.integer(0);
+        }
+        row.reset();
+        return id;
+    }
+
+    std::vector<SignalSummary> list(const ListQuery& q) override {
+        std::string sql = R"sql(
+SELECT s.id, s.title, s.state, s.step, s.submitted_by, s.submitted_at, s.updated_at,
+       s.channel, s.product, s.process, s.customer, s.contacts, s.satisfaction_impact,
+       s.cost_per_contact_cents, s.satisfaction_hundredths,
+       (SELECT count(*) FROM submitters u WHERE u.signal_id = s.id)
+FROM signals s WHERE 1 = 1)sql";
+        // Only fixed SQL fragments are appended; every value is bound below in the same order.
+        std::vector<std::variant<std::int64_t, std::string>> values;
+        if (q.state) {
+            sql += " AND s.state = ?";
+            values.emplace_back(std::string(to_string(*q.state)));
+        }
+        if (q.step) {
+            sql += " AND s.step = ?";
+            values.emplace_back(std::int64_t{*q.step});
+        }
+        if (q.min_score) {
+            sql += " AND s.contacts * s.satisfaction_impact >= ?";
+            values.emplace_back(*q.min_score);
+        }
+        if (q.max_score) {
+            sql += " AND s.contacts * s.satisfaction_impact < ?";
+            values.emplace_back(*q.max_score);
+        }
+        if (q.since) {
+            sql += " AND s.submitted_at >= ?";
+            values.emplace_back(format_timestamp(*q.since));
+        }
+        for (const auto& [name, value] : q.fields) {
+            if (is_standard_field(name)) {
+                // The column name comes from the fixed list of standard fields, not from input.
+                sql += fmt::format(" AND s.{} = ?", name);
+                values.emplace_back(value);
+            } else {
+                sql += " AND EXISTS (SELECT 1 FROM signal_fields f WHERE f.signal_id = s.id "
+                       "AND f.name = ? AND f.value = ?)";
+                values.emplace_back(name);
+                values.emplace_back(value);
+            }
+        }
+        const std::string_view direction = q.order == SortOrder::descending ? "DESC" : "ASC";
+        sql += fmt::format(" ORDER BY {} {}, s.id {}", sort_column(q.sort), direction, direction);
+        if (q.limit) {
+            sql += " LIMIT ?";
+            values.emplace_back(*q.limit);
+        }
+        Statement row = m_db.prepare(sql);
+        int index = 0;
+        for (const auto& value : values) {
+            std::visit([&](const auto& v) { row.bind(++index, v); }, value);
+        }
+        std::vector<SignalSummary> result;
+        while (row.step()) {
+            SignalSummary s;
+            s.id = row.integer(0);
+            s.title = row.text(1);
+            s.state = read_state(row, 2);
+            s.step = static_cast<int>(row.integer(3));
+            s.submitted_by = row.text(4);
+            s.submitted_at = read_time(row, 5);
+            s.updated_at = read_time(row, 6);
+            for (int i = 0; i < 4; ++i) {
+                if (auto value = row.optional_text(7 + i)) {
+                    s.fields[std::string(k_standard_fields[i])] = *value;
+                }
+            }
+            if (!row.is_null(11)) {
+                s.impact = Impact{row.integer(11), static_cast<int>(row.integer(12)),
+                                  Decimal::from_hundredths(row.integer(13)), read_decimal(row, 14)};
+            }
+            s.submitter_count = static_cast<int>(row.integer(15));
+            result.push_back(std::move(s));
+        }
+        return result;
+    }
+
+    std::vector<std::string> custom_field_names() override {
+        Statement& row = m_db.cached(k_custom_field_names);
+        std::vector<std::string> names;
+        while (row.step()) {
+            names.push_back(row.text(0));
+        }
+        row.reset();
+        return names;
+    }
+
+    void for_each_signal(const std::function<void(const Signal&)>& visit) override {
+        SignalId after = 0;
+        while (true) {
+            // Ids in pages, so the cursor is not held open while each signal loads.
+            std::vector<SignalId> ids;
+            Statement& page = m_db.cached(k_all_ids);
+            page.bind(1, after);
+            while (page.step()) {
+                ids.push_back(page.integer(0));
+            }
+            page.reset();
+            if (ids.empty()) {
+                return;
+            }
+            for (SignalId id : ids) {
+                if (auto signal = load(id)) {
+                    visit(*signal);
+                }
+            }
+            after = ids.back();
+        }
+    }
+
+private:
+    void load_children(Signal& s) {
+        Statement& fields = m_db.cached(k_select_fields);
+        fields.bind(1, s.id);
+        while (fields.step()) {
+            s.fields[fields.text(0)] = fields.text(1);
+        }
+        fields.reset();
+
+        Statement& subs = m_db.cached(k_select_submitters);
+        subs.bind(1, s.id);
+        while (subs.step()) {
+            s.submitters.push_back(
+                Submitter{subs.integer(0), subs.text(1), read_time(subs, 2), subs.text(3)});
+        }
+        subs.reset();
+
+        Statement& decisions = m_db.cached(k_select_decisions);
+        decisions.bind(1, s.id);
+        while (decisions.step()) {
+            Decision d;
+            d.id = decisions.integer(0);
+            d.gate = decisions.text(1) == "go-no-go" ? Gate::go_no_go : Gate::prioritise;
+            const std::string verdict = decisions.text(2);
+            d.verdict = verdict == "go" ? Verdict::go : verdict == "park" ? Verdict::park : Verdict::drop;
+            d.reason = decisions.text(3);
+            d.until = read_optional_date(decisions, 4);
+            d.stamp = Stamp{decisions.text(5), read_time(decisions, 6)};
+            s.decisions.push_back(std::move(d));
+        }
+        decisions.reset();
+
+        load_root_cause(s);
+        load_actions(s);
+
+        Statement& measurements = m_db.cached(k_select_measurements);
+        measurements.bind(1, s.id);
+        while (measurements.step()) {
+            s.measurements.push_back(Measurement{
+                measurements.integer(0), measurements.integer(1), read_decimal(measurements, 2),
+                measurements.text(3), Stamp{measurements.text(4), read_time(measurements, 5)}});
+        }
+        measurements.reset();
+
+        Statement& feedback = m_db.cached(k_select_feedback);
+        feedback.bind(1, s.id);
+        while (feedback.step()) {
+            Feedback f;
+            f.id = feedback.integer(0);
+            f.recipient = feedback.text(1);
+            const auto outcome = parse_outcome(feedback.text(2));
+            const auto status = parse_delivery_status(feedback.text(3));
+            if (!outcome || !status) {
+                corrupt("feedback outcome or status", feedback.text(2) + "/" + feedback.text(3));
+            }
+            f.outcome = *outcome;
+            f.status = *status;
+            f.queued_at = read_time(feedback, 4);
+            f.sent_at = read_optional_time(feedback, 5);
+            f.message_id = feedback.text(6);
+            f.attempts = static_cast<int>(feedback.integer(7));
+            f.last_error = feedback.text(8);
+            s.feedback.push_back(std::move(f));
+        }
+        feedback.reset();
+
+        Statement& history = m_db.cached(k_select_history);
+        history.bind(1, s.id);
+        while (history.step()) {
+            HistoryEntry h;
+            h.id = history.integer(0);
+            h.stamp = Stamp{history.text(2), read_time(history, 1)};
+            h.event = history.text(3);
+            if (!history.is_null(4)) {
+                h.from = read_state(history, 4);
+            }
+            h.to = read_state(history, 5);
+            h.detail = history.text(6);
+            s.history.push_back(std::move(h));
+        }
+        history.reset();
+    }
+
+    void load_root_cause(Signal& s) {
+        Statement& row = m_db.cached(k_select_root_cause);
+        row.bind(1, s.id);
+        if (row.step()) {
+            RootCause rc;
+            rc.cause = row.text(0);
+            rc.customer_view = row.text(1);
+            rc.internal_view = row.text(2);
+            rc.method = row.text(3);
+            rc.evidence = row.text(4);
+            rc.stamp = Stamp{row.text(5), read_time(row, 6)};
+            s.root_cause = std::move(rc);
+        }
+        row.reset();
+        if (!s.root_cause) {
+            return;
+        }
+        Statement& items = m_db.cached(k_select_root_cause_items);
+        items.bind(1, s.id);
+        while (items.step()) {
+            const std::string kind = items.text(0);
+            auto& list = kind == "why"          ? s.root_cause->whys
+                         : kind == "assumption" ? s.root_cause->assumptions
+                                                : s.root_cause->alternatives;
+            list.push_back(items.text(1));
+        }
+        items.reset();
+    }
+
+    void save_root_cause(SignalId id, const RootCause& rc) {
+        m_db.cached(k_upsert_root_cause)
+            .bind_all(id, rc.cause, rc.customer_view, rc.internal_view, rc.method, rc.evidence,
+                      rc.stamp.by, format_timestamp(rc.stamp.at))
+            .run();
+        m_db.cached(k_delete_root_cause_items).bind_all(id).run();
+        Statement& insert = m_db.cached(k_insert_root_cause_item);
+        const std::pair<const char*, const std::vector<std::string>*> lists[] = {
+            {"why", &rc.whys}, {"assumption", &rc.assumptions}, {"alternative", &rc.alternatives}};
+        for (const auto& [kind, items] : lists) {
+            int position = 0;
+            for (const std::string& text : *items) {
+                insert.bind_all(id, kind, ++position, text).run();
+            }
+        }
+    }
+
+    void load_actions(Signal& s) {
+        Statement& row = m_db.cached(k_select_actions);
+        row.bind(1, s.id);
+        while (row.step()) {
+            Action a;
+            a.id = row.integer(0);
+            a.number = static_cast<int>(row.integer(1));
+            if (auto parent = row.optional_integer(2)) {
+                a.parent = static_cast<int>(*parent);
+            }
+            a.title = row.text(3);
+            a.owner = row.text(4);
+            a.due = read_optional_date(row, 5);
+            a.cost = Decimal::from_hundredths(row.integer(6));
+            const auto status = parse_action_status(row.text(7));
+            if (!status) {
+                corrupt("action status", row.text(7));
+            }
+            a.status = *status;
+            a.progress = static_cast<int>(row.integer(8));
+            a.created_at = read_time(row, 9);
+            a.done_at = read_optional_time(row, 10);
+            s.actions.push_back(std::move(a));
+        }
+        row.reset();
+    }
+
+    void save_actions(Signal& s) {
+        for (Action& a : s.actions) {
+            if (a.id == 0) {
+                m_db.cached(k_insert_action)
+                    .bind_all(s.id, a.number, a.parent, a.title, a.owner, optional_date_text(a.due),
+                              a.cost.hundredths(), to_string(a.status), a.progress,
+                              format_timestamp(a.created_at), optional_time_text(a.done_at))
+                    .run();
+                a.id = m_db.last_insert_id();
+            } else if (a.changed) {
+                m_db.cached(k_update_action)
+                    .bind_all(to_string(a.status), a.progress, optional_time_text(a.done_at), a.id)
+                    .run();
+            }
+            a.changed = false;
+        }
+    }
+
+    Connection m_db;
+};
+
+} // namespace
+
+std::unique_ptr<Store> open_store(const fs::path& file, Access access) {
+    if (access == Access::read && !fs::exists(file)) {
+        // Reading a database that does not exist yet: an empty one, and no file is created.
+        auto store = std::make_unique<SqliteStore>(file, Connection::Mode::memory);
+        sqlite::migrate(store->connection());
+        return store;
+    }
+    if (access == Access::read) {
+        auto store = std::make_unique<SqliteStore>(file, Connection::Mode::read_only);
+        sqlite::require_readable(store->connection());
+        if (sqlite::schema_version(store->connection()) < current_schema_version()) {
+            // An older file is migrated on its first write; reading it migrates it too, so
+            // queries always see the current schema.
+            store.reset();
+            return open_store(file, Access::write);
+        }
+        return store;
+    }
+    if (file.has_parent_path() && !fs::exists(file.parent_path())) {
+        throw InvalidInput(fmt::format("{}: the folder {} does not exist", file.string(),
+                                       file.parent_path().string()));
+    }
+    auto store = std::make_unique<SqliteStore>(file, Connection::Mode::read_write_create);
+    sqlite::migrate(store->connection());
+    return store;
+}
+
+int initialise_database(const fs::path& file) {
+    open_store(file, Access::write);
+    return current_schema_version();
+}
+
+int current_schema_version() {
+    return sqlite::migrations().back().version;
+}
+
+} // namespace sileram::storage
