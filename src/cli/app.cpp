@@ -132,6 +132,21 @@ bool wants_json(int argc, char** argv) {
     return false;
 }
 
+// Global options are defined on the app and on every command, bound to the same storage, so
+// they may stand before or after the command and `list` can still take --FIELD VALUE extras.
+void add_global_options(CLI::App& app, GlobalOptions& options) {
+    app.add_option("--db", options.db, "SQLite file (else $SILERAM_DB, database.path, ./sileram.db)")
+        ->type_name("FILE");
+    app.add_option("--config", options.config,
+                   "TOML config (else $SILERAM_CONFIG, ./sileram.toml, "
+                   "$XDG_CONFIG_HOME/sileram/config.toml)")
+        ->type_name("FILE");
+    app.add_option("--as", options.actor, "Who is acting, for the history (else $SILERAM_USER, $USER)")
+        ->type_name("NAME");
+    app.add_flag("--json", options.json, "Machine output on stdout; errors as JSON on stderr");
+    app.add_flag("-q,--quiet", options.quiet, "Print only what scripts need");
+}
+
 } // namespace
 
 int run(int argc, char** argv) {
@@ -139,16 +154,8 @@ int run(int argc, char** argv) {
                  "sileram"};
     app.set_version_flag("--version", std::string("sileram ") + std::string(k_version));
     app.require_subcommand(1);
-    app.fallthrough();
     GlobalOptions options;
-    app.add_option("--db", options.db, "SQLite file (else $SILERAM_DB, database.path, ./sileram.db)")
-        ->type_name("FILE");
-    app.add_option("--config", options.config, "TOML config (else $SILERAM_CONFIG, ./sileram.toml, $XDG_CONFIG_HOME/sileram/config.toml)")
-        ->type_name("FILE");
-    app.add_option("--as", options.actor, "Who is acting, for the history (else $SILERAM_USER, $USER)")
-        ->type_name("NAME");
-    app.add_flag("--json", options.json, "Machine output on stdout; errors as JSON on stderr");
-    app.add_flag("-q,--quiet", options.quiet, "Print only what scripts need");
+    add_global_options(app, options);
     app.footer("Exit codes: 0 success, 1 refused (not found, wrong step), 2 usage or invalid input,\n"
                "75 temporary failure (database busy, mail server unreachable): try again later.\n"
                "SILERAM_NOW=ISO-8601 pins the clock. Run sileram COMMAND --help for a command's options.");
@@ -156,7 +163,7 @@ int run(int argc, char** argv) {
     std::map<const CLI::App*, commands::Runner> runners;
     for (const commands::CommandEntry& entry : commands::all_commands()) {
         CLI::App* command = app.add_subcommand(std::string(entry.name), std::string(entry.summary));
-        command->fallthrough();
+        add_global_options(*command, options);
         runners[command] = entry.define(*command);
     }
 

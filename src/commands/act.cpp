@@ -2,6 +2,7 @@
 #include "sileram/commands/registry.hpp"
 #include "sileram/domain/errors.hpp"
 #include "sileram/domain/steps.hpp"
+#include "sileram/output/format.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -93,10 +94,10 @@ void act(Session& session, const ActOptions& o) {
                                 : std::nullopt;
         domain::set_expectation(signal, reduction, change, stamp);
         const auto bc = domain::business_case(signal, session.impact_settings());
-        message = fmt::format("signal {}: business case: {} {} saved per year for {} {} cost", id,
-                              session.impact_settings().currency,
-                              bc.expected_savings_per_year.value_or(domain::Decimal()).to_fixed(),
-                              session.impact_settings().currency, bc.cost.to_fixed());
+        const std::string& currency = session.impact_settings().currency;
+        message = fmt::format("signal {}: business case: {} saved per year for {} cost", id,
+                              output::money(bc.expected_savings_per_year.value_or(domain::Decimal()), currency),
+                              output::money(bc.cost, currency));
     } else if (o.go) {
         domain::decide_go(signal, domain::Verdict::go, o.reason, stamp);
         message = fmt::format("signal {}: go, actions approved", id);

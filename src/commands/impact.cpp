@@ -2,6 +2,7 @@
 #include "sileram/commands/registry.hpp"
 #include "sileram/domain/errors.hpp"
 #include "sileram/domain/steps.hpp"
+#include "sileram/output/format.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -66,9 +67,10 @@ void impact(Session& session, const ImpactOptions& o) {
     if (has_figures) {
         domain::analyse(signal, figures, session.impact_settings(), stamp);
         const auto f = domain::impact_figures(*signal.impact, session.impact_settings());
-        done.push_back(fmt::format("impact score {} ({}), {} {} per {}", f.score,
-                                   domain::to_string(f.impact_class), session.impact_settings().currency,
-                                   f.cost_per_period.to_fixed(), session.impact_settings().period));
+        done.push_back(fmt::format("impact score {} ({}), {} per {}", output::count(f.score),
+                                   domain::to_string(f.impact_class),
+                                   output::money(f.cost_per_period, session.impact_settings().currency),
+                                   session.impact_settings().period));
     }
     if (o.go) {
         domain::prioritise(signal, domain::Verdict::go, o.reason, std::nullopt, stamp);

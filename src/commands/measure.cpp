@@ -1,6 +1,7 @@
 #include "sileram/commands/common.hpp"
 #include "sileram/commands/registry.hpp"
 #include "sileram/domain/steps.hpp"
+#include "sileram/output/format.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -31,10 +32,10 @@ void measure(Session& session, const MeasureOptions& o) {
 
     const auto expected = domain::business_case(signal, settings).expected_savings_per_year;
     const auto e = domain::effect(*signal.impact, signal.measurements.back(), expected, settings);
-    std::string message = fmt::format("signal {}: {} contacts saved, {} {} per {}, {} {} per year",
-                                      id, e.contacts_saved, settings.currency,
-                                      e.saved_per_period.to_fixed(), settings.period,
-                                      settings.currency, e.saved_per_year.to_fixed());
+    std::string message = fmt::format("signal {}: {} contacts saved, {} per {}, {} per year", id,
+                                      output::count(e.contacts_saved),
+                                      output::money(e.saved_per_period, settings.currency),
+                                      settings.period, output::money(e.saved_per_year, settings.currency));
     if (e.satisfaction_delta) {
         message += fmt::format(", satisfaction {:+.2f}", e.satisfaction_delta->to_double());
     }

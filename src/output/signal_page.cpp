@@ -12,7 +12,7 @@ namespace {
 
 using namespace domain;
 
-constexpr std::size_t k_label_width = 13;
+constexpr std::size_t k_label_width = 16;
 
 class Page {
 public:
@@ -23,8 +23,15 @@ public:
     // A labelled line; continuation lines of the same section pass an empty label.
     void line(const std::string& label, const std::string& text) {
         const std::string padded = pad_to_width(label, k_label_width, Align::left);
-        const std::size_t room = m_width > k_label_width + 10 ? m_width - k_label_width : 10;
-        m_text += (label.empty() ? padded : bold(padded)) + truncate_to_width(first_line(text), room) + "\n";
+        const std::size_t room = m_width > k_label_width + 20 ? m_width - k_label_width : 20;
+        const std::string indent(k_label_width, ' ');
+        bool first = true;
+        for (const std::string& paragraph : paragraphs(text)) {
+            for (const std::string& part : wrap_to_width(paragraph, room)) {
+                m_text += (first ? (label.empty() ? padded : bold(padded)) : indent) + part + "\n";
+                first = false;
+            }
+        }
     }
 
     void block(const std::string& text) { m_text += text; }
@@ -35,9 +42,19 @@ private:
     std::string bold(const std::string& text) const {
         return m_color == Color::on ? "\x1b[1m" + text + "\x1b[0m" : text;
     }
-    static std::string first_line(const std::string& text) {
-        const auto eol = text.find_first_of("\r\n");
-        return eol == std::string::npos ? text : text.substr(0, eol) + " …";
+    static std::vector<std::string> paragraphs(const std::string& text) {
+        std::vector<std::string> lines;
+        std::size_t start = 0;
+        while (start <= text.size()) {
+            const auto eol = std::min(text.find('\n', start), text.size());
+            std::string line = text.substr(start, eol - start);
+            if (!line.empty() && line.back() == '\r') {
+                line.pop_back();
+            }
+            lines.push_back(std::move(line));
+            start = eol + 1;
+        }
+        return lines;
     }
 
     std::size_t m_width;

@@ -1,5 +1,6 @@
 #include "sileram/output/terminal.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <sys/ioctl.h>
@@ -170,6 +171,36 @@ std::string group_thousands(std::string_view digits_with_optional_sign_and_decim
     }
     result.append(text.substr(end));
     return result;
+}
+
+std::vector<std::string> wrap_to_width(std::string_view utf8, std::size_t width) {
+    std::vector<std::string> lines(1);
+    std::size_t used = 0;
+    std::size_t start = 0;
+    while (start < utf8.size()) {
+        const std::size_t end = std::min(utf8.find(' ', start), utf8.size());
+        std::string word(utf8.substr(start, end - start));
+        start = end + 1;
+        if (word.empty()) {
+            continue;
+        }
+        std::size_t word_width = display_width(word);
+        if (word_width > width) {
+            word = truncate_to_width(word, width);
+            word_width = display_width(word);
+        }
+        if (used > 0 && used + 1 + word_width > width) {
+            lines.emplace_back();
+            used = 0;
+        }
+        if (used > 0) {
+            lines.back() += ' ';
+            ++used;
+        }
+        lines.back() += word;
+        used += word_width;
+    }
+    return lines;
 }
 
 } // namespace sileram::output

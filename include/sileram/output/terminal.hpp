@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sileram::output {
 
@@ -20,6 +21,10 @@ std::size_t display_width(std::string_view utf8);
 // never splits a code point or an escape sequence, and ends with ESC[0m if it cut text that
 // held escape sequences, so that no style leaks past the cut.
 std::string truncate_to_width(std::string_view utf8, std::size_t width);
+
+// Breaks one line of text at spaces into lines of at most `width` display columns; a word
+// wider than `width` is cut with an ellipsis. Always at least one line.
+std::vector<std::string> wrap_to_width(std::string_view utf8, std::size_t width);
 
 // The text padded with spaces to `width` display columns, on the right for Align::left and on
 // the left for Align::right; text already that wide or wider comes back unchanged.
