@@ -51,8 +51,10 @@ std::string_view kind_of(ExitCode code) {
 int report_error(ExitCode code, const std::string& message, bool json) {
     if (json) {
         const nlohmann::ordered_json error{
-            {"error", {{"code", static_cast<int>(code)}, {"kind", kind_of(code)}, {"message", message}}}};
-        std::cerr << error.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
+            {"error",
+             {{"code", static_cast<int>(code)}, {"kind", kind_of(code)}, {"message", message}}}};
+        std::cerr << error.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+                  << '\n';
     } else {
         std::cerr << "sileram: error: " << message << '\n';
     }
@@ -118,7 +120,8 @@ std::string suggest_command(int argc, char** argv) {
         }
         const std::string guess = domain::closest_name(word, names);
         return fmt::format("'{}' is not a sileram command{}", word,
-                           guess.empty() ? "; see sileram --help" : "; did you mean " + guess + "?");
+                           guess.empty() ? "; see sileram --help"
+                                         : "; did you mean " + guess + "?");
     }
     return {};
 }
@@ -135,13 +138,15 @@ bool wants_json(int argc, char** argv) {
 // Global options are defined on the app and on every command, bound to the same storage, so
 // they may stand before or after the command and `list` can still take --FIELD VALUE extras.
 void add_global_options(CLI::App& app, GlobalOptions& options) {
-    app.add_option("--db", options.db, "SQLite file (else $SILERAM_DB, database.path, ./sileram.db)")
+    app.add_option("--db", options.db,
+                   "SQLite file (else $SILERAM_DB, database.path, ./sileram.db)")
         ->type_name("FILE");
     app.add_option("--config", options.config,
                    "TOML config (else $SILERAM_CONFIG, ./sileram.toml, "
                    "$XDG_CONFIG_HOME/sileram/config.toml)")
         ->type_name("FILE");
-    app.add_option("--as", options.actor, "Who is acting, for the history (else $SILERAM_USER, $USER)")
+    app.add_option("--as", options.actor,
+                   "Who is acting, for the history (else $SILERAM_USER, $USER)")
         ->type_name("NAME");
     app.add_flag("--json", options.json, "Machine output on stdout; errors as JSON on stderr");
     app.add_flag("-q,--quiet", options.quiet, "Print only what scripts need");
@@ -156,9 +161,10 @@ int run(int argc, char** argv) {
     app.require_subcommand(1);
     GlobalOptions options;
     add_global_options(app, options);
-    app.footer("Exit codes: 0 success, 1 refused (not found, wrong step), 2 usage or invalid input,\n"
-               "75 temporary failure (database busy, mail server unreachable): try again later.\n"
-               "SILERAM_NOW=ISO-8601 pins the clock. Run sileram COMMAND --help for a command's options.");
+    app.footer(
+        "Exit codes: 0 success, 1 refused (not found, wrong step), 2 usage or invalid input,\n"
+        "75 temporary failure (database busy, mail server unreachable): try again later.\n"
+        "SILERAM_NOW=ISO-8601 pins the clock. Run sileram COMMAND --help for a command's options.");
 
     std::map<const CLI::App*, commands::Runner> runners;
     for (const commands::CommandEntry& entry : commands::all_commands()) {
@@ -191,7 +197,8 @@ int run(int argc, char** argv) {
         output.out = &std::cout;
         output.err = &std::cerr;
         const fs::path database = database_path(options, config);
-        commands::Session session(std::move(config), database, actor(options), make_clock(), output);
+        commands::Session session(std::move(config), database, actor(options), make_clock(),
+                                  output);
         for (const auto& [command, runner] : runners) {
             if (command->parsed()) {
                 runner(session);
@@ -202,7 +209,8 @@ int run(int argc, char** argv) {
     } catch (const Error& e) {
         return report_error(e.code(), e.what(), json);
     } catch (const std::exception& e) {
-        return report_error(ExitCode::refused, fmt::format("unexpected failure: {}", e.what()), json);
+        return report_error(ExitCode::refused, fmt::format("unexpected failure: {}", e.what()),
+                            json);
     }
 }
 

@@ -86,18 +86,21 @@ void act(Session& session, const ActOptions& o) {
     if (o.plan) {
         message = plan(o, signal, session);
     } else if (expecting) {
-        const auto reduction = o.expect_reduction
-                                   ? std::optional(parse_decimal(*o.expect_reduction, "--expect-reduction"))
-                                   : std::nullopt;
-        const auto change = o.expect_satisfaction
-                                ? std::optional(parse_decimal(*o.expect_satisfaction, "--expect-satisfaction"))
-                                : std::nullopt;
+        const auto reduction =
+            o.expect_reduction
+                ? std::optional(parse_decimal(*o.expect_reduction, "--expect-reduction"))
+                : std::nullopt;
+        const auto change =
+            o.expect_satisfaction
+                ? std::optional(parse_decimal(*o.expect_satisfaction, "--expect-satisfaction"))
+                : std::nullopt;
         domain::set_expectation(signal, reduction, change, stamp);
         const auto bc = domain::business_case(signal, session.impact_settings());
         const std::string& currency = session.impact_settings().currency;
-        message = fmt::format("signal {}: business case: {} saved per year for {} cost", id,
-                              output::money(bc.expected_savings_per_year.value_or(domain::Decimal()), currency),
-                              output::money(bc.cost, currency));
+        message = fmt::format(
+            "signal {}: business case: {} saved per year for {} cost", id,
+            output::money(bc.expected_savings_per_year.value_or(domain::Decimal()), currency),
+            output::money(bc.cost, currency));
     } else if (o.go) {
         domain::decide_go(signal, domain::Verdict::go, o.reason, stamp);
         message = fmt::format("signal {}: go, actions approved", id);
@@ -125,23 +128,35 @@ void act(Session& session, const ActOptions& o) {
 Runner define_act(CLI::App& command) {
     auto o = std::make_shared<ActOptions>();
     command.add_option("id", o->id, "The signal")->required()->type_name("ID");
-    command.add_option("--plan", o->plan, "Plan an improvement action (step 6)")->type_name("TITLE");
+    command.add_option("--plan", o->plan, "Plan an improvement action (step 6)")
+        ->type_name("TITLE");
     command.add_option("--owner", o->owner, "With --plan: who carries it out")->type_name("X");
     command.add_option("--due", o->due, "With --plan: when it must be done")->type_name("DATE");
     command.add_option("--cost", o->cost, "With --plan: what it costs")->type_name("EUR");
-    command.add_option("--under", o->under, "With --plan: make it a sub-activity of ACTION")->type_name("ACTION");
-    command.add_option("--expect-reduction", o->expect_reduction, "Expected reduction of contacts, percent: the business case")
+    command.add_option("--under", o->under, "With --plan: make it a sub-activity of ACTION")
+        ->type_name("ACTION");
+    command
+        .add_option("--expect-reduction", o->expect_reduction,
+                    "Expected reduction of contacts, percent: the business case")
         ->type_name("PCT");
-    command.add_option("--expect-satisfaction", o->expect_satisfaction, "Expected change of the satisfaction score")
+    command
+        .add_option("--expect-satisfaction", o->expect_satisfaction,
+                    "Expected change of the satisfaction score")
         ->type_name("DELTA");
     command.add_flag("--go", o->go, "Approve the business case (step 7)");
-    command.add_option("--drop", o->drop, "Do not carry it out, with the reason")->type_name("REASON");
+    command.add_option("--drop", o->drop, "Do not carry it out, with the reason")
+        ->type_name("REASON");
     command.add_option("--reason", o->reason, "Context of a --go decision")->type_name("TEXT");
-    command.add_option("--progress", o->progress, "Progress of an action (step 8); 100 finishes it")->type_name("ACTION=PCT");
+    command
+        .add_option("--progress", o->progress, "Progress of an action (step 8); 100 finishes it")
+        ->type_name("ACTION=PCT");
     command.add_option("--done", o->done, "Mark an action done")->type_name("ACTION");
-    command.add_option("--cancel", o->cancel, "Cancel an action and its open sub-activities")->type_name("ACTION");
-    command.footer("Example:\n  sileram act 12 --plan 'New invoice layout' --owner billing --due 2027-01-15 --cost 30000\n"
-                   "  sileram act 12 --expect-reduction 40\n  sileram act 12 --go\n  sileram act 12 --done 1");
+    command.add_option("--cancel", o->cancel, "Cancel an action and its open sub-activities")
+        ->type_name("ACTION");
+    command.footer(
+        "Example:\n  sileram act 12 --plan 'New invoice layout' --owner billing --due 2027-01-15 "
+        "--cost 30000\n"
+        "  sileram act 12 --expect-reduction 40\n  sileram act 12 --go\n  sileram act 12 --done 1");
     return [o](Session& session) { act(session, *o); };
 }
 

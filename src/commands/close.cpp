@@ -35,8 +35,12 @@ void close(Session& session, const CloseOptions& o) {
 
 Runner define_close(CLI::App& command) {
     auto o = std::make_shared<CloseOptions>();
-    command.add_option("id", o->id, "The signal: measured, rejected, duplicate or dropped")->required()->type_name("ID");
-    command.add_option("--summary", o->summary, "What was done, in a sentence for the feedback mail")->type_name("TEXT");
+    command.add_option("id", o->id, "The signal: measured, rejected, duplicate or dropped")
+        ->required()
+        ->type_name("ID");
+    command
+        .add_option("--summary", o->summary, "What was done, in a sentence for the feedback mail")
+        ->type_name("TEXT");
     return [o](Session& session) { close(session, *o); };
 }
 

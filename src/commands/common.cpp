@@ -37,7 +37,8 @@ bool all_digits(const std::string& text) {
 std::int64_t parse_id(const std::string& text, std::string_view what) {
     const auto value = whole_number(text);
     if (!value || *value < 1) {
-        throw InvalidInput(fmt::format("{} {} is not an id; ids are whole numbers from 1", what, shown(text)));
+        throw InvalidInput(
+            fmt::format("{} {} is not an id; ids are whole numbers from 1", what, shown(text)));
     }
     return *value;
 }
@@ -46,9 +47,9 @@ std::int64_t parse_count(const std::string& text, std::string_view option) {
     const auto value = whole_number(text);
     if (!value) {
         const bool too_large = all_digits(text);
-        throw InvalidInput(fmt::format("{} {} is {}", option, shown(text),
-                                       too_large ? "too large (beyond 64 bits)"
-                                                 : "not a whole number"));
+        throw InvalidInput(
+            fmt::format("{} {} is {}", option, shown(text),
+                        too_large ? "too large (beyond 64 bits)" : "not a whole number"));
     }
     if (*value < 0) {
         throw InvalidInput(fmt::format("{} {} is negative; give a count from 0", option, text));
@@ -110,7 +111,8 @@ void print_json(Session& session, const nlohmann::ordered_json& value) {
 
 void report_change(Session& session, const domain::Signal& signal, const std::string& message) {
     if (session.json()) {
-        print_json(session, output::signal_to_json(signal, session.impact_settings(), session.now()));
+        print_json(session,
+                   output::signal_to_json(signal, session.impact_settings(), session.now()));
         return;
     }
     if (session.quiet()) {

@@ -13,12 +13,39 @@ namespace {
 
 // The flat columns of `export --csv`: the signal, its figures, and its latest measurement.
 std::vector<std::string> csv_header() {
-    return {"id", "title", "description", "state", "step", "submitted_by", "submitted_at",
-            "updated_at", "external_id", "channel", "product", "process", "customer", "fields",
-            "submitters", "triage_reason", "contacts", "satisfaction_impact", "cost_per_contact",
-            "satisfaction", "score", "class", "cost_per_period", "root_cause", "actions",
-            "action_cost", "expected_reduction", "expected_savings_per_year", "measured_contacts",
-            "contacts_saved", "saved_per_year", "satisfaction_delta", "summary"};
+    return {"id",
+            "title",
+            "description",
+            "state",
+            "step",
+            "submitted_by",
+            "submitted_at",
+            "updated_at",
+            "external_id",
+            "channel",
+            "product",
+            "process",
+            "customer",
+            "fields",
+            "submitters",
+            "triage_reason",
+            "contacts",
+            "satisfaction_impact",
+            "cost_per_contact",
+            "satisfaction",
+            "score",
+            "class",
+            "cost_per_period",
+            "root_cause",
+            "actions",
+            "action_cost",
+            "expected_reduction",
+            "expected_savings_per_year",
+            "measured_contacts",
+            "contacts_saved",
+            "saved_per_year",
+            "satisfaction_delta",
+            "summary"};
 }
 
 std::vector<std::string> csv_row(const domain::Signal& s, const domain::ImpactSettings& settings) {
@@ -38,21 +65,33 @@ std::vector<std::string> csv_row(const domain::Signal& s, const domain::ImpactSe
     for (const auto& sub : s.submitters) {
         submitters += (submitters.empty() ? "" : " ") + sub.email;
     }
-    std::vector<std::string> row{std::to_string(s.id), s.title, s.description,
-                                 std::string(domain::to_string(s.state)), std::to_string(s.step),
-                                 s.submitted_by, format_timestamp(s.submitted_at),
-                                 format_timestamp(s.updated_at), s.external_id.value_or(""),
-                                 field("channel"), field("product"), field("process"),
-                                 field("customer"), others.empty() ? "" : others.dump(),
-                                 submitters, s.triage_reason.value_or("")};
-    auto text = [](const std::optional<domain::Decimal>& d) { return d ? d->to_string() : std::string(); };
+    std::vector<std::string> row{std::to_string(s.id),
+                                 s.title,
+                                 s.description,
+                                 std::string(domain::to_string(s.state)),
+                                 std::to_string(s.step),
+                                 s.submitted_by,
+                                 format_timestamp(s.submitted_at),
+                                 format_timestamp(s.updated_at),
+                                 s.external_id.value_or(""),
+                                 field("channel"),
+                                 field("product"),
+                                 field("process"),
+                                 field("customer"),
+                                 others.empty() ? "" : others.dump(),
+                                 submitters,
+                                 s.triage_reason.value_or("")};
+    auto text = [](const std::optional<domain::Decimal>& d) {
+        return d ? d->to_string() : std::string();
+    };
     if (s.impact) {
         const auto f = domain::impact_figures(*s.impact, settings);
-        row.insert(row.end(), {std::to_string(s.impact->contacts),
-                               std::to_string(s.impact->satisfaction_impact),
-                               s.impact->cost_per_contact.to_string(), text(s.impact->satisfaction),
-                               std::to_string(f.score), std::string(domain::to_string(f.impact_class)),
-                               f.cost_per_period.to_string()});
+        row.insert(row.end(),
+                   {std::to_string(s.impact->contacts),
+                    std::to_string(s.impact->satisfaction_impact),
+                    s.impact->cost_per_contact.to_string(), text(s.impact->satisfaction),
+                    std::to_string(f.score), std::string(domain::to_string(f.impact_class)),
+                    f.cost_per_period.to_string()});
     } else {
         row.insert(row.end(), 7, "");
     }
@@ -90,7 +129,8 @@ Runner define_export(CLI::App& command) {
                 session.out() << output::csv_record(csv_row(s, settings));
             } else {
                 session.out() << output::signal_to_json(s, settings, session.now())
-                                     .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+                                     .dump(-1, ' ', false,
+                                           nlohmann::ordered_json::error_handler_t::replace)
                               << '\n';
             }
         });

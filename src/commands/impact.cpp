@@ -47,7 +47,8 @@ void impact(Session& session, const ImpactOptions& o) {
     if (decisions > 1) {
         throw InvalidInput("give one decision: --go, --drop REASON or --park REASON");
     }
-    const bool has_figures = o.contacts || o.satisfaction_impact || o.cost_per_contact || o.satisfaction;
+    const bool has_figures =
+        o.contacts || o.satisfaction_impact || o.cost_per_contact || o.satisfaction;
     if (decisions == 0 && !has_figures) {
         throw InvalidInput("impact needs figures (--contacts N --satisfaction-impact 1-5) or a "
                            "decision (--go, --drop REASON, --park REASON)");
@@ -67,10 +68,11 @@ void impact(Session& session, const ImpactOptions& o) {
     if (has_figures) {
         domain::analyse(signal, figures, session.impact_settings(), stamp);
         const auto f = domain::impact_figures(*signal.impact, session.impact_settings());
-        done.push_back(fmt::format("impact score {} ({}), {} per {}", output::count(f.score),
-                                   domain::to_string(f.impact_class),
-                                   output::money(f.cost_per_period, session.impact_settings().currency),
-                                   session.impact_settings().period));
+        done.push_back(
+            fmt::format("impact score {} ({}), {} per {}", output::count(f.score),
+                        domain::to_string(f.impact_class),
+                        output::money(f.cost_per_period, session.impact_settings().currency),
+                        session.impact_settings().period));
     }
     if (o.go) {
         domain::prioritise(signal, domain::Verdict::go, o.reason, std::nullopt, stamp);
@@ -92,19 +94,32 @@ void impact(Session& session, const ImpactOptions& o) {
 Runner define_impact(CLI::App& command) {
     auto o = std::make_shared<ImpactOptions>();
     command.add_option("id", o->id, "The signal")->required()->type_name("ID");
-    command.add_option("--contacts", o->contacts, "Customer contacts per period about it (= money)")->type_name("N");
-    command.add_option("--satisfaction-impact", o->satisfaction_impact, "Impact on customer satisfaction, 1 (hardly) to 5 (severely)")
+    command
+        .add_option("--contacts", o->contacts, "Customer contacts per period about it (= money)")
+        ->type_name("N");
+    command
+        .add_option("--satisfaction-impact", o->satisfaction_impact,
+                    "Impact on customer satisfaction, 1 (hardly) to 5 (severely)")
         ->type_name("1-5");
-    command.add_option("--cost-per-contact", o->cost_per_contact, "Money one contact costs (default impact.cost_per_contact)")
+    command
+        .add_option("--cost-per-contact", o->cost_per_contact,
+                    "Money one contact costs (default impact.cost_per_contact)")
         ->type_name("EUR");
-    command.add_option("--satisfaction", o->satisfaction, "Satisfaction score now, on the configured scale: the baseline for measure")
+    command
+        .add_option("--satisfaction", o->satisfaction,
+                    "Satisfaction score now, on the configured scale: the baseline for measure")
         ->type_name("SCORE");
     command.add_flag("--go", o->go, "Prioritise: take it on (also revives a parked signal)");
-    command.add_option("--drop", o->drop, "Do not take it on, with the reason the submitters will read")->type_name("REASON");
+    command
+        .add_option("--drop", o->drop,
+                    "Do not take it on, with the reason the submitters will read")
+        ->type_name("REASON");
     command.add_option("--park", o->park, "Decide later, with the reason")->type_name("REASON");
-    command.add_option("--until", o->until, "With --park: the day to look at it again")->type_name("DATE");
+    command.add_option("--until", o->until, "With --park: the day to look at it again")
+        ->type_name("DATE");
     command.add_option("--reason", o->reason, "Context of a --go decision")->type_name("TEXT");
-    command.footer("Example:\n  sileram impact 12 --contacts 12000 --satisfaction-impact 4 --satisfaction 6.9\n"
+    command.footer("Example:\n  sileram impact 12 --contacts 12000 --satisfaction-impact 4 "
+                   "--satisfaction 6.9\n"
                    "  sileram impact 12 --go --reason 'affects every customer'");
     return [o](Session& session) { impact(session, *o); };
 }

@@ -63,8 +63,8 @@ storage::ListQuery build_query(const ListOptions& o, const std::vector<std::stri
     if (o.impact_class) {
         const auto c = domain::parse_impact_class(*o.impact_class);
         if (!c) {
-            throw InvalidInput(fmt::format("--class '{}' is not an impact class; use high, medium or low",
-                                           *o.impact_class));
+            throw InvalidInput(fmt::format(
+                "--class '{}' is not an impact class; use high, medium or low", *o.impact_class));
         }
         const auto& settings = session.impact_settings();
         if (*c == domain::ImpactClass::high) {
@@ -113,7 +113,8 @@ storage::ListQuery build_query(const ListOptions& o, const std::vector<std::stri
         std::string name = extras[i];
         std::optional<std::string> value;
         if (name.rfind("--", 0) != 0) {
-            throw InvalidInput(fmt::format("list takes no argument '{}'; filters are --FIELD VALUE", name));
+            throw InvalidInput(
+                fmt::format("list takes no argument '{}'; filters are --FIELD VALUE", name));
         }
         name.erase(0, 2);
         if (const auto eq = name.find('='); eq != std::string::npos) {
@@ -201,15 +202,21 @@ Runner define_list(CLI::App& command) {
     auto o = std::make_shared<ListOptions>();
     command.add_option("--state", o->state, "Only signals in this state")->type_name("S");
     command.add_option("--step", o->step, "Only signals at this step, 1-10")->type_name("N");
-    command.add_option("--class", o->impact_class, "Only this impact class: high, medium or low")->type_name("C");
-    command.add_option("--since", o->since, "Only signals submitted on or after DATE")->type_name("DATE");
-    command.add_option("--sort", o->sort, "id, title, state, step, submitted_at, updated_at, score or contacts; -FIELD for descending")
+    command.add_option("--class", o->impact_class, "Only this impact class: high, medium or low")
+        ->type_name("C");
+    command.add_option("--since", o->since, "Only signals submitted on or after DATE")
+        ->type_name("DATE");
+    command
+        .add_option("--sort", o->sort,
+                    "id, title, state, step, submitted_at, updated_at, score or contacts; -FIELD "
+                    "for descending")
         ->type_name("FIELD");
     command.add_option("--limit", o->limit, "At most N signals")->type_name("N");
     command.add_flag("--csv", o->csv, "RFC 4180 CSV instead of a table");
     command.allow_extras();
-    command.footer("Filter on any field with --FIELD VALUE, e.g. --channel phone --process billing.\n"
-                   "Example:\n  sileram list --state analysed --class high --sort -score --limit 10");
+    command.footer(
+        "Filter on any field with --FIELD VALUE, e.g. --channel phone --process billing.\n"
+        "Example:\n  sileram list --state analysed --class high --sort -score --limit 10");
     CLI::App* app = &command;
     return [o, app](Session& session) {
         const storage::ListQuery query = build_query(*o, app->remaining(), session);

@@ -31,14 +31,30 @@ Runner define_root_cause(CLI::App& command) {
     auto o = std::make_shared<RootCauseOptions>();
     domain::RootCause& c = o->cause;
     command.add_option("id", o->id, "The signal")->required()->type_name("ID");
-    command.add_option("--cause", c.cause, "The real cause, from the customer's perspective")->required()->type_name("TEXT");
-    command.add_option("--customer-view", c.customer_view, "What the customer experiences")->type_name("TEXT");
-    command.add_option("--internal-view", c.internal_view, "How the internal process runs and where it fails")->type_name("TEXT");
-    command.add_option("--method", c.method, "How it was found (5 whys, interviews, journey mapping, ...)")->type_name("NAME");
-    command.add_option("--why", c.whys, "One answer of a why-chain, repeatable, in order")->type_name("TEXT")->allow_extra_args(false);
+    command.add_option("--cause", c.cause, "The real cause, from the customer's perspective")
+        ->required()
+        ->type_name("TEXT");
+    command.add_option("--customer-view", c.customer_view, "What the customer experiences")
+        ->type_name("TEXT");
+    command
+        .add_option("--internal-view", c.internal_view,
+                    "How the internal process runs and where it fails")
+        ->type_name("TEXT");
+    command
+        .add_option("--method", c.method,
+                    "How it was found (5 whys, interviews, journey mapping, ...)")
+        ->type_name("NAME");
+    command.add_option("--why", c.whys, "One answer of a why-chain, repeatable, in order")
+        ->type_name("TEXT")
+        ->allow_extra_args(false);
     command.add_option("--evidence", c.evidence, "How the cause was proven")->type_name("TEXT");
-    command.add_option("--assumption", c.assumptions, "An assumption still to verify, repeatable")->type_name("TEXT")->allow_extra_args(false);
-    command.add_option("--alternative", c.alternatives, "A cause considered and ruled out, repeatable")->type_name("TEXT")->allow_extra_args(false);
+    command.add_option("--assumption", c.assumptions, "An assumption still to verify, repeatable")
+        ->type_name("TEXT")
+        ->allow_extra_args(false);
+    command
+        .add_option("--alternative", c.alternatives, "A cause considered and ruled out, repeatable")
+        ->type_name("TEXT")
+        ->allow_extra_args(false);
     return [o](Session& session) { root_cause(session, *o); };
 }
 

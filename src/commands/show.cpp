@@ -12,15 +12,17 @@ Runner define_show(CLI::App& command) {
     auto id = std::make_shared<std::string>();
     command.add_option("id", *id, "The signal")->required()->type_name("ID");
     return [id](Session& session) {
-        const domain::Signal signal = load_signal(session, storage::Access::read, parse_id(*id, "signal"));
+        const domain::Signal signal =
+            load_signal(session, storage::Access::read, parse_id(*id, "signal"));
         if (session.json()) {
-            print_json(session, output::signal_to_json(signal, session.impact_settings(), session.now()));
+            print_json(session,
+                       output::signal_to_json(signal, session.impact_settings(), session.now()));
             return;
         }
         const auto& terminal = session.output().terminal;
-        session.out() << output::signal_page(signal, session.impact_settings(), session.now(),
-                                             terminal.width,
-                                             terminal.color ? output::Color::on : output::Color::off);
+        session.out() << output::signal_page(
+            signal, session.impact_settings(), session.now(), terminal.width,
+            terminal.color ? output::Color::on : output::Color::off);
     };
 }
 

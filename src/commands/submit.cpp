@@ -126,26 +126,37 @@ void submit_one(Session& session, const SubmitOptions& options) {
 
 Runner define_submit(CLI::App& command) {
     auto options = std::make_shared<SubmitOptions>();
-    command.add_option("title", options->title, "What the customer runs into, in one line (1-300 characters)");
-    command.add_option("--by", options->by, "E-mail address of the employee who raised it; feedback goes there")
+    command.add_option("title", options->title,
+                       "What the customer runs into, in one line (1-300 characters)");
+    command
+        .add_option("--by", options->by,
+                    "E-mail address of the employee who raised it; feedback goes there")
         ->type_name("EMAIL");
-    command.add_option("-d,--description", options->description, "The whole story (up to 20,000 characters)")
+    command
+        .add_option("-d,--description", options->description,
+                    "The whole story (up to 20,000 characters)")
         ->type_name("TEXT");
     for (std::string_view name : domain::k_standard_fields) {
         const std::string key{name};
         options->standard[key] = std::nullopt;
-        command.add_option("--" + key, options->standard[key], fmt::format("The {} it concerns", key))
+        command
+            .add_option("--" + key, options->standard[key], fmt::format("The {} it concerns", key))
             ->type_name("X");
     }
     command.add_option("--field", options->fields, "Any other characteristic, repeatable")
         ->type_name("KEY=VALUE")
         ->allow_extra_args(false);
-    command.add_option("--join", options->join, "Add the submitter to signal ID instead of creating a new one")
+    command
+        .add_option("--join", options->join,
+                    "Add the submitter to signal ID instead of creating a new one")
         ->type_name("ID");
-    command.add_option("--external-id", options->external_id, "Id in the system it came from; a known id is refused")
+    command
+        .add_option("--external-id", options->external_id,
+                    "Id in the system it came from; a known id is refused")
         ->type_name("X");
-    command.footer("Example:\n  sileram submit 'Invoice is unclear' --by agent@example.org --channel phone "
-                   "--process billing");
+    command.footer(
+        "Example:\n  sileram submit 'Invoice is unclear' --by agent@example.org --channel phone "
+        "--process billing");
     return [options](Session& session) {
         if (!options->join && options->title.empty()) {
             throw InvalidInput("submit needs a TITLE (or --join ID to join an existing signal)");

@@ -18,13 +18,15 @@ struct TriageOptions {
 };
 
 void triage(Session& session, const TriageOptions& options) {
-    const int verdicts = (options.accept ? 1 : 0) + (options.reject ? 1 : 0) +
-                         (options.duplicate_of ? 1 : 0);
+    const int verdicts =
+        (options.accept ? 1 : 0) + (options.reject ? 1 : 0) + (options.duplicate_of ? 1 : 0);
     if (verdicts != 1) {
-        throw InvalidInput("triage needs exactly one of --accept, --reject REASON, --duplicate-of ID");
+        throw InvalidInput(
+            "triage needs exactly one of --accept, --reject REASON, --duplicate-of ID");
     }
     const auto id = parse_id(options.id, "signal");
-    const auto original_id = options.duplicate_of ? parse_id(*options.duplicate_of, "--duplicate-of") : 0;
+    const auto original_id =
+        options.duplicate_of ? parse_id(*options.duplicate_of, "--duplicate-of") : 0;
     storage::Store& store = session.store(storage::Access::write);
     storage::WriteTransaction transaction(store);
     domain::Signal signal = load_signal(session, storage::Access::write, id);
@@ -55,9 +57,13 @@ Runner define_triage(CLI::App& command) {
     auto options = std::make_shared<TriageOptions>();
     command.add_option("id", options->id, "The signal")->required()->type_name("ID");
     command.add_flag("--accept", options->accept, "It is a clear customer signal: take it on");
-    command.add_option("--reject", options->reject, "Not a customer signal or not clear; the reason goes back to the submitters")
+    command
+        .add_option("--reject", options->reject,
+                    "Not a customer signal or not clear; the reason goes back to the submitters")
         ->type_name("REASON");
-    command.add_option("--duplicate-of", options->duplicate_of, "Same as signal ID; every submitter joins that one")
+    command
+        .add_option("--duplicate-of", options->duplicate_of,
+                    "Same as signal ID; every submitter joins that one")
         ->type_name("ID");
     return [options](Session& session) { triage(session, *options); };
 }

@@ -142,8 +142,8 @@ void check_kind(const toml::node& node, Kind kind, const Reporter& report, std::
 
 std::string string_value(const toml::node& node, const Reporter& report, std::string_view key) {
     std::string value = *node.value<std::string>();
-    if (!domain::is_valid_utf8(value) || value.find_first_of(std::string_view("\0\r\n", 3)) !=
-                                             std::string::npos) {
+    if (!domain::is_valid_utf8(value) ||
+        value.find_first_of(std::string_view("\0\r\n", 3)) != std::string::npos) {
         report.fail(node.source(), key, "must be one line of text");
     }
     return value;
@@ -231,8 +231,8 @@ Config parse_config(std::string_view text, const fs::path& origin) {
     try {
         root = toml::parse(text, origin.string());
     } catch (const toml::parse_error& e) {
-        throw InvalidInput(fmt::format("{}:{}: {}", origin.string(), e.source().begin.line,
-                                       e.description()));
+        throw InvalidInput(
+            fmt::format("{}:{}: {}", origin.string(), e.source().begin.line, e.description()));
     }
     Config config;
     config.source = origin;
@@ -244,7 +244,8 @@ Config parse_config(std::string_view text, const fs::path& origin) {
         if (!known) {
             const std::string guess = domain::closest_name(section, k_sections);
             report.fail(section_key.source(), section,
-                        "unknown section" + (guess.empty() ? "" : "; did you mean [" + guess + "]?"));
+                        "unknown section" +
+                            (guess.empty() ? "" : "; did you mean [" + guess + "]?"));
         }
         if (table == nullptr) {
             report.fail(section_node.source(), section, "must be a table ([" + section + "])");
@@ -267,9 +268,10 @@ Config parse_config(std::string_view text, const fs::path& origin) {
             const std::string name = fmt::format("{}.{}", section, key.str());
             if (match == nullptr) {
                 const std::string guess = domain::closest_name(key.str(), names);
-                report.fail(key.source(), name,
-                            "unknown key" + (guess.empty() ? "" : "; did you mean " + section +
-                                                                      "." + guess + "?"));
+                report.fail(
+                    key.source(), name,
+                    "unknown key" +
+                        (guess.empty() ? "" : "; did you mean " + section + "." + guess + "?"));
             }
             apply_key(config, *match, node, report);
         }

@@ -33,7 +33,8 @@ std::optional<Decimal> Decimal::parse(std::string_view text) {
     const auto dot = text.find('.');
     const std::string_view whole = text.substr(0, dot);
     const std::string_view fraction = dot == std::string_view::npos ? "" : text.substr(dot + 1);
-    if (whole.empty() || fraction.size() > 2 || (dot != std::string_view::npos && fraction.empty())) {
+    if (whole.empty() || fraction.size() > 2 ||
+        (dot != std::string_view::npos && fraction.empty())) {
         return std::nullopt;
     }
     Wide value = 0;

@@ -115,9 +115,8 @@ Effect effect(const Impact& baseline, const Measurement& measurement,
         e.satisfaction_delta = *measurement.satisfaction - *baseline.satisfaction;
     }
     if (expected_savings_per_year && expected_savings_per_year->hundredths() > 0) {
-        e.realised_share = rounded(e.saved_per_year.to_double() /
-                                       expected_savings_per_year->to_double(),
-                                   0.0001);
+        e.realised_share =
+            rounded(e.saved_per_year.to_double() / expected_savings_per_year->to_double(), 0.0001);
     }
     return e;
 }

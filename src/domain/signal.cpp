@@ -88,9 +88,8 @@ Action* Signal::find_action(int number) {
 }
 
 bool Signal::has_submitter(std::string_view email) const {
-    return std::any_of(submitters.begin(), submitters.end(), [email](const Submitter& s) {
-        return same_address(s.email, email);
-    });
+    return std::any_of(submitters.begin(), submitters.end(),
+                       [email](const Submitter& s) { return same_address(s.email, email); });
 }
 
 } // namespace sileram::domain

@@ -24,8 +24,8 @@ void apply(Signal& signal, Event event, const Stamp& stamp, std::string detail =
 
 // Records something that happened to the signal without moving it.
 void note(Signal& signal, std::string_view event, const Stamp& stamp, std::string detail) {
-    signal.history.push_back(HistoryEntry{0, stamp, std::string(event), signal.state, signal.state,
-                                          std::move(detail)});
+    signal.history.push_back(
+        HistoryEntry{0, stamp, std::string(event), signal.state, signal.state, std::move(detail)});
     signal.updated_at = stamp.at;
 }
 
@@ -98,9 +98,10 @@ Outcome outcome_of(State state) {
 
 void require_on_scale(Decimal score, const ImpactSettings& settings, std::string_view what) {
     if (score < settings.satisfaction_min || score > settings.satisfaction_max) {
-        throw InvalidInput(fmt::format("{} {} is off the satisfaction scale {}–{} (impact.satisfaction_scale)",
-                                       what, score.to_string(), settings.satisfaction_min.to_string(),
-                                       settings.satisfaction_max.to_string()));
+        throw InvalidInput(
+            fmt::format("{} {} is off the satisfaction scale {}–{} (impact.satisfaction_scale)",
+                        what, score.to_string(), settings.satisfaction_min.to_string(),
+                        settings.satisfaction_max.to_string()));
     }
 }
 
@@ -124,9 +125,9 @@ Signal new_signal(NewSignal input, const Stamp& stamp) {
     signal.external_id = std::move(input.external_id);
     signal.fields = std::move(input.fields);
     signal.submitters.push_back(Submitter{0, input.submitted_by, signal.submitted_at, "submit"});
-    signal.history.push_back(
-        HistoryEntry{0, stamp, std::string(to_string(Event::submit)), std::nullopt,
-                     State::submitted, "by " + input.submitted_by});
+    signal.history.push_back(HistoryEntry{0, stamp, std::string(to_string(Event::submit)),
+                                          std::nullopt, State::submitted,
+                                          "by " + input.submitted_by});
     return signal;
 }
 
@@ -165,9 +166,9 @@ void mark_duplicate(Signal& signal, Signal& original, const Stamp& stamp) {
         throw InvalidInput(fmt::format("signal {} cannot be a duplicate of itself", signal.id));
     }
     if (original.state == State::duplicate) {
-        throw Refused(fmt::format("signal {} is itself a duplicate of signal {}; use --duplicate-of {}",
-                                  original.id, original.duplicate_of.value_or(0),
-                                  original.duplicate_of.value_or(0)));
+        throw Refused(fmt::format(
+            "signal {} is itself a duplicate of signal {}; use --duplicate-of {}", original.id,
+            original.duplicate_of.value_or(0), original.duplicate_of.value_or(0)));
     }
     if (original.state == State::closed || original.state == State::rejected ||
         original.state == State::dropped) {
@@ -195,20 +196,22 @@ void analyse(Signal& signal, const ImpactInput& input, const ImpactSettings& set
              const Stamp& stamp) {
     Impact impact = signal.impact.value_or(Impact{0, 0, settings.cost_per_contact, std::nullopt});
     if (!signal.impact && (!input.contacts || !input.satisfaction_impact)) {
-        throw InvalidInput(fmt::format(
-            "the first impact analysis of signal {} needs both --contacts N and "
-            "--satisfaction-impact 1-5",
-            signal.id));
+        throw InvalidInput(
+            fmt::format("the first impact analysis of signal {} needs both --contacts N and "
+                        "--satisfaction-impact 1-5",
+                        signal.id));
     }
     if (input.contacts) {
         if (*input.contacts < 0) {
-            throw InvalidInput(fmt::format("--contacts {} is negative; give the customer contacts per {}",
-                                           *input.contacts, settings.period));
+            throw InvalidInput(
+                fmt::format("--contacts {} is negative; give the customer contacts per {}",
+                            *input.contacts, settings.period));
         }
         impact.contacts = *input.contacts;
     }
     if (input.satisfaction_impact) {
-        if (*input.satisfaction_impact < 1 || *input.satisfaction_impact > k_max_satisfaction_impact) {
+        if (*input.satisfaction_impact < 1 ||
+            *input.satisfaction_impact > k_max_satisfaction_impact) {
             throw InvalidInput(fmt::format(
                 "--satisfaction-impact {} is out of range; give 1 (hardly) to 5 (severely)",
                 *input.satisfaction_impact));
@@ -226,8 +229,7 @@ void analyse(Signal& signal, const ImpactInput& input, const ImpactSettings& set
         require_on_scale(*input.satisfaction, settings, "--satisfaction");
         impact.satisfaction = input.satisfaction;
     }
-    // Guard the multiplication in the score and the money per year.
-    (void)impact_figures(impact, settings);
+    // The score must fit before it is computed; the money per year is checked as it is computed.
     if (impact.contacts > 0 && impact.satisfaction_impact > INT64_MAX / impact.contacts) {
         throw InvalidInput(fmt::format("--contacts {} is too large", impact.contacts));
     }
@@ -290,8 +292,9 @@ int plan_action(Signal& signal, NewAction input, const Stamp& stamp) {
     if (input.parent) {
         const Action& parent = require_action(signal, *input.parent);
         if (!parent.is_live() || parent.status == ActionStatus::done) {
-            throw Refused(fmt::format("action {} of signal {} is {}; plan the sub-activity under an open action",
-                                      parent.number, signal.id, to_string(parent.status)));
+            throw Refused(fmt::format(
+                "action {} of signal {} is {}; plan the sub-activity under an open action",
+                parent.number, signal.id, to_string(parent.status)));
         }
     }
     int number = 1;
@@ -320,8 +323,8 @@ void set_expectation(Signal& signal, std::optional<Decimal> reduction_percent,
     if (!reduction_percent && !satisfaction_change) {
         throw InvalidInput("give --expect-reduction PCT and/or --expect-satisfaction DELTA");
     }
-    if (reduction_percent && (reduction_percent->hundredths() < 0 ||
-                              *reduction_percent > Decimal::from_whole(100))) {
+    if (reduction_percent &&
+        (reduction_percent->hundredths() < 0 || *reduction_percent > Decimal::from_whole(100))) {
         throw InvalidInput(fmt::format("--expect-reduction {} is not a percentage from 0 to 100",
                                        reduction_percent->to_string()));
     }
@@ -345,9 +348,10 @@ void decide_go(Signal& signal, Verdict verdict, const std::string& reason, const
         require_clean_text(why, "the reason", Lines::multi);
         if (std::none_of(signal.actions.begin(), signal.actions.end(),
                          [](const Action& a) { return a.is_live(); })) {
-            throw Refused(fmt::format("signal {} has no planned action to approve. Next: sileram act "
-                                      "{} --plan TITLE --owner X --due DATE --cost EUR",
-                                      signal.id, signal.id));
+            throw Refused(
+                fmt::format("signal {} has no planned action to approve. Next: sileram act "
+                            "{} --plan TITLE --owner X --due DATE --cost EUR",
+                            signal.id, signal.id));
         }
         if (!signal.expected_reduction) {
             throw Refused(fmt::format("signal {} has no business case yet. Next: sileram act {} "
@@ -460,8 +464,9 @@ void close(Signal& signal, const std::optional<std::string>& summary, const Stam
     }
     std::vector<std::string> recipients;
     for (const Submitter& s : signal.submitters) {
-        const bool seen = std::any_of(recipients.begin(), recipients.end(),
-                                      [&](const std::string& r) { return same_address(r, s.email); });
+        const bool seen =
+            std::any_of(recipients.begin(), recipients.end(),
+                        [&](const std::string& r) { return same_address(r, s.email); });
         if (!seen) {
             recipients.push_back(s.email);
         }

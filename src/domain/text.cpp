@@ -84,15 +84,17 @@ void require_description(std::string_view text) {
     require_clean_text(text, "the description", Lines::multi);
     const std::size_t characters = code_point_count(text);
     if (characters > k_max_description_characters) {
-        throw InvalidInput(fmt::format("the description is {} characters long; at most {} are allowed",
-                                       characters, k_max_description_characters));
+        throw InvalidInput(
+            fmt::format("the description is {} characters long; at most {} are allowed", characters,
+                        k_max_description_characters));
     }
 }
 
 void require_email(std::string_view text, std::string_view what) {
     require_clean_text(text, what, Lines::single);
     const auto at = text.find('@');
-    const bool one_at = at != std::string_view::npos && text.find('@', at + 1) == std::string_view::npos;
+    const bool one_at =
+        at != std::string_view::npos && text.find('@', at + 1) == std::string_view::npos;
     const std::string_view local = one_at ? text.substr(0, at) : std::string_view{};
     const std::string_view domain = one_at ? text.substr(at + 1) : std::string_view{};
     const auto dot = domain.find('.');
@@ -110,9 +112,9 @@ void require_email(std::string_view text, std::string_view what) {
 }
 
 bool same_address(std::string_view a, std::string_view b) {
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(),
-                      [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return ascii_lower(x) == ascii_lower(y);
+           });
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -125,8 +127,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
         row[0] = i;
         for (std::size_t j = 1; j <= b.size(); ++j) {
             const std::size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1,
-                               diagonal + (ascii_lower(a[i - 1]) == ascii_lower(b[j - 1]) ? 0 : 1)});
+            row[j] =
+                std::min({row[j] + 1, row[j - 1] + 1,
+                          diagonal + (ascii_lower(a[i - 1]) == ascii_lower(b[j - 1]) ? 0 : 1)});
             diagonal = above;
         }
     }

@@ -9,7 +9,8 @@ std::string csv_record(const std::vector<std::string>& fields, char delimiter) {
             record += delimiter;
         }
         const std::string& field = fields[i];
-        const bool quote = field.find_first_of(std::string("\"\r\n") + delimiter) != std::string::npos;
+        const bool quote =
+            field.find_first_of(std::string("\"\r\n") + delimiter) != std::string::npos;
         if (!quote) {
             record += field;
             continue;

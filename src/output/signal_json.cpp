@@ -75,7 +75,8 @@ Json actions_json(const Signal& s, Timestamp now) {
     Json list = Json::array();
     const Date today = std::chrono::floor<std::chrono::days>(now);
     for (const Action& a : s.actions) {
-        const bool open = a.status == ActionStatus::planned || a.status == ActionStatus::in_progress;
+        const bool open =
+            a.status == ActionStatus::planned || a.status == ActionStatus::in_progress;
         list.push_back(Json{
             {"id", a.number},
             {"parent", a.parent ? Json(*a.parent) : Json(nullptr)},
@@ -148,8 +149,9 @@ std::string triage_verdict(const Signal& s) {
 Json signal_to_json(const Signal& s, const ImpactSettings& settings, Timestamp now) {
     Json submitters = Json::array();
     for (const Submitter& sub : s.submitters) {
-        submitters.push_back(
-            Json{{"email", sub.email}, {"joined_at", format_timestamp(sub.joined_at)}, {"via", sub.via}});
+        submitters.push_back(Json{{"email", sub.email},
+                                  {"joined_at", format_timestamp(sub.joined_at)},
+                                  {"via", sub.via}});
     }
     const std::string verdict = triage_verdict(s);
     Json triage = verdict.empty()
@@ -167,14 +169,15 @@ Json signal_to_json(const Signal& s, const ImpactSettings& settings, Timestamp n
     }
     Json feedback = Json::array();
     for (const Feedback& f : s.feedback) {
-        feedback.push_back(Json{{"to", f.recipient},
-                                {"outcome", to_string(f.outcome)},
-                                {"status", to_string(f.status)},
-                                {"queued_at", format_timestamp(f.queued_at)},
-                                {"sent_at", f.sent_at ? Json(format_timestamp(*f.sent_at)) : Json(nullptr)},
-                                {"message_id", f.message_id},
-                                {"attempts", f.attempts},
-                                {"error", f.last_error}});
+        feedback.push_back(
+            Json{{"to", f.recipient},
+                 {"outcome", to_string(f.outcome)},
+                 {"status", to_string(f.status)},
+                 {"queued_at", format_timestamp(f.queued_at)},
+                 {"sent_at", f.sent_at ? Json(format_timestamp(*f.sent_at)) : Json(nullptr)},
+                 {"message_id", f.message_id},
+                 {"attempts", f.attempts},
+                 {"error", f.last_error}});
     }
     Json history = Json::array();
     for (const HistoryEntry& h : s.history) {

@@ -71,10 +71,10 @@ void impact_section(Page& page, const Signal& s, const ImpactSettings& settings)
         return;
     }
     const ImpactFigures f = impact_figures(*s.impact, settings);
-    page.line("Impact", fmt::format("{} contacts per {} × impact {} = score {} ({})",
-                                    count(s.impact->contacts), settings.period,
-                                    s.impact->satisfaction_impact, count(f.score),
-                                    to_string(f.impact_class)));
+    page.line("Impact",
+              fmt::format("{} contacts per {} × impact {} = score {} ({})",
+                          count(s.impact->contacts), settings.period, s.impact->satisfaction_impact,
+                          count(f.score), to_string(f.impact_class)));
     page.line("", fmt::format("{} per {}, {} per year at {} a contact",
                               money(f.cost_per_period, settings.currency), settings.period,
                               money(f.cost_per_year, settings.currency),
@@ -91,8 +91,10 @@ void root_cause_section(Page& page, const Signal& s) {
     const RootCause& rc = *s.root_cause;
     page.line("Root cause", rc.cause);
     const std::pair<const char*, const std::string*> texts[] = {
-        {"customer view: ", &rc.customer_view}, {"internal view: ", &rc.internal_view},
-        {"method: ", &rc.method}, {"evidence: ", &rc.evidence}};
+        {"customer view: ", &rc.customer_view},
+        {"internal view: ", &rc.internal_view},
+        {"method: ", &rc.method},
+        {"evidence: ", &rc.evidence}};
     for (const auto& [label, text] : texts) {
         if (!text->empty()) {
             page.line("", label + *text);
@@ -115,14 +117,20 @@ void actions_section(Page& page, const Signal& s, const ImpactSettings& settings
         return;
     }
     const Date today = std::chrono::floor<std::chrono::days>(now);
-    Table table({{"#", Align::right}, {"under", Align::right}, {"action", Align::left, true, 10},
-                 {"owner", Align::left, true, 6}, {"due"}, {"cost", Align::right},
-                 {"status"}, {"done", Align::right}});
+    Table table({{"#", Align::right},
+                 {"under", Align::right},
+                 {"action", Align::left, true, 10},
+                 {"owner", Align::left, true, 6},
+                 {"due"},
+                 {"cost", Align::right},
+                 {"status"},
+                 {"done", Align::right}});
     for (const Action& a : s.actions) {
-        const bool overdue = a.due && *a.due < today &&
-                             (a.status == ActionStatus::planned || a.status == ActionStatus::in_progress);
-        table.add_row({std::to_string(a.number), a.parent ? std::to_string(*a.parent) : "",
-                       a.title, a.owner, a.due ? format_date(*a.due) + (overdue ? " OVERDUE" : "") : "",
+        const bool overdue =
+            a.due && *a.due < today &&
+            (a.status == ActionStatus::planned || a.status == ActionStatus::in_progress);
+        table.add_row({std::to_string(a.number), a.parent ? std::to_string(*a.parent) : "", a.title,
+                       a.owner, a.due ? format_date(*a.due) + (overdue ? " OVERDUE" : "") : "",
                        money(a.cost, settings.currency), std::string(to_string(a.status)),
                        fmt::format("{}%", a.progress)});
     }
@@ -132,7 +140,8 @@ void actions_section(Page& page, const Signal& s, const ImpactSettings& settings
     const BusinessCase bc = business_case(s, settings);
     std::string text = fmt::format("cost {}", money(bc.cost, settings.currency));
     if (bc.expected_reduction && bc.expected_savings_per_year) {
-        text = fmt::format("{}% fewer contacts saves {} a year; {}", bc.expected_reduction->to_string(),
+        text = fmt::format("{}% fewer contacts saves {} a year; {}",
+                           bc.expected_reduction->to_string(),
                            money(*bc.expected_savings_per_year, settings.currency), text);
     }
     if (bc.roi) {
@@ -155,11 +164,11 @@ void effect_section(Page& page, const Signal& s, const ImpactSettings& settings)
     bool first = true;
     for (const Measurement& m : s.measurements) {
         const Effect e = effect(*s.impact, m, expected, settings);
-        std::string text = fmt::format("{}: {} contacts, {} saved: {} per {}, {} per year",
-                                       format_date(std::chrono::floor<std::chrono::days>(m.stamp.at)),
-                                       count(m.contacts), count(e.contacts_saved),
-                                       money(e.saved_per_period, settings.currency), settings.period,
-                                       money(e.saved_per_year, settings.currency));
+        std::string text = fmt::format(
+            "{}: {} contacts, {} saved: {} per {}, {} per year",
+            format_date(std::chrono::floor<std::chrono::days>(m.stamp.at)), count(m.contacts),
+            count(e.contacts_saved), money(e.saved_per_period, settings.currency), settings.period,
+            money(e.saved_per_year, settings.currency));
         if (e.satisfaction_delta) {
             text += "; satisfaction " + change(*e.satisfaction_delta);
         }
@@ -215,7 +224,8 @@ std::string signal_page(const Signal& s, const ImpactSettings& settings, Timesta
     for (const Decision& d : s.decisions) {
         page.line(d.gate == Gate::prioritise ? "Priority" : "Go/no-go",
                   fmt::format("{}{}{} ({}, {})", to_string(d.verdict), d.reason.empty() ? "" : ": ",
-                              d.reason, d.stamp.by, format_date(std::chrono::floor<std::chrono::days>(d.stamp.at))) +
+                              d.reason, d.stamp.by,
+                              format_date(std::chrono::floor<std::chrono::days>(d.stamp.at))) +
                       (d.until ? " until " + format_date(*d.until) : ""));
     }
     root_cause_section(page, s);
@@ -226,10 +236,13 @@ std::string signal_page(const Signal& s, const ImpactSettings& settings, Timesta
     }
     for (const Feedback& f : s.feedback) {
         page.line(&f == &s.feedback.front() ? "Feedback" : "",
-                  fmt::format("{}: {} mail {}{}", f.recipient, to_string(f.outcome), to_string(f.status),
-                              f.sent_at ? " " + short_time(*f.sent_at) : ""));
+                  fmt::format("{}: {} mail {}{}", f.recipient, to_string(f.outcome),
+                              to_string(f.status), f.sent_at ? " " + short_time(*f.sent_at) : ""));
     }
-    Table history({{"when"}, {"by", Align::left, true, 6}, {"event"}, {"state"},
+    Table history({{"when"},
+                   {"by", Align::left, true, 6},
+                   {"event"},
+                   {"state"},
                    {"detail", Align::left, true, 10}});
     for (const HistoryEntry& h : s.history) {
         const std::string moved = h.from && *h.from != h.to

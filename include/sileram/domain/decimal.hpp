@@ -13,7 +13,9 @@ class Decimal {
 public:
     constexpr Decimal() = default;
 
-    static constexpr Decimal from_hundredths(std::int64_t hundredths) { return Decimal(hundredths); }
+    static constexpr Decimal from_hundredths(std::int64_t hundredths) {
+        return Decimal(hundredths);
+    }
     static constexpr Decimal from_whole(std::int64_t whole) { return Decimal(whole * 100); }
 
     // Parses "12", "-3.5" or "1234.56"; nullopt for anything else, for a third decimal,

@@ -44,7 +44,7 @@ struct BusinessCase {
     std::optional<Decimal> expected_reduction;
     std::optional<Decimal> expected_satisfaction;
     std::optional<Decimal> expected_savings_per_year;
-    Decimal cost; // all actions and sub-activities that are not cancelled
+    Decimal cost;                         // all actions and sub-activities that are not cancelled
     std::optional<double> roi;            // (savings per year − cost) / cost; none without cost
     std::optional<double> payback_months; // none without positive savings
 };

@@ -32,9 +32,9 @@ struct Submitter {
 
 // The two axes of step 3, with the money a contact costs and the satisfaction baseline.
 struct Impact {
-    std::int64_t contacts = 0;       // customer contacts per period
-    int satisfaction_impact = 0;     // 1–5
-    Decimal cost_per_contact;        // in the configured currency
+    std::int64_t contacts = 0;           // customer contacts per period
+    int satisfaction_impact = 0;         // 1–5
+    Decimal cost_per_contact;            // in the configured currency
     std::optional<Decimal> satisfaction; // score on the configured scale, the baseline for step 9
 };
 

@@ -51,7 +51,7 @@ enum class Event {
 struct StateInfo {
     State state;
     std::string_view name;
-    int step;                   // the step a signal in this state has reached (dropped: see Transition)
+    int step; // the step a signal in this state has reached (dropped: see Transition)
     std::string_view next_hint; // the command that moves it on; "{id}" stands for the signal's id
 };
 

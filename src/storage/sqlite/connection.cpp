@@ -27,9 +27,9 @@ void fail(sqlite3* db, int code, std::string_view doing) {
         throw InvalidInput(fmt::format("{} was refused by the database: {}", doing, detail));
     }
     if (primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT) {
-        throw SystemFailure(fmt::format("{} is not a usable sileram database ({})",
-                                        db != nullptr ? sqlite3_db_filename(db, "main") : "the file",
-                                        detail));
+        throw SystemFailure(
+            fmt::format("{} is not a usable sileram database ({})",
+                        db != nullptr ? sqlite3_db_filename(db, "main") : "the file", detail));
     }
     if (primary == SQLITE_FULL) {
         throw TemporaryFailure(fmt::format("the disk is full while {}: {}", doing, detail));
@@ -38,8 +38,8 @@ void fail(sqlite3* db, int code, std::string_view doing) {
 }
 
 Statement::Statement(sqlite3* db, std::string_view sql) : m_db(db) {
-    const int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &m_statement,
-                                      nullptr);
+    const int rc =
+        sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &m_statement, nullptr);
     if (rc != SQLITE_OK) {
         fail(db, rc, "preparing a query");
     }
@@ -111,7 +111,8 @@ double Statement::real(int column) const {
 std::string Statement::text(int column) const {
     const auto* bytes = sqlite3_column_text(m_statement, column);
     const int size = sqlite3_column_bytes(m_statement, column);
-    return bytes == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(bytes), size);
+    return bytes == nullptr ? std::string()
+                            : std::string(reinterpret_cast<const char*>(bytes), size);
 }
 
 std::optional<std::int64_t> Statement::optional_integer(int column) const {

@@ -193,7 +193,8 @@ void migrate(Connection& db) {
             refuse_newer(db, version);
         }
         if (version == 0) {
-            Statement tables = db.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table'");
+            Statement tables =
+                db.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table'");
             if (tables.step() && tables.integer(0) > 0) {
                 throw Refused(fmt::format("{} holds tables but no sileram schema; it is not a "
                                           "sileram database. Give another file with --db.",

@@ -1,6 +1,5 @@
 #include "connection.hpp"
 #include "migrations.hpp"
-
 #include "sileram/domain/errors.hpp"
 #include "sileram/storage/store.hpp"
 
@@ -68,7 +67,8 @@ ON CONFLICT (signal_id) DO UPDATE SET cause = excluded.cause,
     method = excluded.method, evidence = excluded.evidence, recorded_by = excluded.recorded_by,
     recorded_at = excluded.recorded_at
 )sql";
-constexpr const char* k_delete_root_cause_items = "DELETE FROM root_cause_items WHERE signal_id = ?";
+constexpr const char* k_delete_root_cause_items =
+    "DELETE FROM root_cause_items WHERE signal_id = ?";
 constexpr const char* k_insert_root_cause_item =
     "INSERT INTO root_cause_items (signal_id, kind, position, text) VALUES (?, ?, ?, ?)";
 constexpr const char* k_select_root_cause = R"sql(
@@ -283,8 +283,9 @@ public:
                       s.duplicate_of,
                       s.impact ? std::optional<std::int64_t>(s.impact->contacts) : std::nullopt,
                       s.impact ? std::optional<int>(s.impact->satisfaction_impact) : std::nullopt,
-                      s.impact ? std::optional<std::int64_t>(s.impact->cost_per_contact.hundredths())
-                               : std::nullopt,
+                      s.impact
+                          ? std::optional<std::int64_t>(s.impact->cost_per_contact.hundredths())
+                          : std::nullopt,
                       s.impact ? hundredths(s.impact->satisfaction) : std::nullopt,
                       hundredths(s.expected_reduction), hundredths(s.expected_satisfaction),
                       s.closing_summary, s.id)
@@ -486,7 +487,9 @@ private:
             d.id = decisions.integer(0);
             d.gate = decisions.text(1) == "go-no-go" ? Gate::go_no_go : Gate::prioritise;
             const std::string verdict = decisions.text(2);
-            d.verdict = verdict == "go" ? Verdict::go : verdict == "park" ? Verdict::park : Verdict::drop;
+            d.verdict = verdict == "go"     ? Verdict::go
+                        : verdict == "park" ? Verdict::park
+                                            : Verdict::drop;
             d.reason = decisions.text(3);
             d.until = read_optional_date(decisions, 4);
             d.stamp = Stamp{decisions.text(5), read_time(decisions, 6)};
