@@ -3,8 +3,8 @@
 #include "sileram/commands/registry.hpp"
 #include "sileram/commands/session.hpp"
 #include "sileram/config/config.hpp"
-#include "sileram/domain/errors.hpp"
 #include "sileram/domain/text.hpp"
+#include "sileram/errors.hpp"
 #include "sileram/version.hpp"
 
 #include <CLI/CLI.hpp>
@@ -61,18 +61,18 @@ int report_error(ExitCode code, const std::string& message, bool json) {
     return static_cast<int>(code);
 }
 
-std::unique_ptr<domain::Clock> make_clock() {
+std::unique_ptr<commands::Clock> make_clock() {
     const std::string pinned = environment("SILERAM_NOW");
     if (pinned.empty()) {
-        return std::make_unique<domain::SystemClock>();
+        return std::make_unique<commands::SystemClock>();
     }
     const auto at = domain::parse_timestamp(pinned);
     if (!at) {
-        throw InvalidInput(fmt::format("SILERAM_NOW '{}' is not an ISO 8601 time such as "
+        throw InvalidInput(fmt::format("SILERAM_NOW {} is not an ISO 8601 time such as "
                                        "2026-11-23T12:00:00Z",
-                                       pinned));
+                                       domain::quote_value(pinned)));
     }
-    return std::make_unique<domain::FixedClock>(*at);
+    return std::make_unique<commands::FixedClock>(*at);
 }
 
 std::string actor(const GlobalOptions& options) {
@@ -110,8 +110,14 @@ std::string suggest_command(int argc, char** argv) {
     for (const auto& c : commands::all_commands()) {
         names.push_back(c.name);
     }
+    constexpr std::string_view k_valued_globals[] = {"--db", "--config", "--as"};
     for (int i = 1; i < argc; ++i) {
         const std::string_view word = argv[i];
+        if (std::find(std::begin(k_valued_globals), std::end(k_valued_globals), word) !=
+            std::end(k_valued_globals)) {
+            ++i; // its value is not a command
+            continue;
+        }
         if (word.empty() || word.front() == '-') {
             continue;
         }
@@ -119,7 +125,7 @@ std::string suggest_command(int argc, char** argv) {
             return {};
         }
         const std::string guess = domain::closest_name(word, names);
-        return fmt::format("'{}' is not a sileram command{}", word,
+        return fmt::format("{} is not a sileram command{}", domain::quote_value(word),
                            guess.empty() ? "; see sileram --help"
                                          : "; did you mean " + guess + "?");
     }

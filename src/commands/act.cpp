@@ -1,7 +1,8 @@
 #include "sileram/commands/common.hpp"
 #include "sileram/commands/registry.hpp"
-#include "sileram/domain/errors.hpp"
 #include "sileram/domain/steps.hpp"
+#include "sileram/domain/text.hpp"
+#include "sileram/errors.hpp"
 #include "sileram/output/format.hpp"
 
 #include <CLI/CLI.hpp>
@@ -57,7 +58,8 @@ std::string plan(const ActOptions& o, domain::Signal& signal, const Session& ses
 std::string progress(const std::string& text, domain::Signal& signal, const Session& session) {
     const auto eq = text.find('=');
     if (eq == std::string::npos) {
-        throw InvalidInput(fmt::format("--progress '{}' must be ACTION=PCT, such as 2=50", text));
+        throw InvalidInput(fmt::format("--progress {} must be ACTION=PCT, such as 2=50",
+                                       domain::quote_value(text)));
     }
     const int number = action_number(text.substr(0, eq), "--progress action");
     const int percent = parse_whole_in(text.substr(eq + 1), "--progress percentage", 0, 100);
@@ -73,6 +75,9 @@ void act(Session& session, const ActOptions& o) {
     if (modes != 1) {
         throw InvalidInput("act needs exactly one of --plan TITLE, --expect-reduction PCT, --go, "
                            "--drop REASON, --progress ACTION=PCT, --done ACTION, --cancel ACTION");
+    }
+    if (!o.reason.empty() && !o.go) {
+        throw InvalidInput("--reason goes with --go; --drop takes its reason directly");
     }
     if (!o.plan && (o.due || o.cost || o.under || !o.owner.empty())) {
         throw InvalidInput("--owner, --due, --cost and --under go with --plan");

@@ -1,8 +1,8 @@
 #include "sileram/commands/common.hpp"
 
-#include "sileram/domain/errors.hpp"
 #include "sileram/domain/text.hpp"
 #include "sileram/domain/workflow.hpp"
+#include "sileram/errors.hpp"
 #include "sileram/output/signal_json.hpp"
 
 #include <charconv>
@@ -12,11 +12,6 @@
 namespace sileram::commands {
 
 namespace {
-
-std::string shown(const std::string& text) {
-    return domain::is_valid_utf8(text) && text.size() <= 80 ? fmt::format("'{}'", text)
-                                                            : "(a value that cannot be shown)";
-}
 
 std::optional<std::int64_t> whole_number(const std::string& text) {
     std::int64_t value = 0;
@@ -37,8 +32,8 @@ bool all_digits(const std::string& text) {
 std::int64_t parse_id(const std::string& text, std::string_view what) {
     const auto value = whole_number(text);
     if (!value || *value < 1) {
-        throw InvalidInput(
-            fmt::format("{} {} is not an id; ids are whole numbers from 1", what, shown(text)));
+        throw InvalidInput(fmt::format("{} {} is not an id; ids are whole numbers from 1", what,
+                                       domain::quote_value(text)));
     }
     return *value;
 }
@@ -48,7 +43,7 @@ std::int64_t parse_count(const std::string& text, std::string_view option) {
     if (!value) {
         const bool too_large = all_digits(text);
         throw InvalidInput(
-            fmt::format("{} {} is {}", option, shown(text),
+            fmt::format("{} {} is {}", option, domain::quote_value(text),
                         too_large ? "too large (beyond 64 bits)" : "not a whole number"));
     }
     if (*value < 0) {
@@ -61,7 +56,7 @@ int parse_whole_in(const std::string& text, std::string_view option, int lowest,
     const auto value = whole_number(text);
     if (!value || *value < lowest || *value > highest) {
         throw InvalidInput(fmt::format("{} {} is out of range; give a whole number from {} to {}",
-                                       option, shown(text), lowest, highest));
+                                       option, domain::quote_value(text), lowest, highest));
     }
     return static_cast<int>(*value);
 }
@@ -71,7 +66,7 @@ domain::Decimal parse_decimal(const std::string& text, std::string_view option) 
     if (!value) {
         throw InvalidInput(fmt::format("{} {} is not a number with at most two decimals (use a "
                                        "point: 12.50)",
-                                       option, shown(text)));
+                                       option, domain::quote_value(text)));
     }
     return *value;
 }
@@ -80,7 +75,7 @@ domain::Date parse_day(const std::string& text, std::string_view option) {
     const auto day = domain::parse_date(text);
     if (!day) {
         throw InvalidInput(fmt::format("{} {} is not a date; use ISO 8601 such as 2026-12-01",
-                                       option, shown(text)));
+                                       option, domain::quote_value(text)));
     }
     return *day;
 }
@@ -90,7 +85,7 @@ domain::Timestamp parse_moment(const std::string& text, std::string_view option)
     if (!at) {
         throw InvalidInput(fmt::format(
             "{} {} is not a date; use ISO 8601 such as 2026-12-01 or 2026-12-01T10:00:00Z", option,
-            shown(text)));
+            domain::quote_value(text)));
     }
     return *at;
 }

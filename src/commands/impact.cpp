@@ -1,7 +1,7 @@
 #include "sileram/commands/common.hpp"
 #include "sileram/commands/registry.hpp"
-#include "sileram/domain/errors.hpp"
 #include "sileram/domain/steps.hpp"
+#include "sileram/errors.hpp"
 #include "sileram/output/format.hpp"
 
 #include <CLI/CLI.hpp>
@@ -52,6 +52,9 @@ void impact(Session& session, const ImpactOptions& o) {
     if (decisions == 0 && !has_figures) {
         throw InvalidInput("impact needs figures (--contacts N --satisfaction-impact 1-5) or a "
                            "decision (--go, --drop REASON, --park REASON)");
+    }
+    if (!o.reason.empty() && !o.go) {
+        throw InvalidInput("--reason goes with --go; --drop and --park take their reason directly");
     }
     if (o.until && !o.park) {
         throw InvalidInput("--until goes with --park only");

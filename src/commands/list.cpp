@@ -1,7 +1,7 @@
 #include "sileram/commands/common.hpp"
 #include "sileram/commands/registry.hpp"
-#include "sileram/domain/errors.hpp"
 #include "sileram/domain/text.hpp"
+#include "sileram/errors.hpp"
 #include "sileram/output/csv.hpp"
 #include "sileram/output/format.hpp"
 #include "sileram/output/signal_json.hpp"
@@ -52,9 +52,9 @@ storage::ListQuery build_query(const ListOptions& o, const std::vector<std::stri
                 names.push_back(s.name);
             }
             const std::string guess = domain::closest_name(*o.state, names);
-            throw InvalidInput(fmt::format("--state '{}' is not a state{}; states: {}", *o.state,
-                                           guess.empty() ? "" : "; did you mean " + guess + "?",
-                                           fmt::join(names, ", ")));
+            throw InvalidInput(fmt::format(
+                "--state {} is not a state{}; states: {}", domain::quote_value(*o.state),
+                guess.empty() ? "" : "; did you mean " + guess + "?", fmt::join(names, ", ")));
         }
     }
     if (o.step) {
@@ -63,8 +63,9 @@ storage::ListQuery build_query(const ListOptions& o, const std::vector<std::stri
     if (o.impact_class) {
         const auto c = domain::parse_impact_class(*o.impact_class);
         if (!c) {
-            throw InvalidInput(fmt::format(
-                "--class '{}' is not an impact class; use high, medium or low", *o.impact_class));
+            throw InvalidInput(
+                fmt::format("--class {} is not an impact class; use high, medium or low",
+                            domain::quote_value(*o.impact_class)));
         }
         const auto& settings = session.impact_settings();
         if (*c == domain::ImpactClass::high) {
@@ -92,9 +93,9 @@ storage::ListQuery build_query(const ListOptions& o, const std::vector<std::stri
         for (const auto& s : k_sort_names) {
             names.push_back(s.name);
         }
-        throw InvalidInput(fmt::format("--sort '{}' is not a sort key; use one of {} (prefix - for "
+        throw InvalidInput(fmt::format("--sort {} is not a sort key; use one of {} (prefix - for "
                                        "descending)",
-                                       o.sort, fmt::join(names, ", ")));
+                                       domain::quote_value(o.sort), fmt::join(names, ", ")));
     }
     q.sort = it->key;
     if (o.limit) {
@@ -113,8 +114,8 @@ storage::ListQuery build_query(const ListOptions& o, const std::vector<std::stri
         std::string name = extras[i];
         std::optional<std::string> value;
         if (name.rfind("--", 0) != 0) {
-            throw InvalidInput(
-                fmt::format("list takes no argument '{}'; filters are --FIELD VALUE", name));
+            throw InvalidInput(fmt::format("list takes no argument {}; filters are --FIELD VALUE",
+                                           domain::quote_value(name)));
         }
         name.erase(0, 2);
         if (const auto eq = name.find('='); eq != std::string::npos) {

@@ -3,7 +3,7 @@
 namespace sileram::commands {
 
 Session::Session(config::Config config, std::filesystem::path database, std::string actor,
-                 std::unique_ptr<domain::Clock> clock, Output output)
+                 std::unique_ptr<Clock> clock, Output output)
     : m_config(std::move(config)), m_database(std::move(database)), m_actor(std::move(actor)),
       m_clock(std::move(clock)), m_output(output) {}
 

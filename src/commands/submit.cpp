@@ -1,9 +1,9 @@
 #include "sileram/commands/common.hpp"
 #include "sileram/commands/registry.hpp"
-#include "sileram/domain/errors.hpp"
 #include "sileram/domain/fields.hpp"
 #include "sileram/domain/steps.hpp"
 #include "sileram/domain/text.hpp"
+#include "sileram/errors.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -45,7 +45,8 @@ std::map<std::string, std::string> collect_fields(const SubmitOptions& options) 
     for (const std::string& pair : options.fields) {
         const auto eq = pair.find('=');
         if (eq == std::string::npos) {
-            throw InvalidInput(fmt::format("--field '{}' must be KEY=VALUE", pair));
+            throw InvalidInput(
+                fmt::format("--field {} must be KEY=VALUE", domain::quote_value(pair)));
         }
         const std::string name = pair.substr(0, eq);
         domain::require_field_name(name);
@@ -60,6 +61,14 @@ std::map<std::string, std::string> collect_fields(const SubmitOptions& options) 
 }
 
 void join_existing(Session& session, const SubmitOptions& options) {
+    const bool has_standard =
+        std::any_of(options.standard.begin(), options.standard.end(),
+                    [](const auto& field) { return field.second.has_value(); });
+    if (has_standard || !options.fields.empty() || !options.description.empty() ||
+        options.external_id) {
+        throw InvalidInput("--join adds a submitter to an existing signal; it takes no -d, "
+                           "fields or --external-id");
+    }
     const auto id = parse_id(*options.join, "--join");
     const std::string email = submitter(options, session);
     storage::Store& store = session.store(storage::Access::write);
@@ -103,8 +112,8 @@ void submit_one(Session& session, const SubmitOptions& options) {
     storage::WriteTransaction transaction(store);
     if (signal.external_id) {
         if (auto known = store.find_by_external_id(*signal.external_id)) {
-            throw Refused(fmt::format("external id '{}' is known already as signal {}",
-                                      *signal.external_id, *known));
+            throw Refused(fmt::format("external id {} is known already as signal {}",
+                                      domain::quote_value(*signal.external_id), *known));
         }
     }
     store.insert(signal);

@@ -1,7 +1,7 @@
 #include "sileram/commands/common.hpp"
 #include "sileram/commands/registry.hpp"
-#include "sileram/domain/errors.hpp"
 #include "sileram/domain/steps.hpp"
+#include "sileram/errors.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>

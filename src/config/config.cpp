@@ -1,8 +1,8 @@
 #include "sileram/config/config.hpp"
 
-#include "sileram/domain/errors.hpp"
 #include "sileram/domain/fields.hpp"
 #include "sileram/domain/text.hpp"
+#include "sileram/errors.hpp"
 
 #include <algorithm>
 #include <cmath>

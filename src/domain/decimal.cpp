@@ -1,6 +1,6 @@
 #include "sileram/domain/decimal.hpp"
 
-#include "sileram/domain/errors.hpp"
+#include "sileram/errors.hpp"
 
 #include <fmt/format.h>
 

@@ -1,7 +1,7 @@
 #include "sileram/domain/fields.hpp"
 
-#include "sileram/domain/errors.hpp"
 #include "sileram/domain/text.hpp"
+#include "sileram/errors.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -25,7 +25,7 @@ void require_fields(const std::map<std::string, std::string>& fields,
         }
         const std::string suggestion = closest_name(it->second, rule.allowed);
         throw InvalidInput(
-            fmt::format("{} '{}' is not allowed{}; allowed: {}", rule.name, it->second,
+            fmt::format("{} {} is not allowed{}; allowed: {}", rule.name, quote_value(it->second),
                         suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?", allowed));
     }
 }
@@ -36,9 +36,9 @@ void require_field_name(const std::string& name) {
                             return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
                         });
     if (!usable) {
-        throw InvalidInput(fmt::format("'{}' is not a field name; use lower-case letters, digits "
+        throw InvalidInput(fmt::format("{} is not a field name; use lower-case letters, digits "
                                        "and '_', starting with a letter",
-                                       name));
+                                       quote_value(name)));
     }
 }
 

@@ -78,15 +78,21 @@ ImpactFigures impact_figures(const Impact& impact, const ImpactSettings& setting
     return figures;
 }
 
+Decimal total_action_cost(const Signal& signal) {
+    Decimal total;
+    for (const Action& action : signal.actions) {
+        if (action.is_live()) {
+            total = total + action.cost;
+        }
+    }
+    return total;
+}
+
 BusinessCase business_case(const Signal& signal, const ImpactSettings& settings) {
     BusinessCase bc;
     bc.expected_reduction = signal.expected_reduction;
     bc.expected_satisfaction = signal.expected_satisfaction;
-    for (const Action& action : signal.actions) {
-        if (action.is_live()) {
-            bc.cost = bc.cost + action.cost;
-        }
-    }
+    bc.cost = total_action_cost(signal);
     if (signal.impact && signal.expected_reduction) {
         const Decimal cost_per_year = impact_figures(*signal.impact, settings).cost_per_year;
         bc.expected_savings_per_year = cost_per_year.percent_of(*signal.expected_reduction);

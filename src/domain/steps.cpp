@@ -1,7 +1,7 @@
 #include "sileram/domain/steps.hpp"
 
-#include "sileram/domain/errors.hpp"
 #include "sileram/domain/text.hpp"
+#include "sileram/errors.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -233,7 +233,15 @@ void analyse(Signal& signal, const ImpactInput& input, const ImpactSettings& set
     if (impact.contacts > 0 && impact.satisfaction_impact > INT64_MAX / impact.contacts) {
         throw InvalidInput(fmt::format("--contacts {} is too large", impact.contacts));
     }
-    const ImpactFigures figures = impact_figures(impact, settings);
+    ImpactFigures figures;
+    try {
+        figures = impact_figures(impact, settings);
+    } catch (const InvalidInput&) {
+        throw InvalidInput(
+            fmt::format("{} contacts at {} a contact cost more per year than sileram "
+                        "can count; check --contacts and --cost-per-contact",
+                        impact.contacts, impact.cost_per_contact.to_string()));
+    }
     signal.impact = impact;
     apply(signal, Event::analyse, stamp,
           fmt::format("{} contacts × impact {} = score {} ({})", impact.contacts,
@@ -314,6 +322,13 @@ int plan_action(Signal& signal, NewAction input, const Stamp& stamp) {
         input.parent ? fmt::format("action {} under {}: {}", number, *input.parent, action.title)
                      : fmt::format("action {}: {}", number, action.title);
     signal.actions.push_back(std::move(action));
+    try {
+        (void)total_action_cost(signal);
+    } catch (const InvalidInput&) {
+        throw InvalidInput(
+            fmt::format("--cost {} makes the total cost of signal {} too large to count",
+                        signal.actions.back().cost.to_string(), signal.id));
+    }
     apply(signal, Event::plan_action, stamp, detail);
     return number;
 }
@@ -449,7 +464,18 @@ void measure(Signal& signal, std::int64_t contacts, std::optional<Decimal> satis
         require_on_scale(*satisfaction, settings, "--satisfaction");
     }
     require_clean_text(note_text, "--note", Lines::multi);
-    signal.measurements.push_back(Measurement{0, contacts, satisfaction, note_text, stamp});
+    Measurement measurement{0, contacts, satisfaction, note_text, stamp};
+    if (signal.impact) {
+        // Every figure shown later must be computable now, or the signal could not be shown.
+        try {
+            (void)effect(*signal.impact, measurement,
+                         business_case(signal, settings).expected_savings_per_year, settings);
+        } catch (const InvalidInput&) {
+            throw InvalidInput(
+                fmt::format("--contacts {} gives savings too large to count", contacts));
+        }
+    }
+    signal.measurements.push_back(std::move(measurement));
     const std::int64_t baseline = signal.impact ? signal.impact->contacts : 0;
     apply(signal, Event::measure, stamp,
           fmt::format("{} contacts (baseline {})", contacts, baseline));

@@ -1,6 +1,6 @@
 #include "sileram/domain/text.hpp"
 
-#include "sileram/domain/errors.hpp"
+#include "sileram/errors.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -16,19 +16,6 @@ constexpr std::size_t k_max_description_characters = 20000;
 
 char ascii_lower(char c) {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-// The value, cut short for quoting in a message.
-std::string quoted(std::string_view text) {
-    constexpr std::size_t k_max = 60;
-    if (text.size() <= k_max) {
-        return fmt::format("'{}'", text);
-    }
-    std::size_t cut = k_max;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
-        --cut;
-    }
-    return fmt::format("'{}…' ({} bytes)", text.substr(0, cut), text.size());
 }
 
 } // namespace
@@ -63,7 +50,7 @@ void require_clean_text(std::string_view text, std::string_view what, Lines line
     }
     if (lines == Lines::single && text.find_first_of("\r\n") != std::string_view::npos) {
         throw InvalidInput(
-            fmt::format("{} {} holds a line break; it must be one line", what, quoted(text)));
+            fmt::format("{} {} holds a line break; it must be one line", what, quote_value(text)));
     }
 }
 
@@ -106,9 +93,40 @@ void require_email(std::string_view text, std::string_view what) {
     if (!one_at || local.empty() || dot == std::string_view::npos || domain.front() == '.' ||
         domain.back() == '.' || domain.find("..") != std::string_view::npos || has_forbidden ||
         text.size() > 254) {
-        throw InvalidInput(fmt::format(
-            "{} {} is not an e-mail address; give one like name@example.org", what, quoted(text)));
+        throw InvalidInput(
+            fmt::format("{} {} is not an e-mail address; give one like name@example.org", what,
+                        quote_value(text)));
     }
+}
+
+std::string quote_value(std::string_view text) {
+    if (!is_valid_utf8(text)) {
+        return "(a value that is not UTF-8)";
+    }
+    constexpr std::size_t k_max_bytes = 60;
+    std::string shown;
+    std::size_t used = 0;
+    for (; used < text.size() && shown.size() < k_max_bytes; ++used) {
+        const char c = text[used];
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '\n') {
+            shown += "\\n";
+        } else if (c == '\r') {
+            shown += "\\r";
+        } else if (c == '\t') {
+            shown += "\\t";
+        } else if (u < 0x20 || u == 0x7F) {
+            shown += fmt::format("\\x{:02x}", u);
+        } else {
+            shown += c;
+        }
+    }
+    // Never end inside a multi-byte character.
+    while (used < text.size() && (static_cast<unsigned char>(text[used]) & 0xC0) == 0x80) {
+        shown += text[used++];
+    }
+    return used < text.size() ? fmt::format("'{}…' ({} bytes)", shown, text.size())
+                              : fmt::format("'{}'", shown);
 }
 
 bool same_address(std::string_view a, std::string_view b) {

@@ -147,8 +147,4 @@ long days_between(Timestamp from, Timestamp to) {
     return static_cast<long>(floor<days>(to - from).count());
 }
 
-Timestamp SystemClock::now() const {
-    return floor<seconds>(system_clock::now());
-}
-
 } // namespace sileram::domain

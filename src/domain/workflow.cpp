@@ -1,6 +1,6 @@
 #include "sileram/domain/workflow.hpp"
 
-#include "sileram/domain/errors.hpp"
+#include "sileram/errors.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>

@@ -225,7 +225,7 @@ Json summary_to_json(const SignalSummary& s, const ImpactSettings& settings) {
         {"submitted_by", s.submitted_by},
         {"submitted_at", format_timestamp(s.submitted_at)},
         {"updated_at", format_timestamp(s.updated_at)},
-        {"submitters", s.submitter_count},
+        {"submitter_count", s.submitter_count},
         {"fields", s.fields},
     };
     if (s.impact) {

@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "sileram/config/config.hpp"
-#include "sileram/domain/errors.hpp"
+#include "sileram/errors.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -296,11 +296,11 @@ TEST_CASE("load_config reads a file and names it in errors") {
     const std::filesystem::path good = dir / "good.toml";
     const std::filesystem::path bad = dir / "bad.toml";
     {
-        std::ofstream(good) << "[impact]\nhigh = 700\n";
+        std::ofstream(good) << "[impact]\nhigh = 7000\n";
         std::ofstream(bad) << "[impact]\n\nhihg = 700\n";
     }
     const Config config = load_config(good);
-    CHECK(config.impact.high == 700);
+    CHECK(config.impact.high == 7000);
     CHECK(config.source == good);
     try {
         load_config(bad);

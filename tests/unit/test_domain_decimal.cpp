@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "sileram/domain/decimal.hpp"
-#include "sileram/domain/errors.hpp"
+#include "sileram/errors.hpp"
 
 #include <cstdint>
 #include <string>
@@ -130,8 +130,9 @@ TEST_CASE("a sum of many cents does not drift") {
     CHECK(total.to_fixed() == "100000.00");
 
     Decimal down = total;
+    const Decimal tenth = dec("0.1");
     for (int i = 0; i < 1000000; ++i) {
-        down = down - dec("0.1");
+        down = down - tenth;
     }
     CHECK(down == Decimal{});
 }

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "sileram/domain/errors.hpp"
+#include "sileram/errors.hpp"
 #include "sileram/domain/text.hpp"
 
 #include <string>

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "sileram/commands/clock.hpp"
 #include "sileram/config/config.hpp"
 #include "sileram/domain/signal.hpp"
 #include "sileram/domain/time.hpp"
@@ -30,7 +31,7 @@ struct Output {
 class Session {
 public:
     Session(config::Config config, std::filesystem::path database, std::string actor,
-            std::unique_ptr<domain::Clock> clock, Output output);
+            std::unique_ptr<Clock> clock, Output output);
 
     const config::Config& config() const { return m_config; }
     const domain::ImpactSettings& impact_settings() const { return m_config.impact; }
@@ -52,7 +53,7 @@ private:
     config::Config m_config;
     std::filesystem::path m_database;
     std::string m_actor;
-    std::unique_ptr<domain::Clock> m_clock;
+    std::unique_ptr<Clock> m_clock;
     Output m_output;
     std::unique_ptr<storage::Store> m_store;
     storage::Access m_access = storage::Access::read;

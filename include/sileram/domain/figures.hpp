@@ -49,6 +49,9 @@ struct BusinessCase {
     std::optional<double> payback_months; // none without positive savings
 };
 
+// The cost of every action and sub-activity that is not cancelled.
+Decimal total_action_cost(const Signal& signal);
+
 // Step 6: what the planned actions cost and what the expected reduction of contacts saves.
 BusinessCase business_case(const Signal& signal, const ImpactSettings& settings);
 

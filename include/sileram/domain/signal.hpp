@@ -27,7 +27,7 @@ struct Submitter {
     RowId id = 0;
     std::string email;
     Timestamp joined_at;
-    std::string via; // "submit", "join" or "duplicate of N"
+    std::string via; // "submit", "join", or "duplicate N" when signal N was merged in
 };
 
 // The two axes of step 3, with the money a contact costs and the satisfaction baseline.

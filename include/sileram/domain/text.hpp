@@ -25,6 +25,10 @@ void require_description(std::string_view text);
 // no angle brackets, no control characters.
 void require_email(std::string_view text, std::string_view what);
 
+// `text` in single quotes for a message: control characters escaped (\n, \r, \t, \xNN) so a
+// message stays one line, cut after 60 characters, "(not UTF-8)" for invalid bytes.
+std::string quote_value(std::string_view text);
+
 // E-mail addresses compare without regard to ASCII case.
 bool same_address(std::string_view a, std::string_view b);
 

@@ -28,25 +28,4 @@ std::string format_date(Date day);
 // Whole days from `from` to `to`, negative when `to` lies before.
 long days_between(Timestamp from, Timestamp to);
 
-// Where "now" comes from: the system clock, or a pinned moment for tests and demos.
-class Clock {
-public:
-    virtual ~Clock() = default;
-    virtual Timestamp now() const = 0;
-};
-
-class SystemClock final : public Clock {
-public:
-    Timestamp now() const override;
-};
-
-class FixedClock final : public Clock {
-public:
-    explicit FixedClock(Timestamp at) : m_at(at) {}
-    Timestamp now() const override { return m_at; }
-
-private:
-    Timestamp m_at;
-};
-
 } // namespace sileram::domain

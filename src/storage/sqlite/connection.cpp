@@ -1,6 +1,6 @@
 #include "connection.hpp"
 
-#include "sileram/domain/errors.hpp"
+#include "sileram/errors.hpp"
 
 #include <fmt/format.h>
 #include <sqlite3.h>
@@ -148,11 +148,12 @@ Connection::Connection(const std::filesystem::path& file, Mode mode) : m_file(fi
     sqlite3_busy_timeout(m_db, k_busy_timeout_ms);
     sqlite3_extended_result_codes(m_db, 1);
     exec("PRAGMA foreign_keys = ON");
-    if (mode == Mode::read_write_create) {
-        // WAL lets reports read while a writer works; NORMAL is crash-safe under WAL.
-        exec("PRAGMA journal_mode = WAL");
-        exec("PRAGMA synchronous = NORMAL");
-    }
+}
+
+void Connection::use_write_ahead_log() {
+    // WAL lets reports read while a writer works; NORMAL is crash-safe under WAL.
+    exec("PRAGMA journal_mode = WAL");
+    exec("PRAGMA synchronous = NORMAL");
 }
 
 Connection::~Connection() {

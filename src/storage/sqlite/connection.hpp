@@ -74,6 +74,9 @@ public:
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
 
+    // Switches to WAL with synchronous=NORMAL; only once the file is known to be sileram's.
+    void use_write_ahead_log();
+
     // Runs SQL without parameters (schema, pragmas, transaction control).
     void exec(std::string_view sql);
     // A statement prepared once per connection and kept for reuse; `sql` must outlive it.

@@ -1,6 +1,6 @@
 #include "migrations.hpp"
 
-#include "sileram/domain/errors.hpp"
+#include "sileram/errors.hpp"
 
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
 #include "connection.hpp"
 #include "migrations.hpp"
-#include "sileram/domain/errors.hpp"
+#include "sileram/errors.hpp"
 #include "sileram/storage/store.hpp"
 
 #include <algorithm>
@@ -668,6 +668,7 @@ std::unique_ptr<Store> open_store(const fs::path& file, Access access) {
     }
     auto store = std::make_unique<SqliteStore>(file, Connection::Mode::read_write_create);
     sqlite::migrate(store->connection());
+    store->connection().use_write_ahead_log();
     return store;
 }
 

@@ -1,0 +1,28 @@
+#pragma once
+
+#include "sileram/domain/time.hpp"
+
+namespace sileram::commands {
+
+// Where "now" comes from: the system clock, or a pinned moment for tests and demos.
+class Clock {
+public:
+    virtual ~Clock() = default;
+    virtual domain::Timestamp now() const = 0;
+};
+
+class SystemClock final : public Clock {
+public:
+    domain::Timestamp now() const override;
+};
+
+class FixedClock final : public Clock {
+public:
+    explicit FixedClock(domain::Timestamp at) : m_at(at) {}
+    domain::Timestamp now() const override { return m_at; }
+
+private:
+    domain::Timestamp m_at;
+};
+
+} // namespace sileram::commands
