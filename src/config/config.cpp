@@ -277,8 +277,12 @@ Config parse_config(std::string_view text, const fs::path& origin) {
         }
     }
     if (config.impact.medium > config.impact.high) {
-        throw InvalidInput(fmt::format("{}: impact.medium ({}) must not exceed impact.high ({})",
-                                       origin.string(), config.impact.medium, config.impact.high));
+        const toml::node* medium = root.at_path("impact.medium").node();
+        const toml::node* high = root.at_path("impact.high").node();
+        const toml::node* where = medium != nullptr ? medium : high;
+        report.fail(where->source(), medium != nullptr ? "impact.medium" : "impact.high",
+                    fmt::format("impact.medium ({}) must not exceed impact.high ({})",
+                                config.impact.medium, config.impact.high));
     }
     return config;
 }

@@ -134,7 +134,7 @@ Signal new_signal(NewSignal input, const Stamp& stamp) {
 bool join(Signal& signal, const std::string& email, const std::string& note_text,
           const Stamp& stamp) {
     require_email(email, "the submitter");
-    require_clean_text(note_text, "the title", Lines::single);
+    require_clean_text(note_text, "the note", Lines::single);
     if (signal.state == State::closed) {
         throw Refused(fmt::format("signal {} is closed; submit a new signal instead", signal.id));
     }
@@ -194,6 +194,7 @@ void mark_duplicate(Signal& signal, Signal& original, const Stamp& stamp) {
 
 void analyse(Signal& signal, const ImpactInput& input, const ImpactSettings& settings,
              const Stamp& stamp) {
+    require_transition(signal.id, signal.state, signal.step, Event::analyse);
     Impact impact = signal.impact.value_or(Impact{0, 0, settings.cost_per_contact, std::nullopt});
     if (!signal.impact && (!input.contacts || !input.satisfaction_impact)) {
         throw InvalidInput(
@@ -242,10 +243,10 @@ void analyse(Signal& signal, const ImpactInput& input, const ImpactSettings& set
                         "can count; check --contacts and --cost-per-contact",
                         impact.contacts, impact.cost_per_contact.to_string()));
     }
-    signal.impact = impact;
     apply(signal, Event::analyse, stamp,
           fmt::format("{} contacts × impact {} = score {} ({})", impact.contacts,
                       impact.satisfaction_impact, figures.score, to_string(figures.impact_class)));
+    signal.impact = impact;
 }
 
 void prioritise(Signal& signal, Verdict verdict, const std::string& reason,
@@ -321,20 +322,21 @@ int plan_action(Signal& signal, NewAction input, const Stamp& stamp) {
     const std::string detail =
         input.parent ? fmt::format("action {} under {}: {}", number, *input.parent, action.title)
                      : fmt::format("action {}: {}", number, action.title);
-    signal.actions.push_back(std::move(action));
     try {
-        (void)total_action_cost(signal);
+        (void)(total_action_cost(signal) + action.cost);
     } catch (const InvalidInput&) {
         throw InvalidInput(
             fmt::format("--cost {} makes the total cost of signal {} too large to count",
-                        signal.actions.back().cost.to_string(), signal.id));
+                        action.cost.to_string(), signal.id));
     }
+    signal.actions.push_back(std::move(action));
     apply(signal, Event::plan_action, stamp, detail);
     return number;
 }
 
 void set_expectation(Signal& signal, std::optional<Decimal> reduction_percent,
                      std::optional<Decimal> satisfaction_change, const Stamp& stamp) {
+    require_transition(signal.id, signal.state, signal.step, Event::expect_effect);
     if (!reduction_percent && !satisfaction_change) {
         throw InvalidInput("give --expect-reduction PCT and/or --expect-satisfaction DELTA");
     }

@@ -1,9 +1,8 @@
-#include <doctest/doctest.h>
-
 #include "sileram/domain/decimal.hpp"
 #include "sileram/errors.hpp"
 
 #include <cstdint>
+#include <doctest/doctest.h>
 #include <string>
 
 using namespace sileram::domain;
@@ -31,10 +30,22 @@ TEST_CASE("parse accepts whole numbers, one or two decimals and a sign") {
         std::string_view text;
         std::int64_t hundredths;
     } cases[] = {
-        {"0", 0},          {"12", 1200},        {"-3.5", -350},    {"1234.56", 123456},
-        {"1.05", 105},     {"0.01", 1},         {"-0.01", -1},     {"+7", 700},
-        {"-0", 0},         {"007.50", 750},     {"10.0", 1000},    {"99.99", 9999},
-        {"6.9", 690},      {"7.2", 720},        {"100", 10000},    {"-46116860184273879.03", -k_max},
+        {"0", 0},
+        {"12", 1200},
+        {"-3.5", -350},
+        {"1234.56", 123456},
+        {"1.05", 105},
+        {"0.01", 1},
+        {"-0.01", -1},
+        {"+7", 700},
+        {"-0", 0},
+        {"007.50", 750},
+        {"10.0", 1000},
+        {"99.99", 9999},
+        {"6.9", 690},
+        {"7.2", 720},
+        {"100", 10000},
+        {"-46116860184273879.03", -k_max},
         {"46116860184273879.03", k_max},
     };
     for (const auto& c : cases) {
@@ -47,10 +58,33 @@ TEST_CASE("parse accepts whole numbers, one or two decimals and a sign") {
 
 TEST_CASE("parse refuses anything else") {
     const std::string_view invalid[] = {
-        "",      "-",     "+",      "1.",     ".5",      "-.5",   "1.234",   "1e3",
-        "abc",   "1,5",   " 1",     "1 ",     "--1",     "+-1",   "1.2.3",   "0x10",
-        "1.5a",  "١",     "1_000",  "1'000",  "∞",       "nan",   "1.-5",    "12-",
-        "46116860184273879.04", "-46116860184273879.04", "99999999999999999999",
+        "",
+        "-",
+        "+",
+        "1.",
+        ".5",
+        "-.5",
+        "1.234",
+        "1e3",
+        "abc",
+        "1,5",
+        " 1",
+        "1 ",
+        "--1",
+        "+-1",
+        "1.2.3",
+        "0x10",
+        "1.5a",
+        "١",
+        "1_000",
+        "1'000",
+        "∞",
+        "nan",
+        "1.-5",
+        "12-",
+        "46116860184273879.04",
+        "-46116860184273879.04",
+        "99999999999999999999",
         "100000000000000000000000000000000000000000",
     };
     for (std::string_view text : invalid) {
@@ -156,11 +190,11 @@ TEST_CASE("percent_of rounds half away from zero to the cent") {
     CHECK(dec("-0.01").percent_of(dec("49.99")) == Decimal{});
     CHECK(dec("0.01").percent_of(Decimal::from_whole(-50)) == dec("-0.01"));
     CHECK(dec("-0.01").percent_of(Decimal::from_whole(-50)) == dec("0.01"));
-    CHECK(dec("0.03").percent_of(Decimal::from_whole(50)) == dec("0.02"));  // 0.015 → 0.02
+    CHECK(dec("0.03").percent_of(Decimal::from_whole(50)) == dec("0.02"));   // 0.015 → 0.02
     CHECK(dec("-0.03").percent_of(Decimal::from_whole(50)) == dec("-0.02")); // −0.015 → −0.02
-    CHECK(dec("0.05").percent_of(Decimal::from_whole(10)) == dec("0.01"));  // 0.005 → 0.01
-    CHECK(dec("0.04").percent_of(Decimal::from_whole(10)) == Decimal{});    // 0.004 → 0.00
-    CHECK(dec("0.07").percent_of(Decimal::from_whole(10)) == dec("0.01"));  // 0.007 → 0.01
+    CHECK(dec("0.05").percent_of(Decimal::from_whole(10)) == dec("0.01"));   // 0.005 → 0.01
+    CHECK(dec("0.04").percent_of(Decimal::from_whole(10)) == Decimal{});     // 0.004 → 0.00
+    CHECK(dec("0.07").percent_of(Decimal::from_whole(10)) == dec("0.01"));   // 0.007 → 0.01
     CHECK(dec("-0.07").percent_of(Decimal::from_whole(10)) == dec("-0.01"));
     CHECK(dec("123.45").percent_of(Decimal::from_whole(100)) == dec("123.45"));
     CHECK(dec("123.45").percent_of(Decimal{}) == Decimal{});

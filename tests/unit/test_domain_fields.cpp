@@ -1,8 +1,7 @@
-#include <doctest/doctest.h>
-
-#include "sileram/errors.hpp"
 #include "sileram/domain/fields.hpp"
+#include "sileram/errors.hpp"
 
+#include <doctest/doctest.h>
 #include <map>
 #include <string>
 #include <vector>
@@ -126,15 +125,14 @@ TEST_CASE("require_fields errors carry exit code 2") {
 }
 
 TEST_CASE("require_field_name") {
-    const std::string valid[] = {"channel", "a", "field_2", "x9", "customer_segment",
+    const std::string valid[] = {"channel",           "a", "field_2", "x9", "customer_segment",
                                  std::string(64, 'a')};
     for (const std::string& name : valid) {
         CAPTURE(name);
         CHECK_NOTHROW(require_field_name(name));
     }
-    const std::string invalid[] = {"",       "Channel", "2fast",    "_private", "a-b",
-                                   "a b",    "a.b",     "veld_é",   "a\n",      std::string(65, 'a'),
-                                   "CHANNEL"};
+    const std::string invalid[] = {"",    "Channel", "2fast", "_private",           "a-b",    "a b",
+                                   "a.b", "veld_é",  "a\n",   std::string(65, 'a'), "CHANNEL"};
     for (const std::string& name : invalid) {
         CAPTURE(name);
         CHECK_THROWS_AS(require_field_name(name), InvalidInput);

@@ -1,8 +1,7 @@
-#include <doctest/doctest.h>
-
 #include "sileram/domain/figures.hpp"
 
 #include <cmath>
+#include <doctest/doctest.h>
 #include <string>
 
 using namespace sileram::domain;
@@ -132,7 +131,8 @@ TEST_CASE("cost per period and per year for each period") {
         std::string_view period;
         std::int64_t per_year_hundredths;
     } cases[] = {
-        {"day", 9125000}, {"week", 1300000}, {"month", 300000}, {"quarter", 100000}, {"year", 25000},
+        {"day", 9125000},    {"week", 1300000}, {"month", 300000},
+        {"quarter", 100000}, {"year", 25000},
     };
     for (const auto& c : cases) {
         CAPTURE(c.period);
@@ -277,18 +277,18 @@ TEST_CASE("effect without a satisfaction on either side has no delta") {
     no_baseline.satisfaction.reset();
     CHECK_FALSE(effect(no_baseline, measured(7000, dec("7.2")), std::nullopt, ImpactSettings{})
                     .satisfaction_delta.has_value());
-    CHECK_FALSE(effect(worked_example(), measured(7000, std::nullopt), std::nullopt,
-                       ImpactSettings{})
-                    .satisfaction_delta.has_value());
+    CHECK_FALSE(
+        effect(worked_example(), measured(7000, std::nullopt), std::nullopt, ImpactSettings{})
+            .satisfaction_delta.has_value());
 }
 
 TEST_CASE("effect without positive expected savings has no realised share") {
-    const Effect none = effect(worked_example(), measured(7000, std::nullopt), std::nullopt,
-                               ImpactSettings{});
+    const Effect none =
+        effect(worked_example(), measured(7000, std::nullopt), std::nullopt, ImpactSettings{});
     CHECK(none.saved_per_year == Decimal::from_whole(600000));
     CHECK_FALSE(none.realised_share.has_value());
-    const Effect zero = effect(worked_example(), measured(7000, std::nullopt), Decimal{},
-                               ImpactSettings{});
+    const Effect zero =
+        effect(worked_example(), measured(7000, std::nullopt), Decimal{}, ImpactSettings{});
     CHECK_FALSE(zero.realised_share.has_value());
 }
 
@@ -296,8 +296,8 @@ TEST_CASE("effect per year follows the period") {
     ImpactSettings quarterly;
     quarterly.period = "quarter";
     quarterly.periods_per_year = 4;
-    const Effect e = effect(worked_example(), measured(7000, std::nullopt), std::nullopt,
-                            quarterly);
+    const Effect e =
+        effect(worked_example(), measured(7000, std::nullopt), std::nullopt, quarterly);
     CHECK(e.saved_per_period == Decimal::from_whole(50000));
     CHECK(e.saved_per_year == Decimal::from_whole(200000));
 }

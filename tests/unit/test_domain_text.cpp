@@ -1,8 +1,7 @@
-#include <doctest/doctest.h>
-
-#include "sileram/errors.hpp"
 #include "sileram/domain/text.hpp"
+#include "sileram/errors.hpp"
 
+#include <doctest/doctest.h>
 #include <string>
 #include <vector>
 
@@ -49,22 +48,23 @@ TEST_CASE("is_valid_utf8 accepts well-formed text") {
 
 TEST_CASE("is_valid_utf8 refuses malformed text") {
     const std::string_view invalid[] = {
-        "\xC0\x80",             // overlong NUL
-        "\xC1\xBF",             // overlong '\x7F'
-        "\xE0\x80\xAF",         // overlong '/'
-        "\xF0\x80\x80\xAF",     // overlong '/' in four bytes
-        "\xC3",                 // truncated é
-        "caf\xC3",              // truncated at the end
-        "\xE2\x82",             // truncated €
-        "\xF0\x9F\x98",         // truncated emoji
-        "\xED\xA0\x80",         // U+D800, a surrogate
-        "\xED\xBF\xBF",         // U+DFFF, a surrogate
-        "\xF4\x90\x80\x80",     // beyond U+10FFFF
-        "\x80",                 // a lone continuation byte
-        "a\xBF" "b",            // a continuation byte inside ASCII
-        "\xFF",                 // never valid
-        "\xFE",                 // never valid
-        "\xC3\x28",             // lead byte without its continuation
+        "\xC0\x80",         // overlong NUL
+        "\xC1\xBF",         // overlong '\x7F'
+        "\xE0\x80\xAF",     // overlong '/'
+        "\xF0\x80\x80\xAF", // overlong '/' in four bytes
+        "\xC3",             // truncated é
+        "caf\xC3",          // truncated at the end
+        "\xE2\x82",         // truncated €
+        "\xF0\x9F\x98",     // truncated emoji
+        "\xED\xA0\x80",     // U+D800, a surrogate
+        "\xED\xBF\xBF",     // U+DFFF, a surrogate
+        "\xF4\x90\x80\x80", // beyond U+10FFFF
+        "\x80",             // a lone continuation byte
+        "a\xBF"
+        "b",        // a continuation byte inside ASCII
+        "\xFF",     // never valid
+        "\xFE",     // never valid
+        "\xC3\x28", // lead byte without its continuation
         "\xE2\x28\xA1",
     };
     for (std::string_view text : invalid) {
@@ -91,10 +91,9 @@ TEST_CASE("require_clean_text") {
     CHECK_THROWS_AS(require_clean_text(std::string_view("a\0b", 3), "the value", Lines::multi),
                     InvalidInput);
     CHECK_THROWS_AS(require_clean_text("\xC3", "the value", Lines::multi), InvalidInput);
-    CHECK(contains(message_of([] {
-                       require_clean_text(std::string_view("a\0b", 3), "--note", Lines::multi);
-                   }),
-                   "--note holds a NUL"));
+    CHECK(contains(
+        message_of([] { require_clean_text(std::string_view("a\0b", 3), "--note", Lines::multi); }),
+        "--note holds a NUL"));
     CHECK(contains(message_of([] { require_clean_text("\xFF", "--owner", Lines::single); }),
                    "--owner is not valid UTF-8"));
     CHECK(contains(message_of([] { require_clean_text("a\nb", "--owner", Lines::single); }),

@@ -1,8 +1,7 @@
-#include <doctest/doctest.h>
-
 #include "sileram/domain/time.hpp"
 
 #include <chrono>
+#include <doctest/doctest.h>
 #include <string>
 
 using namespace sileram::domain;
@@ -63,11 +62,21 @@ TEST_CASE("parse_timestamp ignores fractions of a second") {
 
 TEST_CASE("parse_timestamp refuses impossible dates and times") {
     const std::string_view invalid[] = {
-        "2026-02-30",          "2026-02-29",          "2025-02-29",
-        "2100-02-29",          "2026-13-01",          "2026-00-10",
-        "2026-04-31",          "2026-12-00",          "2026-12-32",
-        "2026-12-01T24:00:00Z", "2026-12-01T24:00",    "2026-12-01T23:60:00Z",
-        "2026-12-01T23:59:60Z", "2026-12-01T10:00:00+24:00", "2026-12-01T10:00:00+01:60",
+        "2026-02-30",
+        "2026-02-29",
+        "2025-02-29",
+        "2100-02-29",
+        "2026-13-01",
+        "2026-00-10",
+        "2026-04-31",
+        "2026-12-00",
+        "2026-12-32",
+        "2026-12-01T24:00:00Z",
+        "2026-12-01T24:00",
+        "2026-12-01T23:60:00Z",
+        "2026-12-01T23:59:60Z",
+        "2026-12-01T10:00:00+24:00",
+        "2026-12-01T10:00:00+01:60",
     };
     for (std::string_view text : invalid) {
         CAPTURE(text);
@@ -136,8 +145,11 @@ TEST_CASE("format_timestamp and format_date") {
 
 TEST_CASE("format and parse round-trip") {
     const Timestamp moments[] = {
-        utc(2026, 12, 1, 10),      utc(2024, 2, 29, 23, 59, 59), utc(1999, 12, 31, 0, 0, 1),
-        utc(2038, 1, 19, 3, 14, 8), Timestamp{},
+        utc(2026, 12, 1, 10),
+        utc(2024, 2, 29, 23, 59, 59),
+        utc(1999, 12, 31, 0, 0, 1),
+        utc(2038, 1, 19, 3, 14, 8),
+        Timestamp{},
     };
     for (const Timestamp& moment : moments) {
         const std::string text = format_timestamp(moment);

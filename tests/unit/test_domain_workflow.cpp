@@ -1,8 +1,7 @@
-#include <doctest/doctest.h>
-
-#include "sileram/errors.hpp"
 #include "sileram/domain/workflow.hpp"
+#include "sileram/errors.hpp"
 
+#include <doctest/doctest.h>
 #include <fmt/format.h>
 #include <set>
 #include <string>
@@ -13,12 +12,11 @@ using namespace sileram::domain;
 namespace {
 
 constexpr Event k_all_events[] = {
-    Event::submit,           Event::accept,           Event::reject,
-    Event::mark_duplicate,   Event::analyse,          Event::prioritise,
-    Event::park,             Event::drop_at_priority, Event::find_root_cause,
-    Event::plan_action,      Event::expect_effect,    Event::approve,
-    Event::drop_at_approval, Event::progress,         Event::cancel_action,
-    Event::finish,           Event::measure,          Event::close,
+    Event::submit,           Event::accept,      Event::reject,        Event::mark_duplicate,
+    Event::analyse,          Event::prioritise,  Event::park,          Event::drop_at_priority,
+    Event::find_root_cause,  Event::plan_action, Event::expect_effect, Event::approve,
+    Event::drop_at_approval, Event::progress,    Event::cancel_action, Event::finish,
+    Event::measure,          Event::close,
 };
 
 bool in_table(Event event, State from) {

@@ -196,10 +196,7 @@ TEST_CASE("bar draws blocks in exactly the given width") {
 }
 
 TEST_CASE("columns align by display width with non-ASCII text") {
-    Table table({
-        {"Name"       },
-        { "Count", Align::right}
-    });
+    Table table({{"Name"}, {"Count", Align::right}});
     table.add_row({"Café", "3"});
     table.add_row({"Cafe", "12"});
     table.add_row({"Crème brûlée", "1,234"});
@@ -218,11 +215,7 @@ TEST_CASE("columns align by display width with non-ASCII text") {
 }
 
 TEST_CASE("only shrinkable columns shrink, and numbers are never cut") {
-    Table table({
-        {"ID",    Align::right},
-        {"Title", Align::left,  true},
-        {"Amount",       Align::right           }
-    });
+    Table table({{"ID", Align::right}, {"Title", Align::left, true}, {"Amount", Align::right}});
     table.add_row({"1", "A very long title that goes on", "1,234,567"});
     table.add_row({"22", "Short", "5"});
 
@@ -253,10 +246,7 @@ TEST_CASE("only shrinkable columns shrink, and numbers are never cut") {
 }
 
 TEST_CASE("min_width bounds shrinking") {
-    Table table({
-        {"Title", Align::left, true, 8},
-        {"N",      Align::right                }
-    });
+    Table table({{"Title", Align::left, true, 8}, {"N", Align::right}});
     table.add_row({"A very long title", "1234567"});
     const std::string expected = "Title           N\n"
                                  "A very …  1234567\n";
@@ -264,10 +254,7 @@ TEST_CASE("min_width bounds shrinking") {
 }
 
 TEST_CASE("non-shrinkable tables are printed whole when too wide") {
-    Table table({
-        {"Key"        },
-        { "Value", Align::right}
-    });
+    Table table({{"Key"}, {"Value", Align::right}});
     table.add_row({"a long key", "123456789"});
     const std::string expected = "Key             Value\n"
                                  "a long key  123456789\n";
@@ -275,10 +262,7 @@ TEST_CASE("non-shrinkable tables are printed whole when too wide") {
 }
 
 TEST_CASE("the widest shrinkable column shrinks first") {
-    Table table({
-        {"Left",  Align::left, true},
-        {"Right", Align::left, true}
-    });
+    Table table({{"Left", Align::left, true}, {"Right", Align::left, true}});
     table.add_row({std::string(20, 'a'), std::string(8, 'b')});
 
     CHECK(table.render(24, Color::off) == "Left            Right\n"
@@ -304,10 +288,7 @@ TEST_CASE("lines carry no trailing spaces") {
 }
 
 TEST_CASE("a bold header does not disturb alignment") {
-    Table table({
-        {"Name"       },
-        { "Count", Align::right}
-    });
+    Table table({{"Name"}, {"Count", Align::right}});
     table.add_row({"Café", "3"});
     table.add_row({"Crème brûlée", "1,234"});
 
@@ -323,10 +304,7 @@ TEST_CASE("a bold header does not disturb alignment") {
 }
 
 TEST_CASE("a cell shows its first line only") {
-    Table table({
-        {"Subject"    },
-        { "N", Align::right}
-    });
+    Table table({{"Subject"}, {"N", Align::right}});
     table.add_row({"first line\nsecond line", "1"});
     table.add_row({"windows\r\nstyle", "2"});
     table.add_row({"tab\there", "3"});
