@@ -223,6 +223,34 @@ void apply_fields(Config& config, const toml::table& fields, const Reporter& rep
     }
 }
 
+// The key a "key = value" line defines, for naming it in a syntax error; empty if none.
+std::string key_on_line(std::string_view text, std::size_t line) {
+    std::size_t start = 0;
+    for (std::size_t n = 1; n < line && start != std::string_view::npos; ++n) {
+        start = text.find('\n', start);
+        start = start == std::string_view::npos ? start : start + 1;
+    }
+    if (start == std::string_view::npos) {
+        return {};
+    }
+    const std::string_view row = text.substr(start, text.find('\n', start) - start);
+    const auto eq = row.find('=');
+    if (eq == std::string_view::npos) {
+        return {};
+    }
+    std::string_view key = row.substr(0, eq);
+    const auto first = key.find_first_not_of(" \t");
+    const auto last = key.find_last_not_of(" \t");
+    if (first == std::string_view::npos) {
+        return {};
+    }
+    key = key.substr(first, last - first + 1);
+    const bool plain = std::all_of(key.begin(), key.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+    });
+    return plain ? std::string(key) : std::string();
+}
+
 } // namespace
 
 Config parse_config(std::string_view text, const fs::path& origin) {
@@ -231,8 +259,10 @@ Config parse_config(std::string_view text, const fs::path& origin) {
     try {
         root = toml::parse(text, origin.string());
     } catch (const toml::parse_error& e) {
-        throw InvalidInput(
-            fmt::format("{}:{}: {}", origin.string(), e.source().begin.line, e.description()));
+        const auto line = e.source().begin.line;
+        const std::string key = key_on_line(text, line);
+        throw InvalidInput(fmt::format("{}:{}: {}{}", origin.string(), line,
+                                       key.empty() ? "" : key + ": ", e.description()));
     }
     Config config;
     config.source = origin;

@@ -243,7 +243,7 @@ std::string signal_page(const Signal& s, const ImpactSettings& settings, Timesta
                    {"by", Align::left, true, 6},
                    {"event"},
                    {"state"},
-                   {"detail", Align::left, true, 10}});
+                   {"detail", Align::left, true, 10, Overflow::wrap}});
     for (const HistoryEntry& h : s.history) {
         const std::string moved = h.from && *h.from != h.to
                                       ? fmt::format("{} → {}", to_string(*h.from), to_string(h.to))

@@ -33,6 +33,35 @@ std::string single_line(std::string text) {
     return text;
 }
 
+// A wrap cell keeps its line breaks, normalised to '\n', and tabs become single spaces.
+std::string multi_line(std::string text) {
+    std::string result;
+    result.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\r') {
+            result.push_back('\n');
+            if (i + 1 < text.size() && text[i + 1] == '\n') {
+                ++i;
+            }
+        } else {
+            result.push_back(text[i] == '\t' ? ' ' : text[i]);
+        }
+    }
+    return result;
+}
+
+std::vector<std::string_view> split_lines(std::string_view text) {
+    std::vector<std::string_view> lines;
+    std::size_t start = 0;
+    for (std::size_t end = text.find('\n'); end != std::string_view::npos;
+         end = text.find('\n', start)) {
+        lines.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    lines.push_back(text.substr(start));
+    return lines;
+}
+
 void trim_trailing_spaces(std::string& line) {
     const std::size_t end = line.find_last_not_of(' ');
     line.resize(end == std::string::npos ? 0 : end + 1);
@@ -52,8 +81,9 @@ void Table::add_row(std::vector<std::string> cells) {
             fmt::format("table row has {} cells for {} columns", cells.size(), m_columns.size()));
     }
     cells.resize(m_columns.size());
-    for (std::string& cell : cells) {
-        cell = single_line(std::move(cell));
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+        cells[i] = m_columns[i].overflow == Overflow::wrap ? multi_line(std::move(cells[i]))
+                                                           : single_line(std::move(cells[i]));
     }
     m_rows.push_back(std::move(cells));
 }
@@ -70,7 +100,9 @@ std::vector<std::size_t> Table::natural_widths() const {
     }
     for (const auto& row : m_rows) {
         for (std::size_t i = 0; i < row.size(); ++i) {
-            widths[i] = std::max(widths[i], display_width(row[i]));
+            for (const std::string_view line : split_lines(row[i])) {
+                widths[i] = std::max(widths[i], display_width(line));
+            }
         }
     }
     return widths;
@@ -113,19 +145,54 @@ std::vector<std::size_t> Table::fitted_widths(std::size_t max_width) const {
     return widths;
 }
 
-std::string Table::render_line(const std::vector<std::string>& cells,
-                               const std::vector<std::size_t>& widths) const {
-    std::string line;
-    for (std::size_t i = 0; i < cells.size(); ++i) {
-        if (i > 0) {
-            line.append(k_column_gap);
-        }
-        // Only shrunk columns can be narrower than their text, and those may be cut.
-        line.append(
-            pad_to_width(truncate_to_width(cells[i], widths[i]), widths[i], m_columns[i].align));
+std::vector<std::string> Table::cell_lines(const std::string& cell, std::size_t width,
+                                          Overflow overflow) {
+    // Only shrunk columns can be narrower than their text, and those may be cut or wrapped.
+    if (overflow == Overflow::truncate) {
+        return {truncate_to_width(cell, width)};
     }
-    trim_trailing_spaces(line);
-    return line;
+    std::vector<std::string> lines;
+    for (const std::string_view line : split_lines(cell)) {
+        // A line that fits is kept verbatim, so wrapping never reflows its spacing.
+        if (display_width(line) <= width) {
+            lines.emplace_back(line);
+            continue;
+        }
+        for (std::string& piece : wrap_to_width(line, width)) {
+            lines.push_back(std::move(piece));
+        }
+    }
+    return lines;
+}
+
+std::string Table::render_row(const std::vector<std::string>& cells,
+                              const std::vector<std::size_t>& widths, bool is_header) const {
+    std::vector<std::vector<std::string>> columns;
+    columns.reserve(cells.size());
+    std::size_t height = 1;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+        // Headers stay on one line, so that the header row is always a single line.
+        columns.push_back(cell_lines(cells[i], widths[i],
+                                     is_header ? Overflow::truncate : m_columns[i].overflow));
+        height = std::max(height, columns.back().size());
+    }
+
+    std::string result;
+    for (std::size_t row = 0; row < height; ++row) {
+        std::string line;
+        for (std::size_t i = 0; i < columns.size(); ++i) {
+            if (i > 0) {
+                line.append(k_column_gap);
+            }
+            // A cell with fewer lines than the row is blank below its last one.
+            const std::string_view text =
+                row < columns[i].size() ? std::string_view(columns[i][row]) : std::string_view();
+            line.append(pad_to_width(text, widths[i], m_columns[i].align));
+        }
+        trim_trailing_spaces(line);
+        result.append(line).push_back('\n');
+    }
+    return result;
 }
 
 std::string Table::render(std::size_t max_width, Color color) const {
@@ -141,7 +208,8 @@ std::string Table::render(std::size_t max_width, Color color) const {
     }
 
     std::string result;
-    const std::string header_line = render_line(headers, widths);
+    std::string header_line = render_row(headers, widths, true);
+    header_line.pop_back();
     // The style wraps the padded line so that escape codes never enter the width arithmetic.
     if (color == Color::on && !header_line.empty()) {
         result.append(k_bold).append(header_line).append(k_style_reset);
@@ -150,7 +218,7 @@ std::string Table::render(std::size_t max_width, Color color) const {
     }
     result.push_back('\n');
     for (const auto& row : m_rows) {
-        result.append(render_line(row, widths)).push_back('\n');
+        result.append(render_row(row, widths, false));
     }
     return result;
 }

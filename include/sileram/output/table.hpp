@@ -8,12 +8,18 @@
 
 namespace sileram::output {
 
-// One column of a Table: its heading, alignment, and whether it may be cut to fit the width.
+// How a cell wider than its column is shown: cut to one line with "…", or broken at spaces
+// into as many lines as it needs.
+enum class Overflow { truncate, wrap };
+
+// One column of a Table: its heading, alignment, whether it may be narrowed to fit the width,
+// and how its cells overflow when it is.
 struct Column {
     std::string header;
     Align align = Align::left;
     bool shrinkable = false;
     std::size_t min_width = 0;
+    Overflow overflow = Overflow::truncate;
 };
 
 // Rows of text laid out in aligned columns, sized by display width, for the terminal.
@@ -26,9 +32,10 @@ public:
     // std::invalid_argument.
     void add_row(std::vector<std::string> cells);
 
-    // The header line then one line per row, each ending in '\n' and without trailing spaces;
-    // columns are two spaces apart, only shrinkable columns are cut to fit `max_width`, a cell
-    // shows its first line only, and Color::on makes the header bold.
+    // The header line then each row, every line ending in '\n' and without trailing spaces;
+    // columns are two spaces apart and only shrinkable columns narrow to fit `max_width`; a
+    // truncate cell shows its first line cut with "…", a wrap cell keeps its line breaks and is
+    // broken at spaces, a row is as tall as its tallest cell, and Color::on makes the header bold.
     std::string render(std::size_t max_width, Color color) const;
 
     // Number of rows added so far.
@@ -37,8 +44,10 @@ public:
 private:
     std::vector<std::size_t> natural_widths() const;
     std::vector<std::size_t> fitted_widths(std::size_t max_width) const;
-    std::string render_line(const std::vector<std::string>& cells,
-                            const std::vector<std::size_t>& widths) const;
+    static std::vector<std::string> cell_lines(const std::string& cell, std::size_t width,
+                                               Overflow overflow);
+    std::string render_row(const std::vector<std::string>& cells,
+                           const std::vector<std::size_t>& widths, bool is_header) const;
 
     std::vector<Column> m_columns;
     std::vector<std::vector<std::string>> m_rows;
