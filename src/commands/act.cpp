@@ -83,48 +83,47 @@ void act(Session& session, const ActOptions& o) {
         throw InvalidInput("--owner, --due, --cost and --under go with --plan");
     }
     const auto id = parse_id(o.id, "signal");
-    storage::Store& store = session.store(storage::Access::write);
-    storage::WriteTransaction transaction(store);
-    domain::Signal signal = load_signal(session, storage::Access::write, id);
-    const domain::Stamp stamp = session.stamp();
     std::string message;
-    if (o.plan) {
-        message = plan(o, signal, session);
-    } else if (expecting) {
-        const auto reduction =
-            o.expect_reduction
-                ? std::optional(parse_decimal(*o.expect_reduction, "--expect-reduction"))
-                : std::nullopt;
-        const auto change =
-            o.expect_satisfaction
-                ? std::optional(parse_decimal(*o.expect_satisfaction, "--expect-satisfaction"))
-                : std::nullopt;
-        domain::set_expectation(signal, reduction, change, stamp);
-        const auto bc = domain::business_case(signal, session.impact_settings());
-        const std::string& currency = session.impact_settings().currency;
-        message = fmt::format(
-            "signal {}: business case: {} saved per year for {} cost", id,
-            output::money(bc.expected_savings_per_year.value_or(domain::Decimal()), currency),
-            output::money(bc.cost, currency));
-    } else if (o.go) {
-        domain::decide_go(signal, domain::Verdict::go, o.reason, stamp);
-        message = fmt::format("signal {}: go, actions approved", id);
-    } else if (o.drop) {
-        domain::decide_go(signal, domain::Verdict::drop, *o.drop, stamp);
-        message = fmt::format("signal {}: dropped: {}", id, *o.drop);
-    } else if (o.progress) {
-        message = progress(*o.progress, signal, session);
-    } else if (o.done) {
-        const int number = action_number(*o.done, "--done");
-        domain::finish_action(signal, number, stamp);
-        message = fmt::format("signal {}: action {} done", id, number);
-    } else {
-        const int number = action_number(*o.cancel, "--cancel");
-        domain::cancel_action(signal, number, stamp);
-        message = fmt::format("signal {}: action {} cancelled", id, number);
-    }
-    store.save(signal);
-    transaction.commit();
+    const domain::Signal signal =
+        change_signal(session, id, [&](domain::Signal& signal, storage::Store&) {
+            const domain::Stamp stamp = session.stamp();
+            if (o.plan) {
+                message = plan(o, signal, session);
+            } else if (expecting) {
+                const auto reduction =
+                    o.expect_reduction
+                        ? std::optional(parse_decimal(*o.expect_reduction, "--expect-reduction"))
+                        : std::nullopt;
+                const auto change = o.expect_satisfaction
+                                        ? std::optional(parse_decimal(*o.expect_satisfaction,
+                                                                      "--expect-satisfaction"))
+                                        : std::nullopt;
+                domain::set_expectation(signal, reduction, change, stamp);
+                const auto bc = domain::business_case(signal, session.impact_settings());
+                const std::string& currency = session.impact_settings().currency;
+                message = fmt::format(
+                    "signal {}: business case: {} saved per year for {} cost", id,
+                    output::money(bc.expected_savings_per_year.value_or(domain::Decimal()),
+                                  currency),
+                    output::money(bc.cost, currency));
+            } else if (o.go) {
+                domain::decide_go(signal, domain::Verdict::go, o.reason, stamp);
+                message = fmt::format("signal {}: go, actions approved", id);
+            } else if (o.drop) {
+                domain::decide_go(signal, domain::Verdict::drop, *o.drop, stamp);
+                message = fmt::format("signal {}: dropped: {}", id, *o.drop);
+            } else if (o.progress) {
+                message = progress(*o.progress, signal, session);
+            } else if (o.done) {
+                const int number = action_number(*o.done, "--done");
+                domain::finish_action(signal, number, stamp);
+                message = fmt::format("signal {}: action {} done", id, number);
+            } else {
+                const int number = action_number(*o.cancel, "--cancel");
+                domain::cancel_action(signal, number, stamp);
+                message = fmt::format("signal {}: action {} cancelled", id, number);
+            }
+        });
     report_change(session, signal, message);
 }
 

@@ -16,12 +16,10 @@ struct CloseOptions {
 
 void close(Session& session, const CloseOptions& o) {
     const auto id = parse_id(o.id, "signal");
-    storage::Store& store = session.store(storage::Access::write);
-    storage::WriteTransaction transaction(store);
-    domain::Signal signal = load_signal(session, storage::Access::write, id);
-    domain::close(signal, o.summary, session.stamp());
-    store.save(signal);
-    transaction.commit();
+    const domain::Signal signal =
+        change_signal(session, id, [&](domain::Signal& s, storage::Store&) {
+            domain::close(s, o.summary, session.stamp());
+        });
     std::size_t queued = 0;
     for (const domain::Feedback& f : signal.feedback) {
         queued += f.status == domain::DeliveryStatus::queued ? 1 : 0;

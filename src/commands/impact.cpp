@@ -63,32 +63,30 @@ void impact(Session& session, const ImpactOptions& o) {
     const domain::ImpactInput figures = read_figures(o);
     const auto until = o.until ? std::optional(parse_day(*o.until, "--until")) : std::nullopt;
 
-    storage::Store& store = session.store(storage::Access::write);
-    storage::WriteTransaction transaction(store);
-    domain::Signal signal = load_signal(session, storage::Access::write, id);
-    const domain::Stamp stamp = session.stamp();
     std::vector<std::string> done;
-    if (has_figures) {
-        domain::analyse(signal, figures, session.impact_settings(), stamp);
-        const auto f = domain::impact_figures(*signal.impact, session.impact_settings());
-        done.push_back(
-            fmt::format("impact score {} ({}), {} per {}", output::count(f.score),
-                        domain::to_string(f.impact_class),
-                        output::money(f.cost_per_period, session.impact_settings().currency),
-                        session.impact_settings().period));
-    }
-    if (o.go) {
-        domain::prioritise(signal, domain::Verdict::go, o.reason, std::nullopt, stamp);
-        done.emplace_back("go: prioritised");
-    } else if (o.drop) {
-        domain::prioritise(signal, domain::Verdict::drop, *o.drop, std::nullopt, stamp);
-        done.push_back("dropped: " + *o.drop);
-    } else if (o.park) {
-        domain::prioritise(signal, domain::Verdict::park, *o.park, until, stamp);
-        done.push_back("parked: " + *o.park);
-    }
-    store.save(signal);
-    transaction.commit();
+    const domain::Signal signal =
+        change_signal(session, id, [&](domain::Signal& signal, storage::Store&) {
+            const domain::Stamp stamp = session.stamp();
+            if (has_figures) {
+                domain::analyse(signal, figures, session.impact_settings(), stamp);
+                const auto f = domain::impact_figures(*signal.impact, session.impact_settings());
+                done.push_back(fmt::format(
+                    "impact score {} ({}), {} per {}", output::count(f.score),
+                    domain::to_string(f.impact_class),
+                    output::money(f.cost_per_period, session.impact_settings().currency),
+                    session.impact_settings().period));
+            }
+            if (o.go) {
+                domain::prioritise(signal, domain::Verdict::go, o.reason, std::nullopt, stamp);
+                done.emplace_back("go: prioritised");
+            } else if (o.drop) {
+                domain::prioritise(signal, domain::Verdict::drop, *o.drop, std::nullopt, stamp);
+                done.push_back("dropped: " + *o.drop);
+            } else if (o.park) {
+                domain::prioritise(signal, domain::Verdict::park, *o.park, until, stamp);
+                done.push_back("parked: " + *o.park);
+            }
+        });
     report_change(session, signal, fmt::format("signal {}: {}", id, fmt::join(done, "; ")));
 }
 

@@ -23,13 +23,11 @@ void measure(Session& session, const MeasureOptions& o) {
     const auto satisfaction = o.satisfaction
                                   ? std::optional(parse_decimal(*o.satisfaction, "--satisfaction"))
                                   : std::nullopt;
-    storage::Store& store = session.store(storage::Access::write);
-    storage::WriteTransaction transaction(store);
-    domain::Signal signal = load_signal(session, storage::Access::write, id);
     const auto& settings = session.impact_settings();
-    domain::measure(signal, contacts, satisfaction, o.note, settings, session.stamp());
-    store.save(signal);
-    transaction.commit();
+    const domain::Signal signal =
+        change_signal(session, id, [&](domain::Signal& s, storage::Store&) {
+            domain::measure(s, contacts, satisfaction, o.note, settings, session.stamp());
+        });
 
     const auto expected = domain::business_case(signal, settings).expected_savings_per_year;
     const auto e = domain::effect(*signal.impact, signal.measurements.back(), expected, settings);

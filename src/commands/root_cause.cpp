@@ -16,12 +16,10 @@ struct RootCauseOptions {
 
 void root_cause(Session& session, const RootCauseOptions& o) {
     const auto id = parse_id(o.id, "signal");
-    storage::Store& store = session.store(storage::Access::write);
-    storage::WriteTransaction transaction(store);
-    domain::Signal signal = load_signal(session, storage::Access::write, id);
-    domain::record_root_cause(signal, o.cause, session.stamp());
-    store.save(signal);
-    transaction.commit();
+    const domain::Signal signal =
+        change_signal(session, id, [&](domain::Signal& s, storage::Store&) {
+            domain::record_root_cause(s, o.cause, session.stamp());
+        });
     report_change(session, signal, fmt::format("signal {}: root cause recorded", id));
 }
 

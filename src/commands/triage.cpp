@@ -27,27 +27,26 @@ void triage(Session& session, const TriageOptions& options) {
     const auto id = parse_id(options.id, "signal");
     const auto original_id =
         options.duplicate_of ? parse_id(*options.duplicate_of, "--duplicate-of") : 0;
-    storage::Store& store = session.store(storage::Access::write);
-    storage::WriteTransaction transaction(store);
-    domain::Signal signal = load_signal(session, storage::Access::write, id);
-    const domain::Stamp stamp = session.stamp();
     std::string message;
-    if (options.accept) {
-        domain::accept(signal, stamp);
-        message = fmt::format("signal {} accepted", id);
-    } else if (options.reject) {
-        domain::reject(signal, *options.reject, stamp);
-        message = fmt::format("signal {} rejected: {}", id, *options.reject);
-    } else {
-        domain::Signal original = load_signal(session, storage::Access::write, original_id);
-        domain::mark_duplicate(signal, original, stamp);
-        store.save(original);
-        message = fmt::format("signal {} is a duplicate of signal {}; its submitters joined {} "
-                              "({} submitters now)",
-                              id, original.id, original.id, original.submitters.size());
-    }
-    store.save(signal);
-    transaction.commit();
+    const domain::Signal signal =
+        change_signal(session, id, [&](domain::Signal& signal, storage::Store& store) {
+            const domain::Stamp stamp = session.stamp();
+            if (options.accept) {
+                domain::accept(signal, stamp);
+                message = fmt::format("signal {} accepted", id);
+            } else if (options.reject) {
+                domain::reject(signal, *options.reject, stamp);
+                message = fmt::format("signal {} rejected: {}", id, *options.reject);
+            } else {
+                domain::Signal original = load_signal(session, storage::Access::write, original_id);
+                domain::mark_duplicate(signal, original, stamp);
+                store.save(original);
+                message =
+                    fmt::format("signal {} is a duplicate of signal {}; its submitters joined {} "
+                                "({} submitters now)",
+                                id, original.id, original.id, original.submitters.size());
+            }
+        });
     report_change(session, signal, message);
 }
 

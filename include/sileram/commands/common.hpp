@@ -29,6 +29,19 @@ domain::Timestamp parse_moment(const std::string& text, std::string_view option)
 // The signal with this id, or Refused naming the id and the database.
 domain::Signal load_signal(Session& session, storage::Access access, domain::SignalId id);
 
+// Loads signal `id` in the command's one write transaction, lets `change(signal, store)` apply a
+// step to it, saves and commits; nothing is written when `change` throws.
+template <typename Change>
+domain::Signal change_signal(Session& session, domain::SignalId id, Change&& change) {
+    storage::Store& store = session.store(storage::Access::write);
+    storage::WriteTransaction transaction(store);
+    domain::Signal signal = load_signal(session, storage::Access::write, id);
+    change(signal, store);
+    store.save(signal);
+    transaction.commit();
+    return signal;
+}
+
 // After a step: the signal as JSON, or `message` and what comes next as text.
 void report_change(Session& session, const domain::Signal& signal, const std::string& message);
 
