@@ -146,7 +146,7 @@ std::vector<std::size_t> Table::fitted_widths(std::size_t max_width) const {
 }
 
 std::vector<std::string> Table::cell_lines(const std::string& cell, std::size_t width,
-                                          Overflow overflow) {
+                                           Overflow overflow) {
     // Only shrunk columns can be narrower than their text, and those may be cut or wrapped.
     if (overflow == Overflow::truncate) {
         return {truncate_to_width(cell, width)};

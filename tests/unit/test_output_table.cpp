@@ -314,6 +314,102 @@ TEST_CASE("a cell shows its first line only") {
                                           "tab here     3\n");
 }
 
+TEST_CASE("a wrap column breaks a long cell over several lines") {
+    Table table({{"ID", Align::right},
+                 {"Detail", Align::left, true, 0, Overflow::wrap},
+                 {"N", Align::right}});
+    table.add_row({"1", "12000 contacts × impact 4 = score 48000 (high)", "48000"});
+    table.add_row({"22", "ok", "5"});
+
+    // The right-aligned cells sit on the first line only; continuation lines leave them blank
+    // and end after the wrapped text, with no trailing spaces.
+    const std::string rendered = table.render(30, Color::off);
+    const std::string expected = "ID  Detail" + spaces(19) + "N\n" + " 1  12000 contacts ×" +
+                                 spaces(5) + "48000\n" + "    impact 4 = score\n" +
+                                 "    48000 (high)\n" + "22  ok" + spaces(23) + "5\n";
+    CHECK(rendered == expected);
+    CHECK(rendered.find(" \n") == std::string::npos);
+    for (const std::string& line : lines_of(rendered)) {
+        CHECK(display_width(line) <= 30);
+    }
+}
+
+TEST_CASE("a wrap column never cuts a number that fits on a line of its own") {
+    Table table({{"Detail", Align::left, true, 0, Overflow::wrap}});
+    table.add_row({"score 48000 (high)"});
+    const std::string rendered = table.render(8, Color::off);
+    CHECK(rendered == "Detail\n"
+                      "score\n"
+                      "48000\n"
+                      "(high)\n");
+    CHECK(rendered.find("…") == std::string::npos);
+    // The same cell in a truncate column loses part of the number.
+    Table cut({{"Detail", Align::left, true}});
+    cut.add_row({"score 48000 (high)"});
+    CHECK(cut.render(8, Color::off) == "Detail\n"
+                                       "score 4…\n");
+}
+
+TEST_CASE("a wrap column cuts a word longer than the column with an ellipsis") {
+    Table table({{"Note", Align::left, true, 0, Overflow::wrap}, {"N", Align::right}});
+    table.add_row({"see https://example.org/long now", "7"});
+    CHECK(table.render(13, Color::off) ==
+          "Note" + spaces(8) + "N\n" + "see" + spaces(9) + "7\n" + "https://e…\n" + "now\n");
+}
+
+TEST_CASE("a wrap cell starts a new line at each embedded line break") {
+    Table table({{"Subject", Align::left, false, 0, Overflow::wrap}, {"N", Align::right}});
+    table.add_row({"first line\nsecond line", "1"});
+    table.add_row({"windows\r\nstyle", "2"});
+    table.add_row({"tab\there", "3"});
+    table.add_row({"old mac\rline", "4"});
+    table.add_row({"gap\n\nafter", "5"});
+    CHECK(table.render(80, Color::off) == "Subject      N\n"
+                                          "first line   1\n"
+                                          "second line\n"
+                                          "windows      2\n"
+                                          "style\n"
+                                          "tab here     3\n"
+                                          "old mac      4\n"
+                                          "line\n"
+                                          "gap          5\n"
+                                          "\n"
+                                          "after\n");
+}
+
+TEST_CASE("embedded line breaks in a shrunk wrap cell are wrapped line by line") {
+    Table table({{"Note", Align::left, true, 0, Overflow::wrap}});
+    table.add_row({"one two three\nfour"});
+    CHECK(table.render(8, Color::off) == "Note\n"
+                                         "one two\n"
+                                         "three\n"
+                                         "four\n");
+}
+
+TEST_CASE("a wrapped cell counts display width of non-ASCII text") {
+    Table table({{"Item", Align::left, true, 0, Overflow::wrap}, {"Price", Align::right}});
+    table.add_row({"Crème brûlée à 4,50 € le café", "4,50 €"});
+    const std::string rendered = table.render(20, Color::off);
+    CHECK(rendered ==
+          "Item" + spaces(11) + "Price\n" + "Crème brûlée  4,50 €\n" + "à 4,50 € le\n" + "café\n");
+    for (const std::string& line : lines_of(rendered)) {
+        CHECK(display_width(line) <= 20);
+        CHECK(is_valid_utf8(line));
+    }
+}
+
+TEST_CASE("a wrap column keeps its header on one line and fitting text verbatim") {
+    Table table({{"Long header", Align::left, true, 0, Overflow::wrap}});
+    table.add_row({"a b c d e f"});
+    CHECK(table.render(5, Color::off) == "Long…\n"
+                                         "a b c\n"
+                                         "d e f\n");
+    Table wide({{"Note", Align::left, true, 0, Overflow::wrap}, {"N", Align::right}});
+    wide.add_row({"two  spaces", "1"});
+    CHECK(wide.render(80, Color::off) == "Note         N\n"
+                                         "two  spaces  1\n");
+}
+
 TEST_CASE("rows fill missing cells and reject extra ones") {
     Table table({{"A"}, {"B"}});
     table.add_row({"x"});

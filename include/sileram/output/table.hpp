@@ -44,8 +44,12 @@ public:
 private:
     std::vector<std::size_t> natural_widths() const;
     std::vector<std::size_t> fitted_widths(std::size_t max_width) const;
+    // The physical lines of one cell in a column `width` wide: one cut line for truncate, the
+    // cell's own lines broken at spaces for wrap.
     static std::vector<std::string> cell_lines(const std::string& cell, std::size_t width,
                                                Overflow overflow);
+    // One row as lines ending in '\n' without trailing spaces, as tall as its tallest cell;
+    // header rows never wrap.
     std::string render_row(const std::vector<std::string>& cells,
                            const std::vector<std::size_t>& widths, bool is_header) const;
 
