@@ -243,12 +243,11 @@ std::string signal_page(const Signal& s, const ImpactSettings& settings, Timesta
                    {"by", Align::left, true, 6},
                    {"event"},
                    {"state"},
-                   {"detail", Align::left, true, 10, Overflow::wrap}});
+                   {"detail", Align::left, true, 24, Overflow::wrap}});
     for (const HistoryEntry& h : s.history) {
-        const std::string moved = h.from && *h.from != h.to
-                                      ? fmt::format("{} → {}", to_string(*h.from), to_string(h.to))
-                                      : std::string(to_string(h.to));
-        history.add_row({short_time(h.stamp.at), h.stamp.by, h.event, moved, h.detail});
+        // The state it came from is the row above; the row shows where it went.
+        history.add_row(
+            {short_time(h.stamp.at), h.stamp.by, h.event, std::string(to_string(h.to)), h.detail});
     }
     page.gap();
     page.heading("History");
