@@ -13,6 +13,7 @@ Runner define_close(CLI::App& command);
 Runner define_list(CLI::App& command);
 Runner define_show(CLI::App& command);
 Runner define_export(CLI::App& command);
+Runner define_backup(CLI::App& command);
 
 namespace {
 
@@ -29,6 +30,7 @@ constexpr CommandEntry k_commands[] = {
     {"list",       "List signals, filtered and sorted",                             define_list},
     {"show",       "Everything about one signal",                                   define_show},
     {"export",     "Every signal with all its data, as JSON lines or CSV",          define_export},
+    {"backup",     "Copy the database to a new file, consistent while others write", define_backup},
 };
 // clang-format on
 

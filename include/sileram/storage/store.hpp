@@ -57,6 +57,10 @@ public:
     virtual std::vector<std::string> custom_field_names() = 0;
     // Calls `visit` for every signal, by id, fully loaded.
     virtual void for_each_signal(const std::function<void(const domain::Signal&)>& visit) = 0;
+
+    // Copies the whole database, as one consistent snapshot, into a new file `target` while
+    // other processes go on writing; returns the number of pages copied.
+    virtual std::int64_t backup_to(const std::filesystem::path& target) = 0;
 };
 
 enum class Access { read, write };

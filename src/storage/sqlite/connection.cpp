@@ -193,4 +193,37 @@ int Connection::changes() const {
     return sqlite3_changes(m_db);
 }
 
+std::int64_t backup(Connection& source, const std::filesystem::path& target) {
+    if (std::filesystem::exists(target)) {
+        throw Refused(
+            fmt::format("{} exists already; give a new file for the backup", target.string()));
+    }
+    std::int64_t pages = 0;
+    try {
+        Connection copy(target, Connection::Mode::read_write_create);
+        sqlite3_backup* job = sqlite3_backup_init(copy.handle(), "main", source.handle(), "main");
+        if (job == nullptr) {
+            fail(copy.handle(), sqlite3_errcode(copy.handle()), "starting the backup");
+        }
+        // All pages in one step: the source is read in one transaction, so the copy is one
+        // consistent snapshot however much others write meanwhile.
+        const int rc = sqlite3_backup_step(job, -1);
+        pages = sqlite3_backup_pagecount(job);
+        sqlite3_backup_finish(job);
+        if (rc != SQLITE_DONE) {
+            fail(copy.handle(), rc, "copying the database");
+        }
+        Statement check = copy.prepare("PRAGMA integrity_check");
+        if (!check.step() || check.text(0) != "ok") {
+            throw SystemFailure(
+                fmt::format("the backup in {} did not pass its integrity check", target.string()));
+        }
+    } catch (...) {
+        std::error_code ignored;
+        std::filesystem::remove(target, ignored);
+        throw;
+    }
+    return pages;
+}
+
 } // namespace sileram::storage::sqlite

@@ -94,6 +94,11 @@ private:
     std::map<const char*, std::unique_ptr<Statement>> m_cache;
 };
 
+// Copies the open database into the new file `target` with SQLite's online backup API, in one
+// step so the copy is one snapshot; returns the pages copied. The copy is checked with
+// PRAGMA integrity_check; a failed or partial copy is removed.
+std::int64_t backup(Connection& source, const std::filesystem::path& target);
+
 // Throws the right sileram error for an SQLite result code: busy and locked are temporary.
 [[noreturn]] void fail(sqlite3* db, int code, std::string_view doing);
 

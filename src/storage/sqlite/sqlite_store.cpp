@@ -463,6 +463,8 @@ FROM signals s WHERE 1 = 1)sql";
         }
     }
 
+    std::int64_t backup_to(const fs::path& target) override { return sqlite::backup(m_db, target); }
+
 private:
     void load_children(Signal& s) {
         Statement& fields = m_db.cached(k_select_fields);
