@@ -1,6 +1,8 @@
+#include "close_send.hpp"
 #include "sileram/commands/common.hpp"
 #include "sileram/commands/registry.hpp"
 #include "sileram/domain/steps.hpp"
+#include "sileram/errors.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -10,12 +12,29 @@ namespace sileram::commands {
 namespace {
 
 struct CloseOptions {
-    std::string id;
+    std::optional<std::string> id;
     std::optional<std::string> summary;
+    bool send = false;
+    bool dry_run = false;
 };
 
 void close(Session& session, const CloseOptions& o) {
-    const auto id = parse_id(o.id, "signal");
+    if (o.send || o.dry_run) {
+        if (o.id || o.summary) {
+            throw InvalidInput("close ID closes one signal, close --send delivers the queued mail; "
+                               "give one of them, not both");
+        }
+        if (!o.send) {
+            throw InvalidInput("--dry-run goes with --send: sileram close --send --dry-run");
+        }
+        send_feedback(session, o.dry_run ? DryRun::yes : DryRun::no);
+        return;
+    }
+    if (!o.id) {
+        throw InvalidInput(
+            "close needs a signal ID, or --send to deliver the queued feedback mail");
+    }
+    const auto id = parse_id(*o.id, "signal");
     const domain::Signal signal =
         change_signal(session, id, [&](domain::Signal& s, storage::Store&) {
             domain::close(s, o.summary, session.stamp());
@@ -34,11 +53,14 @@ void close(Session& session, const CloseOptions& o) {
 Runner define_close(CLI::App& command) {
     auto o = std::make_shared<CloseOptions>();
     command.add_option("id", o->id, "The signal: measured, rejected, duplicate or dropped")
-        ->required()
         ->type_name("ID");
     command
         .add_option("--summary", o->summary, "What was done, in a sentence for the feedback mail")
         ->type_name("TEXT");
+    command.add_flag("--send", o->send,
+                     "Deliver every queued feedback mail (for cron); exit 75 if any stay queued");
+    command.add_flag("--dry-run", o->dry_run,
+                     "With --send: print what would be sent; send and change nothing");
     return [o](Session& session) { close(session, *o); };
 }
 

@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 using domain::Decimal;
 using sileram::InvalidInput;
 
-enum class Kind { string, integer, number, string_list, number_pair };
+enum class Kind { string, integer, number, string_list, number_pair, boolean };
 
 struct Key {
     std::string_view section;
@@ -43,6 +43,8 @@ constexpr Key k_keys[] = {
     {"mail",     "username",           Kind::string},
     {"mail",     "password_env",       Kind::string},
     {"mail",     "templates",          Kind::string},
+    {"mail",     "starttls",           Kind::boolean},
+    {"mail",     "notify",             Kind::string_list},
 };
 // clang-format on
 
@@ -60,6 +62,8 @@ std::string_view kind_name(Kind kind) {
         return "a list of strings";
     case Kind::number_pair:
         return "a list of two numbers";
+    case Kind::boolean:
+        return "true or false";
     }
     return "?";
 }
@@ -133,6 +137,9 @@ void check_kind(const toml::node& node, Kind kind, const Reporter& report, std::
             }
         }
         break;
+    case Kind::boolean:
+        fits = node.is_boolean();
+        break;
     }
     if (!fits) {
         report.fail(node.source(), key,
@@ -147,6 +154,23 @@ std::string string_value(const toml::node& node, const Reporter& report, std::st
         report.fail(node.source(), key, "must be one line of text");
     }
     return value;
+}
+
+// Progress mails are for the open states; closing sends its own mail.
+bool notify_allowed(domain::State state) {
+    using domain::State;
+    return state != State::submitted && state != State::closed && state != State::rejected &&
+           state != State::duplicate && state != State::dropped;
+}
+
+std::string notify_state_names() {
+    std::string names;
+    for (const domain::StateInfo& info : domain::all_states()) {
+        if (notify_allowed(info.state)) {
+            names += (names.empty() ? "" : ", ") + std::string(info.name);
+        }
+    }
+    return names;
 }
 
 void apply_key(Config& config, const Key& key, const toml::node& node, const Reporter& report) {
@@ -203,6 +227,24 @@ void apply_key(Config& config, const Key& key, const toml::node& node, const Rep
         config.mail.password_env = string_value(node, report, name);
     } else if (name == "mail.templates") {
         config.mail.templates = fs::path(string_value(node, report, name));
+    } else if (name == "mail.starttls") {
+        config.mail.starttls = *node.value<bool>();
+    } else if (name == "mail.notify") {
+        config.mail.notify.clear();
+        for (const toml::node& item : *node.as_array()) {
+            const std::string state_name = string_value(item, report, name);
+            const auto state = domain::parse_state(state_name);
+            if (!state || !notify_allowed(*state)) {
+                report.fail(item.source(), name,
+                            fmt::format("'{}' is not a state a signal passes on its way; use "
+                                        "some of {}",
+                                        state_name, notify_state_names()));
+            }
+            if (std::find(config.mail.notify.begin(), config.mail.notify.end(), *state) ==
+                config.mail.notify.end()) {
+                config.mail.notify.push_back(*state);
+            }
+        }
     }
 }
 
@@ -387,9 +429,17 @@ url = "smtp://localhost:25"
 username = ""
 # The environment variable that holds the SMTP password; it is never stored.
 password_env = "SILERAM_SMTP_PASSWORD"
-# A folder with closed.mustache, rejected.mustache, dropped.mustache, duplicate.mustache;
-# empty means the built-in templates.
+# A folder with closed.mustache, rejected.mustache, dropped.mustache, duplicate.mustache and
+# progress.mustache (relative to this file); a file that is missing, or no folder, means the
+# built-in English template.
 # templates = "templates"
+# smtp:// only: true refuses to send unless the server offers STARTTLS (smtps:// is TLS anyway).
+starttls = false
+# Progress mails: the states that, once a signal reaches them, queue a mail to its submitters.
+# Any of accepted, analysed, prioritised, parked, root-caused, planned, approved, in-progress,
+# implemented, measured. Empty: no progress mails. Example:
+# notify = ["accepted", "prioritised", "approved", "implemented"]
+notify = []
 )";
 }
 

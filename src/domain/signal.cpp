@@ -25,7 +25,8 @@ constexpr Named<ActionStatus> k_action_statuses[] = {{ActionStatus::planned, "pl
 constexpr Named<Outcome> k_outcomes[] = {{Outcome::closed, "closed"},
                                          {Outcome::rejected, "rejected"},
                                          {Outcome::dropped, "dropped"},
-                                         {Outcome::duplicate, "duplicate"}};
+                                         {Outcome::duplicate, "duplicate"},
+                                         {Outcome::progress, "progress"}};
 constexpr Named<DeliveryStatus> k_delivery_statuses[] = {{DeliveryStatus::queued, "queued"},
                                                          {DeliveryStatus::sent, "sent"},
                                                          {DeliveryStatus::failed, "failed"}};

@@ -81,6 +81,21 @@ void settle_execution(Signal& signal, const Stamp& stamp, const std::string& det
     }
 }
 
+// Every submitter once, compared without regard to case: merged duplicates may name the same
+// person twice.
+std::vector<std::string> distinct_recipients(const Signal& signal) {
+    std::vector<std::string> recipients;
+    for (const Submitter& s : signal.submitters) {
+        const bool seen =
+            std::any_of(recipients.begin(), recipients.end(),
+                        [&](const std::string& r) { return same_address(r, s.email); });
+        if (!seen) {
+            recipients.push_back(s.email);
+        }
+    }
+    return recipients;
+}
+
 Outcome outcome_of(State state) {
     switch (state) {
     case State::rejected:
@@ -490,15 +505,7 @@ void close(Signal& signal, const std::optional<std::string>& summary, const Stam
         require_clean_text(*summary, "--summary", Lines::multi);
         signal.closing_summary = summary;
     }
-    std::vector<std::string> recipients;
-    for (const Submitter& s : signal.submitters) {
-        const bool seen =
-            std::any_of(recipients.begin(), recipients.end(),
-                        [&](const std::string& r) { return same_address(r, s.email); });
-        if (!seen) {
-            recipients.push_back(s.email);
-        }
-    }
+    const std::vector<std::string> recipients = distinct_recipients(signal);
     for (const std::string& to : recipients) {
         Feedback mail;
         mail.recipient = to;
@@ -509,6 +516,30 @@ void close(Signal& signal, const std::optional<std::string>& summary, const Stam
     apply(signal, Event::close, stamp,
           fmt::format("{}; feedback queued for {} submitter{}", to_string(outcome),
                       recipients.size(), recipients.size() == 1 ? "" : "s"));
+}
+
+std::size_t queue_progress(Signal& signal, const std::vector<State>& notify, const Stamp& stamp) {
+    if (std::find(notify.begin(), notify.end(), signal.state) == notify.end()) {
+        return 0;
+    }
+    std::size_t queued = 0;
+    for (const std::string& to : distinct_recipients(signal)) {
+        const bool known =
+            std::any_of(signal.feedback.begin(), signal.feedback.end(), [&](const Feedback& f) {
+                return f.outcome == Outcome::progress && f.stage == signal.state &&
+                       same_address(f.recipient, to);
+            });
+        if (!known) {
+            Feedback mail;
+            mail.recipient = to;
+            mail.outcome = Outcome::progress;
+            mail.stage = signal.state;
+            mail.queued_at = stamp.at;
+            signal.feedback.push_back(std::move(mail));
+            ++queued;
+        }
+    }
+    return queued;
 }
 
 } // namespace sileram::domain

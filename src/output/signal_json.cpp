@@ -172,6 +172,7 @@ Json signal_to_json(const Signal& s, const ImpactSettings& settings, Timestamp n
         feedback.push_back(
             Json{{"to", f.recipient},
                  {"outcome", to_string(f.outcome)},
+                 {"stage", f.stage ? Json(to_string(*f.stage)) : Json(nullptr)},
                  {"status", to_string(f.status)},
                  {"queued_at", format_timestamp(f.queued_at)},
                  {"sent_at", f.sent_at ? Json(format_timestamp(*f.sent_at)) : Json(nullptr)},

@@ -3,6 +3,7 @@
 #include "sileram/commands/session.hpp"
 #include "sileram/domain/decimal.hpp"
 #include "sileram/domain/signal.hpp"
+#include "sileram/domain/steps.hpp"
 
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -30,13 +31,19 @@ domain::Timestamp parse_moment(const std::string& text, std::string_view option)
 domain::Signal load_signal(Session& session, storage::Access access, domain::SignalId id);
 
 // Loads signal `id` in the command's one write transaction, lets `change(signal, store)` apply a
-// step to it, saves and commits; nothing is written when `change` throws.
+// step to it, queues the progress mails the configuration asks for (mail.notify), saves and
+// commits; nothing is written when `change` throws.
 template <typename Change>
 domain::Signal change_signal(Session& session, domain::SignalId id, Change&& change) {
     storage::Store& store = session.store(storage::Access::write);
     storage::WriteTransaction transaction(store);
     domain::Signal signal = load_signal(session, storage::Access::write, id);
+    const domain::State before = signal.state;
     change(signal, store);
+    if (signal.state != before) {
+        // Progress mails for the states the configuration names (mail.notify).
+        domain::queue_progress(signal, session.config().mail.notify, session.stamp());
+    }
     store.save(signal);
     transaction.commit();
     return signal;

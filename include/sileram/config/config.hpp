@@ -2,6 +2,7 @@
 
 #include "sileram/domain/fields.hpp"
 #include "sileram/domain/figures.hpp"
+#include "sileram/domain/workflow.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -15,7 +16,9 @@ struct MailSettings {
     std::string url = "smtp://localhost:25";
     std::string username;
     std::string password_env = "SILERAM_SMTP_PASSWORD";
-    std::filesystem::path templates; // empty: the built-in templates
+    std::filesystem::path templates;   // empty: the built-in templates
+    bool starttls = false;             // smtp:// only: refuse to send unless STARTTLS succeeds
+    std::vector<domain::State> notify; // states that queue a progress mail when reached
 };
 
 // Everything the TOML configuration can set; defaults apply where it is silent or absent.

@@ -96,7 +96,8 @@ struct Measurement {
     Stamp stamp;
 };
 
-enum class Outcome { closed, rejected, dropped, duplicate };
+// `progress` is a mail sent while the signal is still open, when it reaches a configured state.
+enum class Outcome { closed, rejected, dropped, duplicate, progress };
 enum class DeliveryStatus { queued, sent, failed };
 
 std::string_view to_string(Outcome outcome);
@@ -109,6 +110,7 @@ struct Feedback {
     RowId id = 0;
     std::string recipient;
     Outcome outcome = Outcome::closed;
+    std::optional<State> stage; // the state reached, for a progress mail
     DeliveryStatus status = DeliveryStatus::queued;
     Timestamp queued_at;
     std::optional<Timestamp> sent_at;

@@ -76,6 +76,10 @@ void measure(Signal& signal, std::int64_t contacts, std::optional<Decimal> satis
 // Step 10: closes the signal and queues one feedback mail for each distinct submitter.
 void close(Signal& signal, const std::optional<std::string>& summary, const Stamp& stamp);
 
+// Progress mails: when `signal` has just reached a state listed in `notify`, queues one progress
+// mail for each distinct submitter that has none for that state yet; returns how many it queued.
+std::size_t queue_progress(Signal& signal, const std::vector<State>& notify, const Stamp& stamp);
+
 // Throws InvalidInput unless `score` lies on the configured satisfaction scale.
 void require_on_scale(Decimal score, const ImpactSettings& settings, std::string_view what);
 

@@ -32,6 +32,32 @@ struct ListQuery {
     std::optional<std::int64_t> limit;
 };
 
+// A feedback mail waiting in the queue, with the signal it is about.
+struct QueuedFeedback {
+    domain::SignalId signal_id = 0;
+    domain::Feedback feedback;
+};
+
+// What a failed delivery attempt means for the mail: try again later, or give up.
+enum class Failure { temporary, permanent };
+
+// The feedback queue that `close --send` works through. Each call is meant to run in its own
+// short write transaction, so a mail's fate is stored the moment it is known.
+class FeedbackQueue {
+public:
+    virtual ~FeedbackQueue() = default;
+    // Queued mails with an id above `after`, in id order, at most `limit`.
+    virtual std::vector<QueuedFeedback> queued_feedback(domain::RowId after, int limit) = 0;
+    // The server accepted mail `id`: it becomes sent, with the time and the Message-ID.
+    // False if it was not queued any more.
+    virtual bool mark_feedback_sent(domain::RowId id, domain::Timestamp at,
+                                    const std::string& message_id) = 0;
+    // An attempt failed: one more attempt counted, the error kept; a permanent failure ends it
+    // as failed, a temporary one leaves it queued for the next run.
+    virtual void mark_feedback_failed(domain::RowId id, domain::Timestamp at,
+                                      const std::string& error, Failure failure) = 0;
+};
+
 // Everything sileram keeps. Commands use only this interface, so another database is another
 // implementation of it.
 class Store {
@@ -61,6 +87,9 @@ public:
     // Copies the whole database, as one consistent snapshot, into a new file `target` while
     // other processes go on writing; returns the number of pages copied.
     virtual std::int64_t backup_to(const std::filesystem::path& target) = 0;
+
+    // The feedback mail queue, on the same connection.
+    virtual FeedbackQueue& feedback_queue() = 0;
 };
 
 enum class Access { read, write };

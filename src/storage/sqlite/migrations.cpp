@@ -146,8 +146,40 @@ CREATE TABLE history (
 CREATE INDEX history_signal ON history (signal_id, id);
 )sql";
 
+// Version 4: the feedback queue for cron. Progress mails (outcome 'progress' with the state
+// reached as `stage`) need a wider CHECK and UNIQUE key, so the table is rebuilt: SQLite cannot
+// alter either. Every column of version 1 is copied by name.
+constexpr const char* k_schema_v4 = R"sql(
+CREATE TABLE feedback_v4 (
+    id              INTEGER PRIMARY KEY,
+    signal_id       INTEGER NOT NULL REFERENCES signals (id),
+    recipient       TEXT NOT NULL COLLATE NOCASE,
+    outcome         TEXT NOT NULL CHECK (outcome IN ('closed', 'rejected', 'dropped', 'duplicate',
+                                                     'progress')),
+    stage           TEXT NOT NULL DEFAULT '' CHECK ((outcome = 'progress') = (stage <> '')),
+    status          TEXT NOT NULL CHECK (status IN ('queued', 'sent', 'failed')),
+    queued_at       TEXT NOT NULL,
+    sent_at         TEXT,
+    message_id      TEXT NOT NULL DEFAULT '',
+    attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+    last_error      TEXT NOT NULL DEFAULT '',
+    last_attempt_at TEXT,
+    UNIQUE (signal_id, recipient, outcome, stage)
+);
+INSERT INTO feedback_v4 (id, signal_id, recipient, outcome, stage, status, queued_at, sent_at,
+                         message_id, attempts, last_error, last_attempt_at)
+SELECT id, signal_id, recipient, outcome, '', status, queued_at, sent_at, message_id, attempts,
+       last_error, NULL
+FROM feedback;
+DROP TABLE feedback;
+ALTER TABLE feedback_v4 RENAME TO feedback;
+CREATE INDEX feedback_queued ON feedback (id) WHERE status = 'queued';
+CREATE INDEX feedback_signal ON feedback (signal_id);
+)sql";
+
 constexpr Migration k_migrations[] = {
     {1, k_schema_v1},
+    {4, k_schema_v4},
 };
 
 int newest_version() {

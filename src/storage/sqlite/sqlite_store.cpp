@@ -102,11 +102,26 @@ FROM measurements WHERE signal_id = ? ORDER BY id
 )sql";
 
 constexpr const char* k_insert_feedback = R"sql(
-INSERT INTO feedback (signal_id, recipient, outcome, status, queued_at) VALUES (?, ?, ?, ?, ?)
+INSERT INTO feedback (signal_id, recipient, outcome, status, queued_at, stage)
+VALUES (?, ?, ?, ?, ?, ?)
 )sql";
 constexpr const char* k_select_feedback = R"sql(
-SELECT id, recipient, outcome, status, queued_at, sent_at, message_id, attempts, last_error
+SELECT id, recipient, outcome, status, queued_at, sent_at, message_id, attempts, last_error, stage
 FROM feedback WHERE signal_id = ? ORDER BY id
+)sql";
+constexpr const char* k_select_queued_feedback = R"sql(
+SELECT id, recipient, outcome, status, queued_at, sent_at, message_id, attempts, last_error, stage,
+       signal_id
+FROM feedback WHERE status = 'queued' AND id > ? ORDER BY id LIMIT ?
+)sql";
+constexpr const char* k_mark_feedback_sent = R"sql(
+UPDATE feedback SET status = 'sent', sent_at = ?, message_id = ?, attempts = attempts + 1,
+       last_error = '', last_attempt_at = ?
+WHERE id = ? AND status = 'queued'
+)sql";
+constexpr const char* k_mark_feedback_failed = R"sql(
+UPDATE feedback SET status = ?, attempts = attempts + 1, last_error = ?, last_attempt_at = ?
+WHERE id = ? AND status = 'queued'
 )sql";
 
 constexpr const char* k_insert_history = R"sql(
@@ -211,7 +226,30 @@ std::string_view sort_column(SortKey key) {
     return "s.id";
 }
 
-class SqliteStore final : public Store {
+// One row of k_select_feedback or k_select_queued_feedback.
+Feedback read_feedback(const Statement& row) {
+    Feedback f;
+    f.id = row.integer(0);
+    f.recipient = row.text(1);
+    const auto outcome = parse_outcome(row.text(2));
+    const auto status = parse_delivery_status(row.text(3));
+    if (!outcome || !status) {
+        corrupt("feedback outcome or status", row.text(2) + "/" + row.text(3));
+    }
+    f.outcome = *outcome;
+    f.status = *status;
+    f.queued_at = read_time(row, 4);
+    f.sent_at = read_optional_time(row, 5);
+    f.message_id = row.text(6);
+    f.attempts = static_cast<int>(row.integer(7));
+    f.last_error = row.text(8);
+    if (const std::string stage = row.text(9); !stage.empty()) {
+        f.stage = read_state(row, 9);
+    }
+    return f;
+}
+
+class SqliteStore final : public Store, public FeedbackQueue {
 public:
     SqliteStore(const fs::path& file, Connection::Mode mode) : m_db(file, mode) {}
 
@@ -324,7 +362,8 @@ public:
             if (f.id == 0) {
                 m_db.cached(k_insert_feedback)
                     .bind_all(s.id, f.recipient, to_string(f.outcome), to_string(f.status),
-                              format_timestamp(f.queued_at))
+                              format_timestamp(f.queued_at),
+                              f.stage ? std::string(to_string(*f.stage)) : std::string())
                     .run();
                 f.id = m_db.last_insert_id();
             }
@@ -465,6 +504,34 @@ FROM signals s WHERE 1 = 1)sql";
 
     std::int64_t backup_to(const fs::path& target) override { return sqlite::backup(m_db, target); }
 
+    FeedbackQueue& feedback_queue() override { return *this; }
+
+    std::vector<QueuedFeedback> queued_feedback(RowId after, int limit) override {
+        Statement& row = m_db.cached(k_select_queued_feedback);
+        row.bind_all(after, limit);
+        std::vector<QueuedFeedback> result;
+        while (row.step()) {
+            result.push_back(QueuedFeedback{row.integer(10), read_feedback(row)});
+        }
+        row.reset();
+        return result;
+    }
+
+    bool mark_feedback_sent(RowId id, Timestamp at, const std::string& message_id) override {
+        m_db.cached(k_mark_feedback_sent)
+            .bind_all(format_timestamp(at), message_id, format_timestamp(at), id)
+            .run();
+        return m_db.changes() == 1;
+    }
+
+    void mark_feedback_failed(RowId id, Timestamp at, const std::string& error,
+                              Failure failure) override {
+        m_db.cached(k_mark_feedback_failed)
+            .bind_all(failure == Failure::permanent ? "failed" : "queued", error,
+                      format_timestamp(at), id)
+            .run();
+    }
+
 private:
     void load_children(Signal& s) {
         Statement& fields = m_db.cached(k_select_fields);
@@ -514,22 +581,7 @@ private:
         Statement& feedback = m_db.cached(k_select_feedback);
         feedback.bind(1, s.id);
         while (feedback.step()) {
-            Feedback f;
-            f.id = feedback.integer(0);
-            f.recipient = feedback.text(1);
-            const auto outcome = parse_outcome(feedback.text(2));
-            const auto status = parse_delivery_status(feedback.text(3));
-            if (!outcome || !status) {
-                corrupt("feedback outcome or status", feedback.text(2) + "/" + feedback.text(3));
-            }
-            f.outcome = *outcome;
-            f.status = *status;
-            f.queued_at = read_time(feedback, 4);
-            f.sent_at = read_optional_time(feedback, 5);
-            f.message_id = feedback.text(6);
-            f.attempts = static_cast<int>(feedback.integer(7));
-            f.last_error = feedback.text(8);
-            s.feedback.push_back(std::move(f));
+            s.feedback.push_back(read_feedback(feedback));
         }
         feedback.reset();
 
