@@ -146,8 +146,29 @@ CREATE TABLE history (
 CREATE INDEX history_signal ON history (signal_id, id);
 )sql";
 
+// Version 2: intake at scale. A full-text index over title and description for the duplicate
+// guard and `list --search`: an external-content FTS5 table (the text stays in `signals` only),
+// filled by the store on insert and per batch by imports; unicode61 with remove_diacritics 2 makes
+// it case- and accent-insensitive. `recurrences` keeps the closed signals a new one resembles.
+constexpr const char* k_schema_v2 = R"sql(
+CREATE VIRTUAL TABLE signals_fts USING fts5 (
+    title, description,
+    content = 'signals', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+INSERT INTO signals_fts (signals_fts) VALUES ('rebuild');
+
+CREATE TABLE recurrences (
+    signal_id        INTEGER NOT NULL REFERENCES signals (id),
+    closed_signal_id INTEGER NOT NULL REFERENCES signals (id),
+    similarity       REAL NOT NULL CHECK (similarity BETWEEN 0 AND 1),
+    PRIMARY KEY (signal_id, closed_signal_id)
+) WITHOUT ROWID;
+)sql";
+
 constexpr Migration k_migrations[] = {
     {1, k_schema_v1},
+    {2, k_schema_v2},
 };
 
 int newest_version() {
