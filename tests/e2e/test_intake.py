@@ -195,5 +195,29 @@ class DuplicateGuard(harness.SileramTestCase):
         self.assertEqual(rc, 2)
 
 
+class Migration(harness.SileramTestCase):
+
+    def test_a_version_1_database_gets_its_signals_indexed(self):
+        """Schema version 2 builds the full-text index from the signals already there."""
+        import re
+        import sqlite3
+        source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src",
+                              "storage", "sqlite", "migrations.cpp")
+        with open(source, encoding="utf-8") as f:
+            v1 = re.search(r'k_schema_v1 = R"sql\((.*?)\)sql"', f.read(), re.S).group(1)
+        con = sqlite3.connect(self.db)
+        con.executescript(v1)
+        con.execute("INSERT INTO signals (title, description, state, step, submitted_by, "
+                    "submitted_at, updated_at) VALUES ('Oude factuur', 'Crème brûlée', "
+                    "'submitted', 1, 'a@example.nl', '2026-01-01T00:00:00Z', "
+                    "'2026-01-01T00:00:00Z')")
+        con.execute("PRAGMA user_version = 1")
+        con.commit()
+        con.close()
+        self.assertEqual([r["id"] for r in self.fx.js("list", "--search", "creme brulee")], [1])
+        d = self.fx.js("submit", "Factuur oud", "-d", "creme", "--by", "b@example.nl")
+        self.assertEqual([s["id"] for s in d["similar"]], [1])
+
+
 if __name__ == "__main__":
     harness.main()
