@@ -22,7 +22,7 @@ using namespace sileram::storage;
 
 namespace {
 
-const fs::path k_seeds = fs::path(SILERAM_TEST_DATA_DIR) / "migrations";
+const fs::path k_seeds = fs::path(SILERAM_TEST_DATA) / "migrations";
 
 std::string read_file(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
