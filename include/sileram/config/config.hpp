@@ -2,6 +2,7 @@
 
 #include "sileram/domain/fields.hpp"
 #include "sileram/domain/figures.hpp"
+#include "sileram/domain/reports.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -25,6 +26,7 @@ struct Config {
     std::vector<domain::FieldRule> fields;
     domain::ImpactSettings impact;
     MailSettings mail;
+    domain::ReportSettings reports;
 };
 
 // Reads and checks a configuration file. Throws InvalidInput naming file, line and key for a

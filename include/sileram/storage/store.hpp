@@ -3,6 +3,7 @@
 #include "sileram/domain/figures.hpp"
 #include "sileram/domain/signal.hpp"
 #include "sileram/domain/summary.hpp"
+#include "sileram/storage/reports.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -61,6 +62,9 @@ public:
     // Copies the whole database, as one consistent snapshot, into a new file `target` while
     // other processes go on writing; returns the number of pages copied.
     virtual std::int64_t backup_to(const std::filesystem::path& target) = 0;
+
+    // The queries of `sileram report` and the customers table, on the same connection.
+    virtual ReportQueries& reports() = 0;
 };
 
 enum class Access { read, write };

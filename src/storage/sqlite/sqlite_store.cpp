@@ -1,5 +1,6 @@
 #include "connection.hpp"
 #include "migrations.hpp"
+#include "reports.hpp"
 #include "sileram/errors.hpp"
 #include "sileram/storage/store.hpp"
 
@@ -465,6 +466,13 @@ FROM signals s WHERE 1 = 1)sql";
 
     std::int64_t backup_to(const fs::path& target) override { return sqlite::backup(m_db, target); }
 
+    ReportQueries& reports() override {
+        if (!m_reports) {
+            m_reports = sqlite::make_report_queries(m_db);
+        }
+        return *m_reports;
+    }
+
 private:
     void load_children(Signal& s) {
         Statement& fields = m_db.cached(k_select_fields);
@@ -642,6 +650,7 @@ private:
     }
 
     Connection m_db;
+    std::unique_ptr<ReportQueries> m_reports;
 };
 
 } // namespace
