@@ -393,26 +393,62 @@ public:
         if (total.step()) {
             data.signals = total.integer(0);
         }
+        // Sums over every signal of the report, from a breakdown that covers them all.
+        std::optional<ImpactSums> all;
         for (const std::string& name : names) {
             FieldData field;
             field.field = name;
             const FieldGroup g = field_group(name);
+            // The customer index holds only signals with a customer (a partial index): the
+            // signals without one are what remains of the sums over all signals.
+            const bool customer = name == "customer";
             Statement values = m_db.prepare(
-                fmt::format("SELECT min({}), {} FROM signals s{} WHERE 1 = 1{} GROUP BY {} "
+                fmt::format("SELECT min({}), {} FROM signals s{} WHERE {}{} GROUP BY {} "
                             "ORDER BY 2 DESC, 1",
-                            g.expression, k_sums, g.join, where.sql, g.group));
+                            g.expression, k_sums, g.join,
+                            customer ? "s.customer IS NOT NULL" : "1 = 1", where.sql, g.group));
             if (is_standard(name)) {
                 bind(values, where);
             } else {
                 bind(values, where, name);
             }
+            std::vector<ImpactGroupInput> groups;
+            ImpactSums seen;
             while (values.step()) {
-                ++field.distinct;
-                if (filter.limit == 0 ||
-                    static_cast<std::int64_t>(field.values.size()) < filter.limit) {
-                    field.values.push_back(ImpactGroupInput{values.text(0), sums_at(values, 1)});
-                }
+                groups.push_back(ImpactGroupInput{values.text(0), sums_at(values, 1)});
+                const ImpactSums& v = groups.back().sums;
+                seen = ImpactSums{seen.signals + v.signals, seen.contacts + v.contacts,
+                                  seen.score + v.score, seen.cost_cents + v.cost_cents};
             }
+            if (customer) {
+                if (!all) {
+                    Statement sums = m_db.prepare(
+                        fmt::format("SELECT {} FROM signals s WHERE 1 = 1{}", k_sums, where.sql));
+                    bind(sums, where);
+                    if (sums.step()) {
+                        all = sums_at(sums, 0);
+                    }
+                }
+                const ImpactSums rest{all->signals - seen.signals, all->contacts - seen.contacts,
+                                      all->score - seen.score, all->cost_cents - seen.cost_cents};
+                if (rest.signals > 0) {
+                    groups.push_back(ImpactGroupInput{"", rest});
+                }
+                std::stable_sort(groups.begin(), groups.end(),
+                                 [](const ImpactGroupInput& a, const ImpactGroupInput& b) {
+                                     if (a.sums.signals != b.sums.signals) {
+                                         return a.sums.signals > b.sums.signals;
+                                     }
+                                     return a.value < b.value;
+                                 });
+            } else if (is_standard(name) && !all) {
+                all = seen;
+            }
+            field.distinct = static_cast<std::int64_t>(groups.size());
+            if (filter.limit > 0 && static_cast<std::int64_t>(groups.size()) > filter.limit) {
+                groups.resize(static_cast<std::size_t>(filter.limit));
+            }
+            field.values = std::move(groups);
             data.fields.push_back(std::move(field));
         }
         return data;
