@@ -45,10 +45,18 @@ constexpr Key k_keys[] = {
     {"mail",     "templates",          Kind::string},
     {"mail",     "starttls",           Kind::boolean},
     {"mail",     "notify",             Kind::string_list},
+    {"reports",  "stale_days",               Kind::integer},
+    {"reports",  "silent_days",              Kind::integer},
+    {"reports",  "disproportion",            Kind::number},
+    {"reports",  "care_window_days",         Kind::integer},
+    {"reports",  "care_signals",             Kind::integer},
+    {"reports",  "many_contacts",            Kind::integer},
+    {"reports",  "high_satisfaction_impact", Kind::integer},
+    {"reports",  "rows",                     Kind::integer},
 };
 // clang-format on
 
-constexpr std::string_view k_sections[] = {"database", "fields", "impact", "mail"};
+constexpr std::string_view k_sections[] = {"database", "fields", "impact", "mail", "reports"};
 
 std::string_view kind_name(Kind kind) {
     switch (kind) {
@@ -173,6 +181,39 @@ std::string notify_state_names() {
     return names;
 }
 
+// A whole number of [reports] within [lowest, highest].
+std::int64_t whole_in(const toml::node& node, const Reporter& report, std::string_view key,
+                      std::int64_t lowest, std::int64_t highest) {
+    const std::int64_t value = *node.value<std::int64_t>();
+    if (value < lowest || value > highest) {
+        report.fail(node.source(), key,
+                    fmt::format("{} is out of range; give a whole number from {} to {}", value,
+                                lowest, highest));
+    }
+    return value;
+}
+
+void apply_reports_key(domain::ReportSettings& r, const std::string& name, const toml::node& node,
+                       const Reporter& report) {
+    constexpr std::int64_t k_ten_years = 3650;
+    constexpr std::int64_t k_most = 1'000'000'000;
+    if (name == "reports.stale_days") {
+        r.stale_days = static_cast<int>(whole_in(node, report, name, 1, k_ten_years));
+    } else if (name == "reports.silent_days") {
+        r.silent_days = static_cast<int>(whole_in(node, report, name, 1, k_ten_years));
+    } else if (name == "reports.care_window_days") {
+        r.care_window_days = static_cast<int>(whole_in(node, report, name, 1, k_ten_years));
+    } else if (name == "reports.care_signals") {
+        r.care_signals = static_cast<int>(whole_in(node, report, name, 1, k_most));
+    } else if (name == "reports.many_contacts") {
+        r.many_contacts = whole_in(node, report, name, 0, k_most);
+    } else if (name == "reports.high_satisfaction_impact") {
+        r.high_satisfaction_impact = static_cast<int>(whole_in(node, report, name, 1, 5));
+    } else if (name == "reports.rows") {
+        r.rows = static_cast<int>(whole_in(node, report, name, 0, k_most));
+    }
+}
+
 void apply_key(Config& config, const Key& key, const toml::node& node, const Reporter& report) {
     const std::string name = fmt::format("{}.{}", key.section, key.name);
     check_kind(node, key.kind, report, name);
@@ -245,6 +286,13 @@ void apply_key(Config& config, const Key& key, const toml::node& node, const Rep
                 config.mail.notify.push_back(*state);
             }
         }
+    } else if (name == "reports.disproportion") {
+        config.reports.disproportion = to_decimal(node, report, name);
+        if (config.reports.disproportion.hundredths() <= 0) {
+            report.fail(node.source(), name, "must be a number above 0, such as 2");
+        }
+    } else if (key.section == "reports") {
+        apply_reports_key(config.reports, name, node, report);
     }
 }
 
@@ -440,6 +488,24 @@ starttls = false
 # implemented, measured. Empty: no progress mails. Example:
 # notify = ["accepted", "prioritised", "approved", "implemented"]
 notify = []
+
+[reports]
+# report overdue: a signal without any change for this many days is stale,
+stale_days = 14
+# and a submitter of an open signal who has heard nothing for this many days gets a call.
+silent_days = 30
+# report customers: a customer asks disproportionately when its share of the signals is at
+# least this many times its share of the revenue (customers table, `sileram customer`).
+disproportion = 2.0
+# A care customer has care_signals signals, or one high-impact signal, within the window.
+care_window_days = 90
+care_signals = 3
+# report impact: contacts per period from which a signal has "many" contacts, and the
+# satisfaction impact (1-5) from which it is "high": act first, plan, delegate, avoid.
+many_contacts = 1000
+high_satisfaction_impact = 3
+# Rows a report lists unless --limit says otherwise (0: all).
+rows = 20
 )";
 }
 

@@ -3,6 +3,7 @@
 #include "sileram/domain/fields.hpp"
 #include "sileram/domain/figures.hpp"
 #include "sileram/domain/workflow.hpp"
+#include "sileram/domain/reports.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -28,6 +29,7 @@ struct Config {
     std::vector<domain::FieldRule> fields;
     domain::ImpactSettings impact;
     MailSettings mail;
+    domain::ReportSettings reports;
 };
 
 // Reads and checks a configuration file. Throws InvalidInput naming file, line and key for a

@@ -3,6 +3,7 @@
 #include "sileram/domain/figures.hpp"
 #include "sileram/domain/signal.hpp"
 #include "sileram/domain/summary.hpp"
+#include "sileram/storage/reports.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -120,6 +121,8 @@ public:
     // After a large write has committed: moves the write-ahead log into the database file and
     // truncates it.
     virtual void checkpoint() = 0;
+    // The queries of `sileram report` and the customers table, on the same connection.
+    virtual ReportQueries& reports() = 0;
 };
 
 enum class Access { read, write };

@@ -166,6 +166,89 @@ CREATE TABLE recurrences (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 3: what the reports need. The customers table gives each customer's size (revenue);
+// step_stays records when a signal entered and left each step, kept by a trigger on history
+// (and filled from the history once), so the funnel needs no window over the whole history;
+// covering indexes let each report aggregate without reading the signals' rows.
+constexpr const char* k_schema_v3 = R"sql(
+CREATE TABLE customers (
+    name          TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,
+    revenue_cents INTEGER NOT NULL CHECK (revenue_cents >= 0),
+    segment       TEXT NOT NULL DEFAULT '',
+    updated_at    TEXT NOT NULL
+);
+
+CREATE TABLE step_stays (
+    id         INTEGER PRIMARY KEY,
+    signal_id  INTEGER NOT NULL REFERENCES signals (id),
+    step       INTEGER NOT NULL CHECK (step BETWEEN 1 AND 10),
+    entered_at TEXT NOT NULL,
+    left_at    TEXT,
+    seconds    INTEGER
+);
+CREATE INDEX step_stays_open ON step_stays (signal_id) WHERE left_at IS NULL;
+CREATE INDEX step_stays_waiting ON step_stays (step, entered_at, signal_id) WHERE left_at IS NULL;
+CREATE INDEX step_stays_done ON step_stays (step, seconds) WHERE seconds IS NOT NULL;
+CREATE INDEX step_stays_entered ON step_stays (step, entered_at);
+
+-- The step a history row leads to; a drop is step 4 from analysed or parked, else step 7.
+CREATE TRIGGER step_stays_follow_history AFTER INSERT ON history
+WHEN NOT EXISTS (
+    SELECT 1 FROM step_stays
+    WHERE signal_id = NEW.signal_id AND left_at IS NULL
+      AND step = (SELECT step FROM signals WHERE id = NEW.signal_id))
+BEGIN
+    UPDATE step_stays SET left_at = NEW.at, seconds = unixepoch(NEW.at) - unixepoch(entered_at)
+    WHERE signal_id = NEW.signal_id AND left_at IS NULL;
+    INSERT INTO step_stays (signal_id, step, entered_at)
+    VALUES (NEW.signal_id, (SELECT step FROM signals WHERE id = NEW.signal_id), NEW.at);
+END;
+
+INSERT INTO step_stays (signal_id, step, entered_at, left_at, seconds)
+WITH stepped AS (
+    SELECT h.signal_id, h.id, h.at,
+           CASE h.to_state
+               WHEN 'submitted' THEN 1 WHEN 'accepted' THEN 2 WHEN 'rejected' THEN 2
+               WHEN 'duplicate' THEN 2 WHEN 'analysed' THEN 3 WHEN 'prioritised' THEN 4
+               WHEN 'parked' THEN 4 WHEN 'root-caused' THEN 5 WHEN 'planned' THEN 6
+               WHEN 'approved' THEN 7 WHEN 'in-progress' THEN 8 WHEN 'implemented' THEN 8
+               WHEN 'measured' THEN 9 WHEN 'closed' THEN 10
+               ELSE CASE h.from_state WHEN 'planned' THEN 7 WHEN 'analysed' THEN 4
+                                      WHEN 'parked' THEN 4 ELSE s.step END
+           END AS step
+    FROM history h JOIN signals s ON s.id = h.signal_id),
+changes AS (
+    SELECT signal_id, id, at, step,
+           lag(step) OVER (PARTITION BY signal_id ORDER BY id) AS previous
+    FROM stepped),
+entries AS (
+    SELECT signal_id, id, at, step,
+           lead(at) OVER (PARTITION BY signal_id ORDER BY id) AS left_at
+    FROM changes WHERE previous IS NULL OR previous <> step)
+SELECT signal_id, step, at, left_at, unixepoch(left_at) - unixepoch(at)
+FROM entries ORDER BY id;
+
+CREATE INDEX signals_open_impact ON signals (state, contacts, satisfaction_impact,
+    cost_per_contact_cents, submitted_at, channel, product, process, customer)
+    WHERE contacts IS NOT NULL;
+CREATE INDEX signals_state_step ON signals (state, step, submitted_at);
+CREATE INDEX signals_channel ON signals (channel, submitted_at, contacts, satisfaction_impact,
+    cost_per_contact_cents);
+CREATE INDEX signals_product ON signals (product, submitted_at, contacts, satisfaction_impact,
+    cost_per_contact_cents);
+CREATE INDEX signals_process ON signals (process, submitted_at, contacts, satisfaction_impact,
+    cost_per_contact_cents);
+CREATE INDEX signals_customer ON signals (customer COLLATE NOCASE, submitted_at, contacts,
+    satisfaction_impact, cost_per_contact_cents) WHERE customer IS NOT NULL;
+CREATE INDEX signals_open_updated ON signals (updated_at) WHERE state <> 'closed';
+CREATE INDEX signals_open_submitter ON signals (submitted_by COLLATE NOCASE, submitted_at)
+    WHERE state <> 'closed';
+CREATE INDEX submitters_joined ON submitters (signal_id, email, joined_at) WHERE via <> 'submit';
+CREATE INDEX actions_signal_cost ON actions (signal_id, status, cost_cents);
+CREATE INDEX actions_open_due ON actions (due, signal_id)
+    WHERE status IN ('planned', 'in-progress') AND due IS NOT NULL;
+)sql";
+
 // Version 4: the feedback queue for cron. Progress mails (outcome 'progress' with the state
 // reached as `stage`) need a wider CHECK and UNIQUE key, so the table is rebuilt: SQLite cannot
 // alter either. Every column of version 1 is copied by name.
@@ -200,6 +283,7 @@ CREATE INDEX feedback_signal ON feedback (signal_id);
 constexpr Migration k_migrations[] = {
     {1, k_schema_v1},
     {2, k_schema_v2},
+    {3, k_schema_v3},
     {4, k_schema_v4},
 };
 

@@ -1,6 +1,7 @@
 #include "connection.hpp"
 #include "intake.hpp"
 #include "migrations.hpp"
+#include "reports.hpp"
 #include "sileram/errors.hpp"
 #include "sileram/storage/store.hpp"
 
@@ -546,6 +547,13 @@ FROM signals s WHERE 1 = 1)sql";
 
     void checkpoint() override { m_db.exec("PRAGMA wal_checkpoint(TRUNCATE)"); }
 
+    ReportQueries& reports() override {
+        if (!m_reports) {
+            m_reports = sqlite::make_report_queries(m_db);
+        }
+        return *m_reports;
+    }
+
 private:
     void load_children(Signal& s) {
         Statement& fields = m_db.cached(k_select_fields);
@@ -709,6 +717,7 @@ private:
     }
 
     Connection m_db;
+    std::unique_ptr<ReportQueries> m_reports;
 };
 
 } // namespace

@@ -1,0 +1,349 @@
+#pragma once
+
+#include "sileram/domain/decimal.hpp"
+#include "sileram/domain/figures.hpp"
+#include "sileram/domain/signal.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+// The reports of `sileram report` as pure arithmetic: storage hands over rows and sums it
+// aggregated in SQL (money in cents), and these functions turn them into the figures the
+// reports show (classes, quadrants, medians, shares, ROI, flags). No SQL and no clock here.
+namespace sileram::domain {
+
+// The yardsticks of the reports, from the [reports] section of the configuration.
+struct ReportSettings {
+    int stale_days = 14;  // a signal without any change this long is stale
+    int silent_days = 30; // a submitter who has heard nothing this long gets a call
+    Decimal disproportion = Decimal::from_whole(2); // signal share / revenue share from which
+                                                    // a customer asks disproportionately
+    int care_window_days = 90;         // the window in which care-customer signals are counted
+    int care_signals = 3;              // this many signals in the window make a care customer
+    std::int64_t many_contacts = 1000; // contacts per period from which a signal has "many"
+    int high_satisfaction_impact = 3;  // satisfaction impact (1-5) from which it is "high"
+    int rows = 20;                     // rows a report lists by default
+};
+
+// The 2x2 view of `report impact`: many/few contacts against high/low satisfaction impact.
+enum class Quadrant { act_first, plan, delegate, avoid };
+
+std::string_view to_string(Quadrant quadrant);
+// many contacts + high impact: act first; few + high: plan; many + low: delegate; few + low: avoid.
+Quadrant quadrant(bool many_contacts, bool high_satisfaction_impact);
+Quadrant quadrant(std::int64_t contacts, int satisfaction_impact, const ReportSettings& settings);
+
+// The median of a sorted list given by its size and its middle value(s): for an odd count
+// `lower` is the middle; for an even count the mean of `lower` and `upper`.
+double median_of_middle(std::int64_t count, double lower, double upper);
+// The median of any values (copied and sorted); nullopt for none.
+std::optional<double> median(std::vector<double> values);
+
+// A share from 0 to 1; 0 when the whole is 0.
+double share(double part, double whole);
+
+// ---- impact ------------------------------------------------------------------------------
+
+// An open signal with its impact figures, as storage finds it.
+struct RankedSignalInput {
+    SignalId id = 0;
+    std::string title;
+    State state = State::submitted;
+    Impact impact;
+};
+
+// Sums over a set of signals, as SQL adds them up.
+struct ImpactSums {
+    std::int64_t signals = 0;
+    std::int64_t contacts = 0;
+    std::int64_t score = 0;
+    std::int64_t cost_cents = 0; // Σ contacts × cost per contact, per period
+};
+
+struct ImpactGroupInput {
+    std::string value; // empty: the field is not set
+    ImpactSums sums;
+};
+
+struct QuadrantInput {
+    bool many_contacts = false;
+    bool high_satisfaction_impact = false;
+    ImpactSums sums;
+};
+
+struct ImpactLine {
+    SignalId id = 0;
+    std::string title;
+    State state = State::submitted;
+    std::int64_t contacts = 0;
+    int satisfaction_impact = 0;
+    ImpactFigures figures;
+    Quadrant quadrant = Quadrant::avoid;
+};
+
+struct ImpactTotals {
+    std::string label;
+    std::int64_t signals = 0;
+    std::int64_t contacts = 0;
+    std::int64_t score = 0;
+    Decimal cost_per_period;
+    Decimal cost_per_year;
+    double share_of_cost = 0; // of the report's total cost
+};
+
+struct ImpactReport {
+    std::vector<ImpactLine> ranked;      // by score, highest first
+    std::vector<ImpactTotals> groups;    // per value of --by, most costly first
+    std::vector<ImpactTotals> quadrants; // act first, plan, delegate, avoid
+    ImpactTotals total;
+};
+
+ImpactReport build_impact_report(const std::vector<RankedSignalInput>& ranked,
+                                 const std::vector<ImpactGroupInput>& groups,
+                                 const std::vector<QuadrantInput>& quadrants,
+                                 const ImpactSettings& impact, const ReportSettings& settings);
+
+// ---- funnel ------------------------------------------------------------------------------
+
+struct StateCount {
+    State state = State::submitted;
+    int step = 1;
+    std::int64_t signals = 0;
+};
+
+// Time spent in one step, from the step stays storage keeps.
+struct StepStayInput {
+    int step = 1;
+    std::int64_t completed = 0;      // stays that ended
+    double middle_lower_seconds = 0; // the middle value(s) of their sorted durations
+    double middle_upper_seconds = 0;
+    std::int64_t longest_seconds = 0;
+    std::int64_t waiting = 0;                // signals in the step now
+    std::optional<Timestamp> oldest_entered; // the earliest entry of those still in it
+    std::optional<SignalId> oldest_signal;
+};
+
+struct MonthFlow {
+    std::string month; // YYYY-MM
+    std::int64_t entered = 0;
+    std::int64_t left = 0; // reached step 10 (closed)
+};
+
+struct FunnelStep {
+    int step = 1;
+    std::string name;
+    std::int64_t signals = 0; // signals whose state is at this step now
+    double share = 0;         // of all signals in the report
+    std::string states;       // "analysed 3, parked 1"
+    std::optional<double> median_days;
+    std::optional<double> longest_days;
+    std::optional<double> oldest_days; // how long the longest-waiting signal has been in it
+    std::optional<SignalId> oldest_signal;
+};
+
+struct FunnelReport {
+    std::vector<FunnelStep> steps;
+    std::vector<StateCount> states;
+    std::vector<MonthFlow> months;
+    std::int64_t total = 0;
+};
+
+// The name of step 1-10 as the method calls it ("submit", "quality check", …).
+std::string_view step_name(int step);
+
+FunnelReport build_funnel_report(const std::vector<StateCount>& states,
+                                 const std::vector<StepStayInput>& stays,
+                                 std::vector<MonthFlow> months, Timestamp now);
+
+// ---- effect ------------------------------------------------------------------------------
+
+struct EffectInput {
+    SignalId id = 0;
+    std::string title;
+    State state = State::measured;
+    Impact baseline;
+    Measurement last; // the latest measurement
+    std::optional<Decimal> expected_reduction;
+    Decimal action_cost;
+};
+
+// Sums in cents and hundredths over every measured signal of the report.
+struct EffectSums {
+    std::int64_t signals = 0;
+    std::int64_t contacts_saved = 0;
+    std::int64_t saved_per_period_cents = 0;
+    std::int64_t expected_per_year_cents = 0;         // over signals with an expectation
+    std::int64_t saved_per_period_expected_cents = 0; // the same signals' realised savings
+    std::int64_t cost_cents = 0;
+    std::int64_t satisfaction_delta_hundredths = 0; // over signals with both scores
+    std::int64_t satisfaction_measured = 0;
+};
+
+struct EffectLine {
+    SignalId id = 0;
+    std::string title;
+    State state = State::measured;
+    Timestamp measured_at;
+    std::int64_t baseline_contacts = 0;
+    std::int64_t measured_contacts = 0;
+    Effect effect;
+    std::optional<Decimal> expected_per_year;
+    Decimal cost;
+};
+
+struct EffectTotals {
+    std::int64_t signals = 0;
+    std::int64_t contacts_saved = 0;
+    Decimal saved_per_period;
+    Decimal saved_per_year;
+    Decimal expected_per_year;
+    std::optional<double> realised_share; // realised / expected, over signals with an expectation
+    Decimal cost;
+    std::optional<double> roi; // (saved per year − cost) / cost
+    std::optional<Decimal> mean_satisfaction_delta;
+};
+
+struct EffectReport {
+    std::vector<EffectLine> lines; // most saved first
+    EffectTotals total;
+};
+
+// Expected savings per year of the business case, exactly as `show` computes it.
+std::optional<Decimal> expected_savings_per_year(const Impact& baseline,
+                                                 const std::optional<Decimal>& reduction,
+                                                 const ImpactSettings& impact);
+
+EffectReport build_effect_report(const std::vector<EffectInput>& lines, const EffectSums& sums,
+                                 const ImpactSettings& impact);
+
+// ---- fields ------------------------------------------------------------------------------
+
+struct FieldValueLine {
+    std::string value;
+    ImpactSums sums;
+    Decimal cost_per_year;
+    double share = 0; // of the signals in the report
+};
+
+struct FieldBreakdown {
+    std::string field;
+    std::vector<FieldValueLine> values; // most frequent first
+    std::int64_t distinct = 0;          // values in all, also those beyond the listed rows
+};
+
+FieldBreakdown build_field_breakdown(const std::string& field,
+                                     const std::vector<ImpactGroupInput>& values,
+                                     std::int64_t distinct, std::int64_t total_signals,
+                                     const ImpactSettings& impact);
+
+// ---- customers ---------------------------------------------------------------------------
+
+// A customer of the customers table: revenue is the customer's size.
+struct Customer {
+    std::string name;
+    Decimal revenue;
+    std::string segment;
+};
+
+struct CustomerInput {
+    std::string name;
+    std::int64_t signals = 0;
+    std::int64_t contacts = 0;
+    std::int64_t score = 0;
+    std::int64_t recent_signals = 0;     // submitted within the care window
+    std::int64_t recent_high_impact = 0; // of those, high impact
+    std::optional<Decimal> revenue;      // nullopt: not in the customers table
+    std::string segment;
+};
+
+struct CustomerLine {
+    std::string name;
+    std::string segment;
+    std::int64_t signals = 0;
+    std::int64_t contacts = 0;
+    std::int64_t score = 0;
+    std::optional<Decimal> revenue;
+    std::optional<double> signals_per_million; // signals per million of revenue
+    std::optional<double> ratio;               // share of signals / share of revenue
+    std::int64_t recent_signals = 0;
+    std::int64_t recent_high_impact = 0;
+    bool disproportionate = false;
+    bool care = false;
+    std::string reason; // why it is flagged, for people
+};
+
+struct CustomerReport {
+    std::vector<CustomerLine> lines; // flagged first, then by signals
+    std::int64_t customers = 0;
+    std::int64_t signals = 0;
+    std::int64_t flagged_disproportionate = 0;
+    std::int64_t flagged_care = 0;
+    Decimal revenue_known; // Σ revenue in the customers table
+    std::int64_t without_revenue = 0;
+};
+
+// `revenue_total` is the revenue of every customer in the customers table, with or without
+// signals; each customer's share of it is set against its share of the signals of customers
+// with a known revenue.
+CustomerReport build_customer_report(const std::vector<CustomerInput>& customers,
+                                     Decimal revenue_total, const ReportSettings& settings);
+
+// ---- overdue -----------------------------------------------------------------------------
+
+struct OverdueActionInput {
+    SignalId signal = 0;
+    std::string signal_title;
+    int number = 0;
+    std::string title;
+    std::string owner;
+    Date due;
+    ActionStatus status = ActionStatus::planned;
+    int progress = 0;
+};
+
+struct StaleSignalInput {
+    SignalId id = 0;
+    std::string title;
+    State state = State::submitted;
+    Timestamp updated_at;
+};
+
+struct SilentSubmitterInput {
+    std::string email;
+    std::int64_t signals = 0;
+    Timestamp waiting_since;
+    SignalId oldest_signal = 0;
+};
+
+struct OverdueAction {
+    OverdueActionInput action;
+    long days_overdue = 0;
+};
+struct StaleSignal {
+    StaleSignalInput signal;
+    long days_unchanged = 0;
+};
+struct SilentSubmitter {
+    SilentSubmitterInput submitter;
+    long days_waiting = 0;
+};
+
+struct OverdueReport {
+    std::vector<OverdueAction> actions;
+    std::vector<StaleSignal> stale;
+    std::vector<SilentSubmitter> silent;
+    std::int64_t actions_total = 0;
+    std::int64_t stale_total = 0;
+    std::int64_t silent_total = 0;
+};
+
+OverdueReport build_overdue_report(const std::vector<OverdueActionInput>& actions,
+                                   std::int64_t actions_total,
+                                   const std::vector<StaleSignalInput>& stale,
+                                   std::int64_t stale_total,
+                                   const std::vector<SilentSubmitterInput>& silent,
+                                   std::int64_t silent_total, Timestamp now);
+
+} // namespace sileram::domain

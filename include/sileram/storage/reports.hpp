@@ -1,0 +1,97 @@
+#pragma once
+
+#include "sileram/domain/reports.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sileram::storage {
+
+// What every report narrows to: a time window and field values (as `list --FIELD VALUE`).
+struct ReportFilter {
+    std::optional<domain::Timestamp> since; // inclusive
+    std::optional<domain::Timestamp> until; // exclusive
+    std::map<std::string, std::string> fields;
+    std::int64_t limit = 20; // rows listed; 0 = all. Totals always cover everything.
+};
+
+struct ImpactData {
+    std::vector<domain::RankedSignalInput> ranked;
+    std::vector<domain::ImpactGroupInput> groups; // per value of `by`, when given
+    std::vector<domain::QuadrantInput> quadrants;
+};
+
+struct FunnelData {
+    std::vector<domain::StateCount> states;
+    std::vector<domain::StepStayInput> stays;
+    std::vector<domain::MonthFlow> months;
+};
+
+struct EffectData {
+    std::vector<domain::EffectInput> lines;
+    domain::EffectSums sums;
+};
+
+struct FieldData {
+    std::string field;
+    std::vector<domain::ImpactGroupInput> values;
+    std::int64_t distinct = 0;
+};
+
+struct FieldsData {
+    std::vector<FieldData> fields;
+    std::int64_t signals = 0;
+};
+
+struct CustomersData {
+    std::vector<domain::CustomerInput> customers;
+    domain::Decimal revenue_total;
+};
+
+struct OverdueData {
+    std::vector<domain::OverdueActionInput> actions;
+    std::int64_t actions_total = 0;
+    std::vector<domain::StaleSignalInput> stale;
+    std::int64_t stale_total = 0;
+    std::vector<domain::SilentSubmitterInput> silent;
+    std::int64_t silent_total = 0;
+};
+
+// The queries behind `sileram report` and the customers table. Every report method runs all its
+// queries in one read transaction, so its numbers agree with each other; the aggregation is done
+// by the database (sums in cents), only the rows a report lists come back one by one.
+class ReportQueries {
+public:
+    virtual ~ReportQueries() = default;
+
+    // Open signals (not closed, rejected, duplicate or dropped) with impact figures. `by` is a
+    // field name to group by, or empty.
+    virtual ImpactData impact(const ReportFilter& filter, const std::string& by,
+                              const domain::ReportSettings& settings) = 0;
+    // Signals per state, time per step from the step stays, and entering (submitted) and leaving
+    // (closed) per month within [month_since, until).
+    virtual FunnelData funnel(const ReportFilter& filter, domain::Timestamp month_since) = 0;
+    // Signals with a measurement whose latest measurement falls in the window.
+    virtual EffectData effect(const ReportFilter& filter, const domain::ImpactSettings& impact) = 0;
+    // Counts and impact per value of each of `fields`.
+    virtual FieldsData fields(const ReportFilter& filter,
+                              const std::vector<std::string>& fields) = 0;
+    // Every customer named by a signal, matched to the customers table ignoring case; recent
+    // counts are of signals submitted on or after `care_since`, high impact from score `high`.
+    virtual CustomersData customers(const ReportFilter& filter, domain::Timestamp care_since,
+                                    std::int64_t high) = 0;
+    // Actions due before `today` and not done; signals not closed and unchanged since
+    // `stale_before`; submitters of signals not closed who joined before `silent_before`.
+    virtual OverdueData overdue(const ReportFilter& filter, domain::Date today,
+                                domain::Timestamp stale_before,
+                                domain::Timestamp silent_before) = 0;
+
+    // The customers table. Names are unique ignoring ASCII case and surrounding spaces.
+    virtual void set_customer(const domain::Customer& customer, domain::Timestamp at) = 0;
+    virtual std::vector<domain::Customer> all_customers() = 0;
+};
+
+} // namespace sileram::storage

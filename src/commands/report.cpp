@@ -1,0 +1,241 @@
+#include "sileram/output/report.hpp"
+
+#include "sileram/commands/common.hpp"
+#include "sileram/commands/filters.hpp"
+#include "sileram/commands/registry.hpp"
+#include "sileram/domain/reports.hpp"
+#include "sileram/domain/text.hpp"
+#include "sileram/errors.hpp"
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <fmt/format.h>
+#include <ostream>
+
+namespace sileram::commands {
+
+namespace {
+
+constexpr std::string_view k_reports[] = {"impact", "fields",    "funnel",
+                                          "effect", "customers", "overdue"};
+constexpr std::string_view k_standard[] = {"channel", "product", "process", "customer"};
+
+struct ReportOptions {
+    std::string kind;
+    std::optional<std::string> since;
+    std::optional<std::string> until;
+    std::optional<std::string> by;
+    std::optional<std::string> limit;
+    std::optional<std::string> section;
+    std::string delimiter = ",";
+    bool csv = false;
+};
+
+// A day alone means up to and including that day; a moment is taken as it is.
+domain::Timestamp parse_until(const std::string& text) {
+    const domain::Timestamp at = parse_moment(text, "--until");
+    if (text.size() == 10) {
+        return at + std::chrono::days(1);
+    }
+    return at;
+}
+
+char parse_delimiter(const std::string& text) {
+    if (text == "\\t" || text == "tab") {
+        return '\t';
+    }
+    if (text.size() != 1 || text == "\"" || text == "\r" || text == "\n") {
+        throw InvalidInput(fmt::format("--delimiter {} must be one character such as , or ;",
+                                       domain::quote_value(text)));
+    }
+    return text[0];
+}
+
+std::string require_kind(const std::string& kind) {
+    if (std::find(std::begin(k_reports), std::end(k_reports), kind) != std::end(k_reports)) {
+        return kind;
+    }
+    const std::string guess = domain::closest_name(kind, k_reports);
+    throw InvalidInput(fmt::format("{} is not a report{}; reports: {}", domain::quote_value(kind),
+                                   guess.empty() ? "" : "; did you mean " + guess + "?",
+                                   fmt::join(k_reports, ", ")));
+}
+
+std::string require_by(const ReportOptions& o, Session& session) {
+    if (!o.by) {
+        return {};
+    }
+    if (o.kind != "impact" && o.kind != "fields") {
+        throw InvalidInput(fmt::format("--by applies to report impact and report fields, not to "
+                                       "report {}",
+                                       o.kind));
+    }
+    std::vector<std::string> known(std::begin(k_standard), std::end(k_standard));
+    for (const auto& rule : session.config().fields) {
+        known.push_back(rule.name);
+    }
+    for (const auto& name : session.store(storage::Access::read).custom_field_names()) {
+        known.push_back(name);
+    }
+    if (std::find(known.begin(), known.end(), *o.by) == known.end()) {
+        const std::string guess = domain::closest_name(*o.by, known);
+        throw InvalidInput(fmt::format(
+            "--by {} is not a field{}; fields: {}", domain::quote_value(*o.by),
+            guess.empty() ? "" : "; did you mean " + guess + "?", fmt::join(known, ", ")));
+    }
+    return *o.by;
+}
+
+output::ReportDocument build(const ReportOptions& o, const std::string& by,
+                             const storage::ReportFilter& filter, Session& session) {
+    storage::ReportQueries& queries = session.store(storage::Access::read).reports();
+    const auto& impact = session.impact_settings();
+    const domain::ReportSettings& settings = session.config().reports;
+    const domain::Timestamp now = session.now();
+    if (o.kind == "impact") {
+        const storage::ImpactData data = queries.impact(filter, by, settings);
+        return output::impact_document(
+            domain::build_impact_report(data.ranked, data.groups, data.quadrants, impact, settings),
+            by, impact);
+    }
+    if (o.kind == "funnel") {
+        // Months: from --since, else the start of the month a year before now.
+        const auto today = std::chrono::floor<std::chrono::days>(now);
+        const std::chrono::year_month_day ymd{today};
+        const std::chrono::year_month_day year_ago{ymd.year() - std::chrono::years(1), ymd.month(),
+                                                   std::chrono::day(1)};
+        const domain::Timestamp month_since =
+            filter.since ? *filter.since
+                         : domain::Timestamp(std::chrono::sys_days(year_ago).time_since_epoch());
+        const storage::FunnelData data = queries.funnel(filter, month_since);
+        return output::funnel_document(
+            domain::build_funnel_report(data.states, data.stays, data.months, now));
+    }
+    if (o.kind == "effect") {
+        const storage::EffectData data = queries.effect(filter, impact);
+        return output::effect_document(domain::build_effect_report(data.lines, data.sums, impact),
+                                       impact);
+    }
+    if (o.kind == "fields") {
+        std::vector<std::string> names(std::begin(k_standard), std::end(k_standard));
+        if (!by.empty()) {
+            names = {by};
+        }
+        const storage::FieldsData data = queries.fields(filter, names);
+        std::vector<domain::FieldBreakdown> breakdowns;
+        for (const storage::FieldData& f : data.fields) {
+            breakdowns.push_back(
+                domain::build_field_breakdown(f.field, f.values, f.distinct, data.signals, impact));
+        }
+        return output::fields_document(breakdowns, data.signals, impact);
+    }
+    if (o.kind == "customers") {
+        const domain::Timestamp care_since = now - std::chrono::days(settings.care_window_days);
+        storage::ReportFilter all = filter;
+        all.limit = 0; // the flags need every customer; the document lists `limit` of them
+        const storage::CustomersData data = queries.customers(all, care_since, impact.high);
+        return output::customers_document(
+            domain::build_customer_report(data.customers, data.revenue_total, settings),
+            filter.limit, settings, impact);
+    }
+    // overdue
+    const auto today = std::chrono::floor<std::chrono::days>(now);
+    const storage::OverdueData data =
+        queries.overdue(filter, today, now - std::chrono::days(settings.stale_days),
+                        now - std::chrono::days(settings.silent_days));
+    return output::overdue_document(
+        domain::build_overdue_report(data.actions, data.actions_total, data.stale, data.stale_total,
+                                     data.silent, data.silent_total, now),
+        settings);
+}
+
+const output::Section& pick_section(const output::ReportDocument& d,
+                                    const std::optional<std::string>& name) {
+    if (!name) {
+        return d.sections.front();
+    }
+    std::vector<std::string_view> names;
+    for (const output::Section& s : d.sections) {
+        if (s.name == *name) {
+            return s;
+        }
+        names.push_back(s.name);
+    }
+    throw InvalidInput(fmt::format("--section {} is not a section of report {}; sections: {}",
+                                   domain::quote_value(*name), d.report, fmt::join(names, ", ")));
+}
+
+} // namespace
+
+Runner define_report(CLI::App& command) {
+    auto o = std::make_shared<ReportOptions>();
+    command.add_option("report", o->kind, "impact, fields, funnel, effect, customers or overdue")
+        ->required()
+        ->type_name("REPORT");
+    command
+        .add_option("--since", o->since,
+                    "Only signals submitted on or after DATE (effect: "
+                    "measured)")
+        ->type_name("DATE");
+    command
+        .add_option("--until", o->until,
+                    "Only signals submitted up to DATE, inclusive (effect: "
+                    "measured)")
+        ->type_name("DATE");
+    command.add_option("--by", o->by, "impact: group by this field; fields: only this field")
+        ->type_name("FIELD");
+    command
+        .add_option("--limit", o->limit,
+                    "List at most N rows (default reports.rows, 20; 0 "
+                    "for all); totals cover everything")
+        ->type_name("N");
+    command.add_flag("--csv", o->csv, "RFC 4180 CSV of one section instead of tables");
+    command.add_option("--delimiter", o->delimiter, "CSV delimiter: , (default), ; or tab")
+        ->type_name("C");
+    command
+        .add_option("--section", o->section,
+                    "The section --csv prints (default the first; see --json for names)")
+        ->type_name("NAME");
+    command.allow_extras();
+    command.footer("Filter on any field with --FIELD VALUE, e.g. --channel phone.\n"
+                   "Examples:\n  sileram report impact --by process\n"
+                   "  sileram report overdue --csv --delimiter ';' --section silent");
+    CLI::App* app = &command;
+    return [o, app](Session& session) {
+        o->kind = require_kind(o->kind);
+        storage::ReportFilter filter;
+        if (o->since) {
+            filter.since = parse_moment(*o->since, "--since");
+        }
+        if (o->until) {
+            filter.until = parse_until(*o->until);
+        }
+        filter.limit = o->limit ? parse_count(*o->limit, "--limit")
+                                : static_cast<std::int64_t>(session.config().reports.rows);
+        const char delimiter = parse_delimiter(o->delimiter);
+        filter.fields = parse_field_filters(app->remaining(), session, "report");
+        const std::string by = require_by(*o, session);
+        const output::ReportDocument document = build(*o, by, filter, session);
+        if (session.json()) {
+            print_json(session, output::render_json(document));
+        } else if (o->csv) {
+            session.out() << output::render_csv(pick_section(document, o->section), delimiter);
+        } else {
+            const auto& terminal = session.output().terminal;
+            output::TextStyle style;
+            style.width = terminal.width;
+            style.color = terminal.color ? output::Color::on : output::Color::off;
+            style.currency = session.impact_settings().currency;
+            if (o->section) {
+                output::ReportDocument one;
+                one.report = document.report;
+                one.sections.push_back(pick_section(document, o->section));
+                session.out() << output::render_text(one, style);
+            } else {
+                session.out() << output::render_text(document, style);
+            }
+        }
+    };
+}
+
+} // namespace sileram::commands

@@ -1,0 +1,387 @@
+#include "sileram/domain/reports.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fmt/format.h>
+#include <map>
+
+namespace sileram::domain {
+
+namespace {
+
+constexpr double k_seconds_per_day = 86400.0;
+
+struct QuadrantInfo {
+    Quadrant quadrant;
+    std::string_view name;
+};
+
+constexpr QuadrantInfo k_quadrants[] = {
+    {Quadrant::act_first, "act first"},
+    {Quadrant::plan, "plan"},
+    {Quadrant::delegate, "delegate"},
+    {Quadrant::avoid, "avoid"},
+};
+
+constexpr std::string_view k_step_names[] = {
+    "submit",  "quality check", "impact analysis", "prioritise",     "root cause",
+    "actions", "go/no-go",      "execute",         "effect measure", "feedback and close",
+};
+
+double rounded(double value, double unit) {
+    return std::round(value / unit) * unit;
+}
+
+ImpactTotals totals_of(std::string label, const ImpactSums& sums, const ImpactSettings& impact) {
+    ImpactTotals t;
+    t.label = std::move(label);
+    t.signals = sums.signals;
+    t.contacts = sums.contacts;
+    t.score = sums.score;
+    t.cost_per_period = Decimal::from_hundredths(sums.cost_cents);
+    t.cost_per_year = t.cost_per_period.times(impact.periods_per_year);
+    return t;
+}
+
+double days(double seconds) {
+    return rounded(seconds / k_seconds_per_day, 0.1);
+}
+
+} // namespace
+
+std::string_view to_string(Quadrant quadrant) {
+    for (const QuadrantInfo& q : k_quadrants) {
+        if (q.quadrant == quadrant) {
+            return q.name;
+        }
+    }
+    return "avoid";
+}
+
+Quadrant quadrant(bool many_contacts, bool high_satisfaction_impact) {
+    if (high_satisfaction_impact) {
+        return many_contacts ? Quadrant::act_first : Quadrant::plan;
+    }
+    return many_contacts ? Quadrant::delegate : Quadrant::avoid;
+}
+
+Quadrant quadrant(std::int64_t contacts, int satisfaction_impact, const ReportSettings& settings) {
+    return quadrant(contacts >= settings.many_contacts,
+                    satisfaction_impact >= settings.high_satisfaction_impact);
+}
+
+double median_of_middle(std::int64_t count, double lower, double upper) {
+    if (count <= 0) {
+        return 0;
+    }
+    return count % 2 == 1 ? lower : (lower + upper) / 2.0;
+}
+
+std::optional<double> median(std::vector<double> values) {
+    if (values.empty()) {
+        return std::nullopt;
+    }
+    std::sort(values.begin(), values.end());
+    const std::size_t n = values.size();
+    return median_of_middle(static_cast<std::int64_t>(n), values[(n - 1) / 2], values[n / 2]);
+}
+
+double share(double part, double whole) {
+    return whole > 0 ? part / whole : 0.0;
+}
+
+ImpactReport build_impact_report(const std::vector<RankedSignalInput>& ranked,
+                                 const std::vector<ImpactGroupInput>& groups,
+                                 const std::vector<QuadrantInput>& quadrants,
+                                 const ImpactSettings& impact, const ReportSettings& settings) {
+    ImpactReport report;
+    ImpactSums all;
+    std::map<Quadrant, ImpactSums> per_quadrant;
+    for (const QuadrantInput& q : quadrants) {
+        ImpactSums& sums = per_quadrant[quadrant(q.many_contacts, q.high_satisfaction_impact)];
+        sums.signals += q.sums.signals;
+        sums.contacts += q.sums.contacts;
+        sums.score += q.sums.score;
+        sums.cost_cents += q.sums.cost_cents;
+        all.signals += q.sums.signals;
+        all.contacts += q.sums.contacts;
+        all.score += q.sums.score;
+        all.cost_cents += q.sums.cost_cents;
+    }
+    report.total = totals_of("total", all, impact);
+    report.total.share_of_cost = all.signals > 0 ? 1.0 : 0.0;
+    const double whole = static_cast<double>(all.cost_cents);
+    for (const QuadrantInfo& info : k_quadrants) {
+        ImpactTotals t = totals_of(std::string(info.name), per_quadrant[info.quadrant], impact);
+        t.share_of_cost = share(static_cast<double>(per_quadrant[info.quadrant].cost_cents), whole);
+        report.quadrants.push_back(std::move(t));
+    }
+    for (const ImpactGroupInput& g : groups) {
+        ImpactTotals t = totals_of(g.value, g.sums, impact);
+        t.share_of_cost = share(static_cast<double>(g.sums.cost_cents), whole);
+        report.groups.push_back(std::move(t));
+    }
+    std::stable_sort(report.groups.begin(), report.groups.end(),
+                     [](const ImpactTotals& a, const ImpactTotals& b) {
+                         if (a.cost_per_period != b.cost_per_period) {
+                             return a.cost_per_period > b.cost_per_period;
+                         }
+                         return a.label < b.label;
+                     });
+    for (const RankedSignalInput& in : ranked) {
+        ImpactLine line;
+        line.id = in.id;
+        line.title = in.title;
+        line.state = in.state;
+        line.contacts = in.impact.contacts;
+        line.satisfaction_impact = in.impact.satisfaction_impact;
+        line.figures = impact_figures(in.impact, impact);
+        line.quadrant = quadrant(in.impact.contacts, in.impact.satisfaction_impact, settings);
+        report.ranked.push_back(std::move(line));
+    }
+    std::stable_sort(report.ranked.begin(), report.ranked.end(),
+                     [](const ImpactLine& a, const ImpactLine& b) {
+                         if (a.figures.score != b.figures.score) {
+                             return a.figures.score > b.figures.score;
+                         }
+                         return a.id < b.id;
+                     });
+    return report;
+}
+
+std::string_view step_name(int step) {
+    if (step < 1 || step > 10) {
+        return "?";
+    }
+    return k_step_names[step - 1];
+}
+
+FunnelReport build_funnel_report(const std::vector<StateCount>& states,
+                                 const std::vector<StepStayInput>& stays,
+                                 std::vector<MonthFlow> months, Timestamp now) {
+    FunnelReport report;
+    for (const StateCount& c : states) {
+        report.total += c.signals;
+    }
+    report.states = states;
+    std::sort(report.states.begin(), report.states.end(),
+              [](const StateCount& a, const StateCount& b) {
+                  if (a.step != b.step) {
+                      return a.step < b.step;
+                  }
+                  return a.state < b.state;
+              });
+    for (int step = 1; step <= 10; ++step) {
+        FunnelStep s;
+        s.step = step;
+        s.name = std::string(step_name(step));
+        std::string breakdown;
+        for (const StateCount& c : report.states) {
+            if (c.step != step || c.signals == 0) {
+                continue;
+            }
+            s.signals += c.signals;
+            if (!breakdown.empty()) {
+                breakdown += ", ";
+            }
+            breakdown += fmt::format("{} {}", to_string(c.state), c.signals);
+        }
+        s.states = breakdown;
+        s.share = share(static_cast<double>(s.signals), static_cast<double>(report.total));
+        for (const StepStayInput& stay : stays) {
+            if (stay.step != step) {
+                continue;
+            }
+            if (stay.completed > 0) {
+                s.median_days = days(median_of_middle(stay.completed, stay.middle_lower_seconds,
+                                                      stay.middle_upper_seconds));
+                s.longest_days = days(static_cast<double>(stay.longest_seconds));
+            }
+            if (stay.oldest_entered && step < 10) {
+                s.oldest_days = days(static_cast<double>((now - *stay.oldest_entered).count()));
+                s.oldest_signal = stay.oldest_signal;
+            }
+        }
+        report.steps.push_back(std::move(s));
+    }
+    std::sort(months.begin(), months.end(),
+              [](const MonthFlow& a, const MonthFlow& b) { return a.month < b.month; });
+    report.months = std::move(months);
+    return report;
+}
+
+std::optional<Decimal> expected_savings_per_year(const Impact& baseline,
+                                                 const std::optional<Decimal>& reduction,
+                                                 const ImpactSettings& impact) {
+    if (!reduction) {
+        return std::nullopt;
+    }
+    return impact_figures(baseline, impact).cost_per_year.percent_of(*reduction);
+}
+
+EffectReport build_effect_report(const std::vector<EffectInput>& lines, const EffectSums& sums,
+                                 const ImpactSettings& impact) {
+    EffectReport report;
+    for (const EffectInput& in : lines) {
+        EffectLine line;
+        line.id = in.id;
+        line.title = in.title;
+        line.state = in.state;
+        line.measured_at = in.last.stamp.at;
+        line.baseline_contacts = in.baseline.contacts;
+        line.measured_contacts = in.last.contacts;
+        line.expected_per_year =
+            expected_savings_per_year(in.baseline, in.expected_reduction, impact);
+        line.effect = effect(in.baseline, in.last, line.expected_per_year, impact);
+        line.cost = in.action_cost;
+        report.lines.push_back(std::move(line));
+    }
+    EffectTotals& t = report.total;
+    t.signals = sums.signals;
+    t.contacts_saved = sums.contacts_saved;
+    t.saved_per_period = Decimal::from_hundredths(sums.saved_per_period_cents);
+    t.saved_per_year = t.saved_per_period.times(impact.periods_per_year);
+    t.expected_per_year = Decimal::from_hundredths(sums.expected_per_year_cents);
+    t.cost = Decimal::from_hundredths(sums.cost_cents);
+    if (sums.expected_per_year_cents > 0) {
+        const double realised =
+            static_cast<double>(sums.saved_per_period_expected_cents) * impact.periods_per_year;
+        t.realised_share =
+            rounded(realised / static_cast<double>(sums.expected_per_year_cents), 0.0001);
+    }
+    if (sums.cost_cents > 0) {
+        const double saved = t.saved_per_year.to_double();
+        const double cost = t.cost.to_double();
+        t.roi = rounded((saved - cost) / cost, 0.0001);
+    }
+    if (sums.satisfaction_measured > 0) {
+        // Rounded half away from zero to the hundredth.
+        const double mean = static_cast<double>(sums.satisfaction_delta_hundredths) /
+                            static_cast<double>(sums.satisfaction_measured);
+        t.mean_satisfaction_delta = Decimal::from_hundredths(std::llround(mean));
+    }
+    return report;
+}
+
+FieldBreakdown build_field_breakdown(const std::string& field,
+                                     const std::vector<ImpactGroupInput>& values,
+                                     std::int64_t distinct, std::int64_t total_signals,
+                                     const ImpactSettings& impact) {
+    FieldBreakdown b;
+    b.field = field;
+    b.distinct = distinct;
+    for (const ImpactGroupInput& v : values) {
+        FieldValueLine line;
+        line.value = v.value;
+        line.sums = v.sums;
+        line.cost_per_year =
+            Decimal::from_hundredths(v.sums.cost_cents).times(impact.periods_per_year);
+        line.share = share(static_cast<double>(v.sums.signals), static_cast<double>(total_signals));
+        b.values.push_back(std::move(line));
+    }
+    std::stable_sort(b.values.begin(), b.values.end(),
+                     [](const FieldValueLine& a, const FieldValueLine& c) {
+                         if (a.sums.signals != c.sums.signals) {
+                             return a.sums.signals > c.sums.signals;
+                         }
+                         return a.value < c.value;
+                     });
+    return b;
+}
+
+CustomerReport build_customer_report(const std::vector<CustomerInput>& customers,
+                                     Decimal revenue_total, const ReportSettings& settings) {
+    CustomerReport report;
+    report.revenue_known = revenue_total;
+    std::int64_t signals_known = 0;
+    for (const CustomerInput& c : customers) {
+        report.signals += c.signals;
+        if (c.revenue) {
+            signals_known += c.signals;
+        } else {
+            ++report.without_revenue;
+        }
+    }
+    report.customers = static_cast<std::int64_t>(customers.size());
+    const double factor = settings.disproportion.to_double();
+    for (const CustomerInput& c : customers) {
+        CustomerLine line;
+        line.name = c.name;
+        line.segment = c.segment;
+        line.signals = c.signals;
+        line.contacts = c.contacts;
+        line.score = c.score;
+        line.revenue = c.revenue;
+        line.recent_signals = c.recent_signals;
+        line.recent_high_impact = c.recent_high_impact;
+        std::vector<std::string> reasons;
+        if (c.revenue && c.revenue->hundredths() > 0) {
+            line.signals_per_million =
+                rounded(static_cast<double>(c.signals) / (c.revenue->to_double() / 1e6), 0.01);
+            if (revenue_total.hundredths() > 0 && signals_known > 0) {
+                const double signal_share =
+                    static_cast<double>(c.signals) / static_cast<double>(signals_known);
+                const double revenue_share = c.revenue->to_double() / revenue_total.to_double();
+                line.ratio = rounded(signal_share / revenue_share, 0.01);
+                // One signal alone is no pattern.
+                line.disproportionate = c.signals >= 2 && *line.ratio >= factor;
+                if (line.disproportionate) {
+                    reasons.push_back(fmt::format("{:.2f}x its revenue share", *line.ratio));
+                }
+            }
+        }
+        if (c.recent_signals >= settings.care_signals) {
+            line.care = true;
+            reasons.push_back(
+                fmt::format("{} signals in {} days", c.recent_signals, settings.care_window_days));
+        }
+        if (c.recent_high_impact > 0) {
+            line.care = true;
+            reasons.push_back(fmt::format("{} high impact in {} days", c.recent_high_impact,
+                                          settings.care_window_days));
+        }
+        line.reason = fmt::format("{}", fmt::join(reasons, "; "));
+        report.flagged_disproportionate += line.disproportionate ? 1 : 0;
+        report.flagged_care += line.care ? 1 : 0;
+        report.lines.push_back(std::move(line));
+    }
+    std::stable_sort(report.lines.begin(), report.lines.end(),
+                     [](const CustomerLine& a, const CustomerLine& b) {
+                         const int fa = (a.care ? 2 : 0) + (a.disproportionate ? 1 : 0);
+                         const int fb = (b.care ? 2 : 0) + (b.disproportionate ? 1 : 0);
+                         if ((fa > 0) != (fb > 0)) {
+                             return fa > 0;
+                         }
+                         if (a.signals != b.signals) {
+                             return a.signals > b.signals;
+                         }
+                         return a.name < b.name;
+                     });
+    return report;
+}
+
+OverdueReport build_overdue_report(const std::vector<OverdueActionInput>& actions,
+                                   std::int64_t actions_total,
+                                   const std::vector<StaleSignalInput>& stale,
+                                   std::int64_t stale_total,
+                                   const std::vector<SilentSubmitterInput>& silent,
+                                   std::int64_t silent_total, Timestamp now) {
+    OverdueReport report;
+    report.actions_total = actions_total;
+    report.stale_total = stale_total;
+    report.silent_total = silent_total;
+    const Date today = std::chrono::floor<std::chrono::days>(now);
+    for (const OverdueActionInput& a : actions) {
+        report.actions.push_back(OverdueAction{a, static_cast<long>((today - a.due).count())});
+    }
+    for (const StaleSignalInput& s : stale) {
+        report.stale.push_back(StaleSignal{s, days_between(s.updated_at, now)});
+    }
+    for (const SilentSubmitterInput& s : silent) {
+        report.silent.push_back(SilentSubmitter{s, days_between(s.waiting_since, now)});
+    }
+    return report;
+}
+
+} // namespace sileram::domain

@@ -1,0 +1,354 @@
+#include "sileram/output/format.hpp"
+#include "sileram/output/report.hpp"
+
+#include <fmt/format.h>
+
+// The six reports laid out as documents: which sections, which columns, in which order.
+namespace sileram::output {
+
+namespace {
+
+using domain::Decimal;
+
+Cell text(std::string_view value) {
+    return Cell::of_text(std::string(value));
+}
+
+std::string shown_note(std::size_t shown, std::int64_t total, std::string_view what) {
+    if (static_cast<std::int64_t>(shown) >= total) {
+        return {};
+    }
+    return fmt::format("{} of {} {} shown (--limit N, 0 for all)",
+                       count(static_cast<std::int64_t>(shown)), count(total), what);
+}
+
+std::vector<ReportColumn> totals_columns(const std::string& first_key,
+                                         const std::string& first_header) {
+    return {{first_key, first_header, true, 8}, {"signals", "signals"},
+            {"contacts", "contacts"},           {"score", "score"},
+            {"cost_per_period", "cost/period"}, {"cost_per_year", "cost/year"},
+            {"share_of_cost", "share of cost"}};
+}
+
+std::vector<Cell> totals_row(const domain::ImpactTotals& t, std::string_view label) {
+    return {text(label),
+            Cell::of_count(t.signals),
+            Cell::of_count(t.contacts),
+            Cell::of_count(t.score),
+            Cell::of_money(t.cost_per_period),
+            Cell::of_money(t.cost_per_year),
+            Cell::of_share(t.share_of_cost)};
+}
+
+std::string shown_value(const std::string& value) {
+    return value.empty() ? "(none)" : value;
+}
+
+} // namespace
+
+ReportDocument impact_document(const domain::ImpactReport& report, const std::string& by,
+                               const domain::ImpactSettings& impact) {
+    ReportDocument d;
+    d.report = "impact";
+    d.currency = impact.currency;
+    d.summary = {
+        {"signals", "Open signals with impact figures", Cell::of_count(report.total.signals)},
+        {"contacts", fmt::format("Contacts per {}", impact.period),
+         Cell::of_count(report.total.contacts)},
+        {"cost_per_period", fmt::format("Cost per {}", impact.period),
+         Cell::of_money(report.total.cost_per_period)},
+        {"cost_per_year", "Cost per year", Cell::of_money(report.total.cost_per_year)}};
+
+    Section ranked;
+    ranked.name = "signals";
+    ranked.title = "Open signals by impact score";
+    ranked.columns = {{"id", "id"},
+                      {"title", "title", true, 8},
+                      {"state", "state", true, 6},
+                      {"class", "class"},
+                      {"contacts", "contacts"},
+                      {"satisfaction_impact", "sat."},
+                      {"score", "score"},
+                      {"cost_per_period", "cost/period"},
+                      {"cost_per_year", "cost/year"},
+                      {"quadrant", "quadrant", true, 5}};
+    for (const domain::ImpactLine& l : report.ranked) {
+        ranked.rows.push_back(
+            {Cell::of_id(l.id), text(l.title), text(domain::to_string(l.state)),
+             text(domain::to_string(l.figures.impact_class)), Cell::of_count(l.contacts),
+             Cell::of_count(l.satisfaction_impact), Cell::of_count(l.figures.score),
+             Cell::of_money(l.figures.cost_per_period), Cell::of_money(l.figures.cost_per_year),
+             text(domain::to_string(l.quadrant))});
+    }
+    ranked.note = shown_note(report.ranked.size(), report.total.signals, "signals");
+    d.sections.push_back(std::move(ranked));
+
+    if (!by.empty()) {
+        Section groups;
+        groups.name = "groups";
+        groups.title = fmt::format("By {}", by);
+        groups.columns = totals_columns("value", by);
+        for (const domain::ImpactTotals& g : report.groups) {
+            groups.rows.push_back(totals_row(g, shown_value(g.label)));
+        }
+        groups.totals = totals_row(report.total, "total");
+        d.sections.push_back(std::move(groups));
+    }
+
+    Section quadrants;
+    quadrants.name = "quadrants";
+    quadrants.title = "Contacts x satisfaction impact";
+    quadrants.columns = totals_columns("quadrant", "quadrant");
+    for (const domain::ImpactTotals& q : report.quadrants) {
+        quadrants.rows.push_back(totals_row(q, q.label));
+    }
+    quadrants.totals = totals_row(report.total, "total");
+    d.sections.push_back(std::move(quadrants));
+    return d;
+}
+
+ReportDocument funnel_document(const domain::FunnelReport& report) {
+    ReportDocument d;
+    d.report = "funnel";
+    d.summary = {{"signals", "Signals", Cell::of_count(report.total)}};
+
+    Section steps;
+    steps.name = "steps";
+    steps.title = "Signals per step, and days spent in each step";
+    steps.columns = {{"step", "step"},
+                     {"name", "name"},
+                     {"signals", "signals"},
+                     {"share", "share"},
+                     {"median_days", "median days"},
+                     {"longest_days", "longest days"},
+                     {"oldest_waiting_days", "waiting days"},
+                     {"oldest_waiting_signal", "oldest"},
+                     {"states", "states", true, 8}};
+    for (const domain::FunnelStep& s : report.steps) {
+        steps.rows.push_back({Cell::of_count(s.step), text(s.name), Cell::of_count(s.signals),
+                              Cell::of_share(s.share), Cell::of_days(s.median_days),
+                              Cell::of_days(s.longest_days), Cell::of_days(s.oldest_days),
+                              s.oldest_signal ? Cell::of_id(*s.oldest_signal) : Cell::none(),
+                              text(s.states)});
+    }
+    d.sections.push_back(std::move(steps));
+
+    Section states;
+    states.name = "states";
+    states.title = "Signals per state";
+    states.columns = {
+        {"step", "step"}, {"state", "state"}, {"signals", "signals"}, {"share", "share"}};
+    for (const domain::StateCount& c : report.states) {
+        states.rows.push_back({Cell::of_count(c.step), text(domain::to_string(c.state)),
+                               Cell::of_count(c.signals),
+                               Cell::of_share(domain::share(static_cast<double>(c.signals),
+                                                            static_cast<double>(report.total)))});
+    }
+    d.sections.push_back(std::move(states));
+
+    Section months;
+    months.name = "months";
+    months.title = "Entering (submitted) and leaving (closed) per month";
+    months.columns = {{"month", "month"}, {"entered", "entered"}, {"left", "left"}, {"net", "net"}};
+    std::int64_t entered = 0;
+    std::int64_t left = 0;
+    for (const domain::MonthFlow& m : report.months) {
+        months.rows.push_back({text(m.month), Cell::of_count(m.entered), Cell::of_count(m.left),
+                               Cell::of_count(m.entered - m.left)});
+        entered += m.entered;
+        left += m.left;
+    }
+    months.totals = {text("total"), Cell::of_count(entered), Cell::of_count(left),
+                     Cell::of_count(entered - left)};
+    d.sections.push_back(std::move(months));
+    return d;
+}
+
+ReportDocument effect_document(const domain::EffectReport& report,
+                               const domain::ImpactSettings& impact) {
+    ReportDocument d;
+    d.report = "effect";
+    d.currency = impact.currency;
+    const domain::EffectTotals& t = report.total;
+    d.summary = {{"signals", "Measured signals", Cell::of_count(t.signals)},
+                 {"contacts_saved", fmt::format("Contacts saved per {}", impact.period),
+                  Cell::of_count(t.contacts_saved)},
+                 {"saved_per_period", fmt::format("Saved per {}", impact.period),
+                  Cell::of_money(t.saved_per_period)},
+                 {"saved_per_year", "Saved per year", Cell::of_money(t.saved_per_year)},
+                 {"expected_per_year", "Expected per year", Cell::of_money(t.expected_per_year)},
+                 {"realised_share", "Realised share of expected", Cell::of_share(t.realised_share)},
+                 {"cost", "Cost of the actions", Cell::of_money(t.cost)},
+                 {"roi", "Realised ROI (year)", Cell::of_number(t.roi)},
+                 {"satisfaction_delta", "Mean satisfaction change",
+                  Cell::of_change(t.mean_satisfaction_delta)}};
+
+    Section lines;
+    lines.name = "signals";
+    lines.title = "Measured signals, most saved first";
+    lines.columns = {{"id", "id"},
+                     {"title", "title", true, 12},
+                     {"measured_at", "measured"},
+                     {"contacts_before", "before"},
+                     {"contacts_after", "after"},
+                     {"saved_per_year", "saved/year"},
+                     {"expected_per_year", "expected/year"},
+                     {"realised_share", "realised"},
+                     {"satisfaction_delta", "sat. change"},
+                     {"cost", "cost"}};
+    for (const domain::EffectLine& l : report.lines) {
+        lines.rows.push_back(
+            {Cell::of_id(l.id), text(l.title),
+             text(domain::format_timestamp(l.measured_at).substr(0, 10)),
+             Cell::of_count(l.baseline_contacts), Cell::of_count(l.measured_contacts),
+             Cell::of_money(l.effect.saved_per_year), Cell::of_money(l.expected_per_year),
+             Cell::of_share(l.effect.realised_share), Cell::of_change(l.effect.satisfaction_delta),
+             Cell::of_money(l.cost)});
+    }
+    lines.note = shown_note(report.lines.size(), t.signals, "signals");
+    d.sections.push_back(std::move(lines));
+    return d;
+}
+
+ReportDocument fields_document(const std::vector<domain::FieldBreakdown>& fields,
+                               std::int64_t signals, const domain::ImpactSettings& impact) {
+    ReportDocument d;
+    d.report = "fields";
+    d.currency = impact.currency;
+    d.summary = {{"signals", "Signals", Cell::of_count(signals)}};
+    for (const domain::FieldBreakdown& f : fields) {
+        Section s;
+        s.name = f.field;
+        s.title = fmt::format("By {}, most frequent first", f.field);
+        s.columns = {{"value", f.field, true, 8},
+                     {"signals", "signals"},
+                     {"share", "share"},
+                     {"contacts", "contacts"},
+                     {"score", "score"},
+                     {"cost_per_period", "cost/period"},
+                     {"cost_per_year", "cost/year"}};
+        for (const domain::FieldValueLine& v : f.values) {
+            s.rows.push_back({text(shown_value(v.value)), Cell::of_count(v.sums.signals),
+                              Cell::of_share(v.share), Cell::of_count(v.sums.contacts),
+                              Cell::of_count(v.sums.score),
+                              Cell::of_money(Decimal::from_hundredths(v.sums.cost_cents)),
+                              Cell::of_money(v.cost_per_year)});
+        }
+        s.note = shown_note(f.values.size(), f.distinct, "values");
+        d.sections.push_back(std::move(s));
+    }
+    return d;
+}
+
+ReportDocument customers_document(const domain::CustomerReport& report, std::int64_t limit,
+                                  const domain::ReportSettings& settings,
+                                  const domain::ImpactSettings& impact) {
+    ReportDocument d;
+    d.report = "customers";
+    d.currency = impact.currency;
+    d.summary = {
+        {"customers", "Customers with signals", Cell::of_count(report.customers)},
+        {"signals", "Their signals", Cell::of_count(report.signals)},
+        {"revenue_known", "Revenue in the customers table", Cell::of_money(report.revenue_known)},
+        {"without_revenue", "Customers without a revenue", Cell::of_count(report.without_revenue)},
+        {"disproportionate",
+         fmt::format("Asking disproportionately (>= {}x)", settings.disproportion.to_string()),
+         Cell::of_count(report.flagged_disproportionate)},
+        {"care", fmt::format("Care customers ({} days)", settings.care_window_days),
+         Cell::of_count(report.flagged_care)}};
+    Section s;
+    s.name = "customers";
+    s.title = "Customers, flagged first: candidates for a proactive call";
+    s.columns = {{"customer", "customer", true, 8},
+                 {"segment", "segment", true, 5},
+                 {"signals", "signals"},
+                 {"contacts", "contacts"},
+                 {"revenue", "revenue"},
+                 {"signals_per_million", "per million"},
+                 {"ratio", "ratio"},
+                 {"recent_signals", "recent"},
+                 {"care", "care"},
+                 {"disproportionate", "dispr."},
+                 {"reason", "why", true, 6}};
+    for (const domain::CustomerLine& c : report.lines) {
+        if (limit > 0 && static_cast<std::int64_t>(s.rows.size()) >= limit) {
+            break;
+        }
+        s.rows.push_back({text(c.name), text(c.segment), Cell::of_count(c.signals),
+                          Cell::of_count(c.contacts), Cell::of_money(c.revenue),
+                          Cell::of_number(c.signals_per_million), Cell::of_number(c.ratio),
+                          Cell::of_count(c.recent_signals), text(c.care ? "yes" : ""),
+                          text(c.disproportionate ? "yes" : ""), text(c.reason)});
+    }
+    s.note = shown_note(s.rows.size(), report.customers, "customers");
+    d.sections.push_back(std::move(s));
+    return d;
+}
+
+ReportDocument overdue_document(const domain::OverdueReport& report,
+                                const domain::ReportSettings& settings) {
+    ReportDocument d;
+    d.report = "overdue";
+    d.summary = {
+        {"overdue_actions", "Actions past their due date", Cell::of_count(report.actions_total)},
+        {"stale_signals", fmt::format("Signals unchanged for {} days or more", settings.stale_days),
+         Cell::of_count(report.stale_total)},
+        {"silent_submitters",
+         fmt::format("Submitters without news for {} days or more", settings.silent_days),
+         Cell::of_count(report.silent_total)}};
+
+    Section actions;
+    actions.name = "actions";
+    actions.title = "Actions past their due date";
+    actions.columns = {
+        {"signal", "signal"},        {"action", "action"},    {"title", "title", true, 10},
+        {"owner", "owner", true, 5}, {"due", "due"},          {"days_overdue", "days over"},
+        {"status", "status"},        {"progress", "progress"}};
+    for (const domain::OverdueAction& a : report.actions) {
+        actions.rows.push_back(
+            {Cell::of_id(a.action.signal), Cell::of_count(a.action.number), text(a.action.title),
+             text(a.action.owner), text(domain::format_date(a.action.due)),
+             Cell::of_count(a.days_overdue), text(domain::to_string(a.action.status)),
+             Cell::of_count(a.action.progress)});
+    }
+    actions.note = shown_note(report.actions.size(), report.actions_total, "actions");
+    d.sections.push_back(std::move(actions));
+
+    Section stale;
+    stale.name = "stale";
+    stale.title = fmt::format("Signals without any change for {} days", settings.stale_days);
+    stale.columns = {{"id", "id"},
+                     {"title", "title", true, 10},
+                     {"state", "state"},
+                     {"updated_at", "last change"},
+                     {"days_unchanged", "days"}};
+    for (const domain::StaleSignal& s : report.stale) {
+        stale.rows.push_back({Cell::of_id(s.signal.id), text(s.signal.title),
+                              text(domain::to_string(s.signal.state)),
+                              text(domain::format_timestamp(s.signal.updated_at).substr(0, 10)),
+                              Cell::of_count(s.days_unchanged)});
+    }
+    stale.note = shown_note(report.stale.size(), report.stale_total, "signals");
+    d.sections.push_back(std::move(stale));
+
+    Section silent;
+    silent.name = "silent";
+    silent.title = fmt::format("Submitters who have heard nothing for {} days: call them",
+                               settings.silent_days);
+    silent.columns = {{"email", "submitter", true, 10},
+                      {"open_signals", "open signals"},
+                      {"waiting_since", "waiting since"},
+                      {"days_waiting", "days"},
+                      {"oldest_signal", "oldest"}};
+    for (const domain::SilentSubmitter& s : report.silent) {
+        silent.rows.push_back(
+            {text(s.submitter.email), Cell::of_count(s.submitter.signals),
+             text(domain::format_timestamp(s.submitter.waiting_since).substr(0, 10)),
+             Cell::of_count(s.days_waiting), Cell::of_id(s.submitter.oldest_signal)});
+    }
+    silent.note = shown_note(report.silent.size(), report.silent_total, "submitters");
+    d.sections.push_back(std::move(silent));
+    return d;
+}
+
+} // namespace sileram::output

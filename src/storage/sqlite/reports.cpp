@@ -1,0 +1,634 @@
+#include "reports.hpp"
+
+#include "sileram/errors.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <map>
+#include <sqlite3.h>
+#include <variant>
+
+namespace sileram::storage::sqlite {
+
+namespace {
+
+using namespace domain;
+
+using Value = std::variant<std::int64_t, std::string>;
+
+// Signals still to be improved: analysed and not yet measured, closed, rejected or dropped.
+constexpr std::string_view k_open_impact_states =
+    "('analysed', 'prioritised', 'parked', 'root-caused', 'planned', 'approved', "
+    "'in-progress', 'implemented')";
+
+constexpr std::string_view k_standard[] = {"channel", "product", "process", "customer"};
+
+bool is_standard(std::string_view name) {
+    return std::find(std::begin(k_standard), std::end(k_standard), name) != std::end(k_standard);
+}
+
+// A WHERE fragment (starting with " AND", or empty) and the values it binds, in order.
+struct Where {
+    std::string sql;
+    std::vector<Value> values;
+
+    void add(std::string_view fragment) { sql += fragment; }
+    template <typename T>
+    void add(std::string_view fragment, T value) {
+        sql += fragment;
+        values.emplace_back(std::move(value));
+    }
+};
+
+// The field filters on signals aliased `s`, and the window on `time_column` when given.
+Where filter_where(const ReportFilter& f, std::string_view time_column) {
+    Where w;
+    if (!time_column.empty()) {
+        if (f.since) {
+            w.add(fmt::format(" AND {} >= ?", time_column), format_timestamp(*f.since));
+        }
+        if (f.until) {
+            w.add(fmt::format(" AND {} < ?", time_column), format_timestamp(*f.until));
+        }
+    }
+    for (const auto& [name, value] : f.fields) {
+        if (is_standard(name)) {
+            // The column name comes from the fixed list of standard fields, not from input.
+            w.add(fmt::format(" AND s.{} = ?", name), value);
+        } else {
+            w.sql += " AND EXISTS (SELECT 1 FROM signal_fields f WHERE f.signal_id = s.id "
+                     "AND f.name = ? AND f.value = ?)";
+            w.values.emplace_back(name);
+            w.values.emplace_back(value);
+        }
+    }
+    return w;
+}
+
+bool has_filter(const ReportFilter& f) {
+    return f.since || f.until || !f.fields.empty();
+}
+
+// Binds leading values, then the filter's, from position 1.
+template <typename... Leading>
+void bind(Statement& statement, const Where& where, const Leading&... leading) {
+    int index = 0;
+    (statement.bind(++index, leading), ...);
+    for (const Value& v : where.values) {
+        std::visit([&](const auto& x) { statement.bind(++index, x); }, v);
+    }
+}
+
+State state_of(const Statement& row, int column) {
+    const std::string text = row.text(column);
+    const auto state = parse_state(text);
+    if (!state) {
+        throw SystemFailure(fmt::format("the database holds an unknown state '{}'", text));
+    }
+    return *state;
+}
+
+Timestamp time_of(const Statement& row, int column) {
+    const std::string text = row.text(column);
+    const auto at = parse_timestamp(text);
+    if (!at) {
+        throw SystemFailure(fmt::format("the database holds an unknown time '{}'", text));
+    }
+    return *at;
+}
+
+ImpactSums sums_at(const Statement& row, int column) {
+    return ImpactSums{row.integer(column), row.integer(column + 1), row.integer(column + 2),
+                      row.integer(column + 3)};
+}
+
+std::optional<Decimal> decimal_at(const Statement& row, int column) {
+    const auto v = row.optional_integer(column);
+    return v ? std::optional<Decimal>(Decimal::from_hundredths(*v)) : std::nullopt;
+}
+
+std::string limit_clause(const ReportFilter& f) {
+    return f.limit > 0 ? fmt::format(" LIMIT {}", f.limit) : std::string();
+}
+
+// One consistent snapshot for all queries of a report; nothing to do inside a transaction.
+class ReadTransaction {
+public:
+    explicit ReadTransaction(Connection& db) : m_db(db) {
+        if (sqlite3_get_autocommit(db.handle()) != 0) {
+            m_db.exec("BEGIN");
+            m_open = true;
+        }
+    }
+    ~ReadTransaction() {
+        if (m_open) {
+            try {
+                m_db.exec("COMMIT");
+            } catch (...) {
+                // A read transaction has nothing to lose.
+            }
+        }
+    }
+    ReadTransaction(const ReadTransaction&) = delete;
+    ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+private:
+    Connection& m_db;
+    bool m_open = false;
+};
+
+// How to group by a field: a standard column, or a custom field's value joined in (its name
+// bound as the first parameter).
+struct FieldGroup {
+    std::string join;
+    std::string expression;
+    std::string group;
+};
+
+FieldGroup field_group(const std::string& field) {
+    if (is_standard(field)) {
+        const std::string collate = field == "customer" ? " COLLATE NOCASE" : "";
+        return {"", fmt::format("coalesce(s.{}, '')", field),
+                fmt::format("s.{}{}", field, collate)};
+    }
+    return {" LEFT JOIN signal_fields fv ON fv.signal_id = s.id AND fv.name = ?",
+            "coalesce(fv.value, '')", "fv.value"};
+}
+
+constexpr const char* k_sums = "count(*), coalesce(sum(s.contacts), 0), "
+                               "coalesce(sum(s.contacts * s.satisfaction_impact), 0), "
+                               "coalesce(sum(s.contacts * s.cost_per_contact_cents), 0)";
+
+class SqliteReports final : public ReportQueries {
+public:
+    explicit SqliteReports(Connection& db) : m_db(db) {}
+
+    ImpactData impact(const ReportFilter& filter, const std::string& by,
+                      const ReportSettings& settings) override {
+        ReadTransaction transaction(m_db);
+        ImpactData data;
+        const Where where = filter_where(filter, "s.submitted_at");
+        const std::string open = fmt::format("s.contacts IS NOT NULL AND s.state IN {}{}",
+                                             k_open_impact_states, where.sql);
+
+        Statement quadrants = m_db.prepare(fmt::format(
+            "SELECT s.contacts >= ?, s.satisfaction_impact >= ?, {} FROM signals s WHERE {} "
+            "GROUP BY 1, 2",
+            k_sums, open));
+        bind(quadrants, where, settings.many_contacts,
+             static_cast<std::int64_t>(settings.high_satisfaction_impact));
+        while (quadrants.step()) {
+            data.quadrants.push_back(QuadrantInput{
+                quadrants.integer(0) != 0, quadrants.integer(1) != 0, sums_at(quadrants, 2)});
+        }
+
+        if (!by.empty()) {
+            const FieldGroup g = field_group(by);
+            Statement groups =
+                m_db.prepare(fmt::format("SELECT min({}), {} FROM signals s{} WHERE {} GROUP BY {}",
+                                         g.expression, k_sums, g.join, open, g.group));
+            if (is_standard(by)) {
+                bind(groups, where);
+            } else {
+                bind(groups, where, by);
+            }
+            while (groups.step()) {
+                data.groups.push_back(ImpactGroupInput{groups.text(0), sums_at(groups, 1)});
+            }
+        }
+
+        Statement ranked = m_db.prepare(fmt::format(
+            "SELECT s.id, s.title, s.state, s.contacts, s.satisfaction_impact, "
+            "s.cost_per_contact_cents, s.satisfaction_hundredths FROM signals s WHERE {} "
+            "ORDER BY s.contacts * s.satisfaction_impact DESC, s.id{}",
+            open, limit_clause(filter)));
+        bind(ranked, where);
+        while (ranked.step()) {
+            RankedSignalInput in;
+            in.id = ranked.integer(0);
+            in.title = ranked.text(1);
+            in.state = state_of(ranked, 2);
+            in.impact = Impact{ranked.integer(3), static_cast<int>(ranked.integer(4)),
+                               Decimal::from_hundredths(ranked.integer(5)), decimal_at(ranked, 6)};
+            data.ranked.push_back(std::move(in));
+        }
+        return data;
+    }
+
+    FunnelData funnel(const ReportFilter& filter, Timestamp month_since) override {
+        ReadTransaction transaction(m_db);
+        FunnelData data;
+        const Where where = filter_where(filter, "s.submitted_at");
+        Statement states = m_db.prepare(fmt::format(
+            "SELECT s.state, s.step, count(*) FROM signals s WHERE 1 = 1{} GROUP BY 1, 2",
+            where.sql));
+        bind(states, where);
+        while (states.step()) {
+            data.states.push_back(StateCount{
+                state_of(states, 0), static_cast<int>(states.integer(1)), states.integer(2)});
+        }
+
+        // Stays of the signals in the report: all, or those the filter selects.
+        const std::string of_signals =
+            has_filter(filter)
+                ? fmt::format(" AND signal_id IN (SELECT s.id FROM signals s WHERE 1 = 1{})",
+                              where.sql)
+                : std::string();
+        std::map<int, StepStayInput> stays;
+        Statement done =
+            m_db.prepare(fmt::format("SELECT step, count(*), max(seconds) FROM step_stays "
+                                     "WHERE seconds IS NOT NULL{} GROUP BY step",
+                                     of_signals));
+        bind(done, where);
+        while (done.step()) {
+            StepStayInput& s = stays[static_cast<int>(done.integer(0))];
+            s.step = static_cast<int>(done.integer(0));
+            s.completed = done.integer(1);
+            s.longest_seconds = done.integer(2);
+        }
+        Statement middle = m_db.prepare(
+            fmt::format("SELECT seconds FROM step_stays WHERE step = ? AND seconds IS NOT NULL{} "
+                        "ORDER BY seconds LIMIT 2 OFFSET ?",
+                        of_signals));
+        for (auto& [step, s] : stays) {
+            middle.reset();
+            int index = 0;
+            middle.bind(++index, std::int64_t{step});
+            for (const Value& v : where.values) {
+                std::visit([&](const auto& x) { middle.bind(++index, x); }, v);
+            }
+            middle.bind(++index, (s.completed - 1) / 2);
+            if (middle.step()) {
+                s.middle_lower_seconds = static_cast<double>(middle.integer(0));
+                s.middle_upper_seconds = s.middle_lower_seconds;
+                if (middle.step()) {
+                    s.middle_upper_seconds = static_cast<double>(middle.integer(0));
+                }
+            }
+        }
+        Statement waiting = m_db.prepare(
+            fmt::format("SELECT step, count(*), min(entered_at), signal_id FROM step_stays "
+                        "WHERE left_at IS NULL{} GROUP BY step",
+                        of_signals));
+        bind(waiting, where);
+        while (waiting.step()) {
+            StepStayInput& s = stays[static_cast<int>(waiting.integer(0))];
+            s.step = static_cast<int>(waiting.integer(0));
+            s.waiting = waiting.integer(1);
+            s.oldest_entered = time_of(waiting, 2);
+            s.oldest_signal = waiting.integer(3);
+        }
+        for (auto& [step, s] : stays) {
+            data.stays.push_back(s);
+        }
+
+        // Entering and leaving per month: the field filters, and the month window.
+        ReportFilter fields_only;
+        fields_only.fields = filter.fields;
+        const Where by_field = filter_where(fields_only, "");
+        const std::string since = format_timestamp(month_since);
+        const std::optional<std::string> until =
+            filter.until ? std::optional<std::string>(format_timestamp(*filter.until))
+                         : std::nullopt;
+        std::map<std::string, MonthFlow> months;
+        Statement entered = m_db.prepare(fmt::format(
+            "SELECT substr(s.submitted_at, 1, 7), count(*) FROM signals s "
+            "WHERE s.submitted_at >= ? AND s.submitted_at < coalesce(?, '9999'){} GROUP BY 1",
+            by_field.sql));
+        bind(entered, by_field, since, until);
+        while (entered.step()) {
+            MonthFlow& m = months[entered.text(0)];
+            m.month = entered.text(0);
+            m.entered = entered.integer(1);
+        }
+        const std::string of_fields =
+            filter.fields.empty()
+                ? std::string()
+                : fmt::format(" AND signal_id IN (SELECT s.id FROM signals s WHERE 1 = 1{})",
+                              by_field.sql);
+        Statement left = m_db.prepare(
+            fmt::format("SELECT substr(entered_at, 1, 7), count(*) FROM step_stays WHERE step = 10 "
+                        "AND entered_at >= ? AND entered_at < coalesce(?, '9999'){} GROUP BY 1",
+                        of_fields));
+        bind(left, by_field, since, until);
+        while (left.step()) {
+            MonthFlow& m = months[left.text(0)];
+            m.month = left.text(0);
+            m.left = left.integer(1);
+        }
+        for (auto& [month, m] : months) {
+            data.months.push_back(m);
+        }
+        return data;
+    }
+
+    EffectData effect(const ReportFilter& filter, const ImpactSettings& impact) override {
+        ReadTransaction transaction(m_db);
+        EffectData data;
+        const Where where = filter_where(filter, "m.measured_at");
+        const std::string from = fmt::format(
+            "FROM (SELECT signal_id, max(id) AS id FROM measurements GROUP BY signal_id) latest "
+            "JOIN measurements m ON m.id = latest.id JOIN signals s ON s.id = latest.signal_id "
+            "WHERE s.contacts IS NOT NULL{}",
+            where.sql);
+        constexpr const char* k_cost =
+            "coalesce((SELECT sum(a.cost_cents) FROM actions a WHERE a.signal_id = s.id AND "
+            "a.status <> 'cancelled'), 0)";
+        Statement totals = m_db.prepare(fmt::format(
+            "SELECT count(*), coalesce(sum(s.contacts - m.contacts), 0), "
+            "coalesce(sum((s.contacts - m.contacts) * s.cost_per_contact_cents), 0), "
+            // The business case rounds each signal's expectation half away from zero to a cent.
+            "coalesce(sum((s.contacts * s.cost_per_contact_cents * ? * "
+            "s.expected_reduction_hundredths + 5000) / 10000), 0), "
+            "coalesce(sum(CASE WHEN s.expected_reduction_hundredths > 0 THEN "
+            "(s.contacts - m.contacts) * s.cost_per_contact_cents END), 0), "
+            "coalesce(sum({}), 0), "
+            "coalesce(sum(m.satisfaction_hundredths - s.satisfaction_hundredths), 0), "
+            "count(m.satisfaction_hundredths - s.satisfaction_hundredths) {}",
+            k_cost, from));
+        bind(totals, where, std::int64_t{impact.periods_per_year});
+        if (totals.step()) {
+            EffectSums& t = data.sums;
+            t.signals = totals.integer(0);
+            t.contacts_saved = totals.integer(1);
+            t.saved_per_period_cents = totals.integer(2);
+            t.expected_per_year_cents = totals.integer(3);
+            t.saved_per_period_expected_cents = totals.integer(4);
+            t.cost_cents = totals.integer(5);
+            t.satisfaction_delta_hundredths = totals.integer(6);
+            t.satisfaction_measured = totals.integer(7);
+        }
+        Statement lines = m_db.prepare(fmt::format(
+            "SELECT s.id, s.title, s.state, s.contacts, s.satisfaction_impact, "
+            "s.cost_per_contact_cents, s.satisfaction_hundredths, m.contacts, "
+            "m.satisfaction_hundredths, m.measured_by, m.measured_at, "
+            "s.expected_reduction_hundredths, {} {} "
+            "ORDER BY (s.contacts - m.contacts) * s.cost_per_contact_cents DESC, s.id{}",
+            k_cost, from, limit_clause(filter)));
+        bind(lines, where);
+        while (lines.step()) {
+            EffectInput in;
+            in.id = lines.integer(0);
+            in.title = lines.text(1);
+            in.state = state_of(lines, 2);
+            in.baseline = Impact{lines.integer(3), static_cast<int>(lines.integer(4)),
+                                 Decimal::from_hundredths(lines.integer(5)), decimal_at(lines, 6)};
+            in.last.contacts = lines.integer(7);
+            in.last.satisfaction = decimal_at(lines, 8);
+            in.last.stamp = Stamp{lines.text(9), time_of(lines, 10)};
+            in.expected_reduction = decimal_at(lines, 11);
+            in.action_cost = Decimal::from_hundredths(lines.integer(12));
+            data.lines.push_back(std::move(in));
+        }
+        return data;
+    }
+
+    FieldsData fields(const ReportFilter& filter, const std::vector<std::string>& names) override {
+        ReadTransaction transaction(m_db);
+        FieldsData data;
+        const Where where = filter_where(filter, "s.submitted_at");
+        Statement total =
+            m_db.prepare(fmt::format("SELECT count(*) FROM signals s WHERE 1 = 1{}", where.sql));
+        bind(total, where);
+        if (total.step()) {
+            data.signals = total.integer(0);
+        }
+        // Sums over every signal of the report, from a breakdown that covers them all.
+        std::optional<ImpactSums> all;
+        for (const std::string& name : names) {
+            FieldData field;
+            field.field = name;
+            const FieldGroup g = field_group(name);
+            // The customer index holds only signals with a customer (a partial index): the
+            // signals without one are what remains of the sums over all signals.
+            const bool customer = name == "customer";
+            Statement values = m_db.prepare(
+                fmt::format("SELECT min({}), {} FROM signals s{} WHERE {}{} GROUP BY {} "
+                            "ORDER BY 2 DESC, 1",
+                            g.expression, k_sums, g.join,
+                            customer ? "s.customer IS NOT NULL" : "1 = 1", where.sql, g.group));
+            if (is_standard(name)) {
+                bind(values, where);
+            } else {
+                bind(values, where, name);
+            }
+            std::vector<ImpactGroupInput> groups;
+            ImpactSums seen;
+            while (values.step()) {
+                groups.push_back(ImpactGroupInput{values.text(0), sums_at(values, 1)});
+                const ImpactSums& v = groups.back().sums;
+                seen = ImpactSums{seen.signals + v.signals, seen.contacts + v.contacts,
+                                  seen.score + v.score, seen.cost_cents + v.cost_cents};
+            }
+            if (customer) {
+                if (!all) {
+                    Statement sums = m_db.prepare(
+                        fmt::format("SELECT {} FROM signals s WHERE 1 = 1{}", k_sums, where.sql));
+                    bind(sums, where);
+                    if (sums.step()) {
+                        all = sums_at(sums, 0);
+                    }
+                }
+                const ImpactSums rest{all->signals - seen.signals, all->contacts - seen.contacts,
+                                      all->score - seen.score, all->cost_cents - seen.cost_cents};
+                if (rest.signals > 0) {
+                    groups.push_back(ImpactGroupInput{"", rest});
+                }
+                std::stable_sort(groups.begin(), groups.end(),
+                                 [](const ImpactGroupInput& a, const ImpactGroupInput& b) {
+                                     if (a.sums.signals != b.sums.signals) {
+                                         return a.sums.signals > b.sums.signals;
+                                     }
+                                     return a.value < b.value;
+                                 });
+            } else if (is_standard(name) && !all) {
+                all = seen;
+            }
+            field.distinct = static_cast<std::int64_t>(groups.size());
+            if (filter.limit > 0 && static_cast<std::int64_t>(groups.size()) > filter.limit) {
+                groups.resize(static_cast<std::size_t>(filter.limit));
+            }
+            field.values = std::move(groups);
+            data.fields.push_back(std::move(field));
+        }
+        return data;
+    }
+
+    CustomersData customers(const ReportFilter& filter, Timestamp care_since,
+                            std::int64_t high) override {
+        ReadTransaction transaction(m_db);
+        CustomersData data;
+        const Where where = filter_where(filter, "s.submitted_at");
+        Statement rows = m_db.prepare(fmt::format(
+            "SELECT coalesce(c.name, g.name), g.n, g.contacts, g.score, g.recent, g.recent_high, "
+            "c.revenue_cents, coalesce(c.segment, '') FROM ("
+            "SELECT min(s.customer) AS name, count(*) AS n, "
+            "coalesce(sum(s.contacts), 0) AS contacts, "
+            "coalesce(sum(s.contacts * s.satisfaction_impact), 0) AS score, "
+            "sum(s.submitted_at >= ?) AS recent, "
+            "sum(s.submitted_at >= ? AND s.contacts * s.satisfaction_impact >= ?) AS recent_high "
+            "FROM signals s WHERE s.customer IS NOT NULL{} GROUP BY s.customer COLLATE NOCASE) g "
+            "LEFT JOIN customers c ON c.name = trim(g.name)",
+            where.sql));
+        const std::string since = format_timestamp(care_since);
+        bind(rows, where, since, since, high);
+        while (rows.step()) {
+            CustomerInput c;
+            c.name = rows.text(0);
+            c.signals = rows.integer(1);
+            c.contacts = rows.integer(2);
+            c.score = rows.integer(3);
+            c.recent_signals = rows.integer(4);
+            c.recent_high_impact = rows.integer(5);
+            c.revenue = decimal_at(rows, 6);
+            c.segment = rows.text(7);
+            data.customers.push_back(std::move(c));
+        }
+        Statement revenue = m_db.prepare("SELECT coalesce(sum(revenue_cents), 0) FROM customers");
+        if (revenue.step()) {
+            data.revenue_total = Decimal::from_hundredths(revenue.integer(0));
+        }
+        return data;
+    }
+
+    OverdueData overdue(const ReportFilter& filter, Date today, Timestamp stale_before,
+                        Timestamp silent_before) override {
+        ReadTransaction transaction(m_db);
+        OverdueData data;
+        const Where where = filter_where(filter, "s.submitted_at");
+        const std::string day = format_date(today);
+
+        const std::string actions_from = fmt::format(
+            "FROM actions a JOIN signals s ON s.id = a.signal_id "
+            "WHERE a.status IN ('planned', 'in-progress') AND a.due IS NOT NULL AND a.due < ? "
+            "AND s.state IN ('approved', 'in-progress'){}",
+            where.sql);
+        Statement action_count = m_db.prepare("SELECT count(*) " + actions_from);
+        bind(action_count, where, day);
+        if (action_count.step()) {
+            data.actions_total = action_count.integer(0);
+        }
+        Statement actions = m_db.prepare(
+            fmt::format("SELECT a.signal_id, s.title, a.number, a.title, a.owner, a.due, a.status, "
+                        "a.progress {} ORDER BY a.due, a.signal_id, a.number{}",
+                        actions_from, limit_clause(filter)));
+        bind(actions, where, day);
+        while (actions.step()) {
+            OverdueActionInput a;
+            a.signal = actions.integer(0);
+            a.signal_title = actions.text(1);
+            a.number = static_cast<int>(actions.integer(2));
+            a.title = actions.text(3);
+            a.owner = actions.text(4);
+            a.due = *parse_date(actions.text(5));
+            a.status = parse_action_status(actions.text(6)).value_or(ActionStatus::planned);
+            a.progress = static_cast<int>(actions.integer(7));
+            data.actions.push_back(std::move(a));
+        }
+
+        const std::string stale_from = fmt::format(
+            "FROM signals s WHERE s.state <> 'closed' AND s.updated_at < ?{}", where.sql);
+        const std::string stale_cut = format_timestamp(stale_before);
+        Statement stale_count = m_db.prepare("SELECT count(*) " + stale_from);
+        bind(stale_count, where, stale_cut);
+        if (stale_count.step()) {
+            data.stale_total = stale_count.integer(0);
+        }
+        Statement stale = m_db.prepare(
+            fmt::format("SELECT s.id, s.title, s.state, s.updated_at {} ORDER BY s.updated_at, "
+                        "s.id{}",
+                        stale_from, limit_clause(filter)));
+        bind(stale, where, stale_cut);
+        while (stale.step()) {
+            data.stale.push_back(StaleSignalInput{stale.integer(0), stale.text(1),
+                                                  state_of(stale, 2), time_of(stale, 3)});
+        }
+
+        // Who submitted or joined a signal that is not closed, and has waited since: the
+        // submitters of the signals themselves, and those who joined later.
+        const std::string silent_cut = format_timestamp(silent_before);
+        std::map<std::string, SilentSubmitterInput> silent;
+        auto merge = [&](Statement& row) {
+            while (row.step()) {
+                std::string email = row.text(0);
+                std::string key = email;
+                std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) {
+                    return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+                });
+                const Timestamp since = time_of(row, 2);
+                auto [it, fresh] =
+                    silent.try_emplace(key, SilentSubmitterInput{email, 0, since, row.integer(3)});
+                it->second.signals += row.integer(1);
+                if (since < it->second.waiting_since) {
+                    it->second.waiting_since = since;
+                    it->second.oldest_signal = row.integer(3);
+                }
+                (void)fresh;
+            }
+        };
+        Statement submitted = m_db.prepare(fmt::format(
+            "SELECT min(s.submitted_by), count(*), min(s.submitted_at), s.id FROM signals s "
+            "WHERE s.state <> 'closed' AND s.submitted_at < ?{} "
+            "GROUP BY s.submitted_by COLLATE NOCASE",
+            where.sql));
+        bind(submitted, where, silent_cut);
+        merge(submitted);
+        Statement joined = m_db.prepare(fmt::format(
+            "SELECT min(u.email), count(*), min(u.joined_at), u.signal_id FROM submitters u "
+            "JOIN signals s ON s.id = u.signal_id WHERE u.via <> 'submit' AND "
+            "s.state <> 'closed' AND u.joined_at < ?{} GROUP BY u.email COLLATE NOCASE",
+            where.sql));
+        bind(joined, where, silent_cut);
+        merge(joined);
+        std::vector<SilentSubmitterInput> all;
+        all.reserve(silent.size());
+        for (auto& [key, s] : silent) {
+            all.push_back(std::move(s));
+        }
+        std::sort(all.begin(), all.end(),
+                  [](const SilentSubmitterInput& a, const SilentSubmitterInput& b) {
+                      if (a.waiting_since != b.waiting_since) {
+                          return a.waiting_since < b.waiting_since;
+                      }
+                      return a.email < b.email;
+                  });
+        data.silent_total = static_cast<std::int64_t>(all.size());
+        if (filter.limit > 0 && static_cast<std::int64_t>(all.size()) > filter.limit) {
+            all.resize(static_cast<std::size_t>(filter.limit));
+        }
+        data.silent = std::move(all);
+        return data;
+    }
+
+    void set_customer(const Customer& customer, Timestamp at) override {
+        m_db.cached("INSERT INTO customers (name, revenue_cents, segment, updated_at) "
+                    "VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
+                    "revenue_cents = excluded.revenue_cents, segment = excluded.segment, "
+                    "updated_at = excluded.updated_at")
+            .bind_all(customer.name, customer.revenue.hundredths(), customer.segment,
+                      format_timestamp(at))
+            .run();
+    }
+
+    std::vector<Customer> all_customers() override {
+        std::vector<Customer> result;
+        Statement row = m_db.prepare(
+            "SELECT name, revenue_cents, segment FROM customers ORDER BY name COLLATE NOCASE");
+        while (row.step()) {
+            result.push_back(
+                Customer{row.text(0), Decimal::from_hundredths(row.integer(1)), row.text(2)});
+        }
+        return result;
+    }
+
+private:
+    Connection& m_db;
+};
+
+} // namespace
+
+std::unique_ptr<ReportQueries> make_report_queries(Connection& db) {
+    return std::make_unique<SqliteReports>(db);
+}
+
+} // namespace sileram::storage::sqlite

@@ -1,0 +1,213 @@
+#include "sileram/domain/reports.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace sileram::domain;
+
+namespace {
+
+ImpactSums sums(std::int64_t signals, std::int64_t contacts, std::int64_t score,
+                std::int64_t cost_cents) {
+    return ImpactSums{signals, contacts, score, cost_cents};
+}
+
+Timestamp at(const char* text) {
+    return *parse_timestamp(text);
+}
+
+} // namespace
+
+TEST_CASE("quadrants: many/few contacts against high/low satisfaction impact") {
+    CHECK(quadrant(true, true) == Quadrant::act_first);
+    CHECK(quadrant(false, true) == Quadrant::plan);
+    CHECK(quadrant(true, false) == Quadrant::delegate);
+    CHECK(quadrant(false, false) == Quadrant::avoid);
+    const ReportSettings s; // many from 1000 contacts, high from impact 3
+    CHECK(quadrant(1000, 3, s) == Quadrant::act_first);
+    CHECK(quadrant(999, 3, s) == Quadrant::plan);
+    CHECK(quadrant(12000, 2, s) == Quadrant::delegate);
+    CHECK(quadrant(0, 1, s) == Quadrant::avoid);
+    CHECK(to_string(Quadrant::act_first) == "act first");
+    CHECK(to_string(Quadrant::avoid) == "avoid");
+}
+
+TEST_CASE("median of a sorted list from its middle values") {
+    CHECK(median_of_middle(1, 5, 5) == 5);
+    CHECK(median_of_middle(3, 2, 9) == 2);
+    CHECK(median_of_middle(4, 2, 4) == 3);
+    CHECK(median_of_middle(0, 1, 1) == 0);
+    CHECK(!median({}).has_value());
+    CHECK(*median({3, 1, 2}) == 2);
+    CHECK(*median({4, 1, 3, 2}) == 2.5);
+}
+
+TEST_CASE("share is 0 of nothing") {
+    CHECK(share(1, 4) == 0.25);
+    CHECK(share(3, 0) == 0);
+}
+
+TEST_CASE("impact report: totals from the quadrant sums, money per year, shares of cost") {
+    ImpactSettings impact; // EUR 10, monthly
+    const ReportSettings settings;
+    std::vector<RankedSignalInput> ranked = {
+        {2, "small", State::analysed, Impact{50, 1, Decimal::from_whole(10), std::nullopt}},
+        {1, "invoice", State::planned, Impact{12000, 4, Decimal::from_whole(10), std::nullopt}},
+    };
+    const std::vector<QuadrantInput> quadrants = {
+        {true, true, sums(1, 12000, 48000, 12000000)},
+        {false, false, sums(1, 50, 50, 50000)},
+    };
+    const std::vector<ImpactGroupInput> groups = {{"", sums(1, 50, 50, 50000)},
+                                                  {"billing", sums(1, 12000, 48000, 12000000)}};
+    const ImpactReport r = build_impact_report(ranked, groups, quadrants, impact, settings);
+    REQUIRE(r.ranked.size() == 2);
+    CHECK(r.ranked[0].id == 1); // highest score first
+    CHECK(r.ranked[0].figures.score == 48000);
+    CHECK(r.ranked[0].figures.impact_class == ImpactClass::high);
+    CHECK(r.ranked[0].figures.cost_per_year == Decimal::from_whole(1'440'000));
+    CHECK(r.ranked[0].quadrant == Quadrant::act_first);
+    CHECK(r.ranked[1].quadrant == Quadrant::avoid);
+    CHECK(r.total.signals == 2);
+    CHECK(r.total.contacts == 12050);
+    CHECK(r.total.cost_per_period == Decimal::from_whole(120'500));
+    CHECK(r.total.cost_per_year == Decimal::from_whole(1'446'000));
+    REQUIRE(r.quadrants.size() == 4);
+    CHECK(r.quadrants[0].label == "act first");
+    CHECK(r.quadrants[0].signals == 1);
+    CHECK(r.quadrants[1].label == "plan");
+    CHECK(r.quadrants[1].signals == 0);
+    CHECK(r.quadrants[1].share_of_cost == 0);
+    CHECK(r.quadrants[3].label == "avoid");
+    CHECK(r.quadrants[3].share_of_cost == doctest::Approx(500.0 / 120500.0));
+    REQUIRE(r.groups.size() == 2);
+    CHECK(r.groups[0].label == "billing"); // most costly first
+}
+
+TEST_CASE("funnel: steps from state counts, median and waiting days from the stays") {
+    const std::vector<StateCount> states = {{State::analysed, 3, 3},
+                                            {State::parked, 4, 1},
+                                            {State::prioritised, 4, 2},
+                                            {State::submitted, 1, 4}};
+    StepStayInput step3;
+    step3.step = 3;
+    step3.completed = 4;
+    step3.middle_lower_seconds = 86400;
+    step3.middle_upper_seconds = 3 * 86400;
+    step3.longest_seconds = 10 * 86400;
+    step3.waiting = 3;
+    step3.oldest_entered = at("2026-11-13T12:00:00Z");
+    step3.oldest_signal = 7;
+    const FunnelReport r = build_funnel_report(
+        states, {step3}, {{"2026-11", 4, 1}, {"2026-10", 2, 0}}, at("2026-11-23T12:00:00Z"));
+    CHECK(r.total == 10);
+    REQUIRE(r.steps.size() == 10);
+    CHECK(r.steps[0].signals == 4);
+    CHECK(r.steps[3].signals == 3);
+    CHECK(r.steps[3].states == "prioritised 2, parked 1");
+    CHECK(r.steps[3].share == doctest::Approx(0.3));
+    CHECK(*r.steps[2].median_days == doctest::Approx(2.0));
+    CHECK(*r.steps[2].longest_days == doctest::Approx(10.0));
+    CHECK(*r.steps[2].oldest_days == doctest::Approx(10.0));
+    CHECK(*r.steps[2].oldest_signal == 7);
+    CHECK(!r.steps[0].median_days);
+    CHECK(r.months.front().month == "2026-10"); // in order
+    CHECK(step_name(10) == "feedback and close");
+}
+
+TEST_CASE("effect: the worked example, realised share and ROI over the totals") {
+    ImpactSettings impact;
+    EffectInput in;
+    in.id = 1;
+    in.baseline = Impact{12000, 4, Decimal::from_whole(10), Decimal::parse("6.9")};
+    in.last.contacts = 7000;
+    in.last.satisfaction = Decimal::parse("7.2");
+    in.expected_reduction = Decimal::from_whole(40);
+    in.action_cost = Decimal::from_whole(32000);
+    // What storage sums for this one signal.
+    EffectSums s;
+    s.signals = 1;
+    s.contacts_saved = 5000;
+    s.saved_per_period_cents = 5'000'000;
+    s.expected_per_year_cents = 57'600'000; // 1,440,000 x 40 %
+    s.saved_per_period_expected_cents = 5'000'000;
+    s.cost_cents = 3'200'000;
+    s.satisfaction_delta_hundredths = 30;
+    s.satisfaction_measured = 1;
+    const EffectReport r = build_effect_report({in}, s, impact);
+    REQUIRE(r.lines.size() == 1);
+    CHECK(r.lines[0].effect.contacts_saved == 5000);
+    CHECK(r.lines[0].effect.saved_per_year == Decimal::from_whole(600'000));
+    CHECK(*r.lines[0].expected_per_year == Decimal::from_whole(576'000));
+    CHECK(*r.lines[0].effect.realised_share == doctest::Approx(1.0417));
+    CHECK(*r.lines[0].effect.satisfaction_delta == *Decimal::parse("0.3"));
+    CHECK(r.total.saved_per_year == Decimal::from_whole(600'000));
+    CHECK(*r.total.realised_share == doctest::Approx(1.0417));
+    CHECK(*r.total.roi == doctest::Approx(17.75));
+    CHECK(*r.total.mean_satisfaction_delta == *Decimal::parse("0.3"));
+    CHECK(expected_savings_per_year(in.baseline, in.expected_reduction, impact) ==
+          Decimal::from_whole(576'000));
+}
+
+TEST_CASE("effect: no ROI without cost, no share without expectation") {
+    const EffectReport r = build_effect_report({}, EffectSums{}, ImpactSettings{});
+    CHECK(!r.total.roi);
+    CHECK(!r.total.realised_share);
+    CHECK(!r.total.mean_satisfaction_delta);
+}
+
+TEST_CASE("fields: most frequent first, shares of all signals") {
+    const auto b = build_field_breakdown(
+        "channel", {{"email", sums(2, 0, 0, 0)}, {"phone", sums(5, 100, 300, 100000)}}, 2, 10,
+        ImpactSettings{});
+    REQUIRE(b.values.size() == 2);
+    CHECK(b.values[0].value == "phone");
+    CHECK(b.values[0].share == doctest::Approx(0.5));
+    CHECK(b.values[0].cost_per_year == Decimal::from_whole(12'000));
+}
+
+TEST_CASE("customers: disproportionate against the revenue share, care customers") {
+    ReportSettings settings; // factor 2, 3 signals in 90 days
+    std::vector<CustomerInput> in(3);
+    in[0].name = "Big";
+    in[0].signals = 2;
+    in[0].revenue = Decimal::from_whole(9'000'000);
+    in[1].name = "Small";
+    in[1].signals = 4;
+    in[1].recent_signals = 3;
+    in[1].revenue = Decimal::from_whole(1'000'000);
+    in[2].name = "Unknown";
+    in[2].signals = 1;
+    in[2].recent_high_impact = 1;
+    const CustomerReport r = build_customer_report(in, Decimal::from_whole(10'000'000), settings);
+    CHECK(r.customers == 3);
+    CHECK(r.signals == 7);
+    CHECK(r.without_revenue == 1);
+    REQUIRE(r.lines.size() == 3);
+    // Small: 4 of 6 signals (67 %) against 10 % of the revenue: 6.67x.
+    CHECK(r.lines[0].name == "Small");
+    CHECK(r.lines[0].disproportionate);
+    CHECK(*r.lines[0].ratio == doctest::Approx(6.67));
+    CHECK(r.lines[0].care);
+    CHECK(*r.lines[0].signals_per_million == doctest::Approx(4.0));
+    CHECK(r.lines[1].name == "Unknown"); // care: one high-impact signal
+    CHECK(r.lines[1].care);
+    CHECK(!r.lines[1].ratio);
+    CHECK(r.lines[2].name == "Big");
+    CHECK(!r.lines[2].disproportionate);
+    CHECK(*r.lines[2].ratio == doctest::Approx(0.37));
+    CHECK(r.flagged_disproportionate == 1);
+    CHECK(r.flagged_care == 2);
+}
+
+TEST_CASE("overdue: days past due, unchanged and waiting, counted from now") {
+    OverdueActionInput a;
+    a.due = *parse_date("2026-11-20");
+    StaleSignalInput s{1, "t", State::accepted, at("2026-11-01T12:00:00Z")};
+    SilentSubmitterInput u{"a@example.nl", 2, at("2026-10-01T00:00:00Z"), 1};
+    const OverdueReport r =
+        build_overdue_report({a}, 5, {s}, 1, {u}, 1, at("2026-11-23T12:00:00Z"));
+    CHECK(r.actions[0].days_overdue == 3);
+    CHECK(r.actions_total == 5);
+    CHECK(r.stale[0].days_unchanged == 22);
+    CHECK(r.silent[0].days_waiting == 53);
+}
