@@ -94,6 +94,9 @@ class CsvQuirks(harness.SileramTestCase):
             d = self.fx.js("submit", "--from", "-", "--skip-invalid",
                            os.path.join(self.fx.tmp, "r.jsonl"), stdin=f.read())
         self.assertEqual((d["new"], d["rejected"]), (2, 2))
+        # Imported into a table that was not empty: indexed per batch, found by search.
+        self.assertEqual([r["title"] for r in self.fx.js("list", "--search", "bezorging laat")],
+                         ["Bezorging te laat"])
 
     def test_foreign_export_with_map_and_by(self):
         rc, out, err = self.fx.run(
