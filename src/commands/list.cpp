@@ -23,6 +23,7 @@ struct ListOptions {
     std::string sort = "id";
     std::optional<std::string> limit;
     bool csv = false;
+    std::optional<std::string> search;
 };
 
 struct SortName {
@@ -101,6 +102,7 @@ storage::ListQuery build_query(const ListOptions& o, const std::vector<std::stri
     if (o.limit) {
         q.limit = parse_count(*o.limit, "--limit");
     }
+    q.search = o.search;
     // --FIELD VALUE pairs: the standard fields, configured fields and fields in use.
     std::vector<std::string> known(std::begin(domain::k_standard_fields),
                                    std::end(domain::k_standard_fields));
@@ -214,6 +216,11 @@ Runner define_list(CLI::App& command) {
         ->type_name("FIELD");
     command.add_option("--limit", o->limit, "At most N signals")->type_name("N");
     command.add_flag("--csv", o->csv, "RFC 4180 CSV instead of a table");
+    command
+        .add_option("--search", o->search,
+                    "Only signals whose title or description holds all these words (any case, "
+                    "any accents)")
+        ->type_name("WORDS");
     command.allow_extras();
     command.footer(
         "Filter on any field with --FIELD VALUE, e.g. --channel phone --process billing.\n"

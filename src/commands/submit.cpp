@@ -1,9 +1,11 @@
 #include "sileram/commands/common.hpp"
 #include "sileram/commands/registry.hpp"
 #include "sileram/domain/fields.hpp"
+#include "sileram/domain/search.hpp"
 #include "sileram/domain/steps.hpp"
 #include "sileram/domain/text.hpp"
 #include "sileram/errors.hpp"
+#include "submit_from.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -21,7 +23,29 @@ struct SubmitOptions {
     std::vector<std::string> fields;                            // KEY=VALUE
     std::optional<std::string> join;
     std::optional<std::string> external_id;
+    ImportOptions import; // --from and its options
 };
+
+// How many similar open signals `submit` shows.
+constexpr int k_similar_shown = 5;
+
+// The duplicate guard: open signals like the new one, and the closed ones it may be a
+// recurrence of (stored with the signal).
+std::vector<storage::SimilarSignal> check_similar(storage::Store& store, domain::Signal& signal) {
+    std::vector<storage::SimilarSignal> open;
+    for (storage::SimilarSignal& match :
+         store.find_similar(signal.title, signal.description, k_similar_shown)) {
+        if (match.state != domain::State::closed) {
+            if (match.similarity >= domain::k_min_similarity) {
+                open.push_back(std::move(match));
+            }
+        } else if (match.similarity >= domain::k_recurrence_similarity) {
+            signal.recurrence_of.push_back(
+                domain::PossibleRecurrence{match.id, match.title, match.similarity});
+        }
+    }
+    return open;
+}
 
 // The submitter: --by, else the actor when that is an e-mail address.
 std::string submitter(const SubmitOptions& options, const Session& session) {
@@ -116,18 +140,45 @@ void submit_one(Session& session, const SubmitOptions& options) {
                                       domain::quote_value(*signal.external_id), *known));
         }
     }
+    const auto similar = check_similar(store, signal);
     store.insert(signal);
     transaction.commit();
 
     if (session.json()) {
+        nlohmann::ordered_json matches = nlohmann::ordered_json::array();
+        for (const auto& m : similar) {
+            matches.push_back({{"id", m.id},
+                               {"title", m.title},
+                               {"state", domain::to_string(m.state)},
+                               {"score", m.similarity}});
+        }
+        nlohmann::ordered_json recurrences = nlohmann::ordered_json::array();
+        for (const auto& r : signal.recurrence_of) {
+            recurrences.push_back(
+                {{"id", r.closed_signal}, {"title", r.title}, {"score", r.similarity}});
+        }
         print_json(session, {{"id", signal.id},
                              {"state", domain::to_string(signal.state)},
-                             {"similar", nlohmann::ordered_json::array()}});
+                             {"similar", matches},
+                             {"recurrence_of", recurrences}});
     } else if (session.quiet()) {
         session.out() << signal.id << '\n';
     } else {
-        session.out() << fmt::format("submitted signal {}: {}\nNext: {}\n", signal.id, signal.title,
-                                     domain::next_command(signal.id, signal.state));
+        session.out() << fmt::format("submitted signal {}: {}\n", signal.id, signal.title);
+        for (const auto& r : signal.recurrence_of) {
+            session.out() << fmt::format("Possible recurrence of closed signal {} ({:.2f}): {}\n",
+                                         r.closed_signal, r.similarity, r.title);
+        }
+        if (!similar.empty()) {
+            session.out() << fmt::format("Similar open signals (if one is the same: sileram "
+                                         "triage {} --duplicate-of ID):\n",
+                                         signal.id);
+            for (const auto& m : similar) {
+                session.out() << fmt::format("  {:>6}  {:<11}  {:.2f}  {}\n", m.id,
+                                             domain::to_string(m.state), m.similarity, m.title);
+            }
+        }
+        session.out() << fmt::format("Next: {}\n", domain::next_command(signal.id, signal.state));
     }
 }
 
@@ -163,10 +214,47 @@ Runner define_submit(CLI::App& command) {
         .add_option("--external-id", options->external_id,
                     "Id in the system it came from; a known id is refused")
         ->type_name("X");
+    command
+        .add_option("--from", options->import.from,
+                    "Import signals from a CSV or JSON lines file; - reads standard input")
+        ->type_name("FILE");
+    command
+        .add_option("--format", options->import.format,
+                    "csv or jsonl for --from (else from the file name)")
+        ->type_name("FORMAT");
+    command
+        .add_option("--map", options->import.maps,
+                    "With --from: read FIELD from a column of another name, repeatable")
+        ->type_name("FIELD=COLUMN")
+        ->allow_extra_args(false);
+    command
+        .add_option("--skip-invalid", options->import.skip_invalid,
+                    "With --from: import the valid rows, write the rejected ones with their "
+                    "reason to REJECTS_FILE")
+        ->type_name("REJECTS_FILE");
     command.footer(
         "Example:\n  sileram submit 'Invoice is unclear' --by agent@example.org --channel phone "
-        "--process billing");
+        "--process billing\n  sileram submit --from export.csv --by intake@example.org --map "
+        "title=Subject --skip-invalid rejects.csv");
     return [options](Session& session) {
+        if (!options->import.from.empty()) {
+            const bool has_standard =
+                std::any_of(options->standard.begin(), options->standard.end(),
+                            [](const auto& field) { return field.second.has_value(); });
+            if (!options->title.empty() || options->join || options->external_id ||
+                !options->description.empty() || !options->fields.empty() || has_standard) {
+                throw InvalidInput("--from reads every signal from the file; it takes no TITLE, "
+                                   "-d, fields, --join or --external-id (use --map and --by)");
+            }
+            ImportOptions import = options->import;
+            import.by = options->by;
+            submit_from(session, import);
+            return;
+        }
+        if (options->import.format || !options->import.maps.empty() ||
+            options->import.skip_invalid) {
+            throw InvalidInput("--format, --map and --skip-invalid go with --from FILE");
+        }
         if (!options->join && options->title.empty()) {
             throw InvalidInput("submit needs a TITLE (or --join ID to join an existing signal)");
         }

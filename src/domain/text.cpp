@@ -24,6 +24,12 @@ bool is_valid_utf8(std::string_view text) {
     const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
     auto remaining = static_cast<utf8proc_ssize_t>(text.size());
     while (remaining > 0) {
+        // ASCII needs no decoding; most text is mostly ASCII.
+        if (*bytes < 0x80) {
+            ++bytes;
+            --remaining;
+            continue;
+        }
         utf8proc_int32_t code_point = 0;
         const utf8proc_ssize_t length = utf8proc_iterate(bytes, remaining, &code_point);
         if (length <= 0) {

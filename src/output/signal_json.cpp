@@ -117,6 +117,15 @@ Json measurements_json(const Signal& s, const ImpactSettings& settings) {
     return list;
 }
 
+// The closed signals this one may be a recurrence of.
+Json recurrences_json(const Signal& s) {
+    Json list = Json::array();
+    for (const PossibleRecurrence& r : s.recurrence_of) {
+        list.push_back(Json{{"id", r.closed_signal}, {"title", r.title}, {"score", r.similarity}});
+    }
+    return list;
+}
+
 } // namespace
 
 Json number(const Decimal& value) {
@@ -214,6 +223,7 @@ Json signal_to_json(const Signal& s, const ImpactSettings& settings, Timestamp n
         {"summary", optional_text(s.closing_summary)},
         {"feedback", feedback},
         {"history", history},
+        {"recurrence_of", recurrences_json(s)},
     };
 }
 

@@ -211,6 +211,12 @@ std::string signal_page(const Signal& s, const ImpactSettings& settings, Timesta
     if (s.external_id) {
         page.line("External id", *s.external_id);
     }
+    for (const PossibleRecurrence& r : s.recurrence_of) {
+        page.line(&r == &s.recurrence_of.front() ? "Recurrence?" : "",
+                  fmt::format("resembles closed signal {} ({:.2f}): {}; was its root cause the "
+                              "real one?",
+                              r.closed_signal, r.similarity, r.title));
+    }
     if (!s.description.empty()) {
         page.gap();
         page.block(s.description + (s.description.back() == '\n' ? "" : "\n"));

@@ -104,7 +104,9 @@ class Fixture:
                 env.pop(key, None)
             else:
                 env[key] = value
-        argv = [BIN] + (["--db", self.db] if db else []) + [str(a) for a in args]
+        # bytes pass as they are, so a test can hand over what is not UTF-8
+        argv = [BIN] + (["--db", self.db] if db else []) + [
+            a if isinstance(a, bytes) else str(a) for a in args]
         if isinstance(stdin, str):
             stdin = stdin.encode("utf-8")
         # Bytes, decoded here: text mode would turn the CRLF of CSV output into LF.
@@ -262,7 +264,7 @@ class SileramTestCase(unittest.TestCase):
         holds every needle, and the database unchanged. Returns stderr."""
         with self.unchanged(check_bytes=check_bytes):
             rc, out, err = self.fx.run(*args, env_extra=env_extra, db=db)
-        context = (f"sileram {' '.join(map(str, args))}\nexit {rc}\nstdout: {out[:500]!r}\n"
+        context = (f"sileram {' '.join(map(repr, args))[:300]}\nexit {rc}\nstdout: {out[:500]!r}\n"
                    f"stderr: {err[:1000]!r}")
         self.assertEqual(rc, code, context)
         self.assertEqual(out, "", context)

@@ -128,6 +128,14 @@ struct HistoryEntry {
     std::string detail;
 };
 
+// A closed signal that a new one resembles: if its root cause comes back, it was not the root
+// cause. Found by the duplicate guard at submit.
+struct PossibleRecurrence {
+    SignalId closed_signal = 0;
+    std::string title; // of the closed signal, filled when loaded
+    double similarity = 0;
+};
+
 // The standard characteristics of a signal; any other field is free-form.
 inline constexpr std::string_view k_standard_fields[] = {"channel", "product", "process",
                                                          "customer"};
@@ -159,6 +167,7 @@ struct Signal {
     std::vector<Measurement> measurements;
     std::vector<Feedback> feedback;
     std::vector<HistoryEntry> history;
+    std::vector<PossibleRecurrence> recurrence_of; // written with the new signal only
 
     const Action* find_action(int number) const;
     Action* find_action(int number);

@@ -30,6 +30,26 @@ struct ListQuery {
     SortKey sort = SortKey::id;
     SortOrder order = SortOrder::ascending;
     std::optional<std::int64_t> limit;
+    std::optional<std::string> search; // words that must all occur in title or description
+};
+
+// A stored signal that resembles a text, for the duplicate guard of `submit`.
+struct SimilarSignal {
+    domain::SignalId id = 0;
+    std::string title;
+    domain::State state = domain::State::submitted;
+    double similarity = 0; // 0-1, see domain::similarity
+};
+
+// Signals written in bulk inside the current write transaction.
+class BulkInsert {
+public:
+    virtual ~BulkInsert() = default;
+    // Stores a new signal and its children and sets its id; false (id 0) when its external id is
+    // known already, so it was skipped.
+    virtual bool add(domain::Signal& signal) = 0;
+    // Completes the search index for everything added; call before committing.
+    virtual void finish() = 0;
 };
 
 // A feedback mail waiting in the queue, with the signal it is about.
@@ -90,6 +110,16 @@ public:
 
     // The feedback mail queue, on the same connection.
     virtual FeedbackQueue& feedback_queue() = 0;
+    // The signals whose words are most like `title` and `description`, most similar first:
+    // at most `limit` open ones (not closed, rejected, duplicate or dropped) and at most `limit`
+    // closed ones. Looks only at the rarest words, so it stays fast on a large database.
+    virtual std::vector<SimilarSignal> find_similar(const std::string& title,
+                                                    const std::string& description, int limit) = 0;
+    // Starts a bulk insert in the open write transaction (see BulkInsert).
+    virtual std::unique_ptr<BulkInsert> bulk_insert() = 0;
+    // After a large write has committed: moves the write-ahead log into the database file and
+    // truncates it.
+    virtual void checkpoint() = 0;
 };
 
 enum class Access { read, write };

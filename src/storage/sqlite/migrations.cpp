@@ -146,6 +146,24 @@ CREATE TABLE history (
 CREATE INDEX history_signal ON history (signal_id, id);
 )sql";
 
+// Version 2: intake at scale. A full-text index over title and description for the duplicate
+// guard and `list --search`: an external-content FTS5 table (the text stays in `signals` only),
+// filled by the store on insert and per batch by imports; unicode61 with remove_diacritics 2 makes
+// it case- and accent-insensitive. `recurrences` keeps the closed signals a new one resembles.
+constexpr const char* k_schema_v2 = R"sql(
+CREATE VIRTUAL TABLE signals_fts USING fts5 (
+    title, description,
+    content = 'signals', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+INSERT INTO signals_fts (signals_fts) VALUES ('rebuild');
+
+CREATE TABLE recurrences (
+    signal_id        INTEGER NOT NULL REFERENCES signals (id),
+    closed_signal_id INTEGER NOT NULL REFERENCES signals (id),
+    similarity       REAL NOT NULL CHECK (similarity BETWEEN 0 AND 1),
+    PRIMARY KEY (signal_id, closed_signal_id)
+) WITHOUT ROWID;
 // Version 4: the feedback queue for cron. Progress mails (outcome 'progress' with the state
 // reached as `stage`) need a wider CHECK and UNIQUE key, so the table is rebuilt: SQLite cannot
 // alter either. Every column of version 1 is copied by name.
@@ -179,6 +197,7 @@ CREATE INDEX feedback_signal ON feedback (signal_id);
 
 constexpr Migration k_migrations[] = {
     {1, k_schema_v1},
+    {2, k_schema_v2},
     {4, k_schema_v4},
 };
 

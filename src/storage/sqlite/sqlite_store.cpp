@@ -1,4 +1,5 @@
 #include "connection.hpp"
+#include "intake.hpp"
 #include "migrations.hpp"
 #include "sileram/errors.hpp"
 #include "sileram/storage/store.hpp"
@@ -313,6 +314,7 @@ public:
             }
         }
         save(s);
+        sqlite::index_new_signal(m_db, s);
     }
 
     void save(Signal& s) override {
@@ -433,6 +435,10 @@ FROM signals s WHERE 1 = 1)sql";
                 values.emplace_back(value);
             }
         }
+        if (q.search) {
+            sql += " AND s.id IN (SELECT rowid FROM signals_fts WHERE signals_fts MATCH ?)";
+            values.emplace_back(sqlite::search_query(*q.search));
+        }
         const std::string_view direction = q.order == SortOrder::descending ? "DESC" : "ASC";
         sql += fmt::format(" ORDER BY {} {}, s.id {}", sort_column(q.sort), direction, direction);
         if (q.limit) {
@@ -531,6 +537,14 @@ FROM signals s WHERE 1 = 1)sql";
                       format_timestamp(at), id)
             .run();
     }
+    std::vector<SimilarSignal> find_similar(const std::string& title,
+                                            const std::string& description, int limit) override {
+        return sqlite::find_similar(m_db, title, description, limit);
+    }
+
+    std::unique_ptr<BulkInsert> bulk_insert() override { return sqlite::start_bulk_insert(m_db); }
+
+    void checkpoint() override { m_db.exec("PRAGMA wal_checkpoint(TRUNCATE)"); }
 
 private:
     void load_children(Signal& s) {
@@ -600,6 +614,7 @@ private:
             s.history.push_back(std::move(h));
         }
         history.reset();
+        sqlite::load_recurrences(m_db, s);
     }
 
     void load_root_cause(Signal& s) {

@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""Benchmark of sileram's intake: bulk import, the duplicate guard and full-text search.
+
+    python3 bench/intake_bench.py PATH/TO/sileram [--rows N] [--runs N] [--keep DIR]
+
+On N generated signals (default 1,000,000; see gen_signals.py) it measures:
+  - `sileram submit --from` of the CSV: wall time, rows/s, peak memory (RSS, via /usr/bin/time -v
+    when present);
+  - the sqlite3 shell baseline: `.import` of the same CSV into a plain table, then an FTS5 index
+    over title and description rebuilt; and the ratio of the two;
+  - `sileram submit` with the duplicate check on that database: median over --runs processes;
+  - `sileram list --search WORDS --limit 50`: median over --runs processes.
+Prints the figures and the targets; it asserts nothing (timings depend on the machine).
+"""
+import argparse
+import os
+import random
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TARGETS = {"ratio": 2.0, "submit_ms": 20.0, "search_ms": 50.0, "rss_mib": 64.0}
+
+
+def cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(argv, env, stdin=None):
+    """Runs argv; returns (wall seconds, completed process), and sets timed.cpu to the CPU
+    seconds (user + system) it used, which a busy machine inflates less than wall time."""
+    cpu = cpu_seconds()
+    start = time.perf_counter()
+    p = subprocess.run(argv, env=env, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    timed.cpu = cpu_seconds() - cpu
+    if p.returncode != 0:
+        sys.exit(f"{' '.join(argv)}: exit {p.returncode}\n{p.stderr.decode(errors='replace')}")
+    return elapsed, p
+
+
+def peak_rss_mib(stderr):
+    m = re.search(rb"Maximum resident set size \(kbytes\): (\d+)", stderr)
+    return int(m.group(1)) / 1024 if m else None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("sileram")
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--runs", type=int, default=31)
+    ap.add_argument("--keep", help="folder for the CSV and databases (kept); else a temporary one")
+    args = ap.parse_args()
+    sileram = os.path.abspath(args.sileram)
+    work = args.keep or tempfile.mkdtemp(prefix="sileram-bench-")
+    os.makedirs(work, exist_ok=True)
+    env = dict(os.environ, SILERAM_USER="bench", NO_COLOR="1", TZ="UTC")
+    env.pop("SILERAM_DB", None)
+    env.pop("SILERAM_CONFIG", None)
+    try:
+        csv_path = os.path.join(work, f"signals-{args.rows}.csv")
+        if not os.path.exists(csv_path):
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, os.path.join(HERE, "gen_signals.py"), str(args.rows),
+                            csv_path], check=True)
+            print(f"generated {args.rows:,} rows ({os.path.getsize(csv_path) / 2**20:.0f} MiB) "
+                  f"in {time.perf_counter() - t0:.1f} s")
+        db = os.path.join(work, "sileram.db")
+        base = os.path.join(work, "baseline.db")
+        for path in (db, db + "-wal", db + "-shm", base):
+            if os.path.exists(path):
+                os.remove(path)
+
+        argv = [sileram, "--db", db, "submit", "--from", csv_path, "--quiet"]
+        if os.path.exists("/usr/bin/time"):
+            argv = ["/usr/bin/time", "-v"] + argv
+        ours, p = timed(argv, env)
+        ours_cpu = timed.cpu
+        rss = peak_rss_mib(p.stderr)
+
+        baseline_sql = ("CREATE VIRTUAL TABLE signals_fts USING fts5(title, description, "
+                        "content='signals', tokenize='unicode61 remove_diacritics 2');\n"
+                        "INSERT INTO signals_fts(signals_fts) VALUES('rebuild');\n")
+        theirs, _ = timed(["sqlite3", base, "-cmd", ".mode csv", "-cmd",
+                           f".import {csv_path} signals", baseline_sql], env)
+        theirs_cpu = timed.cpu
+
+        print(f"import, sileram submit --from: {ours:7.2f} s wall, {ours_cpu:7.2f} s CPU "
+              f"({args.rows / ours:,.0f} rows/s)"
+              + (f", peak RSS {rss:.1f} MiB" if rss is not None else ""))
+        print(f"import, sqlite3 .import + FTS5:  {theirs:7.2f} s wall, {theirs_cpu:7.2f} s CPU")
+        print(f"ratio: {ours / theirs:.2f} wall, {ours_cpu / theirs_cpu:.2f} CPU "
+              f"(target <= {TARGETS['ratio']}); load average {os.getloadavg()[0]:.1f} "
+              f"on {os.cpu_count()} cores"
+              + (f"; peak RSS target <= {TARGETS['rss_mib']:.0f} MiB" if rss is not None else ""))
+
+        # Titles like the data: words drawn from the stored signals, so the guard has work to do.
+        rng = random.Random(11)
+        import sqlite3
+        con = sqlite3.connect(db)
+        n = con.execute("SELECT max(id) FROM signals").fetchone()[0]
+        samples = []
+        for _ in range(args.runs):
+            title, description = con.execute(
+                "SELECT title, description FROM signals WHERE id = ?",
+                (rng.randint(1, n),)).fetchone()
+            words = title.split()
+            rng.shuffle(words)
+            samples.append((" ".join(words[:8]) or "Factuur onduidelijk", description[:300]))
+        search_words = []
+        for _ in range(args.runs):
+            title = con.execute("SELECT title FROM signals WHERE id = ?",
+                                (rng.randint(1, n),)).fetchone()[0]
+            words = [w for w in re.findall(r"\w+", title) if len(w) > 3] or ["factuur"]
+            search_words.append(" ".join(rng.sample(words, min(2, len(words)))))
+        con.close()
+
+        submit_times = []
+        submit_cpu = []
+        similar_counts = []
+        for i, (title, description) in enumerate(samples):
+            t, p = timed([sileram, "--db", db, "submit", title, "-d", description, "--by",
+                          f"bench{i}@example.nl", "--json"], env)
+            submit_times.append(t * 1000)
+            submit_cpu.append(timed.cpu * 1000)
+            similar_counts.append(p.stdout.count(b'"score"'))
+        search_times = []
+        search_cpu = []
+        hits = []
+        for words in search_words:
+            t, p = timed([sileram, "--db", db, "list", "--search", words, "--limit", "50",
+                          "--json"], env)
+            search_times.append(t * 1000)
+            search_cpu.append(timed.cpu * 1000)
+            hits.append(p.stdout.count(b'"id"'))
+        print(f"submit with duplicate check: median {statistics.median(submit_times):.1f} ms, "
+              f"max {max(submit_times):.1f} ms, median CPU {statistics.median(submit_cpu):.1f} ms "
+              f"over {len(submit_times)} runs "
+              f"(target <= {TARGETS['submit_ms']:.0f} ms); similar found: median "
+              f"{statistics.median(similar_counts):.0f}")
+        print(f"list --search (2 words, --limit 50): median {statistics.median(search_times):.1f} ms, "
+              f"max {max(search_times):.1f} ms, median CPU {statistics.median(search_cpu):.1f} ms "
+              f"over {len(search_times)} runs "
+              f"(target <= {TARGETS['search_ms']:.0f} ms); rows: median {statistics.median(hits):.0f}")
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,185 @@
+#include "sileram/intake/csv_reader.hpp"
+
+#include "sileram/errors.hpp"
+
+#include <cstring>
+#include <fmt/format.h>
+
+namespace sileram::intake {
+
+namespace {
+
+constexpr std::size_t k_block_bytes = 256 * 1024;
+constexpr int k_end = -1;
+constexpr std::string_view k_bom = "\xEF\xBB\xBF";
+
+} // namespace
+
+char detect_delimiter(std::string_view header_line) {
+    std::size_t commas = 0;
+    std::size_t semicolons = 0;
+    bool quoted = false;
+    for (const char c : header_line) {
+        if (c == '"') {
+            quoted = !quoted;
+        } else if (!quoted && c == ',') {
+            ++commas;
+        } else if (!quoted && c == ';') {
+            ++semicolons;
+        } else if (!quoted && (c == '\n' || c == '\r')) {
+            break;
+        }
+    }
+    return semicolons > commas ? ';' : ',';
+}
+
+CsvReader::CsvReader(std::istream& in, std::optional<char> delimiter) : m_in(in) {
+    fill();
+    if (m_buffer.compare(0, k_bom.size(), k_bom) == 0) {
+        m_position = k_bom.size();
+    }
+    m_delimiter =
+        delimiter.value_or(detect_delimiter(std::string_view(m_buffer).substr(m_position)));
+    std::string error;
+    if (!read_fields(m_header, error)) {
+        throw InvalidInput("the CSV input is empty; it needs a header row with the column names");
+    }
+    m_row = 1;
+    if (!error.empty()) {
+        throw InvalidInput(fmt::format("the CSV header (row 1) is malformed: {}", error));
+    }
+}
+
+bool CsvReader::fill() {
+    // Keep the unread tail; count what was consumed.
+    m_consumed += m_position;
+    m_buffer.erase(0, m_position);
+    m_position = 0;
+    const std::size_t old_size = m_buffer.size();
+    m_buffer.resize(old_size + k_block_bytes);
+    m_in.read(m_buffer.data() + old_size, static_cast<std::streamsize>(k_block_bytes));
+    const auto got = static_cast<std::size_t>(m_in.gcount());
+    m_buffer.resize(old_size + got);
+    return got > 0;
+}
+
+int CsvReader::peek() {
+    if (m_position == m_buffer.size() && !fill()) {
+        return k_end;
+    }
+    return static_cast<unsigned char>(m_buffer[m_position]);
+}
+
+int CsvReader::get() {
+    const int c = peek();
+    if (c != k_end) {
+        ++m_position;
+    }
+    return c;
+}
+
+bool CsvReader::read_fields(std::vector<std::string>& fields, std::string& error) {
+    error.clear();
+    // Blank lines are no records, but a spreadsheet counts them as rows.
+    for (;;) {
+        const int c = peek();
+        if (c == k_end) {
+            return false;
+        }
+        if (c == '\n') {
+            get();
+            ++m_row;
+        } else if (c == '\r') {
+            get();
+            if (peek() == '\n') {
+                get();
+            }
+            ++m_row;
+        } else {
+            break;
+        }
+    }
+    std::size_t count = 0;
+    for (;;) {
+        if (count == fields.size()) {
+            fields.emplace_back();
+        }
+        std::string& field = fields[count++];
+        field.clear();
+        if (peek() == '"') {
+            get();
+            for (;;) {
+                if (m_position == m_buffer.size() && !fill()) {
+                    error = "a quoted field never closes (a '\"' is missing)";
+                    fields.resize(count);
+                    return true;
+                }
+                const char* start = m_buffer.data() + m_position;
+                const std::size_t left = m_buffer.size() - m_position;
+                const void* quote = std::memchr(start, '"', left);
+                if (quote == nullptr) {
+                    field.append(start, left);
+                    m_position = m_buffer.size();
+                    continue;
+                }
+                const auto run = static_cast<std::size_t>(static_cast<const char*>(quote) - start);
+                field.append(start, run);
+                m_position += run + 1;
+                if (peek() == '"') {
+                    get();
+                    field += '"';
+                    continue;
+                }
+                break;
+            }
+        }
+        // Unquoted text, or what follows a closing quote (kept as it is, as most readers do).
+        for (;;) {
+            if (m_position == m_buffer.size() && !fill()) {
+                break;
+            }
+            const char* start = m_buffer.data() + m_position;
+            const std::size_t left = m_buffer.size() - m_position;
+            std::size_t run = 0;
+            while (run < left) {
+                const char c = start[run];
+                if (c == m_delimiter || c == '\n' || c == '\r') {
+                    break;
+                }
+                ++run;
+            }
+            field.append(start, run);
+            m_position += run;
+            if (run < left) {
+                break;
+            }
+        }
+        const int c = get();
+        if (c == m_delimiter) {
+            continue;
+        }
+        if (c == '\r' && peek() == '\n') {
+            get();
+        }
+        break;
+    }
+    fields.resize(count);
+    return true;
+}
+
+bool CsvReader::next(Record& record) {
+    if (!read_fields(record.values, record.error)) {
+        return false;
+    }
+    record.row = ++m_row;
+    if (record.error.empty() && record.values.size() != m_header.size()) {
+        record.error = fmt::format("the row has {} fields; the header has {} columns",
+                                   record.values.size(), m_header.size());
+    }
+    if (record.values.size() < m_header.size()) {
+        record.values.resize(m_header.size());
+    }
+    return true;
+}
+
+} // namespace sileram::intake

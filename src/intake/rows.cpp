@@ -1,0 +1,195 @@
+#include "sileram/intake/rows.hpp"
+
+#include "sileram/domain/text.hpp"
+#include "sileram/errors.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace sileram::intake {
+
+namespace {
+
+std::optional<Target> target_of_key(std::string_view key) {
+    using Kind = Target::Kind;
+    if (key == "title") {
+        return Target{Kind::title, {}};
+    }
+    if (key == "description") {
+        return Target{Kind::description, {}};
+    }
+    if (key == "submitted_by") {
+        return Target{Kind::submitted_by, {}};
+    }
+    if (key == "submitted_at") {
+        return Target{Kind::submitted_at, {}};
+    }
+    if (key == "external_id") {
+        return Target{Kind::external_id, {}};
+    }
+    return Target{Kind::field, std::string(key)};
+}
+
+bool is_import_key(std::string_view name) {
+    return std::find(std::begin(k_import_keys), std::end(k_import_keys), name) !=
+           std::end(k_import_keys);
+}
+
+// Runs one check; its InvalidInput becomes a problem of `column`.
+template <typename Check>
+void check(std::vector<Problem>& problems, const std::string& column, Check&& run) {
+    try {
+        run();
+    } catch (const InvalidInput& e) {
+        problems.push_back(Problem{column, e.what()});
+    }
+}
+
+} // namespace
+
+ColumnPlan::ColumnPlan(const std::vector<std::string>& maps,
+                       std::span<const domain::FieldRule> rules) {
+    for (const domain::FieldRule& rule : rules) {
+        m_configured.push_back(rule.name);
+    }
+    for (const std::string& pair : maps) {
+        const auto eq = pair.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == pair.size()) {
+            throw InvalidInput(fmt::format("--map {} must be FIELD=COLUMN, e.g. title=Subject",
+                                           domain::quote_value(pair)));
+        }
+        const std::string field = pair.substr(0, eq);
+        if (!is_import_key(field)) {
+            domain::require_field_name(field);
+        }
+        if (!m_column_for_field.emplace(field, pair.substr(eq + 1)).second) {
+            throw InvalidInput(fmt::format("--map names field {} twice", field));
+        }
+    }
+}
+
+std::vector<std::string> ColumnPlan::update(const std::vector<std::string>& columns) {
+    std::vector<std::string> unknown;
+    for (std::size_t i = m_columns.size(); i < columns.size(); ++i) {
+        const std::string& name = columns[i];
+        m_columns.push_back(name);
+        std::optional<Target> target;
+        const auto mapped = std::find_if(m_column_for_field.begin(), m_column_for_field.end(),
+                                         [&](const auto& entry) { return entry.second == name; });
+        if (mapped != m_column_for_field.end()) {
+            target = target_of_key(mapped->first);
+        } else if (m_column_for_field.count(name) == 0 &&
+                   (is_import_key(name) || std::find(m_configured.begin(), m_configured.end(),
+                                                     name) != m_configured.end())) {
+            // A column named like a field feeds it, unless --map gives that field another column.
+            target = target_of_key(name);
+        }
+        if (!target) {
+            unknown.push_back(name);
+        }
+        m_targets.push_back(std::move(target));
+    }
+    return unknown;
+}
+
+void ColumnPlan::require_mapped_columns(const std::vector<std::string>& columns) const {
+    for (const auto& [field, column] : m_column_for_field) {
+        if (std::find(columns.begin(), columns.end(), column) == columns.end()) {
+            throw InvalidInput(fmt::format("--map {}={}: the input has no column {}; its columns "
+                                           "are {}",
+                                           field, column, domain::quote_value(column),
+                                           fmt::join(columns, ", ")));
+        }
+    }
+}
+
+std::string ColumnPlan::column_of(const std::string& field) const {
+    const auto it = m_column_for_field.find(field);
+    return it == m_column_for_field.end() ? field : it->second;
+}
+
+CheckedRow check_row(const Record& record, const ColumnPlan& plan, const RowRules& rules) {
+    using Kind = Target::Kind;
+    CheckedRow result;
+    domain::NewSignal& s = result.signal;
+    std::vector<Problem>& problems = result.problems;
+    if (!record.error.empty()) {
+        problems.push_back(Problem{{}, record.error});
+        return result;
+    }
+    const auto& targets = plan.targets();
+    const auto& columns = plan.columns();
+    std::string submitter_column = "submitted_by";
+    bool has_submitter = false;
+    for (std::size_t i = 0; i < targets.size() && i < record.values.size(); ++i) {
+        if (!targets[i]) {
+            continue;
+        }
+        const std::string& value = record.values[i];
+        const std::string& column = columns[i];
+        switch (targets[i]->kind) {
+        case Kind::title:
+            s.title = value;
+            break;
+        case Kind::description:
+            s.description = value;
+            break;
+        case Kind::submitted_by:
+            submitter_column = column;
+            if (!value.empty()) {
+                s.submitted_by = value;
+                has_submitter = true;
+            }
+            break;
+        case Kind::submitted_at:
+            if (!value.empty()) {
+                s.submitted_at = domain::parse_timestamp(value);
+                if (!s.submitted_at) {
+                    problems.push_back(Problem{
+                        column, fmt::format("{} is not a date; use ISO 8601 such as 2026-12-01 "
+                                            "or 2026-12-01T10:00:00Z",
+                                            domain::quote_value(value))});
+                }
+            }
+            break;
+        case Kind::external_id:
+            if (!value.empty()) {
+                check(problems, column, [&] {
+                    domain::require_clean_text(value, "the external id", domain::Lines::single);
+                });
+                s.external_id = value;
+            }
+            break;
+        case Kind::field:
+            if (!value.empty()) {
+                check(problems, column, [&] {
+                    domain::require_clean_text(value, "the value", domain::Lines::single);
+                });
+                s.fields[targets[i]->field] = value;
+            }
+            break;
+        }
+    }
+    check(problems, plan.column_of("title"), [&] { domain::require_title(s.title); });
+    check(problems, plan.column_of("description"),
+          [&] { domain::require_description(s.description); });
+    if (!has_submitter && rules.default_submitter) {
+        s.submitted_by = *rules.default_submitter;
+        has_submitter = true;
+        submitter_column = "--by";
+    }
+    if (!has_submitter) {
+        problems.push_back(
+            Problem{submitter_column, "no submitter: the row has none and --by is not given"});
+    } else {
+        check(problems, submitter_column,
+              [&] { domain::require_email(s.submitted_by, "the submitter"); });
+    }
+    for (const domain::FieldRule& rule : rules.fields) {
+        const domain::FieldRule one[] = {rule};
+        check(problems, plan.column_of(rule.name), [&] { domain::require_fields(s.fields, one); });
+    }
+    return result;
+}
+
+} // namespace sileram::intake

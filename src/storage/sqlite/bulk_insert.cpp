@@ -1,0 +1,156 @@
+#include "intake.hpp"
+#include "sileram/errors.hpp"
+
+#include <algorithm>
+
+namespace sileram::storage::sqlite {
+
+namespace {
+
+using namespace domain;
+
+// The index is filled set-based, one INSERT … SELECT per batch: a row at a time into FTS5 costs
+// several times more.
+constexpr std::int64_t k_index_batch = 20000;
+// Page cache for the import, in KiB (negative: SQLite's unit for KiB); keeps the index B-trees
+// in memory without letting the process grow past a few dozen MiB.
+constexpr const char* k_import_cache = "PRAGMA cache_size = -32768";
+
+constexpr const char* k_bulk_signal = R"sql(
+INSERT INTO signals (title, description, state, step, submitted_by, submitted_at, updated_at,
+                     external_id, channel, product, process, customer)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (external_id) DO NOTHING
+)sql";
+constexpr const char* k_bulk_field =
+    "INSERT INTO signal_fields (signal_id, name, value) VALUES (?, ?, ?)";
+constexpr const char* k_bulk_submitter =
+    "INSERT INTO submitters (signal_id, email, joined_at, via) VALUES (?, ?, ?, ?)";
+constexpr const char* k_bulk_history = R"sql(
+INSERT INTO history (signal_id, at, by, event, from_state, to_state, detail)
+VALUES (?, ?, ?, ?, ?, ?, ?)
+)sql";
+constexpr const char* k_index_range = R"sql(
+INSERT INTO signals_fts (rowid, title, description)
+SELECT id, title, description FROM signals WHERE id BETWEEN ? AND ?
+)sql";
+constexpr const char* k_is_empty = "SELECT NOT EXISTS (SELECT 1 FROM signals)";
+constexpr const char* k_rebuild = "INSERT INTO signals_fts (signals_fts) VALUES ('rebuild')";
+
+std::optional<std::string> standard(const Signal& s, std::string_view name) {
+    const auto it = s.fields.find(std::string(name));
+    return it == s.fields.end() ? std::nullopt : std::optional<std::string>(it->second);
+}
+
+// Most rows of an import share their moments (the import's own, and often the day a file was
+// exported): formatting each only once saves a good share of the per-row work.
+class TimeText {
+public:
+    const std::string& operator()(Timestamp at) {
+        if (!m_valid || at != m_at) {
+            m_at = at;
+            m_text = format_timestamp(at);
+            m_valid = true;
+        }
+        return m_text;
+    }
+
+private:
+    Timestamp m_at{};
+    std::string m_text;
+    bool m_valid = false;
+};
+
+bool is_standard(std::string_view name) {
+    return std::find(std::begin(k_standard_fields), std::end(k_standard_fields), name) !=
+           std::end(k_standard_fields);
+}
+
+class SqliteBulkInsert final : public BulkInsert {
+public:
+    explicit SqliteBulkInsert(Connection& db) : m_db(db) {
+        m_db.exec(k_import_cache);
+        Statement& empty = m_db.cached(k_is_empty);
+        empty.step();
+        // Into an empty table, one rebuild at the end is cheaper than filling per batch.
+        m_rebuild = empty.integer(0) != 0;
+        empty.reset();
+    }
+
+    bool add(Signal& s) override {
+        m_db.cached(k_bulk_signal)
+            .bind_all(s.title, s.description, to_string(s.state), s.step, s.submitted_by,
+                      m_submitted_text(s.submitted_at), m_stamp_text(s.updated_at),
+                      s.external_id, standard(s, "channel"), standard(s, "product"),
+                      standard(s, "process"), standard(s, "customer"))
+            .run();
+        if (m_db.changes() == 0) {
+            s.id = 0;
+            return false;
+        }
+        s.id = m_db.last_insert_id();
+        Statement& field = m_db.cached(k_bulk_field);
+        for (const auto& [name, value] : s.fields) {
+            if (!is_standard(name)) {
+                field.bind_all(s.id, name, value).run();
+            }
+        }
+        Statement& submitter = m_db.cached(k_bulk_submitter);
+        for (Submitter& sub : s.submitters) {
+            submitter.bind_all(s.id, sub.email, m_submitted_text(sub.joined_at), sub.via).run();
+            sub.id = m_db.last_insert_id();
+        }
+        Statement& history = m_db.cached(k_bulk_history);
+        for (HistoryEntry& h : s.history) {
+            history
+                .bind_all(s.id, m_stamp_text(h.stamp.at), h.stamp.by, h.event,
+                          h.from ? std::optional<std::string>(std::string(to_string(*h.from)))
+                                 : std::nullopt,
+                          to_string(h.to), h.detail)
+                .run();
+            h.id = m_db.last_insert_id();
+        }
+        if (!m_rebuild) {
+            if (m_first == 0) {
+                m_first = s.id;
+            }
+            m_last = s.id;
+            if (m_last - m_first + 1 >= k_index_batch) {
+                index_pending();
+            }
+        }
+        return true;
+    }
+
+    void finish() override {
+        if (m_rebuild) {
+            m_db.exec(k_rebuild);
+        } else {
+            index_pending();
+        }
+    }
+
+private:
+    void index_pending() {
+        if (m_first != 0) {
+            m_db.cached(k_index_range).bind_all(m_first, m_last).run();
+        }
+        m_first = 0;
+        m_last = 0;
+    }
+
+    Connection& m_db;
+    TimeText m_submitted_text;
+    TimeText m_stamp_text;
+    bool m_rebuild = false;
+    SignalId m_first = 0;
+    SignalId m_last = 0;
+};
+
+} // namespace
+
+std::unique_ptr<BulkInsert> start_bulk_insert(Connection& db) {
+    return std::make_unique<SqliteBulkInsert>(db);
+}
+
+} // namespace sileram::storage::sqlite

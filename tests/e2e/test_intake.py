@@ -1,0 +1,223 @@
+"""Intake at scale: `submit --from` (CSV and JSON lines, all or nothing, --skip-invalid,
+idempotence by external id, standard input), the duplicate guard of `submit` (similar open signals,
+possible recurrence of a closed one), `submit --join`, `triage --duplicate-of` and
+`list --search`. The import files are real files under tests/data/intake."""
+import csv
+import io
+import json
+import os
+import shutil
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "intake")
+
+
+def data(name):
+    return os.path.join(DATA, name)
+
+
+class CsvQuirks(harness.SileramTestCase):
+
+    def signals(self):
+        return self.fx.js("export")
+
+    def export(self):
+        code, out, err = self.fx.run("export")
+        self.assertEqual(code, 0, err)
+        return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+    def test_dutch_excel_semicolons_bom_crlf(self):
+        d = self.fx.js("submit", "--from", data("excel_nl.csv"))
+        self.assertEqual((d["new"], d["skipped"], d["rejected"]), (3, 0, 0))
+        s = self.show(1)
+        self.assertEqual(s["title"], "Factuur is onduidelijk")
+        self.assertEqual(s["description"], "Klant snapt de btw-regel niet; belt twee keer")
+        self.assertEqual(s["fields"], {"channel": "phone", "process": "billing"})
+        self.assertEqual(s["external_id"], "CRM-1")
+        self.assertEqual(self.show(3)["title"], "Café-bon kwijt")
+
+    def test_doubled_quotes_and_line_breaks_inside_fields(self):
+        out = self.ok("submit", "--from", data("quoted_lf.csv"))
+        self.assertIn("2 new, 0 skipped (external id known), 0 rejected", out)
+        s = self.show(1)
+        self.assertEqual(s["title"], 'Klant zegt "nooit meer"')
+        self.assertEqual(s["description"], "Eerste regel\nTweede regel, met komma\n\nVierde regel")
+        self.assertEqual(s["submitted_at"], "2026-03-01T00:00:00Z")
+        self.assertEqual(self.show(2)["submitted_at"], "2026-03-02T09:30:00Z")
+        self.assertEqual(self.show(2)["description"], 'Hij "probeerde" het drie keer')
+
+    def test_invalid_utf8_is_refused_with_its_row(self):
+        self.submit("Er was er al een")
+        with self.unchanged(check_bytes=False):
+            rc, out, err = self.fx.run("submit", "--from", data("invalid_utf8.csv"))
+        self.assertEqual(rc, 2, err)
+        self.assertIn("row 3, column title", err)
+        self.assertIn("UTF-8", err)
+        self.assertIn("nothing imported", err)
+
+    def test_a_bad_last_row_leaves_the_database_untouched(self):
+        self.submit("Er was er al een")
+        with self.unchanged(check_bytes=False):
+            rc, out, err = self.fx.run("submit", "--from", data("bad_last_row.csv"))
+        self.assertEqual(rc, 2)
+        self.assertIn("1 of 50 rows is invalid", err)
+        self.assertIn("row 51, column submitted_by", err)
+        self.assertIn("'geen-adres' is not an e-mail address", err)
+        self.assertIn("--skip-invalid", err)
+        self.assertEqual(len(self.export()), 1)
+
+    def test_skip_invalid_imports_the_rest_and_writes_the_rejects(self):
+        rejects = os.path.join(self.fx.tmp, "rejects.csv")
+        d = self.fx.js("submit", "--from", data("bad_last_row.csv"), "--skip-invalid", rejects)
+        self.assertEqual((d["new"], d["skipped"], d["rejected"]), (49, 0, 1))
+        self.assertFalse(os.path.exists(rejects + ".part"))
+        with open(rejects, encoding="utf-8", newline="") as f:
+            rows = list(csv.reader(f))
+        self.assertEqual(rows[0], ["title", "submitted_by", "channel", "row", "reason"])
+        self.assertEqual(rows[1][:4], ["Laatste rij", "geen-adres", "phone", "51"])
+        self.assertIn("column submitted_by", rows[1][4])
+
+    def test_reimport_is_idempotent_by_external_id(self):
+        self.ok("submit", "--from", data("excel_nl.csv"))
+        out = self.ok("submit", "--from", data("excel_nl.csv"))
+        self.assertIn("0 new, 3 skipped (external id known), 0 rejected", out)
+        self.assertEqual(len(self.export()), 3)
+
+    def test_standard_input(self):
+        with open(data("quoted_lf.csv"), "rb") as f:
+            d = self.fx.js("submit", "--from", "-", stdin=f.read())
+        self.assertEqual(d["new"], 2)
+        with open(data("mixed.jsonl"), "rb") as f:
+            d = self.fx.js("submit", "--from", "-", "--skip-invalid",
+                           os.path.join(self.fx.tmp, "r.jsonl"), stdin=f.read())
+        self.assertEqual((d["new"], d["rejected"]), (2, 2))
+
+    def test_foreign_export_with_map_and_by(self):
+        rc, out, err = self.fx.run(
+            "submit", "--from", data("cfpb-complaints-sample.csv"), "--by", "intake@example.org",
+            "--map", "title=issue", "--map", "description=consumer_complaint_narrative",
+            "--map", "product=product", "--map", "channel=submitted_via",
+            "--map", "external_id=complaint_id", "--map", "submitted_at=date_received")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("145 new", out)
+        # Columns that feed nothing are named once on stderr.
+        self.assertEqual(err.count("ignoring columns"), 1)
+        self.assertIn("zip_code", err)
+        d = self.show(2)
+        self.assertEqual(d["title"], "Disclosure verification of debt")
+        self.assertEqual(d["fields"]["channel"], "Web")
+        self.assertEqual(d["submitted_by"], "intake@example.org")
+        self.assertTrue(any("\n" in s["description"] for s in self.export()))
+
+    def test_a_missing_title_column_or_unknown_map_column_is_a_usage_error(self):
+        rc, _, err = self.fx.run("submit", "--from", data("cfpb-complaints-sample.csv"))
+        self.assertEqual(rc, 2)
+        self.assertIn("--map title=COLUMN", err)
+        rc, _, err = self.fx.run("submit", "--from", data("excel_nl.csv"), "--map", "title=Onderwerp")
+        self.assertEqual(rc, 2)
+        self.assertIn("no column 'Onderwerp'", err)
+
+    def test_configured_fields_are_checked_per_row(self):
+        config = self.fx.write("sileram.toml", '[fields]\nchannel = ["phone", "email"]\n')
+        rc, _, err = self.fx.run("--config", config, "submit", "--from", data("excel_nl.csv"))
+        self.assertEqual(rc, 2)
+        self.assertIn("row 4, column channel: channel 'chat' is not allowed", err)
+
+
+class JsonLines(harness.SileramTestCase):
+
+    def test_a_broken_line_refuses_the_whole_file(self):
+        rc, _, err = self.fx.run("submit", "--from", data("mixed.jsonl"))
+        self.assertEqual(rc, 2)
+        self.assertIn("2 of 4 rows are invalid", err)
+        self.assertIn("row 2, not valid JSON", err)
+        self.assertIn("row 4, column title", err)
+        self.assertEqual(self.fx.js("list"), [])
+
+    def test_skip_invalid_writes_json_lines_with_row_and_reason(self):
+        rejects = os.path.join(self.fx.tmp, "rejects.jsonl")
+        rc, out, err = self.fx.run("submit", "--from", data("mixed.jsonl"), "--skip-invalid", rejects)
+        self.assertEqual(rc, 0, err)
+        self.assertIn("kleur", err)
+        with open(rejects, encoding="utf-8") as f:
+            lines = [json.loads(line) for line in f]
+        self.assertEqual([line["row"] for line in lines], [2, 4])
+        self.assertIn("line", lines[0])
+        self.assertIn("column title", lines[1]["reason"])
+        self.assertEqual(self.show(2)["external_id"], "2")
+
+
+class DuplicateGuard(harness.SileramTestCase):
+
+    def test_similar_open_signals_are_shown_accent_insensitive(self):
+        first = int(self.submit("Café-factuur onduidelijk", harness.EXAMPLE_BY, "-d", "BTW-regel"))
+        self.submit("Bezorgtijden zijn te lang", harness.EXAMPLE_BY)
+        d = self.fx.js("submit", "De cafe factuur is ONDUIDELIJK", "--by", "b@example.nl")
+        self.assertEqual([s["id"] for s in d["similar"]], [first])
+        self.assertEqual(d["similar"][0]["state"], "submitted")
+        self.assertGreater(d["similar"][0]["score"], 0.5)
+        out = self.ok("submit", "Factuur voor café onduidelijk", "--by", "c@example.nl")
+        self.assertIn("Similar open signals", out)
+        self.assertIn("--duplicate-of", out)
+
+    def test_closed_look_alike_is_a_possible_recurrence(self):
+        closed = int(self.walk("closed", "Factuur btw-regel onduidelijk"))
+        d = self.fx.js("submit", "Btw-regel op factuur onduidelijk", "--by", "x@example.nl")
+        self.assertEqual(d["similar"], [])
+        self.assertEqual([r["id"] for r in d["recurrence_of"]], [closed])
+        shown = self.show(d["id"])
+        self.assertEqual(shown["recurrence_of"][0]["id"], closed)
+        page = self.ok("show", str(d["id"]))
+        self.assertIn("Recurrence?", page)
+        self.assertIn(f"closed signal {closed}", page)
+
+    def test_join_and_duplicate_of_gather_every_submitter_on_the_original(self):
+        original = self.submit("Factuur onduidelijk", "a@example.nl")
+        copy = self.submit("Factuur onduidelijk ook hier", "b@example.nl")
+        self.ok("submit", "--join", copy, "--by", "c@example.nl")
+        self.ok("submit", "--join", original, "--by", "d@example.nl")
+        self.ok("triage", copy, "--duplicate-of", original)
+        emails = sorted(s["email"] for s in self.show(original)["submitters"])
+        self.assertEqual(emails, ["a@example.nl", "b@example.nl", "c@example.nl", "d@example.nl"])
+        self.assertEqual(self.state(copy), "duplicate")
+
+    def test_list_search_finds_signals_by_their_words(self):
+        self.ok("submit", "--from", data("excel_nl.csv"))
+        rows = self.fx.js("list", "--search", "CAFE")
+        self.assertEqual([r["id"] for r in rows], [3])
+        rows = self.fx.js("list", "--search", "btw regel")
+        self.assertEqual([r["id"] for r in rows], [1])
+        self.assertEqual(self.fx.js("list", "--search", "factuur bezorging"), [])
+        rc, _, err = self.fx.run("list", "--search", "--")
+        self.assertEqual(rc, 2)
+
+
+class Migration(harness.SileramTestCase):
+
+    def test_a_version_1_database_gets_its_signals_indexed(self):
+        """Schema version 2 builds the full-text index from the signals already there."""
+        import re
+        import sqlite3
+        source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src",
+                              "storage", "sqlite", "migrations.cpp")
+        with open(source, encoding="utf-8") as f:
+            v1 = re.search(r'k_schema_v1 = R"sql\((.*?)\)sql"', f.read(), re.S).group(1)
+        con = sqlite3.connect(self.db)
+        con.executescript(v1)
+        con.execute("INSERT INTO signals (title, description, state, step, submitted_by, "
+                    "submitted_at, updated_at) VALUES ('Oude factuur', 'Crème brûlée', "
+                    "'submitted', 1, 'a@example.nl', '2026-01-01T00:00:00Z', "
+                    "'2026-01-01T00:00:00Z')")
+        con.execute("PRAGMA user_version = 1")
+        con.commit()
+        con.close()
+        self.assertEqual([r["id"] for r in self.fx.js("list", "--search", "creme brulee")], [1])
+        d = self.fx.js("submit", "Factuur oud", "-d", "creme", "--by", "b@example.nl")
+        self.assertEqual([s["id"] for s in d["similar"]], [1])
+
+
+if __name__ == "__main__":
+    harness.main()

@@ -1,0 +1,192 @@
+// Every earlier schema version, filled with the data sileram wrote at that version, migrates to
+// the current one without losing or changing a value. A database is built the way it grew: the
+// migrations up to version N, each followed by the seed data of its version (tests/data/
+// migrations/seed-vK.sql, where a version has one), then opened for writing as a user would.
+#include "connection.hpp"
+#include "migrations.hpp"
+#include "sileram/domain/signal.hpp"
+#include "sileram/errors.hpp"
+#include "sileram/storage/store.hpp"
+
+#include <doctest/doctest.h>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using namespace sileram;
+using namespace sileram::storage;
+
+namespace {
+
+const fs::path k_seeds = fs::path(SILERAM_TEST_DATA) / "migrations";
+
+std::string read_file(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// A fresh file in the temporary folder, removed with its WAL files at scope exit.
+struct TemporaryDatabase {
+    fs::path file;
+    explicit TemporaryDatabase(int version)
+        : file(fs::temp_directory_path() /
+               fmt::format("sileram-migration-v{}-{}.db", version, ::getpid())) {
+        remove();
+    }
+    ~TemporaryDatabase() { remove(); }
+    void remove() const {
+        for (const char* suffix : {"", "-wal", "-shm"}) {
+            std::error_code ignored;
+            fs::remove(file.string() + suffix, ignored);
+        }
+    }
+};
+
+// Builds the database as it stood at `version`, with every seed up to it.
+void build_at_version(const fs::path& file, int version) {
+    sqlite::Connection db(file, sqlite::Connection::Mode::read_write_create);
+    db.exec("PRAGMA foreign_keys = ON");
+    for (const sqlite::Migration& step : sqlite::migrations()) {
+        if (step.version > version) {
+            break;
+        }
+        db.exec("BEGIN");
+        db.exec(step.sql);
+        const fs::path seed = k_seeds / fmt::format("seed-v{}.sql", step.version);
+        if (fs::exists(seed)) {
+            db.exec(read_file(seed));
+        }
+        db.exec(fmt::format("PRAGMA user_version = {}", step.version));
+        db.exec("COMMIT");
+    }
+}
+
+std::int64_t count_rows(const fs::path& file, const std::string& table) {
+    sqlite::Connection db(file, sqlite::Connection::Mode::read_only);
+    sqlite::Statement query = db.prepare(fmt::format("SELECT count(*) FROM {}", table));
+    query.step();
+    return query.integer(0);
+}
+
+std::string check(const fs::path& file, const char* pragma) {
+    sqlite::Connection db(file, sqlite::Connection::Mode::read_only);
+    sqlite::Statement query = db.prepare(pragma);
+    std::string result;
+    while (query.step()) {
+        result += query.text(0);
+    }
+    return result;
+}
+
+// The values of seed-v1.sql, read back through the store after migrating.
+void check_version_1_data(Store& store) {
+    const auto demo = store.load(1);
+    REQUIRE(demo.has_value());
+    CHECK(demo->title == "Customers do not understand the VAT line on the invoice");
+    CHECK(demo->state == domain::State::closed);
+    CHECK(demo->step == 10);
+    CHECK(demo->fields.at("channel") == "phone");
+    CHECK(demo->submitters.size() == 2);
+    REQUIRE(demo->impact.has_value());
+    CHECK(demo->impact->contacts == 12000);
+    CHECK(demo->impact->cost_per_contact == domain::Decimal::from_whole(10));
+    CHECK(demo->impact->satisfaction == domain::Decimal::from_hundredths(690));
+    CHECK(demo->expected_reduction == domain::Decimal::from_whole(40));
+    REQUIRE(demo->root_cause.has_value());
+    CHECK(demo->root_cause->whys.size() == 3);
+    REQUIRE(demo->actions.size() == 2);
+    CHECK(demo->actions[1].parent == 1);
+    CHECK(demo->actions[0].cost == domain::Decimal::from_whole(30000));
+    CHECK(demo->actions[0].status == domain::ActionStatus::done);
+    REQUIRE(demo->measurements.size() == 1);
+    CHECK(demo->measurements[0].contacts == 7000);
+    CHECK(demo->decisions.size() == 2);
+    CHECK(demo->feedback.size() == 2);
+    CHECK(demo->history.size() >= 10);
+
+    const auto hostile = store.load(2);
+    REQUIRE(hostile.has_value());
+    CHECK(hostile->title == "Klant begrijpt 'factuur' niet; DROP TABLE signals;--");
+    CHECK(hostile->description == "twee\nregels é€");
+    CHECK(hostile->fields.at("region") == "noord");
+    CHECK(hostile->state == domain::State::closed);
+    REQUIRE(hostile->feedback.size() == 1);
+    CHECK(hostile->feedback[0].recipient == "Zoë@example.org");
+    CHECK(hostile->feedback[0].outcome == domain::Outcome::rejected);
+    CHECK(hostile->feedback[0].status == domain::DeliveryStatus::sent);
+    CHECK(hostile->feedback[0].message_id == "<seed-3@sileram>");
+
+    const auto parked = store.load(3);
+    REQUIRE(parked.has_value());
+    CHECK(parked->state == domain::State::parked);
+    CHECK(parked->submitters.size() == 2);
+
+    const auto duplicate = store.load(4);
+    REQUIRE(duplicate.has_value());
+    CHECK(duplicate->state == domain::State::duplicate);
+    CHECK(duplicate->duplicate_of == 3);
+    CHECK(duplicate->external_id == "EXT-9");
+}
+
+constexpr const char* k_version_1_tables[] = {
+    "signals",          "signal_fields", "submitters",   "decisions", "root_causes",
+    "root_cause_items", "actions",       "measurements", "feedback",  "history"};
+
+} // namespace
+
+TEST_CASE("a database at every earlier schema version migrates with all its data") {
+    const int current = current_schema_version();
+    for (int version = 1; version <= current; ++version) {
+        CAPTURE(version);
+        TemporaryDatabase database(version);
+        build_at_version(database.file, version);
+
+        std::map<std::string, std::int64_t> rows_before;
+        for (const char* table : k_version_1_tables) {
+            rows_before[table] = count_rows(database.file, table);
+        }
+        CHECK(rows_before["signals"] == 4);
+
+        {
+            const auto store = open_store(database.file, Access::write);
+            check_version_1_data(*store);
+        }
+        CHECK(initialise_database(database.file) == current);
+        CHECK(check(database.file, "PRAGMA integrity_check") == "ok");
+        CHECK(check(database.file, "PRAGMA foreign_key_check") == "");
+        for (const char* table : k_version_1_tables) {
+            CAPTURE(table);
+            CHECK(count_rows(database.file, table) == rows_before[table]);
+        }
+
+        // The migrated file takes new signals as a fresh one would.
+        const auto store = open_store(database.file, Access::write);
+        WriteTransaction transaction(*store);
+        domain::Signal fresh;
+        fresh.title = "After the migration";
+        fresh.submitted_by = "new@example.org";
+        fresh.submitted_at = fresh.updated_at = store->load(1)->submitted_at;
+        fresh.submitters.push_back({0, "new@example.org", fresh.submitted_at, "submit"});
+        store->insert(fresh);
+        transaction.commit();
+        CHECK(fresh.id == 5);
+    }
+}
+
+TEST_CASE("a database from a newer sileram is refused and left as it is") {
+    TemporaryDatabase database(0);
+    build_at_version(database.file, current_schema_version());
+    {
+        sqlite::Connection db(database.file, sqlite::Connection::Mode::read_write_create);
+        db.exec(fmt::format("PRAGMA user_version = {}", current_schema_version() + 1));
+    }
+    CHECK_THROWS_AS(open_store(database.file, Access::write), Refused);
+    CHECK_THROWS_AS(open_store(database.file, Access::read), Refused);
+    CHECK(count_rows(database.file, "signals") == 4);
+}
