@@ -164,6 +164,8 @@ CREATE TABLE recurrences (
     similarity       REAL NOT NULL CHECK (similarity BETWEEN 0 AND 1),
     PRIMARY KEY (signal_id, closed_signal_id)
 ) WITHOUT ROWID;
+)sql";
+
 // Version 4: the feedback queue for cron. Progress mails (outcome 'progress' with the state
 // reached as `stage`) need a wider CHECK and UNIQUE key, so the table is rebuilt: SQLite cannot
 // alter either. Every column of version 1 is copied by name.
