@@ -59,6 +59,12 @@ bool JsonLinesReader::next(Record& record) {
         }
         if (value.is_string()) {
             record.values[index] = value.get<std::string>();
+        } else if (value.is_number_float()) {
+            // A double holds the number, not its digits: 99999999999999999999 would come back
+            // as 1e+20, a different external id. Only text keeps such a value as it was written.
+            record.error = fmt::format("key {} holds the number {}, which cannot be kept digit for "
+                                       "digit; give it as text (in quotes)",
+                                       key, value.dump());
         } else if (value.is_number() || value.is_boolean()) {
             record.values[index] = value.dump();
         } else if (value.is_structured()) {

@@ -141,6 +141,28 @@ class Hostile(SileramTestCase):
                 self.assertEqual([s["id"] for s in found], [created["id"]])
         self.assertEqual(len(self.fx.js("list")), len(VERBATIM) + 3)
 
+    def test_hostile_import_files(self):
+        """What argv cannot carry comes through an import file: a 2 MB title, a NUL, invalid
+        UTF-8, a header injection in the submitter, each in a row after good ones."""
+        good = "title,submitted_by\r\nGoede regel,a@example.nl\r\n"
+        files = [
+            ("a 2 MB title", (good + "x" * 2_000_000 + ",b@example.nl\r\n").encode(), ["row 3", "title"]),
+            ("a NUL in a title", (good + "a\0b,b@example.nl\r\n").encode(), ["row 3", "title"]),
+            ("invalid UTF-8", good.encode() + b"caf\xe9,b@example.nl\r\n", ["row 3", "UTF-8"]),
+            ("CRLF in the submitter", (good + '"t","b@example.nl\r\nBcc: x@example.nl"\r\n').encode(),
+             ["row 3", "submitted_by"]),
+            ("a number beyond 64 bits in JSON lines",
+             b'{"title": "t", "submitted_by": "a@example.nl", "external_id": 99999999999999999999}\n',
+             ["row 1", "external_id", "as text"]),
+        ]
+        for what, data, needles in files:
+            with self.subTest(what):
+                suffix = ".jsonl" if data.startswith(b"{") else ".csv"
+                path = os.path.join(self.fx.tmp, "hostile" + suffix)
+                with open(path, "wb") as f:
+                    f.write(data)
+                self.assert_refused(2, ["submit", "--from", path], "hostile" + suffix, *needles)
+
 
 if __name__ == "__main__":
     harness.main()
