@@ -1,26 +1,14 @@
+#include "curl_library.hpp"
 #include "sileram/errors.hpp"
 #include "sileram/mail/transport.hpp"
 
 #include <cstdlib>
 #include <cstring>
-#include <curl/curl.h>
 #include <fmt/format.h>
 
 namespace sileram::mail {
 
 namespace {
-
-// libcurl is initialised once per process, before the first handle.
-void global_init() {
-    static const bool done = [] {
-        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-            throw SystemFailure("libcurl could not be initialised");
-        }
-        std::atexit(curl_global_cleanup);
-        return true;
-    }();
-    (void)done;
-}
 
 struct Upload {
     std::string_view data;
@@ -55,7 +43,7 @@ public:
 
     ~SmtpTransport() override {
         if (m_curl != nullptr) {
-            curl_easy_cleanup(m_curl); // sends QUIT on the open connection
+            curl_library().easy_cleanup(m_curl); // sends QUIT on the open connection
         }
         // The password is not left behind in freed memory.
         std::fill(m_password.begin(), m_password.end(), '\0');
@@ -69,17 +57,18 @@ public:
         Upload upload{message, 0};
         const std::string from = "<" + std::string(sender) + ">";
         const std::string to = "<" + std::string(recipient) + ">";
-        curl_slist* rcpt = curl_slist_append(nullptr, to.c_str());
-        curl_easy_setopt(curl, CURLOPT_MAIL_FROM, from.c_str());
-        curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
-        curl_easy_setopt(curl, CURLOPT_READDATA, &upload);
-        curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
+        curl_slist* rcpt = curl_library().slist_append(nullptr, to.c_str());
+        curl_library().easy_setopt(curl, CURLOPT_MAIL_FROM, from.c_str());
+        curl_library().easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
+        curl_library().easy_setopt(curl, CURLOPT_READDATA, &upload);
+        curl_library().easy_setopt(curl, CURLOPT_INFILESIZE_LARGE,
+                                   static_cast<curl_off_t>(message.size()));
         m_error[0] = '\0';
         m_reply.clear();
-        const CURLcode code = curl_easy_perform(curl);
-        curl_slist_free_all(rcpt);
+        const CURLcode code = curl_library().easy_perform(curl);
+        curl_library().slist_free_all(rcpt);
         long reply_code = 0;
-        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply_code);
+        curl_library().easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply_code);
         if (code == CURLE_OK) {
             return SendResult{Delivery::accepted, Scope::this_mail, ""};
         }
@@ -91,37 +80,38 @@ private:
         if (m_curl != nullptr) {
             return m_curl;
         }
-        global_init();
-        m_curl = curl_easy_init();
+
+        m_curl = curl_library().easy_init();
         if (m_curl == nullptr) {
             throw SystemFailure("libcurl could not make a handle");
         }
-        curl_easy_setopt(m_curl, CURLOPT_URL, m_url.c_str());
-        curl_easy_setopt(m_curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-        curl_easy_setopt(m_curl, CURLOPT_UPLOAD, 1L);
-        curl_easy_setopt(m_curl, CURLOPT_READFUNCTION, read_upload);
-        curl_easy_setopt(m_curl, CURLOPT_ERRORBUFFER, m_error);
-        curl_easy_setopt(m_curl, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(m_curl, CURLOPT_CONNECTTIMEOUT, 20L);
+        curl_library().easy_setopt(m_curl, CURLOPT_URL, m_url.c_str());
+        curl_library().easy_setopt(m_curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+        curl_library().easy_setopt(m_curl, CURLOPT_UPLOAD, 1L);
+        curl_library().easy_setopt(m_curl, CURLOPT_READFUNCTION, read_upload);
+        curl_library().easy_setopt(m_curl, CURLOPT_ERRORBUFFER, m_error);
+        curl_library().easy_setopt(m_curl, CURLOPT_NOSIGNAL, 1L);
+        curl_library().easy_setopt(m_curl, CURLOPT_CONNECTTIMEOUT, 20L);
         // A stalled server: less than 1 byte/s for 60 s ends the attempt (temporary).
-        curl_easy_setopt(m_curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-        curl_easy_setopt(m_curl, CURLOPT_LOW_SPEED_TIME, 60L);
-        curl_easy_setopt(m_curl, CURLOPT_VERBOSE, 1L);
-        curl_easy_setopt(m_curl, CURLOPT_DEBUGFUNCTION, keep_reply);
-        curl_easy_setopt(m_curl, CURLOPT_DEBUGDATA, &m_reply);
+        curl_library().easy_setopt(m_curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        curl_library().easy_setopt(m_curl, CURLOPT_LOW_SPEED_TIME, 60L);
+        curl_library().easy_setopt(m_curl, CURLOPT_VERBOSE, 1L);
+        curl_library().easy_setopt(m_curl, CURLOPT_DEBUGFUNCTION, keep_reply);
+        curl_library().easy_setopt(m_curl, CURLOPT_DEBUGDATA, &m_reply);
         if (m_starttls) {
             // ALL, not TRY: TRY would fall back to plain text without a word.
-            curl_easy_setopt(m_curl, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
+            curl_library().easy_setopt(m_curl, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
         }
         if (!m_username.empty()) {
-            curl_easy_setopt(m_curl, CURLOPT_USERNAME, m_username.c_str());
-            curl_easy_setopt(m_curl, CURLOPT_PASSWORD, m_password.c_str());
+            curl_library().easy_setopt(m_curl, CURLOPT_USERNAME, m_username.c_str());
+            curl_library().easy_setopt(m_curl, CURLOPT_PASSWORD, m_password.c_str());
         }
         return m_curl;
     }
 
     SendResult classify(CURLcode code, long reply_code) const {
-        std::string error = m_error[0] != '\0' ? std::string(m_error) : curl_easy_strerror(code);
+        std::string error =
+            m_error[0] != '\0' ? std::string(m_error) : curl_library().easy_strerror(code);
         if (!m_reply.empty() && m_reply.size() >= 3 && reply_code >= 400) {
             error += fmt::format(" (server said: {})", m_reply);
         }
