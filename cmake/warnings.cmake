@@ -3,18 +3,18 @@
 add_library(sileram_warnings INTERFACE)
 target_compile_options(sileram_warnings INTERFACE -Wall -Wextra -Wpedantic -Werror)
 
-if(SILERAM_SANITIZE)
-  # Every target gets the sanitizers, so the whole process is instrumented alike.
-  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
-  add_link_options(-fsanitize=address,undefined)
-endif()
-
 if(SILERAM_FUZZ)
   if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
     message(FATAL_ERROR "SILERAM_FUZZ needs Clang (libFuzzer): configure with CXX=clang++")
   endif()
-  # Coverage feedback for all our code; the fuzzer's main is linked into the targets only.
+  # The sanitizers plus coverage feedback for all our code; the fuzzer's main is linked into the
+  # fuzz targets only, so the same build also gives a sanitized sileram and unit tests (the
+  # coverage hooks are no-ops outside the fuzzer).
   add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
                       -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=address,undefined)
+elseif(SILERAM_SANITIZE)
+  # Every target gets the sanitizers, so the whole process is instrumented alike.
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
   add_link_options(-fsanitize=address,undefined)
 endif()

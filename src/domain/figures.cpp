@@ -1,5 +1,7 @@
 #include "sileram/domain/figures.hpp"
 
+#include "sileram/domain/rounding.hpp"
+
 #include <cmath>
 
 namespace sileram::domain {
@@ -25,10 +27,6 @@ constexpr ClassInfo k_classes[] = {
     {ImpactClass::medium, "medium"},
     {ImpactClass::high, "high"},
 };
-
-double rounded(double value, double unit) {
-    return std::round(value / unit) * unit;
-}
 
 } // namespace
 

@@ -1,5 +1,7 @@
 #include "sileram/domain/reports.hpp"
 
+#include "sileram/domain/rounding.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -28,10 +30,6 @@ constexpr std::string_view k_step_names[] = {
     "submit",  "quality check", "impact analysis", "prioritise",     "root cause",
     "actions", "go/no-go",      "execute",         "effect measure", "feedback and close",
 };
-
-double rounded(double value, double unit) {
-    return std::round(value / unit) * unit;
-}
 
 ImpactTotals totals_of(std::string label, const ImpactSums& sums, const ImpactSettings& impact) {
     ImpactTotals t;

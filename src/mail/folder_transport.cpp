@@ -1,5 +1,6 @@
 #include "sileram/errors.hpp"
 #include "sileram/mail/transport.hpp"
+#include "system_error.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -12,10 +13,6 @@ namespace sileram::mail {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string system_error(std::string_view doing, const fs::path& file) {
-    return fmt::format("{} {}: {}", doing, file.string(), std::strerror(errno));
-}
 
 bool write_all(int fd, std::string_view data) {
     while (!data.empty()) {

@@ -1,5 +1,6 @@
 #include "sileram/errors.hpp"
 #include "sileram/mail/transport.hpp"
+#include "system_error.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -9,14 +10,6 @@
 #include <unistd.h>
 
 namespace sileram::mail {
-
-namespace {
-
-std::string system_error(std::string_view doing, const std::filesystem::path& file) {
-    return fmt::format("{} {}: {}", doing, file.string(), std::strerror(errno));
-}
-
-} // namespace
 
 std::optional<ExclusiveLock> ExclusiveLock::try_acquire(const std::filesystem::path& file) {
     const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);

@@ -1,5 +1,6 @@
 #include "sileram/output/report.hpp"
 
+#include "sileram/domain/rounding.hpp"
 #include "sileram/output/csv.hpp"
 #include "sileram/output/format.hpp"
 #include "sileram/output/table.hpp"
@@ -12,12 +13,6 @@ namespace sileram::output {
 namespace {
 
 constexpr std::size_t k_bar_width = 10;
-constexpr std::string_view k_bold = "\x1b[1m";
-constexpr std::string_view k_reset = "\x1b[0m";
-
-double round_to(double value, double unit) {
-    return std::round(value / unit) * unit;
-}
 
 bool is_numeric(Cell::Kind kind) {
     return kind != Cell::Kind::text && kind != Cell::Kind::empty;
@@ -73,7 +68,7 @@ Cell Cell::of_number(const std::optional<double>& value) {
     }
     Cell c;
     c.kind = Kind::number;
-    c.real = round_to(*value, 0.01);
+    c.real = domain::rounded(*value, 0.01);
     return c;
 }
 
@@ -83,7 +78,7 @@ Cell Cell::of_share(const std::optional<double>& value) {
     }
     Cell c;
     c.kind = Kind::share;
-    c.real = round_to(*value, 0.0001);
+    c.real = domain::rounded(*value, 0.0001);
     return c;
 }
 
@@ -93,7 +88,7 @@ Cell Cell::of_days(const std::optional<double>& value) {
     }
     Cell c;
     c.kind = Kind::days;
-    c.real = round_to(*value, 0.1);
+    c.real = domain::rounded(*value, 0.1);
     return c;
 }
 
@@ -168,7 +163,7 @@ std::string render_text(const ReportDocument& document, const TextStyle& style) 
     std::string out;
     const auto heading = [&](const std::string& text) {
         if (style.color == Color::on) {
-            out.append(k_bold).append(text).append(k_reset);
+            out.append(k_style_bold).append(text).append(k_style_reset);
         } else {
             out.append(text);
         }

@@ -40,7 +40,8 @@ public:
 
 private:
     std::string bold(const std::string& text) const {
-        return m_color == Color::on ? "\x1b[1m" + text + "\x1b[0m" : text;
+        return m_color == Color::on ? fmt::format("{}{}{}", k_style_bold, text, k_style_reset)
+                                    : text;
     }
     static std::vector<std::string> paragraphs(const std::string& text) {
         std::vector<std::string> lines;

@@ -13,9 +13,6 @@ namespace sileram::output {
 namespace {
 
 constexpr std::string_view k_column_gap = "  ";
-constexpr std::string_view k_ellipsis = "…";
-constexpr std::string_view k_bold = "\x1b[1m";
-constexpr std::string_view k_style_reset = "\x1b[0m";
 constexpr std::size_t k_min_shrunk_width = 3;
 constexpr std::string_view k_full_block = "█";
 // Index n holds the block n/8 of a column wide; index 0 is never drawn.
@@ -212,7 +209,7 @@ std::string Table::render(std::size_t max_width, Color color) const {
     header_line.pop_back();
     // The style wraps the padded line so that escape codes never enter the width arithmetic.
     if (color == Color::on && !header_line.empty()) {
-        result.append(k_bold).append(header_line).append(k_style_reset);
+        result.append(k_style_bold).append(header_line).append(k_style_reset);
     } else {
         result.append(header_line);
     }

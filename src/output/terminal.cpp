@@ -12,9 +12,7 @@ namespace sileram::output {
 namespace {
 
 constexpr std::size_t k_fallback_width = 100;
-constexpr std::string_view k_ellipsis = "…";
 constexpr std::size_t k_ellipsis_width = 1;
-constexpr std::string_view k_style_reset = "\x1b[0m";
 constexpr char k_escape = '\x1b';
 
 // One indivisible piece of text: a code point, an escape sequence or a stray byte.

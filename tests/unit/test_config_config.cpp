@@ -1,5 +1,6 @@
 #include "sileram/config/config.hpp"
 #include "sileram/errors.hpp"
+#include "support.hpp"
 
 #include <cstdio>
 #include <doctest/doctest.h>
@@ -11,6 +12,8 @@
 using namespace sileram::config;
 using sileram::InvalidInput;
 using sileram::domain::Decimal;
+
+using namespace test_support;
 
 namespace {
 
@@ -37,7 +40,7 @@ password_env = "SILERAM_SMTP_PASSWORD"
 templates = "templates"            # folder with closed.mustache, rejected.mustache, …
 )";
 
-std::string error_of(std::string_view text) {
+std::string config_error_of(std::string_view text) {
     try {
         parse_config(text, k_origin);
     } catch (const InvalidInput& e) {
@@ -46,21 +49,11 @@ std::string error_of(std::string_view text) {
     return "(no exception)";
 }
 
-bool contains(const std::string& text, std::string_view part) {
-    return text.find(part) != std::string::npos;
-}
-
-Decimal dec(std::string_view text) {
-    const auto parsed = Decimal::parse(text);
-    REQUIRE(parsed.has_value());
-    return *parsed;
-}
-
 // Checks that `text` is refused with a message naming the file, `line` and `key`.
 void check_located(std::string_view text, int line, std::string_view key) {
     CAPTURE(text);
     CHECK_THROWS_AS(parse_config(text, k_origin), InvalidInput);
-    const std::string message = error_of(text);
+    const std::string message = config_error_of(text);
     CAPTURE(message);
     CHECK(contains(message, "team/sileram.toml:" + std::to_string(line) + ":"));
     CHECK(contains(message, key));
@@ -152,7 +145,8 @@ username = "robot"
 TEST_CASE("every period sets its periods per year") {
     const std::pair<std::string_view, int> periods[] = {
         {"day", 365}, {"week", 52}, {"month", 12}, {"quarter", 4}, {"year", 1}};
-    for (const auto& [period, per_year] : periods) {
+    for (const auto& [name, per_year] : periods) {
+        const std::string_view period = name; // CAPTURE cannot take a structured binding (clang 14)
         CAPTURE(period);
         const Config config =
             parse_config("[impact]\nperiod = \"" + std::string(period) + "\"\n", k_origin);
@@ -171,12 +165,12 @@ TEST_CASE("smtps and integer cost are accepted") {
 
 TEST_CASE("an unknown section names file, line and a close guess") {
     check_located("[databse]\npath = \"x.db\"\n", 1, "databse");
-    const std::string message = error_of("[databse]\npath = \"x.db\"\n");
+    const std::string message = config_error_of("[databse]\npath = \"x.db\"\n");
     CHECK(contains(message, "unknown section"));
     CHECK(contains(message, "did you mean [database]?"));
 
     check_located("\n\n[notifications]\nsend = true\n", 3, "notifications");
-    CHECK_FALSE(contains(error_of("\n\n[notifications]\nsend = true\n"), "did you mean"));
+    CHECK_FALSE(contains(config_error_of("\n\n[notifications]\nsend = true\n"), "did you mean"));
 
     check_located("colour = true\n", 1, "colour");
     check_located("impact = 5\n", 1, "impact");
@@ -185,29 +179,29 @@ TEST_CASE("an unknown section names file, line and a close guess") {
 TEST_CASE("an unknown key names file, line, key and a close guess") {
     const std::string_view text = "[impact]\ncurrency = \"EUR\"\nhihg = 6000\n";
     check_located(text, 3, "impact.hihg");
-    CHECK(contains(error_of(text), "unknown key"));
-    CHECK(contains(error_of(text), "did you mean impact.high?"));
+    CHECK(contains(config_error_of(text), "unknown key"));
+    CHECK(contains(config_error_of(text), "did you mean impact.high?"));
 
     const std::string_view mail = "[mail]\n\nfrom = \"a <a@b.nl>\"\npasword_env = \"X\"\n";
     check_located(mail, 4, "mail.pasword_env");
-    CHECK(contains(error_of(mail), "did you mean mail.password_env?"));
+    CHECK(contains(config_error_of(mail), "did you mean mail.password_env?"));
 
     const std::string_view far = "[database]\nwal_mode = true\n";
     check_located(far, 2, "database.wal_mode");
-    CHECK_FALSE(contains(error_of(far), "did you mean"));
+    CHECK_FALSE(contains(config_error_of(far), "did you mean"));
 }
 
 TEST_CASE("a wrong type names file, line and key") {
     check_located("[impact]\nhigh = \"5000\"\n", 2, "impact.high");
-    CHECK(
-        contains(error_of("[impact]\nhigh = \"5000\"\n"), "must be a whole number, not a string"));
+    CHECK(contains(config_error_of("[impact]\nhigh = \"5000\"\n"),
+                   "must be a whole number, not a string"));
     check_located("[impact]\nmedium = 10.5\n", 2, "impact.medium");
     check_located("[fields]\nchannel = [\"phone\"]\nx = [1, 2]\n", 3, "fields.x");
-    CHECK(contains(error_of("[fields]\nx = [1, 2]\n"), "a list of strings"));
+    CHECK(contains(config_error_of("[fields]\nx = [1, 2]\n"), "a list of strings"));
     check_located("[fields]\nx = \"phone\"\n", 2, "fields.x");
     check_located("[impact]\n\nsatisfaction_scale = [1, 5, 10]\n", 3, "impact.satisfaction_scale");
-    CHECK(
-        contains(error_of("[impact]\nsatisfaction_scale = [1, 5, 10]\n"), "a list of two numbers"));
+    CHECK(contains(config_error_of("[impact]\nsatisfaction_scale = [1, 5, 10]\n"),
+                   "a list of two numbers"));
     check_located("[impact]\nsatisfaction_scale = [\"1\", \"10\"]\n", 2,
                   "impact.satisfaction_scale");
     check_located("[impact]\ncost_per_contact = \"10\"\n", 2, "impact.cost_per_contact");
@@ -217,9 +211,10 @@ TEST_CASE("a wrong type names file, line and key") {
 
 TEST_CASE("a value out of range names file, line and key") {
     check_located("[impact]\nperiod = \"fortnight\"\n", 2, "impact.period");
-    CHECK(contains(error_of("[impact]\nperiod = \"fortnight\"\n"), "'fortnight' is not a period"));
+    CHECK(contains(config_error_of("[impact]\nperiod = \"fortnight\"\n"),
+                   "'fortnight' is not a period"));
     check_located("[impact]\ncost_per_contact = -1.5\n", 2, "impact.cost_per_contact");
-    CHECK(contains(error_of("[impact]\ncost_per_contact = -1.5\n"), "negative"));
+    CHECK(contains(config_error_of("[impact]\ncost_per_contact = -1.5\n"), "negative"));
     check_located("[impact]\ncost_per_contact = 10.005\n", 2, "impact.cost_per_contact");
     check_located("[impact]\ncost_per_contact = inf\n", 2, "impact.cost_per_contact");
     check_located("[impact]\nhigh = -1\n", 2, "impact.high");
@@ -227,7 +222,7 @@ TEST_CASE("a value out of range names file, line and key") {
     check_located("[impact]\nsatisfaction_scale = [5, 5]\n", 2, "impact.satisfaction_scale");
     check_located("[impact]\ncurrency = \"\"\n", 2, "impact.currency");
     check_located("[mail]\nurl = \"http://x\"\n", 2, "mail.url");
-    CHECK(contains(error_of("[mail]\nurl = \"http://x\"\n"), "'http://x'"));
+    CHECK(contains(config_error_of("[mail]\nurl = \"http://x\"\n"), "'http://x'"));
     check_located("[mail]\nfrom = \"a\\nBcc: b@c.nl\"\n", 2, "mail.from");
     check_located("[fields]\nChannel = [\"phone\"]\n", 2, "fields.Channel");
     check_located("[fields]\nchannel = [\"phone\", \"e\\nmail\"]\n", 2, "fields.channel");
@@ -236,7 +231,7 @@ TEST_CASE("a value out of range names file, line and key") {
 TEST_CASE("impact.medium above impact.high is refused naming file and keys") {
     const std::string_view text = "[impact]\nhigh = 100\nmedium = 200\n";
     CHECK_THROWS_AS(parse_config(text, k_origin), InvalidInput);
-    const std::string message = error_of(text);
+    const std::string message = config_error_of(text);
     CHECK(contains(message, "team/sileram.toml"));
     CHECK(contains(message, "impact.medium"));
     CHECK(contains(message, "impact.high"));
@@ -247,7 +242,7 @@ TEST_CASE("impact.medium above impact.high is refused naming file and keys") {
 
 TEST_CASE("impact.medium above impact.high names the line") {
     // SPEC: "a value out of range is an error that names the file, line and key".
-    const std::string message = error_of("[impact]\nhigh = 100\nmedium = 200\n");
+    const std::string message = config_error_of("[impact]\nhigh = 100\nmedium = 200\n");
     CHECK((contains(message, "team/sileram.toml:2:") || contains(message, "team/sileram.toml:3:")));
 }
 

@@ -8,7 +8,7 @@ using namespace sileram;
 
 namespace {
 
-std::string error_of(std::string_view text) {
+std::string report_settings_error_of(std::string_view text) {
     try {
         config::parse_config(text, "s.toml");
     } catch (const InvalidInput& e) {
@@ -41,15 +41,16 @@ TEST_CASE("[reports]: defaults, values, and the sample that init prints") {
 }
 
 TEST_CASE("[reports]: unknown key, wrong type, out of range name file, line and key") {
-    CHECK(error_of("[reports]\nstale_dayz = 3\n") ==
+    CHECK(report_settings_error_of("[reports]\nstale_dayz = 3\n") ==
           "s.toml:2: reports.stale_dayz: unknown key; did you mean reports.stale_days?");
-    CHECK(error_of("[reports]\n\nsilent_days = \"x\"\n") ==
+    CHECK(report_settings_error_of("[reports]\n\nsilent_days = \"x\"\n") ==
           "s.toml:3: reports.silent_days: must be a whole number, not a string");
-    CHECK(error_of("[reports]\nhigh_satisfaction_impact = 6\n")
+    CHECK(report_settings_error_of("[reports]\nhigh_satisfaction_impact = 6\n")
               .starts_with("s.toml:2: reports.high_satisfaction_impact: 6 is out of range"));
-    CHECK(error_of("[reports]\nstale_days = 0\n").starts_with("s.toml:2: reports.stale_days:"));
-    CHECK(error_of("[reports]\ndisproportion = 0\n")
+    CHECK(report_settings_error_of("[reports]\nstale_days = 0\n")
+              .starts_with("s.toml:2: reports.stale_days:"));
+    CHECK(report_settings_error_of("[reports]\ndisproportion = 0\n")
               .starts_with("s.toml:2: reports.disproportion: must be a number above 0"));
-    CHECK(error_of("[reports]\ndisproportion = 1.234\n")
+    CHECK(report_settings_error_of("[reports]\ndisproportion = 1.234\n")
               .starts_with("s.toml:2: reports.disproportion: must be a number with at most two"));
 }

@@ -8,7 +8,7 @@ using namespace sileram::domain;
 
 namespace {
 
-std::string error_of(std::string_view text) {
+std::string customers_error_of(std::string_view text) {
     try {
         parse_customer_csv(text, "customers.csv");
     } catch (const sileram::InvalidInput& e) {
@@ -37,20 +37,22 @@ TEST_CASE("customer CSV: a quoted line break stays in its record; blank lines ar
         parse_customer_csv("customer,revenue,segment\nA,1,\"x,\"\"y\"\"\"\n\nC,2\n", "f");
     REQUIRE(r.customers.size() == 2);
     CHECK(r.customers[0].segment == "x,\"y\"");
-    CHECK(error_of("name,revenue\n\"A\nB\",1\nC,2\n").find("row 2") != std::string::npos);
+    CHECK(customers_error_of("name,revenue\n\"A\nB\",1\nC,2\n").find("row 2") != std::string::npos);
 }
 
 TEST_CASE("customer CSV: errors name file, row and column") {
-    CHECK(error_of("name,revenue\nAcme,12.345\n").find("customers.csv: row 2, column revenue") !=
+    CHECK(customers_error_of("name,revenue\nAcme,12.345\n")
+              .find("customers.csv: row 2, column revenue") != std::string::npos);
+    CHECK(customers_error_of("name,revenue\nAcme,-1\n").find("row 2, column revenue") !=
           std::string::npos);
-    CHECK(error_of("name,revenue\nAcme,-1\n").find("row 2, column revenue") != std::string::npos);
-    CHECK(error_of("name,revenue\n,5\n").find("row 2, column name") != std::string::npos);
-    CHECK(error_of("name,revenue\nAcme,1\nACME,2\n")
+    CHECK(customers_error_of("name,revenue\n,5\n").find("row 2, column name") != std::string::npos);
+    CHECK(customers_error_of("name,revenue\nAcme,1\nACME,2\n")
               .find("row 3, column name: 'ACME' is already "
                     "on row 2") != std::string::npos);
-    CHECK(error_of("name,segment\nAcme,x\n").find("row 1: the header needs") != std::string::npos);
-    CHECK(error_of("").find("empty") != std::string::npos);
-    CHECK(error_of("name,revenue\n\"open,1\n").find("not closed") != std::string::npos);
+    CHECK(customers_error_of("name,segment\nAcme,x\n").find("row 1: the header needs") !=
+          std::string::npos);
+    CHECK(customers_error_of("").find("empty") != std::string::npos);
+    CHECK(customers_error_of("name,revenue\n\"open,1\n").find("not closed") != std::string::npos);
 }
 
 TEST_CASE("customer names are trimmed") {

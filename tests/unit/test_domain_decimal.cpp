@@ -1,5 +1,6 @@
 #include "sileram/domain/decimal.hpp"
 #include "sileram/errors.hpp"
+#include "support.hpp"
 
 #include <cstdint>
 #include <doctest/doctest.h>
@@ -8,16 +9,12 @@
 using namespace sileram::domain;
 using sileram::InvalidInput;
 
+using namespace test_support;
+
 namespace {
 
 // The largest magnitude a Decimal holds: 2^62 − 1 hundredths.
 constexpr std::int64_t k_max = (std::int64_t{1} << 62) - 1;
-
-Decimal dec(std::string_view text) {
-    const auto parsed = Decimal::parse(text);
-    REQUIRE(parsed.has_value());
-    return *parsed;
-}
 
 Decimal cents(std::int64_t hundredths) {
     return Decimal::from_hundredths(hundredths);

@@ -1,5 +1,6 @@
 #include "sileram/domain/fields.hpp"
 #include "sileram/errors.hpp"
+#include "support.hpp"
 
 #include <doctest/doctest.h>
 #include <map>
@@ -8,6 +9,8 @@
 
 using namespace sileram::domain;
 using sileram::InvalidInput;
+
+using namespace test_support;
 
 namespace {
 
@@ -23,17 +26,13 @@ Fields complete() {
     return {{"channel", "phone"}, {"process", "billing"}, {"product", "Energy contract"}};
 }
 
-std::string message_of(const Fields& fields, const std::vector<FieldRule>& rules = k_rules) {
+std::string refusal_of(const Fields& fields, const std::vector<FieldRule>& rules = k_rules) {
     try {
         require_fields(fields, rules);
     } catch (const InvalidInput& e) {
         return e.what();
     }
     return "(no exception)";
-}
-
-bool contains(const std::string& text, std::string_view part) {
-    return text.find(part) != std::string::npos;
 }
 
 } // namespace
@@ -61,7 +60,7 @@ TEST_CASE("require_fields refuses a missing required field") {
     Fields fields = complete();
     fields.erase("channel");
     CHECK_THROWS_AS(require_fields(fields, k_rules), InvalidInput);
-    const std::string message = message_of(fields);
+    const std::string message = refusal_of(fields);
     CHECK(contains(message, "field channel is required"));
     CHECK(contains(message, "one of phone, email, chat, letter, social"));
 }
@@ -70,14 +69,14 @@ TEST_CASE("require_fields counts an empty value as missing") {
     Fields fields = complete();
     fields["process"] = "";
     CHECK_THROWS_AS(require_fields(fields, k_rules), InvalidInput);
-    CHECK(contains(message_of(fields), "field process is required"));
+    CHECK(contains(refusal_of(fields), "field process is required"));
 }
 
 TEST_CASE("a free-text field is required but takes any value") {
     Fields fields = complete();
     fields.erase("product");
     CHECK_THROWS_AS(require_fields(fields, k_rules), InvalidInput);
-    const std::string message = message_of(fields);
+    const std::string message = refusal_of(fields);
     CHECK(contains(message, "field product is required"));
     CHECK_FALSE(contains(message, "one of"));
     fields["product"] = "";
@@ -90,26 +89,26 @@ TEST_CASE("require_fields refuses a value that is not allowed, with a suggestion
     Fields fields = complete();
     fields["channel"] = "phnoe";
     CHECK_THROWS_AS(require_fields(fields, k_rules), InvalidInput);
-    std::string message = message_of(fields);
+    std::string message = refusal_of(fields);
     CHECK(contains(message, "channel 'phnoe' is not allowed"));
     CHECK(contains(message, "did you mean 'phone'?"));
     CHECK(contains(message, "allowed: phone, email, chat, letter, social"));
 
     fields["channel"] = "Email";
-    message = message_of(fields);
+    message = refusal_of(fields);
     CHECK(contains(message, "'Email' is not allowed"));
     CHECK(contains(message, "did you mean 'email'?"));
 
     fields = complete();
     fields["process"] = "biling";
-    CHECK(contains(message_of(fields), "did you mean 'billing'?"));
+    CHECK(contains(refusal_of(fields), "did you mean 'billing'?"));
 }
 
 TEST_CASE("require_fields gives no suggestion when nothing is close") {
     Fields fields = complete();
     fields["channel"] = "carrier pigeon";
     CHECK_THROWS_AS(require_fields(fields, k_rules), InvalidInput);
-    const std::string message = message_of(fields);
+    const std::string message = refusal_of(fields);
     CHECK(contains(message, "channel 'carrier pigeon' is not allowed"));
     CHECK_FALSE(contains(message, "did you mean"));
     CHECK(contains(message, "allowed: phone"));

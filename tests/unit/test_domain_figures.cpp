@@ -1,4 +1,5 @@
 #include "sileram/domain/figures.hpp"
+#include "support.hpp"
 
 #include <cmath>
 #include <doctest/doctest.h>
@@ -6,13 +7,9 @@
 
 using namespace sileram::domain;
 
-namespace {
+using namespace test_support;
 
-Decimal dec(std::string_view text) {
-    const auto parsed = Decimal::parse(text);
-    REQUIRE(parsed.has_value());
-    return *parsed;
-}
+namespace {
 
 Impact worked_example() {
     return Impact{12000, 4, Decimal::from_whole(10), dec("6.9")};

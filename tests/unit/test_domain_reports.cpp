@@ -1,18 +1,17 @@
 #include "sileram/domain/reports.hpp"
+#include "support.hpp"
 
 #include <doctest/doctest.h>
 
 using namespace sileram::domain;
+
+using namespace test_support;
 
 namespace {
 
 ImpactSums sums(std::int64_t signals, std::int64_t contacts, std::int64_t score,
                 std::int64_t cost_cents) {
     return ImpactSums{signals, contacts, score, cost_cents};
-}
-
-Timestamp at(const char* text) {
-    return *parse_timestamp(text);
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 #include "sileram/domain/figures.hpp"
 #include "sileram/domain/steps.hpp"
 #include "sileram/errors.hpp"
+#include "support.hpp"
 
 #include <cstdint>
 #include <doctest/doctest.h>
@@ -11,32 +12,12 @@ using namespace sileram::domain;
 using sileram::InvalidInput;
 using sileram::Refused;
 
+using namespace test_support;
+
 namespace {
-
-Timestamp at(std::string_view text) {
-    const auto parsed = parse_timestamp(text);
-    REQUIRE(parsed.has_value());
-    return *parsed;
-}
-
-Date day(std::string_view text) {
-    const auto parsed = parse_date(text);
-    REQUIRE(parsed.has_value());
-    return *parsed;
-}
 
 Stamp stamp(std::string_view when, std::string by = "lead@example.org") {
     return Stamp{std::move(by), at(when)};
-}
-
-Decimal dec(std::string_view text) {
-    const auto parsed = Decimal::parse(text);
-    REQUIRE(parsed.has_value());
-    return *parsed;
-}
-
-bool contains(const std::string& text, std::string_view part) {
-    return text.find(part) != std::string::npos;
 }
 
 const ImpactSettings k_settings{};
@@ -82,11 +63,11 @@ Signal root_caused(SignalId id) {
 Signal planned(SignalId id) {
     Signal signal = root_caused(id);
     plan_action(signal,
-                NewAction{"Redesign the invoice", "billing team", day("2026-03-01"),
+                NewAction{"Redesign the invoice", "billing team", date("2026-03-01"),
                           Decimal::from_whole(30000), std::nullopt},
                 stamp("2026-01-10T09:00:00Z"));
     plan_action(signal,
-                NewAction{"Test the layout with customers", "ux", day("2026-02-15"),
+                NewAction{"Test the layout with customers", "ux", date("2026-02-15"),
                           Decimal::from_whole(2000), 1},
                 stamp("2026-01-10T09:30:00Z"));
     set_expectation(signal, Decimal::from_whole(40), std::nullopt, stamp("2026-01-10T10:00:00Z"));
@@ -104,16 +85,6 @@ Signal implemented(SignalId id) {
     finish_action(signal, 2, stamp("2026-02-10T09:00:00Z"));
     finish_action(signal, 1, stamp("2026-02-20T09:00:00Z"));
     return signal;
-}
-
-template <typename F>
-std::string message_of(F&& f) {
-    try {
-        f();
-    } catch (const std::exception& e) {
-        return e.what();
-    }
-    return "(no exception)";
 }
 
 void check_entry(const HistoryEntry& entry, std::string_view event, std::optional<State> from,
@@ -212,14 +183,15 @@ TEST_CASE("the main path from submitted to closed with the worked example") {
 
     const int action =
         plan_action(signal,
-                    NewAction{"Redesign the invoice", "billing team", day("2026-03-01"),
+                    NewAction{"Redesign the invoice", "billing team", date("2026-03-01"),
                               Decimal::from_whole(30000), std::nullopt},
                     stamp("2026-01-10T09:00:00Z", "olga"));
     CHECK(action == 1);
     CHECK(signal.state == State::planned);
     CHECK(signal.step == 6);
     const int sub = plan_action(
-        signal, NewAction{"Test the layout", "ux", day("2026-02-15"), Decimal::from_whole(2000), 1},
+        signal,
+        NewAction{"Test the layout", "ux", date("2026-02-15"), Decimal::from_whole(2000), 1},
         stamp("2026-01-10T09:30:00Z", "olga"));
     CHECK(sub == 2);
     REQUIRE(signal.actions.size() == 2);
@@ -583,18 +555,18 @@ TEST_CASE("park, revive with go; analyse again from parked") {
         prioritise(signal, Verdict::park, " ", std::nullopt, stamp("2026-01-08T09:00:00Z")),
         InvalidInput);
     CHECK_THROWS_AS(
-        prioritise(signal, Verdict::go, "", day("2026-06-01"), stamp("2026-01-08T09:00:00Z")),
+        prioritise(signal, Verdict::go, "", date("2026-06-01"), stamp("2026-01-08T09:00:00Z")),
         InvalidInput);
     CHECK(signal.state == State::analysed);
     CHECK(signal.decisions.empty());
 
-    prioritise(signal, Verdict::park, "waiting for the new billing system", day("2026-06-01"),
+    prioritise(signal, Verdict::park, "waiting for the new billing system", date("2026-06-01"),
                stamp("2026-01-08T09:00:00Z", "pat"));
     CHECK(signal.state == State::parked);
     CHECK(signal.step == 4);
     REQUIRE(signal.decisions.size() == 1);
     CHECK(signal.decisions[0].verdict == Verdict::park);
-    CHECK(signal.decisions[0].until == day("2026-06-01"));
+    CHECK(signal.decisions[0].until == date("2026-06-01"));
     check_entry(signal.history.back(), "park", State::analysed, State::parked, "pat",
                 "2026-01-08T09:00:00Z");
 

@@ -1,5 +1,6 @@
 #include "sileram/domain/text.hpp"
 #include "sileram/errors.hpp"
+#include "support.hpp"
 
 #include <doctest/doctest.h>
 #include <string>
@@ -7,6 +8,8 @@
 
 using namespace sileram::domain;
 using sileram::InvalidInput;
+
+using namespace test_support;
 
 namespace {
 
@@ -16,20 +19,6 @@ std::string repeat(std::string_view piece, std::size_t times) {
         text += piece;
     }
     return text;
-}
-
-template <typename F>
-std::string message_of(F&& f) {
-    try {
-        f();
-    } catch (const InvalidInput& e) {
-        return e.what();
-    }
-    return "(no exception)";
-}
-
-bool contains(const std::string& text, std::string_view part) {
-    return text.find(part) != std::string::npos;
 }
 
 } // namespace

@@ -1,5 +1,6 @@
 #include "sileram/domain/workflow.hpp"
 #include "sileram/errors.hpp"
+#include "support.hpp"
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
@@ -8,6 +9,8 @@
 #include <utility>
 
 using namespace sileram::domain;
+
+using namespace test_support;
 
 namespace {
 
@@ -26,10 +29,6 @@ bool in_table(Event event, State from) {
         }
     }
     return false;
-}
-
-bool contains(const std::string& text, std::string_view part) {
-    return text.find(part) != std::string::npos;
 }
 
 } // namespace
@@ -55,7 +54,9 @@ TEST_CASE("every state has a name, a step and round-trips through parse_state") 
     };
     // clang-format on
     CHECK(all_states().size() == std::size(expected));
-    for (const auto& [state, name_step] : expected) {
+    for (const auto& [state, expected_name_step] : expected) {
+        const auto& name_step =
+            expected_name_step; // CAPTURE cannot take a structured binding (clang 14)
         CAPTURE(name_step.first);
         CHECK(to_string(state) == name_step.first);
         CHECK(info(state).step == name_step.second);

@@ -10,7 +10,7 @@ using sileram::InvalidInput;
 
 namespace {
 
-std::vector<std::string> lines_of(const std::string& text) {
+std::vector<std::string> crlf_lines_of(const std::string& text) {
     std::vector<std::string> lines;
     std::size_t start = 0;
     while (start < text.size()) {
@@ -22,7 +22,7 @@ std::vector<std::string> lines_of(const std::string& text) {
     return lines;
 }
 
-Message sample() {
+Message sample_message() {
     Message m;
     m.from = Mailbox{"Klantsignalen", "signalen@example.org"};
     m.to = Mailbox{"", "agent1@example.nl"};
@@ -34,7 +34,7 @@ Message sample() {
 }
 
 std::string header_of(const std::string& message, std::string_view name) {
-    const auto lines = lines_of(message);
+    const auto lines = crlf_lines_of(message);
     std::string value;
     bool in = false;
     for (const std::string& line : lines) {
@@ -58,7 +58,7 @@ std::string header_of(const std::string& message, std::string_view name) {
 } // namespace
 
 TEST_CASE("a message has every header, CRLF lines and a quoted-printable UTF-8 body") {
-    const std::string text = render_message(sample());
+    const std::string text = render_message(sample_message());
     CHECK(header_of(text, "From") == "From: Klantsignalen <signalen@example.org>");
     CHECK(header_of(text, "To") == "To: agent1@example.nl");
     CHECK(header_of(text, "Subject") == "Subject: Your signal 1 is closed");
@@ -74,7 +74,7 @@ TEST_CASE("a message has every header, CRLF lines and a quoted-printable UTF-8 b
 }
 
 TEST_CASE("non-ASCII subjects and display names become RFC 2047 encoded-words") {
-    Message m = sample();
+    Message m = sample_message();
     m.subject = "Factuur onduidelijk é";
     m.from.name = "Klantsignalen Café";
     const std::string text = render_message(m);
@@ -87,14 +87,14 @@ TEST_CASE("non-ASCII subjects and display names become RFC 2047 encoded-words") 
 }
 
 TEST_CASE("a display name with specials is quoted") {
-    Message m = sample();
+    Message m = sample_message();
     m.from.name = "Signals, Team \"A\"";
     CHECK(header_of(render_message(m), "From") ==
           "From: \"Signals, Team \\\"A\\\"\" <signalen@example.org>");
 }
 
 TEST_CASE("long headers are folded to at most 78 characters and never split a character") {
-    Message m = sample();
+    Message m = sample_message();
     std::string ascii;
     for (int i = 0; i < 40; ++i) {
         ascii += "word" + std::to_string(i) + " ";
@@ -102,7 +102,7 @@ TEST_CASE("long headers are folded to at most 78 characters and never split a ch
     ascii += "end";
     m.subject = ascii;
     std::string text = render_message(m);
-    for (const std::string& line : lines_of(text)) {
+    for (const std::string& line : crlf_lines_of(text)) {
         CHECK(line.size() <= 78);
     }
     std::string unfolded = header_of(text, "Subject");
@@ -114,7 +114,7 @@ TEST_CASE("long headers are folded to at most 78 characters and never split a ch
     }
     m.subject = accents;
     text = render_message(m);
-    for (const std::string& line : lines_of(text)) {
+    for (const std::string& line : crlf_lines_of(text)) {
         CHECK(line.size() <= 78);
     }
     // Each encoded-word holds whole characters: 39 bytes is 13 × "éü€" (2+2+3 bytes)… or less.
@@ -125,16 +125,16 @@ TEST_CASE("a CR, LF or NUL in any header value is refused") {
     const std::string bad[] = {"a\r\nBcc: evil@example.org", "a\nb", "a\rb",
                                std::string("a\0b", 3)};
     for (const std::string& value : bad) {
-        Message m = sample();
+        Message m = sample_message();
         m.subject = value;
         CHECK_THROWS_AS(render_message(m), InvalidInput);
-        m = sample();
+        m = sample_message();
         m.to.address = "agent1@example.nl" + value;
         CHECK_THROWS_AS(render_message(m), InvalidInput);
-        m = sample();
+        m = sample_message();
         m.from.name = value;
         CHECK_THROWS_AS(render_message(m), InvalidInput);
-        m = sample();
+        m = sample_message();
         m.message_id = "x@y" + value;
         CHECK_THROWS_AS(render_message(m), InvalidInput);
     }
@@ -169,14 +169,14 @@ TEST_CASE("quoted-printable keeps lines within 76 characters and encodes what it
     const std::string long_line(200, 'x');
     const std::string encoded = quoted_printable(long_line + "é");
     std::string decoded;
-    for (const std::string& line : lines_of(encoded)) {
+    for (const std::string& line : crlf_lines_of(encoded)) {
         CHECK(line.size() <= 76);
         decoded += line.back() == '=' ? line.substr(0, line.size() - 1) : line;
     }
     CHECK(decoded == long_line + "=C3=A9");
     // An escape sequence is never split by a soft break.
     const std::string accents = quoted_printable(std::string(100, '\xE9'));
-    for (const std::string& line : lines_of(accents)) {
+    for (const std::string& line : crlf_lines_of(accents)) {
         CHECK(line.size() <= 76);
         CHECK((line.size() - (line.back() == '=' ? 1 : 0)) % 3 == 0);
     }

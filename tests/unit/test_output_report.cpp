@@ -1,5 +1,6 @@
 #include "sileram/output/report.hpp"
 #include "sileram/output/terminal.hpp"
+#include "support.hpp"
 
 #include <doctest/doctest.h>
 #include <string>
@@ -8,20 +9,11 @@
 using namespace sileram::output;
 using sileram::domain::Decimal;
 
+using namespace test_support;
+
 namespace {
 
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::size_t start = 0;
-    while (start < text.size()) {
-        const std::size_t end = text.find('\n', start);
-        lines.push_back(text.substr(start, end - start));
-        start = end + 1;
-    }
-    return lines;
-}
-
-ReportDocument sample() {
+ReportDocument sample_report() {
     ReportDocument d;
     d.report = "sample";
     d.currency = "€";
@@ -43,7 +35,7 @@ ReportDocument sample() {
 } // namespace
 
 TEST_CASE("report text: numbers right-aligned with separators and currency, by display width") {
-    const std::string text = render_text(sample(), TextStyle{100, Color::off, "€"});
+    const std::string text = render_text(sample_report(), TextStyle{100, Color::off, "€"});
     const auto lines = lines_of(text);
     REQUIRE(lines.size() == 7);
     CHECK(lines[0] == "Totaal  € 1,234,567.00");
@@ -63,7 +55,7 @@ TEST_CASE("report text: numbers right-aligned with separators and currency, by d
 }
 
 TEST_CASE("report text: a narrow terminal cuts text with an ellipsis, never numbers") {
-    const std::string text = render_text(sample(), TextStyle{50, Color::off, "€"});
+    const std::string text = render_text(sample_report(), TextStyle{50, Color::off, "€"});
     for (const std::string& line : lines_of(text)) {
         CHECK(display_width(line) <= 50);
     }
@@ -72,13 +64,14 @@ TEST_CASE("report text: a narrow terminal cuts text with an ellipsis, never numb
 }
 
 TEST_CASE("report text: colour only when asked") {
-    CHECK(render_text(sample(), TextStyle{100, Color::off, "€"}).find('\x1b') == std::string::npos);
-    CHECK(render_text(sample(), TextStyle{100, Color::on, "€"}).find("\x1b[1m") !=
+    CHECK(render_text(sample_report(), TextStyle{100, Color::off, "€"}).find('\x1b') ==
+          std::string::npos);
+    CHECK(render_text(sample_report(), TextStyle{100, Color::on, "€"}).find("\x1b[1m") !=
           std::string::npos);
 }
 
 TEST_CASE("report CSV and JSON carry the same numbers, plain") {
-    const ReportDocument d = sample();
+    const ReportDocument d = sample_report();
     CHECK(render_csv(d.sections[0], ',') == "name,signals,cost,share\r\n"
                                             "Café Ïda,1234,1234567.89,0.5000\r\n"
                                             "é,7,5.00,1.0000\r\n"

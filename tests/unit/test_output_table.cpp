@@ -1,5 +1,6 @@
 #include "sileram/output/table.hpp"
 #include "sileram/output/terminal.hpp"
+#include "support.hpp"
 
 #include <cmath>
 #include <cstdlib>
@@ -13,6 +14,8 @@
 #include <vector>
 
 using namespace sileram::output;
+
+using namespace test_support;
 
 namespace {
 
@@ -28,18 +31,6 @@ bool is_valid_utf8(std::string_view text) {
         text.remove_prefix(static_cast<std::size_t>(size));
     }
     return true;
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::size_t start = 0;
-    while (start < text.size()) {
-        const std::size_t end = text.find('\n', start);
-        REQUIRE(end != std::string::npos);
-        lines.push_back(text.substr(start, end - start));
-        start = end + 1;
-    }
-    return lines;
 }
 
 std::string without_escapes(std::string text) {

@@ -4,7 +4,9 @@
 #include "sileram/domain/time.hpp"
 #include "sileram/domain/workflow.hpp"
 
+#include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <string>
@@ -139,6 +141,11 @@ struct PossibleRecurrence {
 // The standard characteristics of a signal; any other field is free-form.
 inline constexpr std::string_view k_standard_fields[] = {"channel", "product", "process",
                                                          "customer"};
+
+inline bool is_standard_field(std::string_view name) {
+    return std::find(std::begin(k_standard_fields), std::end(k_standard_fields), name) !=
+           std::end(k_standard_fields);
+}
 
 // A customer signal with everything the ten steps recorded about it.
 struct Signal {

@@ -7,6 +7,11 @@
 
 namespace sileram::output {
 
+// What marks text that was cut, and the escape codes that start bold and end any style.
+inline constexpr std::string_view k_ellipsis = "…";
+inline constexpr std::string_view k_style_bold = "\x1b[1m";
+inline constexpr std::string_view k_style_reset = "\x1b[0m";
+
 // Which side of a padded field the text sits on.
 enum class Align { left, right };
 

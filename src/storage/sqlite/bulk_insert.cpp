@@ -61,11 +61,6 @@ private:
     bool m_valid = false;
 };
 
-bool is_standard(std::string_view name) {
-    return std::find(std::begin(k_standard_fields), std::end(k_standard_fields), name) !=
-           std::end(k_standard_fields);
-}
-
 class SqliteBulkInsert final : public BulkInsert {
 public:
     explicit SqliteBulkInsert(Connection& db) : m_db(db) {
@@ -80,9 +75,9 @@ public:
     bool add(Signal& s) override {
         m_db.cached(k_bulk_signal)
             .bind_all(s.title, s.description, to_string(s.state), s.step, s.submitted_by,
-                      m_submitted_text(s.submitted_at), m_stamp_text(s.updated_at),
-                      s.external_id, standard(s, "channel"), standard(s, "product"),
-                      standard(s, "process"), standard(s, "customer"))
+                      m_submitted_text(s.submitted_at), m_stamp_text(s.updated_at), s.external_id,
+                      standard(s, "channel"), standard(s, "product"), standard(s, "process"),
+                      standard(s, "customer"))
             .run();
         if (m_db.changes() == 0) {
             s.id = 0;
@@ -91,7 +86,7 @@ public:
         s.id = m_db.last_insert_id();
         Statement& field = m_db.cached(k_bulk_field);
         for (const auto& [name, value] : s.fields) {
-            if (!is_standard(name)) {
+            if (!is_standard_field(name)) {
                 field.bind_all(s.id, name, value).run();
             }
         }

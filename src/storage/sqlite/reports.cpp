@@ -21,12 +21,6 @@ constexpr std::string_view k_open_impact_states =
     "('analysed', 'prioritised', 'parked', 'root-caused', 'planned', 'approved', "
     "'in-progress', 'implemented')";
 
-constexpr std::string_view k_standard[] = {"channel", "product", "process", "customer"};
-
-bool is_standard(std::string_view name) {
-    return std::find(std::begin(k_standard), std::end(k_standard), name) != std::end(k_standard);
-}
-
 // A WHERE fragment (starting with " AND", or empty) and the values it binds, in order.
 struct Where {
     std::string sql;
@@ -52,7 +46,7 @@ Where filter_where(const ReportFilter& f, std::string_view time_column) {
         }
     }
     for (const auto& [name, value] : f.fields) {
-        if (is_standard(name)) {
+        if (is_standard_field(name)) {
             // The column name comes from the fixed list of standard fields, not from input.
             w.add(fmt::format(" AND s.{} = ?", name), value);
         } else {
@@ -71,7 +65,7 @@ bool has_filter(const ReportFilter& f) {
 
 // Binds leading values, then the filter's, from position 1.
 template <typename... Leading>
-void bind(Statement& statement, const Where& where, const Leading&... leading) {
+void bind_with_filter(Statement& statement, const Where& where, const Leading&... leading) {
     int index = 0;
     (statement.bind(++index, leading), ...);
     for (const Value& v : where.values) {
@@ -146,7 +140,7 @@ struct FieldGroup {
 };
 
 FieldGroup field_group(const std::string& field) {
-    if (is_standard(field)) {
+    if (is_standard_field(field)) {
         const std::string collate = field == "customer" ? " COLLATE NOCASE" : "";
         return {"", fmt::format("coalesce(s.{}, '')", field),
                 fmt::format("s.{}{}", field, collate)};
@@ -175,8 +169,8 @@ public:
             "SELECT s.contacts >= ?, s.satisfaction_impact >= ?, {} FROM signals s WHERE {} "
             "GROUP BY 1, 2",
             k_sums, open));
-        bind(quadrants, where, settings.many_contacts,
-             static_cast<std::int64_t>(settings.high_satisfaction_impact));
+        bind_with_filter(quadrants, where, settings.many_contacts,
+                         static_cast<std::int64_t>(settings.high_satisfaction_impact));
         while (quadrants.step()) {
             data.quadrants.push_back(QuadrantInput{
                 quadrants.integer(0) != 0, quadrants.integer(1) != 0, sums_at(quadrants, 2)});
@@ -187,10 +181,10 @@ public:
             Statement groups =
                 m_db.prepare(fmt::format("SELECT min({}), {} FROM signals s{} WHERE {} GROUP BY {}",
                                          g.expression, k_sums, g.join, open, g.group));
-            if (is_standard(by)) {
-                bind(groups, where);
+            if (is_standard_field(by)) {
+                bind_with_filter(groups, where);
             } else {
-                bind(groups, where, by);
+                bind_with_filter(groups, where, by);
             }
             while (groups.step()) {
                 data.groups.push_back(ImpactGroupInput{groups.text(0), sums_at(groups, 1)});
@@ -202,7 +196,7 @@ public:
             "s.cost_per_contact_cents, s.satisfaction_hundredths FROM signals s WHERE {} "
             "ORDER BY s.contacts * s.satisfaction_impact DESC, s.id{}",
             open, limit_clause(filter)));
-        bind(ranked, where);
+        bind_with_filter(ranked, where);
         while (ranked.step()) {
             RankedSignalInput in;
             in.id = ranked.integer(0);
@@ -222,7 +216,7 @@ public:
         Statement states = m_db.prepare(fmt::format(
             "SELECT s.state, s.step, count(*) FROM signals s WHERE 1 = 1{} GROUP BY 1, 2",
             where.sql));
-        bind(states, where);
+        bind_with_filter(states, where);
         while (states.step()) {
             data.states.push_back(StateCount{
                 state_of(states, 0), static_cast<int>(states.integer(1)), states.integer(2)});
@@ -239,7 +233,7 @@ public:
             m_db.prepare(fmt::format("SELECT step, count(*), max(seconds) FROM step_stays "
                                      "WHERE seconds IS NOT NULL{} GROUP BY step",
                                      of_signals));
-        bind(done, where);
+        bind_with_filter(done, where);
         while (done.step()) {
             StepStayInput& s = stays[static_cast<int>(done.integer(0))];
             s.step = static_cast<int>(done.integer(0));
@@ -270,7 +264,7 @@ public:
             fmt::format("SELECT step, count(*), min(entered_at), signal_id FROM step_stays "
                         "WHERE left_at IS NULL{} GROUP BY step",
                         of_signals));
-        bind(waiting, where);
+        bind_with_filter(waiting, where);
         while (waiting.step()) {
             StepStayInput& s = stays[static_cast<int>(waiting.integer(0))];
             s.step = static_cast<int>(waiting.integer(0));
@@ -295,7 +289,7 @@ public:
             "SELECT substr(s.submitted_at, 1, 7), count(*) FROM signals s "
             "WHERE s.submitted_at >= ? AND s.submitted_at < coalesce(?, '9999'){} GROUP BY 1",
             by_field.sql));
-        bind(entered, by_field, since, until);
+        bind_with_filter(entered, by_field, since, until);
         while (entered.step()) {
             MonthFlow& m = months[entered.text(0)];
             m.month = entered.text(0);
@@ -310,7 +304,7 @@ public:
             fmt::format("SELECT substr(entered_at, 1, 7), count(*) FROM step_stays WHERE step = 10 "
                         "AND entered_at >= ? AND entered_at < coalesce(?, '9999'){} GROUP BY 1",
                         of_fields));
-        bind(left, by_field, since, until);
+        bind_with_filter(left, by_field, since, until);
         while (left.step()) {
             MonthFlow& m = months[left.text(0)];
             m.month = left.text(0);
@@ -346,7 +340,7 @@ public:
             "coalesce(sum(m.satisfaction_hundredths - s.satisfaction_hundredths), 0), "
             "count(m.satisfaction_hundredths - s.satisfaction_hundredths) {}",
             k_cost, from));
-        bind(totals, where, std::int64_t{impact.periods_per_year});
+        bind_with_filter(totals, where, std::int64_t{impact.periods_per_year});
         if (totals.step()) {
             EffectSums& t = data.sums;
             t.signals = totals.integer(0);
@@ -365,7 +359,7 @@ public:
             "s.expected_reduction_hundredths, {} {} "
             "ORDER BY (s.contacts - m.contacts) * s.cost_per_contact_cents DESC, s.id{}",
             k_cost, from, limit_clause(filter)));
-        bind(lines, where);
+        bind_with_filter(lines, where);
         while (lines.step()) {
             EffectInput in;
             in.id = lines.integer(0);
@@ -389,7 +383,7 @@ public:
         const Where where = filter_where(filter, "s.submitted_at");
         Statement total =
             m_db.prepare(fmt::format("SELECT count(*) FROM signals s WHERE 1 = 1{}", where.sql));
-        bind(total, where);
+        bind_with_filter(total, where);
         if (total.step()) {
             data.signals = total.integer(0);
         }
@@ -407,10 +401,10 @@ public:
                             "ORDER BY 2 DESC, 1",
                             g.expression, k_sums, g.join,
                             customer ? "s.customer IS NOT NULL" : "1 = 1", where.sql, g.group));
-            if (is_standard(name)) {
-                bind(values, where);
+            if (is_standard_field(name)) {
+                bind_with_filter(values, where);
             } else {
-                bind(values, where, name);
+                bind_with_filter(values, where, name);
             }
             std::vector<ImpactGroupInput> groups;
             ImpactSums seen;
@@ -424,7 +418,7 @@ public:
                 if (!all) {
                     Statement sums = m_db.prepare(
                         fmt::format("SELECT {} FROM signals s WHERE 1 = 1{}", k_sums, where.sql));
-                    bind(sums, where);
+                    bind_with_filter(sums, where);
                     if (sums.step()) {
                         all = sums_at(sums, 0);
                     }
@@ -441,7 +435,7 @@ public:
                                      }
                                      return a.value < b.value;
                                  });
-            } else if (is_standard(name) && !all) {
+            } else if (is_standard_field(name) && !all) {
                 all = seen;
             }
             field.distinct = static_cast<std::int64_t>(groups.size());
@@ -471,7 +465,7 @@ public:
             "LEFT JOIN customers c ON c.name = trim(g.name)",
             where.sql));
         const std::string since = format_timestamp(care_since);
-        bind(rows, where, since, since, high);
+        bind_with_filter(rows, where, since, since, high);
         while (rows.step()) {
             CustomerInput c;
             c.name = rows.text(0);
@@ -504,7 +498,7 @@ public:
             "AND s.state IN ('approved', 'in-progress'){}",
             where.sql);
         Statement action_count = m_db.prepare("SELECT count(*) " + actions_from);
-        bind(action_count, where, day);
+        bind_with_filter(action_count, where, day);
         if (action_count.step()) {
             data.actions_total = action_count.integer(0);
         }
@@ -512,7 +506,7 @@ public:
             fmt::format("SELECT a.signal_id, s.title, a.number, a.title, a.owner, a.due, a.status, "
                         "a.progress {} ORDER BY a.due, a.signal_id, a.number{}",
                         actions_from, limit_clause(filter)));
-        bind(actions, where, day);
+        bind_with_filter(actions, where, day);
         while (actions.step()) {
             OverdueActionInput a;
             a.signal = actions.integer(0);
@@ -530,7 +524,7 @@ public:
             "FROM signals s WHERE s.state <> 'closed' AND s.updated_at < ?{}", where.sql);
         const std::string stale_cut = format_timestamp(stale_before);
         Statement stale_count = m_db.prepare("SELECT count(*) " + stale_from);
-        bind(stale_count, where, stale_cut);
+        bind_with_filter(stale_count, where, stale_cut);
         if (stale_count.step()) {
             data.stale_total = stale_count.integer(0);
         }
@@ -538,7 +532,7 @@ public:
             fmt::format("SELECT s.id, s.title, s.state, s.updated_at {} ORDER BY s.updated_at, "
                         "s.id{}",
                         stale_from, limit_clause(filter)));
-        bind(stale, where, stale_cut);
+        bind_with_filter(stale, where, stale_cut);
         while (stale.step()) {
             data.stale.push_back(StaleSignalInput{stale.integer(0), stale.text(1),
                                                   state_of(stale, 2), time_of(stale, 3)});
@@ -571,14 +565,14 @@ public:
             "WHERE s.state <> 'closed' AND s.submitted_at < ?{} "
             "GROUP BY s.submitted_by COLLATE NOCASE",
             where.sql));
-        bind(submitted, where, silent_cut);
+        bind_with_filter(submitted, where, silent_cut);
         merge(submitted);
         Statement joined = m_db.prepare(fmt::format(
             "SELECT min(u.email), count(*), min(u.joined_at), u.signal_id FROM submitters u "
             "JOIN signals s ON s.id = u.signal_id WHERE u.via <> 'submit' AND "
             "s.state <> 'closed' AND u.joined_at < ?{} GROUP BY u.email COLLATE NOCASE",
             where.sql));
-        bind(joined, where, silent_cut);
+        bind_with_filter(joined, where, silent_cut);
         merge(joined);
         std::vector<SilentSubmitterInput> all;
         all.reserve(silent.size());

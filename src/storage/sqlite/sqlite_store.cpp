@@ -140,11 +140,6 @@ constexpr const char* k_custom_field_names =
     "SELECT DISTINCT name FROM signal_fields ORDER BY name";
 constexpr const char* k_all_ids = "SELECT id FROM signals WHERE id > ? ORDER BY id LIMIT 500";
 
-bool is_standard_field(std::string_view name) {
-    return std::find(std::begin(k_standard_fields), std::end(k_standard_fields), name) !=
-           std::end(k_standard_fields);
-}
-
 std::optional<std::string> standard_field(const Signal& signal, std::string_view name) {
     const auto it = signal.fields.find(std::string(name));
     return it == signal.fields.end() ? std::nullopt : std::optional<std::string>(it->second);
