@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark of sileram's intake: bulk import, the duplicate guard and full-text search.
 
-    python3 bench/intake_bench.py PATH/TO/sileram [--rows N] [--runs N] [--keep DIR]
+    python3 bench/intake_bench.py PATH/TO/sileram [--rows N] [--runs N] [--keep DIR] [--db FILE]
 
 On N generated signals (default 1,000,000; see gen_signals.py) it measures:
   - `sileram submit --from` of the CSV: wall time, rows/s, peak memory (RSS, via /usr/bin/time -v
@@ -51,12 +51,55 @@ def peak_rss_mib(stderr):
     return int(m.group(1)) / 1024 if m else None
 
 
+def import_and_compare(args, sileram, work, env):
+    """Imports the generated CSV with sileram and with the sqlite3 shell, prints both and the
+    ratio, and returns sileram's database."""
+    csv_path = os.path.join(work, f"signals-{args.rows}.csv")
+    if not os.path.exists(csv_path):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, os.path.join(HERE, "gen_signals.py"), str(args.rows),
+                        csv_path], check=True)
+        print(f"generated {args.rows:,} rows ({os.path.getsize(csv_path) / 2**20:.0f} MiB) "
+              f"in {time.perf_counter() - t0:.1f} s")
+    db = os.path.join(work, "sileram.db")
+    base = os.path.join(work, "baseline.db")
+    for path in (db, db + "-wal", db + "-shm", base):
+        if os.path.exists(path):
+            os.remove(path)
+
+    argv = [sileram, "--db", db, "submit", "--from", csv_path, "--quiet"]
+    if os.path.exists("/usr/bin/time"):
+        argv = ["/usr/bin/time", "-v"] + argv
+    ours, p = timed(argv, env)
+    ours_cpu = timed.cpu
+    rss = peak_rss_mib(p.stderr)
+
+    baseline_sql = ("CREATE VIRTUAL TABLE signals_fts USING fts5(title, description, "
+                    "content='signals', tokenize='unicode61 remove_diacritics 2');\n"
+                    "INSERT INTO signals_fts(signals_fts) VALUES('rebuild');\n")
+    theirs, _ = timed(["sqlite3", base, "-cmd", ".mode csv", "-cmd",
+                       f".import {csv_path} signals", baseline_sql], env)
+    theirs_cpu = timed.cpu
+
+    print(f"import, sileram submit --from: {ours:7.2f} s wall, {ours_cpu:7.2f} s CPU "
+          f"({args.rows / ours:,.0f} rows/s)"
+          + (f", peak RSS {rss:.1f} MiB" if rss is not None else ""))
+    print(f"import, sqlite3 .import + FTS5:  {theirs:7.2f} s wall, {theirs_cpu:7.2f} s CPU")
+    print(f"ratio: {ours / theirs:.2f} wall, {ours_cpu / theirs_cpu:.2f} CPU "
+          f"(target <= {TARGETS['ratio']}); load average {os.getloadavg()[0]:.1f} "
+          f"on {os.cpu_count()} cores"
+          + (f"; peak RSS target <= {TARGETS['rss_mib']:.0f} MiB" if rss is not None else ""))
+    return db
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("sileram")
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--runs", type=int, default=31)
     ap.add_argument("--keep", help="folder for the CSV and databases (kept); else a temporary one")
+    ap.add_argument("--db", help="an existing database: measure only submit and list --search "
+                                 "on it (it gets the submitted signals)")
     args = ap.parse_args()
     sileram = os.path.abspath(args.sileram)
     work = args.keep or tempfile.mkdtemp(prefix="sileram-bench-")
@@ -65,41 +108,10 @@ def main():
     env.pop("SILERAM_DB", None)
     env.pop("SILERAM_CONFIG", None)
     try:
-        csv_path = os.path.join(work, f"signals-{args.rows}.csv")
-        if not os.path.exists(csv_path):
-            t0 = time.perf_counter()
-            subprocess.run([sys.executable, os.path.join(HERE, "gen_signals.py"), str(args.rows),
-                            csv_path], check=True)
-            print(f"generated {args.rows:,} rows ({os.path.getsize(csv_path) / 2**20:.0f} MiB) "
-                  f"in {time.perf_counter() - t0:.1f} s")
-        db = os.path.join(work, "sileram.db")
-        base = os.path.join(work, "baseline.db")
-        for path in (db, db + "-wal", db + "-shm", base):
-            if os.path.exists(path):
-                os.remove(path)
-
-        argv = [sileram, "--db", db, "submit", "--from", csv_path, "--quiet"]
-        if os.path.exists("/usr/bin/time"):
-            argv = ["/usr/bin/time", "-v"] + argv
-        ours, p = timed(argv, env)
-        ours_cpu = timed.cpu
-        rss = peak_rss_mib(p.stderr)
-
-        baseline_sql = ("CREATE VIRTUAL TABLE signals_fts USING fts5(title, description, "
-                        "content='signals', tokenize='unicode61 remove_diacritics 2');\n"
-                        "INSERT INTO signals_fts(signals_fts) VALUES('rebuild');\n")
-        theirs, _ = timed(["sqlite3", base, "-cmd", ".mode csv", "-cmd",
-                           f".import {csv_path} signals", baseline_sql], env)
-        theirs_cpu = timed.cpu
-
-        print(f"import, sileram submit --from: {ours:7.2f} s wall, {ours_cpu:7.2f} s CPU "
-              f"({args.rows / ours:,.0f} rows/s)"
-              + (f", peak RSS {rss:.1f} MiB" if rss is not None else ""))
-        print(f"import, sqlite3 .import + FTS5:  {theirs:7.2f} s wall, {theirs_cpu:7.2f} s CPU")
-        print(f"ratio: {ours / theirs:.2f} wall, {ours_cpu / theirs_cpu:.2f} CPU "
-              f"(target <= {TARGETS['ratio']}); load average {os.getloadavg()[0]:.1f} "
-              f"on {os.cpu_count()} cores"
-              + (f"; peak RSS target <= {TARGETS['rss_mib']:.0f} MiB" if rss is not None else ""))
+        if args.db:
+            db = os.path.abspath(args.db)
+        else:
+            db = import_and_compare(args, sileram, work, env)
 
         # Titles like the data: words drawn from the stored signals, so the guard has work to do.
         rng = random.Random(11)

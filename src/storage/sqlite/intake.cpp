@@ -14,14 +14,20 @@ namespace {
 
 using namespace domain;
 
-// A probe counts a word's documents only up to this many; more is "common".
-constexpr std::int64_t k_probe_cap = 1000;
+// A probe counts a word's documents only up to this many; more is "common". Each probe reads
+// up to this many entries, for every query word: 300 rather than 1,000 took a third off the
+// check's CPU time on 1M signals.
+constexpr std::int64_t k_probe_cap = 300;
 // How many query words are probed at most (title words first).
-constexpr std::size_t k_max_query_terms = 16;
+constexpr std::size_t k_max_query_terms = 12;
 // How many of the rarest words go into the candidate query.
 constexpr std::size_t k_rare_terms = 5;
+// Ranking reads every document of the words it ranks by (bm25 looks up each one's size): the
+// rarest words are taken only while their documents together stay under this many (the rarest
+// one always).
+constexpr std::int64_t k_rank_budget = 500;
 // Candidates fetched and scored.
-constexpr int k_candidates = 60;
+constexpr int k_candidates = 40;
 // Only the start of a long description counts.
 constexpr std::size_t k_description_bytes = 2000;
 
@@ -114,10 +120,14 @@ std::vector<SimilarSignal> find_similar(Connection& db, const std::string& title
         by_rarity.begin(), by_rarity.end(),
         [](const TermWeight& a, const TermWeight& b) { return a.documents < b.documents; });
     std::vector<std::string> rare;
+    std::int64_t ranked_documents = 0;
     for (const TermWeight& t : by_rarity) {
-        if (t.documents < k_probe_cap && rare.size() < k_rare_terms) {
-            rare.push_back(phrase(t.term));
+        if (t.documents >= k_probe_cap || rare.size() == k_rare_terms ||
+            (!rare.empty() && ranked_documents + t.documents > k_rank_budget)) {
+            break;
         }
+        rare.push_back(phrase(t.term));
+        ranked_documents += t.documents;
     }
     std::vector<SignalId> ids;
     if (!rare.empty()) {
