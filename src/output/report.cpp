@@ -62,34 +62,31 @@ Cell Cell::of_change(const std::optional<domain::Decimal>& value) {
     return c;
 }
 
-Cell Cell::of_number(const std::optional<double>& value) {
+namespace {
+
+// A real-valued cell rounded to `unit`; none for a missing or non-finite value.
+Cell real_cell(Cell::Kind kind, const std::optional<double>& value, double unit) {
     if (!value || !std::isfinite(*value)) {
-        return none();
+        return Cell::none();
     }
     Cell c;
-    c.kind = Kind::number;
-    c.real = domain::rounded(*value, 0.01);
+    c.kind = kind;
+    c.real = domain::rounded(*value, unit);
     return c;
+}
+
+} // namespace
+
+Cell Cell::of_number(const std::optional<double>& value) {
+    return real_cell(Kind::number, value, 0.01);
 }
 
 Cell Cell::of_share(const std::optional<double>& value) {
-    if (!value || !std::isfinite(*value)) {
-        return none();
-    }
-    Cell c;
-    c.kind = Kind::share;
-    c.real = domain::rounded(*value, 0.0001);
-    return c;
+    return real_cell(Kind::share, value, 0.0001);
 }
 
 Cell Cell::of_days(const std::optional<double>& value) {
-    if (!value || !std::isfinite(*value)) {
-        return none();
-    }
-    Cell c;
-    c.kind = Kind::days;
-    c.real = domain::rounded(*value, 0.1);
-    return c;
+    return real_cell(Kind::days, value, 0.1);
 }
 
 std::string cell_text(const Cell& cell, const std::string& currency) {
