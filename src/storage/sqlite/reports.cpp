@@ -73,6 +73,16 @@ void bind_with_filter(Statement& statement, const Where& where, const Leading&..
     }
 }
 
+// count(*) of the rows a "FROM … WHERE …" clause selects, bound as bind_with_filter binds; a
+// report's total beside its limited list.
+template <typename... Leading>
+std::int64_t count_rows(Connection& db, const std::string& from, const Where& where,
+                        const Leading&... leading) {
+    Statement count = db.prepare("SELECT count(*) " + from);
+    bind_with_filter(count, where, leading...);
+    return count.step() ? count.integer(0) : 0;
+}
+
 State state_of(const Statement& row, int column) {
     const std::string text = row.text(column);
     const auto state = parse_state(text);
@@ -497,11 +507,7 @@ public:
             "WHERE a.status IN ('planned', 'in-progress') AND a.due IS NOT NULL AND a.due < ? "
             "AND s.state IN ('approved', 'in-progress'){}",
             where.sql);
-        Statement action_count = m_db.prepare("SELECT count(*) " + actions_from);
-        bind_with_filter(action_count, where, day);
-        if (action_count.step()) {
-            data.actions_total = action_count.integer(0);
-        }
+        data.actions_total = count_rows(m_db, actions_from, where, day);
         Statement actions = m_db.prepare(
             fmt::format("SELECT a.signal_id, s.title, a.number, a.title, a.owner, a.due, a.status, "
                         "a.progress {} ORDER BY a.due, a.signal_id, a.number{}",
@@ -523,11 +529,7 @@ public:
         const std::string stale_from = fmt::format(
             "FROM signals s WHERE s.state <> 'closed' AND s.updated_at < ?{}", where.sql);
         const std::string stale_cut = format_timestamp(stale_before);
-        Statement stale_count = m_db.prepare("SELECT count(*) " + stale_from);
-        bind_with_filter(stale_count, where, stale_cut);
-        if (stale_count.step()) {
-            data.stale_total = stale_count.integer(0);
-        }
+        data.stale_total = count_rows(m_db, stale_from, where, stale_cut);
         Statement stale = m_db.prepare(
             fmt::format("SELECT s.id, s.title, s.state, s.updated_at {} ORDER BY s.updated_at, "
                         "s.id{}",
