@@ -134,6 +134,72 @@ void check_version_1_data(Store& store) {
     CHECK(duplicate->external_id == "EXT-9");
 }
 
+// Each tally of version 5 against the same figures computed from the signals, as text.
+struct Tally {
+    const char* kept;
+    const char* truth;
+    int columns;
+};
+constexpr Tally k_tallies[] = {
+    {"SELECT state, step, signals FROM tally_states WHERE signals > 0 ORDER BY 1, 2",
+     "SELECT state, step, count(*) FROM signals GROUP BY 1, 2 ORDER BY 1, 2", 3},
+    {"SELECT state, contacts, satisfaction_impact, cost_per_contact_cents, signals "
+     "FROM tally_impact WHERE signals > 0 ORDER BY 1, 2, 3, 4",
+     "SELECT state, contacts, satisfaction_impact, cost_per_contact_cents, count(*) FROM signals "
+     "WHERE contacts IS NOT NULL GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+     5},
+    {"SELECT name, value, sum(signals), sum(contacts), sum(score), sum(cost_cents) "
+     "FROM tally_fields GROUP BY 1, 2 HAVING sum(signals) > 0 ORDER BY 1, 2",
+     "SELECT f.name, f.value, count(*), coalesce(sum(contacts), 0), "
+     "coalesce(sum(contacts * satisfaction_impact), 0), "
+     "coalesce(sum(contacts * cost_per_contact_cents), 0) FROM signals s JOIN ("
+     "SELECT id, 'channel' AS name, coalesce(channel, '') AS value FROM signals UNION ALL "
+     "SELECT id, 'customer', coalesce(customer, '') FROM signals UNION ALL "
+     "SELECT id, 'process', coalesce(process, '') FROM signals UNION ALL "
+     "SELECT id, 'product', coalesce(product, '') FROM signals) f ON f.id = s.id "
+     "GROUP BY 1, 2 ORDER BY 1, 2",
+     6},
+    {"SELECT month, entered, left FROM tally_months WHERE entered > 0 OR left > 0 ORDER BY 1",
+     "SELECT month, sum(entered), sum(left) FROM (SELECT substr(submitted_at, 1, 7) AS month, "
+     "1 AS entered, 0 AS left FROM signals UNION ALL SELECT substr(entered_at, 1, 7), 0, 1 "
+     "FROM step_stays WHERE step = 10) GROUP BY 1 ORDER BY 1",
+     3},
+    {"SELECT step, day, stays FROM tally_stays WHERE stays > 0 ORDER BY 1, 2",
+     "SELECT step, CASE WHEN seconds >= 0 THEN seconds / 86400 "
+     "ELSE -((86399 - seconds) / 86400) END, count(*) FROM step_stays "
+     "WHERE seconds IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2",
+     3},
+    {"SELECT step, stays FROM tally_waiting WHERE stays > 0 ORDER BY 1",
+     "SELECT step, count(*) FROM step_stays WHERE left_at IS NULL GROUP BY 1 ORDER BY 1", 2},
+    {"SELECT due, actions FROM tally_due WHERE actions > 0 ORDER BY 1",
+     "SELECT a.due, count(*) FROM actions a JOIN signals s ON s.id = a.signal_id "
+     "WHERE a.status IN ('planned', 'in-progress') AND a.due IS NOT NULL "
+     "AND s.state IN ('approved', 'in-progress') GROUP BY 1 ORDER BY 1",
+     2},
+    {"SELECT * FROM tally_effect ORDER BY signal_id",
+     "SELECT * FROM tally_effect_source ORDER BY signal_id", 8},
+};
+
+// Every tally holds what the data says, row for row.
+void check_tallies(const fs::path& file) {
+    sqlite::Connection db(file, sqlite::Connection::Mode::read_only);
+    auto rows = [&](const char* sql, int columns) {
+        sqlite::Statement query = db.prepare(sql);
+        std::string text;
+        while (query.step()) {
+            for (int i = 0; i < columns; ++i) {
+                text += query.optional_text(i).value_or("NULL") + "|";
+            }
+            text += "\n";
+        }
+        return text;
+    };
+    for (const Tally& t : k_tallies) {
+        CAPTURE(t.kept);
+        CHECK(rows(t.kept, t.columns) == rows(t.truth, t.columns));
+    }
+}
+
 constexpr const char* k_version_1_tables[] = {
     "signals",          "signal_fields", "submitters",   "decisions", "root_causes",
     "root_cause_items", "actions",       "measurements", "feedback",  "history"};
@@ -176,7 +242,48 @@ TEST_CASE("a database at every earlier schema version migrates with all its data
         store->insert(fresh);
         transaction.commit();
         CHECK(fresh.id == 5);
+        check_tallies(database.file);
     }
+}
+
+TEST_CASE("the tallies of version 5 follow every change to the data") {
+    TemporaryDatabase database(5);
+    build_at_version(database.file, 1);
+    CHECK(initialise_database(database.file) == current_schema_version());
+    check_tallies(database.file);
+    {
+        sqlite::Connection db(database.file, sqlite::Connection::Mode::read_write_create);
+        // The parked signal is carried out with two open actions, one cancelled; it is measured
+        // twice; a field and a figure change; its history moves its step stays along.
+        db.exec(R"sql(
+UPDATE signals SET state = 'approved', step = 7, customer = 'Acme' WHERE id = 3;
+INSERT INTO history (signal_id, at, by, event, from_state, to_state)
+VALUES (3, '2026-07-01T10:00:00Z', 'x', 'approve', 'parked', 'approved');
+INSERT INTO actions (signal_id, number, title, due, cost_cents, status, created_at)
+VALUES (3, 1, 'one', '2026-08-01', 500, 'planned', '2026-07-01T10:00:00Z'),
+       (3, 2, 'two', '2026-08-01', 700, 'in-progress', '2026-07-01T10:00:00Z'),
+       (3, 3, 'three', '2026-09-01', 900, 'cancelled', '2026-07-01T10:00:00Z');
+UPDATE signals SET state = 'in-progress', step = 8 WHERE id = 3;
+UPDATE actions SET due = '2026-08-15' WHERE signal_id = 3 AND number = 1;
+INSERT INTO measurements (signal_id, contacts, satisfaction_hundredths, measured_by, measured_at)
+VALUES (3, 6, 700, 'x', '2026-09-01T10:00:00Z');
+UPDATE actions SET status = 'done' WHERE signal_id = 3 AND number = 2;
+UPDATE signals SET contacts = 12, satisfaction_hundredths = 650, channel = 'mail' WHERE id = 3;
+INSERT INTO measurements (signal_id, contacts, satisfaction_hundredths, measured_by, measured_at)
+VALUES (3, 4, NULL, 'x', '2026-10-01T10:00:00Z');
+INSERT INTO history (signal_id, at, by, event, from_state, to_state)
+VALUES (3, '2026-10-02T10:00:00Z', 'x', 'close', 'in-progress', 'closed');
+UPDATE signals SET state = 'closed', step = 10 WHERE id = 3;
+UPDATE actions SET status = 'cancelled' WHERE signal_id = 3 AND number = 1;
+)sql");
+    }
+    check_tallies(database.file);
+    sqlite::Connection db(database.file, sqlite::Connection::Mode::read_only);
+    sqlite::Statement effect =
+        db.prepare("SELECT contacts_saved, cost_cents FROM tally_effect WHERE signal_id = 3");
+    REQUIRE(effect.step());
+    CHECK(effect.integer(0) == 8);
+    CHECK(effect.integer(1) == 700);
 }
 
 TEST_CASE("a database from a newer sileram is refused and left as it is") {

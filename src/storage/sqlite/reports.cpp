@@ -153,6 +153,22 @@ constexpr const char* k_sums = "count(*), coalesce(sum(s.contacts), 0), "
                                "coalesce(sum(s.contacts * s.satisfaction_impact), 0), "
                                "coalesce(sum(s.contacts * s.cost_per_contact_cents), 0)";
 
+// The same sums from the impact cells of migration 5 (each cell: signals with equal figures).
+constexpr const char* k_tally_impact_sums =
+    "sum(signals), sum(contacts * signals), sum(contacts * satisfaction_impact * signals), "
+    "sum(contacts * cost_per_contact_cents * signals)";
+
+// Sums per value of a standard field (bound as the first parameter) from the field tally, in
+// the order the GROUP BY over the signals gives: customers grouped ignoring case. `ranked` orders
+// by signals, most first, then value, as the fields report does.
+std::string tally_groups_sql(const std::string& field, std::string_view condition, bool ranked) {
+    const std::string collate = field == "customer" ? " COLLATE NOCASE" : "";
+    return fmt::format("SELECT min(value), sum(signals), sum(contacts), sum(score), "
+                       "sum(cost_cents) FROM tally_fields WHERE name = ? {} GROUP BY value{} "
+                       "HAVING sum(signals) > 0 ORDER BY {}",
+                       condition, collate, ranked ? std::string("2 DESC, 1") : "value" + collate);
+}
+
 class SqliteReports final : public ReportQueries {
 public:
     explicit SqliteReports(Connection& db) : m_db(db) {}
@@ -165,10 +181,15 @@ public:
         const std::string open = fmt::format("s.contacts IS NOT NULL AND s.state IN {}{}",
                                              k_open_impact_states, where.sql);
 
-        Statement quadrants = m_db.prepare(fmt::format(
-            "SELECT s.contacts >= ?, s.satisfaction_impact >= ?, {} FROM signals s WHERE {} "
-            "GROUP BY 1, 2",
-            k_sums, open));
+        // Without a filter the tallies hold the sums (migration 5); with one, the signals.
+        const bool tallied = !has_filter(filter);
+        Statement quadrants = m_db.prepare(
+            tallied ? fmt::format("SELECT contacts >= ?, satisfaction_impact >= ?, {} FROM "
+                                  "tally_impact WHERE state IN {} AND signals > 0 GROUP BY 1, 2",
+                                  k_tally_impact_sums, k_open_impact_states)
+                    : fmt::format("SELECT s.contacts >= ?, s.satisfaction_impact >= ?, {} FROM "
+                                  "signals s WHERE {} GROUP BY 1, 2",
+                                  k_sums, open));
         bind_with_filter(quadrants, where, settings.many_contacts,
                          static_cast<std::int64_t>(settings.high_satisfaction_impact));
         while (quadrants.step()) {
@@ -176,7 +197,13 @@ public:
                 quadrants.integer(0) != 0, quadrants.integer(1) != 0, sums_at(quadrants, 2)});
         }
 
-        if (!by.empty()) {
+        if (!by.empty() && tallied && is_standard_field(by)) {
+            Statement groups = m_db.prepare(tally_groups_sql(by, "AND open = 1", false));
+            groups.bind(1, by);
+            while (groups.step()) {
+                data.groups.push_back(ImpactGroupInput{groups.text(0), sums_at(groups, 1)});
+            }
+        } else if (!by.empty()) {
             const FieldGroup g = field_group(by);
             Statement groups =
                 m_db.prepare(fmt::format("SELECT min({}), {} FROM signals s{} WHERE {} GROUP BY {}",
@@ -211,6 +238,9 @@ public:
 
     FunnelData funnel(const ReportFilter& filter, Timestamp month_since) override {
         ReadTransaction transaction(m_db);
+        if (!has_filter(filter)) {
+            return tallied_funnel(month_since);
+        }
         FunnelData data;
         const Where where = filter_where(filter, "s.submitted_at");
         Statement states = m_db.prepare(fmt::format(
@@ -320,26 +350,41 @@ public:
         ReadTransaction transaction(m_db);
         EffectData data;
         const Where where = filter_where(filter, "m.measured_at");
-        const std::string from = fmt::format(
-            "FROM (SELECT signal_id, max(id) AS id FROM measurements GROUP BY signal_id) latest "
-            "JOIN measurements m ON m.id = latest.id JOIN signals s ON s.id = latest.signal_id "
-            "WHERE s.contacts IS NOT NULL{}",
-            where.sql);
-        constexpr const char* k_cost =
-            "coalesce((SELECT sum(a.cost_cents) FROM actions a WHERE a.signal_id = s.id AND "
-            "a.status <> 'cancelled'), 0)";
-        Statement totals = m_db.prepare(fmt::format(
-            "SELECT count(*), coalesce(sum(s.contacts - m.contacts), 0), "
-            "coalesce(sum((s.contacts - m.contacts) * s.cost_per_contact_cents), 0), "
-            // The business case rounds each signal's expectation half away from zero to a cent.
-            "coalesce(sum((s.contacts * s.cost_per_contact_cents * ? * "
-            "s.expected_reduction_hundredths + 5000) / 10000), 0), "
-            "coalesce(sum(CASE WHEN s.expected_reduction_hundredths > 0 THEN "
-            "(s.contacts - m.contacts) * s.cost_per_contact_cents END), 0), "
-            "coalesce(sum({}), 0), "
-            "coalesce(sum(m.satisfaction_hundredths - s.satisfaction_hundredths), 0), "
-            "count(m.satisfaction_hundredths - s.satisfaction_hundredths) {}",
-            k_cost, from));
+        // Without a filter each measured signal's terms come from the effect tally (migration 5).
+        const bool tallied = !has_filter(filter);
+        const std::string from =
+            tallied ? std::string("FROM tally_effect t JOIN measurements m ON m.id = "
+                                  "t.measurement_id JOIN signals s ON s.id = t.signal_id")
+                    : fmt::format("FROM (SELECT signal_id, max(id) AS id FROM measurements "
+                                  "GROUP BY signal_id) latest JOIN measurements m ON m.id = "
+                                  "latest.id JOIN signals s ON s.id = latest.signal_id "
+                                  "WHERE s.contacts IS NOT NULL{}",
+                                  where.sql);
+        const char* const k_cost =
+            tallied ? "t.cost_cents"
+                    : "coalesce((SELECT sum(a.cost_cents) FROM actions a WHERE a.signal_id = "
+                      "s.id AND a.status <> 'cancelled'), 0)";
+        Statement totals = m_db.prepare(
+            tallied
+                ? std::string("SELECT count(*), coalesce(sum(contacts_saved), 0), "
+                              "coalesce(sum(saved_cents), 0), "
+                              "coalesce(sum((expected_base * ? + 5000) / 10000), 0), "
+                              "coalesce(sum(CASE WHEN expects_reduction THEN saved_cents END), 0), "
+                              "coalesce(sum(cost_cents), 0), coalesce(sum(satisfaction_delta), 0), "
+                              "count(satisfaction_delta) FROM tally_effect")
+                : fmt::format(
+                      "SELECT count(*), coalesce(sum(s.contacts - m.contacts), 0), "
+                      "coalesce(sum((s.contacts - m.contacts) * s.cost_per_contact_cents), 0), "
+                      // The business case rounds each signal's expectation half away from zero to a
+                      // cent.
+                      "coalesce(sum((s.contacts * s.cost_per_contact_cents * ? * "
+                      "s.expected_reduction_hundredths + 5000) / 10000), 0), "
+                      "coalesce(sum(CASE WHEN s.expected_reduction_hundredths > 0 THEN "
+                      "(s.contacts - m.contacts) * s.cost_per_contact_cents END), 0), "
+                      "coalesce(sum({}), 0), "
+                      "coalesce(sum(m.satisfaction_hundredths - s.satisfaction_hundredths), 0), "
+                      "count(m.satisfaction_hundredths - s.satisfaction_hundredths) {}",
+                      k_cost, from));
         bind_with_filter(totals, where, std::int64_t{impact.periods_per_year});
         if (totals.step()) {
             EffectSums& t = data.sums;
@@ -352,13 +397,16 @@ public:
             t.satisfaction_delta_hundredths = totals.integer(6);
             t.satisfaction_measured = totals.integer(7);
         }
-        Statement lines = m_db.prepare(fmt::format(
-            "SELECT s.id, s.title, s.state, s.contacts, s.satisfaction_impact, "
-            "s.cost_per_contact_cents, s.satisfaction_hundredths, m.contacts, "
-            "m.satisfaction_hundredths, m.measured_by, m.measured_at, "
-            "s.expected_reduction_hundredths, {} {} "
-            "ORDER BY (s.contacts - m.contacts) * s.cost_per_contact_cents DESC, s.id{}",
-            k_cost, from, limit_clause(filter)));
+        Statement lines = m_db.prepare(
+            fmt::format("SELECT s.id, s.title, s.state, s.contacts, s.satisfaction_impact, "
+                        "s.cost_per_contact_cents, s.satisfaction_hundredths, m.contacts, "
+                        "m.satisfaction_hundredths, m.measured_by, m.measured_at, "
+                        "s.expected_reduction_hundredths, {} {} "
+                        "ORDER BY {}{}",
+                        k_cost, from,
+                        tallied ? "t.saved_cents DESC, t.signal_id"
+                                : "(s.contacts - m.contacts) * s.cost_per_contact_cents DESC, s.id",
+                        limit_clause(filter)));
         bind_with_filter(lines, where);
         while (lines.step()) {
             EffectInput in;
@@ -381,8 +429,11 @@ public:
         ReadTransaction transaction(m_db);
         FieldsData data;
         const Where where = filter_where(filter, "s.submitted_at");
-        Statement total =
-            m_db.prepare(fmt::format("SELECT count(*) FROM signals s WHERE 1 = 1{}", where.sql));
+        // Without a filter the counts of every signal come from the tallies (migration 5).
+        const bool tallied = !has_filter(filter);
+        Statement total = m_db.prepare(
+            tallied ? std::string("SELECT coalesce(sum(signals), 0) FROM tally_states")
+                    : fmt::format("SELECT count(*) FROM signals s WHERE 1 = 1{}", where.sql));
         bind_with_filter(total, where);
         if (total.step()) {
             data.signals = total.integer(0);
@@ -392,6 +443,22 @@ public:
         for (const std::string& name : names) {
             FieldData field;
             field.field = name;
+            if (tallied && is_standard_field(name)) {
+                // Signals without a value are the group '' of the tally.
+                Statement values = m_db.prepare(tally_groups_sql(name, "", true));
+                values.bind(1, name);
+                std::vector<ImpactGroupInput> groups;
+                while (values.step()) {
+                    groups.push_back(ImpactGroupInput{values.text(0), sums_at(values, 1)});
+                }
+                field.distinct = static_cast<std::int64_t>(groups.size());
+                if (filter.limit > 0 && static_cast<std::int64_t>(groups.size()) > filter.limit) {
+                    groups.resize(static_cast<std::size_t>(filter.limit));
+                }
+                field.values = std::move(groups);
+                data.fields.push_back(std::move(field));
+                continue;
+            }
             const FieldGroup g = field_group(name);
             // The customer index holds only signals with a customer (a partial index): the
             // signals without one are what remains of the sums over all signals.
@@ -453,17 +520,37 @@ public:
         ReadTransaction transaction(m_db);
         CustomersData data;
         const Where where = filter_where(filter, "s.submitted_at");
-        Statement rows = m_db.prepare(fmt::format(
-            "SELECT coalesce(c.name, g.name), g.n, g.contacts, g.score, g.recent, g.recent_high, "
-            "c.revenue_cents, coalesce(c.segment, '') FROM ("
-            "SELECT min(s.customer) AS name, count(*) AS n, "
-            "coalesce(sum(s.contacts), 0) AS contacts, "
-            "coalesce(sum(s.contacts * s.satisfaction_impact), 0) AS score, "
-            "sum(s.submitted_at >= ?) AS recent, "
-            "sum(s.submitted_at >= ? AND s.contacts * s.satisfaction_impact >= ?) AS recent_high "
-            "FROM signals s WHERE s.customer IS NOT NULL{} GROUP BY s.customer COLLATE NOCASE) g "
-            "LEFT JOIN customers c ON c.name = trim(g.name)",
-            where.sql));
+        // Without a filter: all-time sums from the field tally (migration 5), the care window
+        // from the recent signals alone.
+        Statement rows = m_db.prepare(
+            !has_filter(filter)
+                ? std::string(
+                      "SELECT coalesce(c.name, g.name), g.n, g.contacts, g.score, "
+                      "coalesce(r.recent, 0), coalesce(r.recent_high, 0), c.revenue_cents, "
+                      "coalesce(c.segment, '') FROM ("
+                      "SELECT min(value) AS name, sum(signals) AS n, sum(contacts) AS contacts, "
+                      "sum(score) AS score FROM tally_fields WHERE name = 'customer' AND "
+                      "value <> '' GROUP BY value COLLATE NOCASE HAVING sum(signals) > 0) g "
+                      "LEFT JOIN (SELECT s.customer AS name, count(*) AS recent, "
+                      "sum(s.contacts * s.satisfaction_impact >= ?3) AS recent_high "
+                      "FROM signals s WHERE s.submitted_at >= ?1 AND ?2 = ?2 AND "
+                      "s.customer IS NOT NULL GROUP BY s.customer COLLATE NOCASE) r "
+                      "ON r.name = g.name COLLATE NOCASE "
+                      "LEFT JOIN customers c ON c.name = trim(g.name) "
+                      "ORDER BY g.name COLLATE NOCASE")
+                : fmt::format("SELECT coalesce(c.name, g.name), g.n, g.contacts, g.score, "
+                              "g.recent, g.recent_high, "
+                              "c.revenue_cents, coalesce(c.segment, '') FROM ("
+                              "SELECT min(s.customer) AS name, count(*) AS n, "
+                              "coalesce(sum(s.contacts), 0) AS contacts, "
+                              "coalesce(sum(s.contacts * s.satisfaction_impact), 0) AS score, "
+                              "sum(s.submitted_at >= ?) AS recent, "
+                              "sum(s.submitted_at >= ? AND s.contacts * s.satisfaction_impact >= "
+                              "?) AS recent_high "
+                              "FROM signals s WHERE s.customer IS NOT NULL{} GROUP BY s.customer "
+                              "COLLATE NOCASE) g "
+                              "LEFT JOIN customers c ON c.name = trim(g.name)",
+                              where.sql));
         const std::string since = format_timestamp(care_since);
         bind_with_filter(rows, where, since, since, high);
         while (rows.step()) {
@@ -497,7 +584,11 @@ public:
             "WHERE a.status IN ('planned', 'in-progress') AND a.due IS NOT NULL AND a.due < ? "
             "AND s.state IN ('approved', 'in-progress'){}",
             where.sql);
-        Statement action_count = m_db.prepare("SELECT count(*) " + actions_from);
+        // Without a filter the overdue actions are counted per due date in a tally (migration 5).
+        Statement action_count = m_db.prepare(
+            has_filter(filter) ? "SELECT count(*) " + actions_from
+                               : std::string("SELECT coalesce(sum(actions), 0) FROM tally_due "
+                                             "WHERE due < ?"));
         bind_with_filter(action_count, where, day);
         if (action_count.step()) {
             data.actions_total = action_count.integer(0);
@@ -616,6 +707,99 @@ public:
     }
 
 private:
+    // The funnel of every signal, from the tallies of migration 5.
+    FunnelData tallied_funnel(Timestamp month_since) {
+        FunnelData data;
+        Statement states = m_db.prepare(
+            "SELECT state, step, signals FROM tally_states WHERE signals > 0 ORDER BY 1, 2");
+        while (states.step()) {
+            data.states.push_back(StateCount{
+                state_of(states, 0), static_cast<int>(states.integer(1)), states.integer(2)});
+        }
+        std::map<int, StepStayInput> stays;
+        Statement done = m_db.prepare("SELECT step, sum(stays) FROM tally_stays GROUP BY step "
+                                      "HAVING sum(stays) > 0");
+        while (done.step()) {
+            StepStayInput& s = stays[static_cast<int>(done.integer(0))];
+            s.step = static_cast<int>(done.integer(0));
+            s.completed = done.integer(1);
+        }
+        Statement longest = m_db.prepare("SELECT max(seconds) FROM step_stays WHERE step = ? AND "
+                                         "seconds IS NOT NULL");
+        Statement days = m_db.prepare(
+            "SELECT day, stays FROM tally_stays WHERE step = ? AND stays > 0 ORDER BY day");
+        // The middle stays: the day that holds them from the tally, then that day's stays from
+        // the index on (step, seconds), so the offset walks one day's stays at most.
+        Statement middle = m_db.prepare(
+            "SELECT seconds FROM step_stays WHERE step = ? AND seconds IS NOT NULL AND "
+            "seconds >= ? ORDER BY seconds LIMIT 2 OFFSET ?");
+        for (auto& [step, s] : stays) {
+            longest.reset();
+            longest.bind(1, std::int64_t{step});
+            if (longest.step()) {
+                s.longest_seconds = longest.integer(0);
+            }
+            const std::int64_t wanted = (s.completed - 1) / 2;
+            std::int64_t before = 0;
+            std::optional<std::int64_t> day;
+            days.reset();
+            days.bind(1, std::int64_t{step});
+            while (days.step()) {
+                const std::int64_t count = days.integer(1);
+                if (before + count > wanted) {
+                    day = days.integer(0);
+                    break;
+                }
+                before += count;
+            }
+            if (!day) {
+                continue;
+            }
+            middle.reset();
+            middle.bind_all(std::int64_t{step}, *day * 86400, wanted - before);
+            if (middle.step()) {
+                s.middle_lower_seconds = static_cast<double>(middle.integer(0));
+                s.middle_upper_seconds = s.middle_lower_seconds;
+                if (middle.step()) {
+                    s.middle_upper_seconds = static_cast<double>(middle.integer(0));
+                }
+            }
+        }
+        Statement waiting =
+            m_db.prepare("SELECT step, stays FROM tally_waiting WHERE stays > 0 ORDER BY step");
+        Statement oldest = m_db.prepare(
+            "SELECT entered_at, signal_id FROM step_stays WHERE step = ? AND left_at IS NULL "
+            "ORDER BY entered_at, signal_id LIMIT 1");
+        while (waiting.step()) {
+            const int step = static_cast<int>(waiting.integer(0));
+            StepStayInput& s = stays[step];
+            s.step = step;
+            s.waiting = waiting.integer(1);
+            oldest.reset();
+            oldest.bind(1, std::int64_t{step});
+            if (oldest.step()) {
+                s.oldest_entered = time_of(oldest, 0);
+                s.oldest_signal = oldest.integer(1);
+            }
+        }
+        for (auto& [step, s] : stays) {
+            data.stays.push_back(s);
+        }
+        // The months start at the first of a month, so whole months of the tally count.
+        Statement months =
+            m_db.prepare("SELECT month, entered, left FROM tally_months WHERE month >= ? "
+                         "AND (entered > 0 OR left > 0) ORDER BY month");
+        months.bind(1, format_timestamp(month_since).substr(0, 7));
+        while (months.step()) {
+            MonthFlow m;
+            m.month = months.text(0);
+            m.entered = months.integer(1);
+            m.left = months.integer(2);
+            data.months.push_back(m);
+        }
+        return data;
+    }
+
     Connection& m_db;
 };
 
