@@ -176,6 +176,13 @@ constexpr Tally k_tallies[] = {
      "WHERE a.status IN ('planned', 'in-progress') AND a.due IS NOT NULL "
      "AND s.state IN ('approved', 'in-progress') GROUP BY 1 ORDER BY 1",
      2},
+    {"SELECT email, signals FROM tally_submitted WHERE signals > 0 ORDER BY 1",
+     "SELECT submitted_by, count(*) FROM signals WHERE state <> 'closed' GROUP BY 1 ORDER BY 1", 2},
+    {"SELECT email, signals FROM tally_joined WHERE signals > 0 ORDER BY 1",
+     "SELECT u.email COLLATE BINARY, count(*) FROM submitters u JOIN signals s "
+     "ON s.id = u.signal_id WHERE u.via <> 'submit' AND s.state <> 'closed' GROUP BY 1 "
+     "ORDER BY 1",
+     2},
     {"SELECT * FROM tally_effect ORDER BY signal_id",
      "SELECT * FROM tally_effect_source ORDER BY signal_id", 8},
 };
@@ -265,6 +272,22 @@ VALUES (3, 1, 'one', '2026-08-01', 500, 'planned', '2026-07-01T10:00:00Z'),
        (3, 3, 'three', '2026-09-01', 900, 'cancelled', '2026-07-01T10:00:00Z');
 UPDATE signals SET state = 'in-progress', step = 8 WHERE id = 3;
 UPDATE actions SET due = '2026-08-15' WHERE signal_id = 3 AND number = 1;
+INSERT INTO submitters (signal_id, email, joined_at, via)
+VALUES (3, 'New@Example.org', '2026-07-02T10:00:00Z', 'join');
+)sql");
+    }
+    check_tallies(database.file);
+    {
+        sqlite::Connection db(database.file, sqlite::Connection::Mode::read_write_create);
+        sqlite::Statement due = db.prepare("SELECT group_concat(due || ' ' || actions) FROM "
+                                           "tally_due WHERE actions > 0");
+        REQUIRE(due.step());
+        CHECK(due.text(0) == "2026-08-01 1,2026-08-15 1");
+        sqlite::Statement joined = db.prepare("SELECT group_concat(email || ' ' || signals) FROM "
+                                              "tally_joined WHERE signals > 0");
+        REQUIRE(joined.step());
+        CHECK(joined.text(0) == "New@Example.org 1,d@example.org 1");
+        db.exec(R"sql(
 INSERT INTO measurements (signal_id, contacts, satisfaction_hundredths, measured_by, measured_at)
 VALUES (3, 6, 700, 'x', '2026-09-01T10:00:00Z');
 UPDATE actions SET status = 'done' WHERE signal_id = 3 AND number = 2;

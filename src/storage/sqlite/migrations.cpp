@@ -672,6 +672,82 @@ BEGIN
     WHERE signal_id = OLD.signal_id AND OLD.status <> 'cancelled';
 END;
 
+-- Submitters waiting for news: signals not closed per exact spelling of `submitted_by`, and
+-- joins (`via` not 'submit') to signals not closed per exact spelling of the e-mail address.
+CREATE TABLE tally_submitted (
+    email   TEXT NOT NULL PRIMARY KEY,
+    signals INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE tally_joined (
+    email   TEXT NOT NULL PRIMARY KEY,
+    signals INTEGER NOT NULL
+) WITHOUT ROWID;
+
+INSERT INTO tally_submitted (email, signals)
+SELECT submitted_by, count(*) FROM signals WHERE state <> 'closed' GROUP BY submitted_by;
+
+INSERT INTO tally_joined (email, signals)
+SELECT u.email COLLATE BINARY, count(*) FROM submitters u JOIN signals s ON s.id = u.signal_id
+WHERE u.via <> 'submit' AND s.state <> 'closed' GROUP BY 1;
+
+CREATE TRIGGER tally_submitted_insert AFTER INSERT ON signals WHEN NEW.state <> 'closed'
+BEGIN
+    INSERT INTO tally_submitted (email, signals) VALUES (NEW.submitted_by, 1)
+    ON CONFLICT (email) DO UPDATE SET signals = signals + 1;
+END;
+
+CREATE TRIGGER tally_submitted_delete AFTER DELETE ON signals WHEN OLD.state <> 'closed'
+BEGIN
+    UPDATE tally_submitted SET signals = signals - 1 WHERE email = OLD.submitted_by;
+END;
+
+CREATE TRIGGER tally_submitted_change AFTER UPDATE OF state, submitted_by ON signals
+WHEN (OLD.state = 'closed') <> (NEW.state = 'closed') OR OLD.submitted_by IS NOT NEW.submitted_by
+BEGIN
+    UPDATE tally_submitted SET signals = signals - 1
+    WHERE email = OLD.submitted_by AND OLD.state <> 'closed';
+    INSERT INTO tally_submitted (email, signals) SELECT NEW.submitted_by, 1
+    WHERE NEW.state <> 'closed'
+    ON CONFLICT (email) DO UPDATE SET signals = signals + 1;
+    INSERT INTO tally_joined (email, signals)
+    SELECT email COLLATE BINARY, CASE WHEN NEW.state = 'closed' THEN -1 ELSE 1 END * count(*)
+    FROM submitters WHERE signal_id = NEW.id AND via <> 'submit'
+      AND (OLD.state = 'closed') <> (NEW.state = 'closed')
+    GROUP BY 1
+    ON CONFLICT (email) DO UPDATE SET signals = signals + excluded.signals;
+END;
+
+CREATE TRIGGER tally_joined_insert AFTER INSERT ON submitters
+WHEN NEW.via <> 'submit' AND (SELECT state FROM signals WHERE id = NEW.signal_id) <> 'closed'
+BEGIN
+    INSERT INTO tally_joined (email, signals) VALUES (NEW.email, 1)
+    ON CONFLICT (email) DO UPDATE SET signals = signals + 1;
+END;
+
+CREATE TRIGGER tally_joined_delete AFTER DELETE ON submitters
+WHEN OLD.via <> 'submit' AND (SELECT state FROM signals WHERE id = OLD.signal_id) <> 'closed'
+BEGIN
+    UPDATE tally_joined SET signals = signals - 1 WHERE email = OLD.email COLLATE BINARY;
+END;
+
+CREATE TRIGGER tally_joined_change AFTER UPDATE OF email, via, signal_id ON submitters
+BEGIN
+    UPDATE tally_joined SET signals = signals - 1
+    WHERE email = OLD.email COLLATE BINARY AND OLD.via <> 'submit'
+      AND (SELECT state FROM signals WHERE id = OLD.signal_id) <> 'closed';
+    INSERT INTO tally_joined (email, signals) SELECT NEW.email, 1
+    WHERE NEW.via <> 'submit' AND (SELECT state FROM signals WHERE id = NEW.signal_id) <> 'closed'
+    ON CONFLICT (email) DO UPDATE SET signals = signals + 1;
+END;
+
+CREATE INDEX IF NOT EXISTS signals_open_submitted ON signals (submitted_at, submitted_by)
+    WHERE state <> 'closed';
+CREATE INDEX IF NOT EXISTS submitters_joined_at ON submitters (joined_at, email, signal_id)
+    WHERE via <> 'submit';
+CREATE INDEX IF NOT EXISTS submitters_joined_email ON submitters (email, joined_at, signal_id)
+    WHERE via <> 'submit';
+
 -- `list --state S --sort score` and the impact report's ranking read these in order.
 CREATE INDEX IF NOT EXISTS signals_state_score
     ON signals (state, coalesce(contacts * satisfaction_impact, -1));

@@ -153,6 +153,43 @@ constexpr const char* k_sums = "count(*), coalesce(sum(s.contacts), 0), "
                                "coalesce(sum(s.contacts * s.satisfaction_impact), 0), "
                                "coalesce(sum(s.contacts * s.cost_per_contact_cents), 0)";
 
+// Submitters of signals not closed, submitted before the cut (bound as 1): as the GROUP BY over
+// the signals gives them (spellings grouped ignoring case, the first spelling, the count, the
+// oldest signal), from the tally of migration 5 less the signals since the cut.
+constexpr const char* k_tallied_submitted = R"sql(
+WITH recent AS (
+    SELECT submitted_by AS email, count(*) AS n FROM signals INDEXED BY signals_open_submitted
+    WHERE state <> 'closed' AND submitted_at >= ?1 GROUP BY submitted_by),
+spellings AS (
+    SELECT t.email, t.signals - coalesce(r.n, 0) AS n
+    FROM tally_submitted t LEFT JOIN recent r ON r.email = t.email WHERE t.signals > 0),
+addresses AS (
+    SELECT min(email) AS email, sum(n) AS n FROM spellings WHERE n > 0
+    GROUP BY email COLLATE NOCASE)
+SELECT a.email, a.n, o.submitted_at, o.id FROM addresses a JOIN signals o ON o.id = (
+    SELECT s.id FROM signals s WHERE s.submitted_by = a.email COLLATE NOCASE
+    AND s.state <> 'closed' ORDER BY s.submitted_at, s.id LIMIT 1)
+)sql";
+
+// The same for those who joined a signal not closed before the cut (bound as 1).
+constexpr const char* k_tallied_joined = R"sql(
+WITH recent AS (
+    SELECT u.email COLLATE BINARY AS email, count(*) AS n
+    FROM submitters u INDEXED BY submitters_joined_at JOIN signals s ON s.id = u.signal_id
+    WHERE u.via <> 'submit' AND u.joined_at >= ?1 AND s.state <> 'closed' GROUP BY 1),
+spellings AS (
+    SELECT t.email, t.signals - coalesce(r.n, 0) AS n
+    FROM tally_joined t LEFT JOIN recent r ON r.email = t.email WHERE t.signals > 0),
+addresses AS (
+    SELECT min(email) AS email, sum(n) AS n FROM spellings WHERE n > 0
+    GROUP BY email COLLATE NOCASE)
+SELECT a.email, a.n, o.joined_at, o.signal_id FROM addresses a JOIN submitters o ON o.id = (
+    SELECT u.id FROM submitters u INDEXED BY submitters_joined_email
+    JOIN signals s ON s.id = u.signal_id
+    WHERE u.email = a.email AND u.via <> 'submit' AND s.state <> 'closed'
+    ORDER BY u.joined_at, u.signal_id LIMIT 1)
+)sql";
+
 // The same sums from the impact cells of migration 5 (each cell: signals with equal figures).
 constexpr const char* k_tally_impact_sums =
     "sum(signals), sum(contacts * signals), sum(contacts * satisfaction_impact * signals), "
@@ -581,11 +618,12 @@ public:
         const Where where = filter_where(filter, "s.submitted_at");
         const std::string day = format_date(today);
 
-        const std::string actions_from = fmt::format(
-            "FROM actions a JOIN signals s ON s.id = a.signal_id "
+        const std::string actions_join = fmt::format(
+            "JOIN signals s ON s.id = a.signal_id "
             "WHERE a.status IN ('planned', 'in-progress') AND a.due IS NOT NULL AND a.due < ? "
             "AND s.state IN ('approved', 'in-progress'){}",
             where.sql);
+        const std::string actions_from = "FROM actions a " + actions_join;
         // Without a filter the overdue actions are counted per due date in a tally (migration 5).
         Statement action_count = m_db.prepare(
             has_filter(filter) ? "SELECT count(*) " + actions_from
@@ -596,9 +634,11 @@ public:
             data.actions_total = action_count.integer(0);
         }
         Statement actions = m_db.prepare(
+            // In due order from the index: the first overdue actions end the scan.
             fmt::format("SELECT a.signal_id, s.title, a.number, a.title, a.owner, a.due, a.status, "
                         "a.progress {} ORDER BY a.due, a.signal_id, a.number{}",
-                        actions_from, limit_clause(filter)));
+                        "FROM actions a INDEXED BY actions_open_due " + actions_join,
+                        limit_clause(filter)));
         bind_with_filter(actions, where, day);
         while (actions.step()) {
             OverdueActionInput a;
@@ -660,18 +700,24 @@ public:
                 (void)fresh;
             }
         };
-        Statement submitted = m_db.prepare(fmt::format(
-            "SELECT min(s.submitted_by), count(*), min(s.submitted_at), s.id FROM signals s "
-            "WHERE s.state <> 'closed' AND s.submitted_at < ?{} "
-            "GROUP BY s.submitted_by COLLATE NOCASE",
-            where.sql));
+        // Without a filter: per spelling, the signals not closed (a tally, migration 5) less
+        // those since the cut, which are few; then the oldest of each address from its index.
+        const bool tallied = !has_filter(filter);
+        Statement submitted = m_db.prepare(
+            tallied ? std::string(k_tallied_submitted)
+                    : fmt::format("SELECT min(s.submitted_by), count(*), min(s.submitted_at), "
+                                  "s.id FROM signals s WHERE s.state <> 'closed' AND "
+                                  "s.submitted_at < ?{} GROUP BY s.submitted_by COLLATE NOCASE",
+                                  where.sql));
         bind_with_filter(submitted, where, silent_cut);
         merge(submitted);
-        Statement joined = m_db.prepare(fmt::format(
-            "SELECT min(u.email), count(*), min(u.joined_at), u.signal_id FROM submitters u "
-            "JOIN signals s ON s.id = u.signal_id WHERE u.via <> 'submit' AND "
-            "s.state <> 'closed' AND u.joined_at < ?{} GROUP BY u.email COLLATE NOCASE",
-            where.sql));
+        Statement joined = m_db.prepare(
+            tallied ? std::string(k_tallied_joined)
+                    : fmt::format("SELECT min(u.email), count(*), min(u.joined_at), u.signal_id "
+                                  "FROM submitters u JOIN signals s ON s.id = u.signal_id WHERE "
+                                  "u.via <> 'submit' AND s.state <> 'closed' AND u.joined_at < "
+                                  "?{} GROUP BY u.email COLLATE NOCASE",
+                                  where.sql));
         bind_with_filter(joined, where, silent_cut);
         merge(joined);
         std::vector<SilentSubmitterInput> all;
