@@ -751,8 +751,8 @@ CREATE INDEX IF NOT EXISTS submitters_joined_email ON submitters (email, joined_
 -- `list --state S --sort score` and the impact report's ranking read these in order.
 CREATE INDEX IF NOT EXISTS signals_state_score
     ON signals (state, coalesce(contacts * satisfaction_impact, -1));
-CREATE INDEX IF NOT EXISTS signals_open_score ON signals (contacts * satisfaction_impact DESC, id)
-    WHERE contacts IS NOT NULL AND state IN ('analysed', 'prioritised', 'parked', 'root-caused',
+CREATE INDEX IF NOT EXISTS signals_open_score ON signals (contacts * satisfaction_impact DESC, id,
+    channel, product, process, customer, submitted_at) WHERE contacts IS NOT NULL AND state IN ('analysed', 'prioritised', 'parked', 'root-caused',
         'planned', 'approved', 'in-progress', 'implemented');
 -- The customers report's care window: recent signals of each customer.
 CREATE INDEX IF NOT EXISTS signals_recent_customer ON signals (submitted_at, customer,

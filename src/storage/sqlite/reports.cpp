@@ -218,15 +218,19 @@ public:
         const std::string open = fmt::format("s.contacts IS NOT NULL AND s.state IN {}{}",
                                              k_open_impact_states, where.sql);
 
-        // Without a filter the tallies hold the sums (migration 5); with one, the signals.
+        // Without a filter the tallies hold the sums (migration 5); with one, the signals. Filters
+        // on standard fields and time are covered by the indexes of the open signals.
         const bool tallied = !has_filter(filter);
+        const bool covered = std::all_of(filter.fields.begin(), filter.fields.end(),
+                                         [](const auto& f) { return is_standard_field(f.first); });
+        const std::string_view open_index = covered ? " INDEXED BY signals_open_impact" : "";
         Statement quadrants = m_db.prepare(
             tallied ? fmt::format("SELECT contacts >= ?, satisfaction_impact >= ?, {} FROM "
                                   "tally_impact WHERE state IN {} AND signals > 0 GROUP BY 1, 2",
                                   k_tally_impact_sums, k_open_impact_states)
                     : fmt::format("SELECT s.contacts >= ?, s.satisfaction_impact >= ?, {} FROM "
-                                  "signals s WHERE {} GROUP BY 1, 2",
-                                  k_sums, open));
+                                  "signals s{} WHERE {} GROUP BY 1, 2",
+                                  k_sums, open_index, open));
         bind_with_filter(quadrants, where, settings.many_contacts,
                          static_cast<std::int64_t>(settings.high_satisfaction_impact));
         while (quadrants.step()) {
@@ -242,9 +246,9 @@ public:
             }
         } else if (!by.empty()) {
             const FieldGroup g = field_group(by);
-            Statement groups =
-                m_db.prepare(fmt::format("SELECT min({}), {} FROM signals s{} WHERE {} GROUP BY {}",
-                                         g.expression, k_sums, g.join, open, g.group));
+            Statement groups = m_db.prepare(
+                fmt::format("SELECT min({}), {} FROM signals s{}{} WHERE {} GROUP BY {}",
+                            g.expression, k_sums, open_index, g.join, open, g.group));
             if (is_standard_field(by)) {
                 bind_with_filter(groups, where);
             } else {
@@ -259,8 +263,8 @@ public:
             "SELECT s.id, s.title, s.state, s.contacts, s.satisfaction_impact, "
             "s.cost_per_contact_cents, s.satisfaction_hundredths FROM signals s{} WHERE {} "
             "ORDER BY s.contacts * s.satisfaction_impact DESC, s.id{}",
-            // Unfiltered, the first rows of the index in this order are the answer.
-            tallied ? " INDEXED BY signals_open_score" : "", open, limit_clause(filter)));
+            // The first rows of the index in this order that pass the filter are the answer.
+            covered ? " INDEXED BY signals_open_score" : "", open, limit_clause(filter)));
         bind_with_filter(ranked, where);
         while (ranked.step()) {
             RankedSignalInput in;
