@@ -754,9 +754,6 @@ CREATE INDEX IF NOT EXISTS signals_state_score
 CREATE INDEX IF NOT EXISTS signals_open_score ON signals (contacts * satisfaction_impact DESC, id,
     channel, product, process, customer, submitted_at) WHERE contacts IS NOT NULL AND state IN ('analysed', 'prioritised', 'parked', 'root-caused',
         'planned', 'approved', 'in-progress', 'implemented');
--- The customers report's care window: recent signals of each customer.
-CREATE INDEX IF NOT EXISTS signals_recent_customer ON signals (submitted_at, customer,
-    contacts, satisfaction_impact) WHERE customer IS NOT NULL;
 )sql";
 
 constexpr Migration k_migrations[] = {

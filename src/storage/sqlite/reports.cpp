@@ -563,22 +563,20 @@ public:
         CustomersData data;
         const Where where = filter_where(filter, "s.submitted_at");
         // Without a filter: all-time sums from the field tally (migration 5), the care window
-        // from the recent signals alone.
+        // from each customer's recent signals in the index on (customer, submitted_at).
         Statement rows = m_db.prepare(
             !has_filter(filter)
                 ? std::string(
                       "SELECT coalesce(c.name, g.name), g.n, g.contacts, g.score, "
-                      "coalesce(r.recent, 0), coalesce(r.recent_high, 0), c.revenue_cents, "
-                      "coalesce(c.segment, '') FROM ("
+                      "(SELECT count(*) FROM signals s WHERE s.customer = g.name COLLATE NOCASE "
+                      "AND s.customer IS NOT NULL AND s.submitted_at >= ?), "
+                      "(SELECT count(*) FROM signals s WHERE s.customer = g.name COLLATE NOCASE "
+                      "AND s.customer IS NOT NULL AND s.submitted_at >= ? "
+                      "AND s.contacts * s.satisfaction_impact >= ?), "
+                      "c.revenue_cents, coalesce(c.segment, '') FROM ("
                       "SELECT min(value) AS name, sum(signals) AS n, sum(contacts) AS contacts, "
                       "sum(score) AS score FROM tally_fields WHERE name = 'customer' AND "
                       "value <> '' GROUP BY value COLLATE NOCASE HAVING sum(signals) > 0) g "
-                      "LEFT JOIN (SELECT s.customer AS name, count(*) AS recent, "
-                      "sum(s.contacts * s.satisfaction_impact >= ?3) AS recent_high "
-                      "FROM signals s INDEXED BY signals_recent_customer "
-                      "WHERE s.submitted_at >= ?1 AND ?2 = ?2 AND "
-                      "s.customer IS NOT NULL GROUP BY s.customer COLLATE NOCASE) r "
-                      "ON r.name = g.name COLLATE NOCASE "
                       "LEFT JOIN customers c ON c.name = trim(g.name) "
                       "ORDER BY g.name COLLATE NOCASE")
                 : fmt::format("SELECT coalesce(c.name, g.name), g.n, g.contacts, g.score, "
