@@ -184,7 +184,7 @@ constexpr Tally k_tallies[] = {
      "ORDER BY 1",
      2},
     {"SELECT * FROM tally_effect ORDER BY signal_id",
-     "SELECT * FROM tally_effect_source ORDER BY signal_id", 8},
+     "SELECT * FROM tally_effect_source ORDER BY signal_id", 10},
 };
 
 // Every tally holds what the data says, row for row.

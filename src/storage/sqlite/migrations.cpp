@@ -348,7 +348,9 @@ CREATE TABLE tally_effect (
     expected_base      INTEGER,
     expects_reduction  INTEGER,
     cost_cents         INTEGER NOT NULL,
-    satisfaction_delta INTEGER
+    satisfaction_delta INTEGER,
+    measured_contacts  INTEGER NOT NULL,
+    measured_satisfaction INTEGER
 );
 CREATE INDEX tally_effect_saved ON tally_effect (saved_cents DESC, signal_id);
 
@@ -405,13 +407,14 @@ WHERE a.status IN ('planned', 'in-progress') AND a.due IS NOT NULL
 GROUP BY a.due;
 
 INSERT INTO tally_effect (signal_id, measurement_id, contacts_saved, saved_cents, expected_base,
-                          expects_reduction, cost_cents, satisfaction_delta)
+                          expects_reduction, cost_cents, satisfaction_delta, measured_contacts,
+                          measured_satisfaction)
 SELECT s.id, m.id, s.contacts - m.contacts, (s.contacts - m.contacts) * s.cost_per_contact_cents,
        s.contacts * s.cost_per_contact_cents * s.expected_reduction_hundredths,
        s.expected_reduction_hundredths > 0,
        coalesce((SELECT sum(a.cost_cents) FROM actions a WHERE a.signal_id = s.id
                  AND a.status <> 'cancelled'), 0),
-       m.satisfaction_hundredths - s.satisfaction_hundredths
+       m.satisfaction_hundredths - s.satisfaction_hundredths, m.contacts, m.satisfaction_hundredths
 FROM (SELECT signal_id, max(id) AS id FROM measurements GROUP BY signal_id) latest
 JOIN measurements m ON m.id = latest.id JOIN signals s ON s.id = latest.signal_id
 WHERE s.contacts IS NOT NULL;
@@ -452,12 +455,27 @@ BEGIN
     UPDATE tally_fields SET signals = signals - 1, contacts = contacts - coalesce(OLD.contacts, 0),
         score = score - coalesce(OLD.contacts * OLD.satisfaction_impact, 0),
         cost_cents = cost_cents - coalesce(OLD.contacts * OLD.cost_per_contact_cents, 0)
-    WHERE open = (OLD.contacts IS NOT NULL AND OLD.state IN ('analysed', 'prioritised',
-                  'parked', 'root-caused', 'planned', 'approved', 'in-progress', 'implemented'))
-      AND ((name = 'channel' AND value = coalesce(OLD.channel, ''))
-        OR (name = 'product' AND value = coalesce(OLD.product, ''))
-        OR (name = 'process' AND value = coalesce(OLD.process, ''))
-        OR (name = 'customer' AND value = coalesce(OLD.customer, '')));
+    WHERE name = 'channel' AND value = coalesce(OLD.channel, '') AND open = (
+        OLD.contacts IS NOT NULL AND OLD.state IN ('analysed', 'prioritised', 'parked',
+        'root-caused', 'planned', 'approved', 'in-progress', 'implemented'));
+    UPDATE tally_fields SET signals = signals - 1, contacts = contacts - coalesce(OLD.contacts, 0),
+        score = score - coalesce(OLD.contacts * OLD.satisfaction_impact, 0),
+        cost_cents = cost_cents - coalesce(OLD.contacts * OLD.cost_per_contact_cents, 0)
+    WHERE name = 'product' AND value = coalesce(OLD.product, '') AND open = (
+        OLD.contacts IS NOT NULL AND OLD.state IN ('analysed', 'prioritised', 'parked',
+        'root-caused', 'planned', 'approved', 'in-progress', 'implemented'));
+    UPDATE tally_fields SET signals = signals - 1, contacts = contacts - coalesce(OLD.contacts, 0),
+        score = score - coalesce(OLD.contacts * OLD.satisfaction_impact, 0),
+        cost_cents = cost_cents - coalesce(OLD.contacts * OLD.cost_per_contact_cents, 0)
+    WHERE name = 'process' AND value = coalesce(OLD.process, '') AND open = (
+        OLD.contacts IS NOT NULL AND OLD.state IN ('analysed', 'prioritised', 'parked',
+        'root-caused', 'planned', 'approved', 'in-progress', 'implemented'));
+    UPDATE tally_fields SET signals = signals - 1, contacts = contacts - coalesce(OLD.contacts, 0),
+        score = score - coalesce(OLD.contacts * OLD.satisfaction_impact, 0),
+        cost_cents = cost_cents - coalesce(OLD.contacts * OLD.cost_per_contact_cents, 0)
+    WHERE name = 'customer' AND value = coalesce(OLD.customer, '') AND open = (
+        OLD.contacts IS NOT NULL AND OLD.state IN ('analysed', 'prioritised', 'parked',
+        'root-caused', 'planned', 'approved', 'in-progress', 'implemented'));
     UPDATE tally_months SET entered = entered - 1 WHERE month = substr(OLD.submitted_at, 1, 7);
     DELETE FROM tally_effect WHERE signal_id = OLD.id;
 END;
@@ -470,15 +488,14 @@ BEGIN
     ON CONFLICT (state, step) DO UPDATE SET signals = signals + 1;
 END;
 
-CREATE TRIGGER tally_signal_figures
-AFTER UPDATE OF state, contacts, satisfaction_impact, cost_per_contact_cents, channel, product,
-    process, customer, submitted_at ON signals
-WHEN OLD.state IS NOT NEW.state OR OLD.contacts IS NOT NEW.contacts
-  OR OLD.satisfaction_impact IS NOT NEW.satisfaction_impact
-  OR OLD.cost_per_contact_cents IS NOT NEW.cost_per_contact_cents
-  OR OLD.channel IS NOT NEW.channel OR OLD.product IS NOT NEW.product
-  OR OLD.process IS NOT NEW.process OR OLD.customer IS NOT NEW.customer
-  OR OLD.submitted_at IS NOT NEW.submitted_at
+-- Each trigger fires only when what its tally counts changes: a step that moves a signal without
+-- figures touches the states alone.
+CREATE TRIGGER tally_signal_impact
+AFTER UPDATE OF state, contacts, satisfaction_impact, cost_per_contact_cents ON signals
+WHEN (OLD.contacts IS NOT NULL OR NEW.contacts IS NOT NULL)
+ AND (OLD.state IS NOT NEW.state OR OLD.contacts IS NOT NEW.contacts
+   OR OLD.satisfaction_impact IS NOT NEW.satisfaction_impact
+   OR OLD.cost_per_contact_cents IS NOT NEW.cost_per_contact_cents)
 BEGIN
     UPDATE tally_impact SET signals = signals - 1
     WHERE state = OLD.state AND contacts = OLD.contacts
@@ -489,15 +506,45 @@ BEGIN
     SELECT NEW.state, NEW.contacts, NEW.satisfaction_impact, NEW.cost_per_contact_cents, 1
     WHERE NEW.contacts IS NOT NULL
     ON CONFLICT DO UPDATE SET signals = signals + 1;
+END;
+
+CREATE TRIGGER tally_signal_fields
+AFTER UPDATE OF state, contacts, satisfaction_impact, cost_per_contact_cents, channel, product,
+    process, customer ON signals
+WHEN (OLD.contacts IS NOT NULL AND OLD.state IN ('analysed', 'prioritised', 'parked',
+        'root-caused', 'planned', 'approved', 'in-progress', 'implemented'))
+  IS NOT (NEW.contacts IS NOT NULL AND NEW.state IN ('analysed', 'prioritised', 'parked',
+        'root-caused', 'planned', 'approved', 'in-progress', 'implemented'))
+  OR OLD.contacts IS NOT NEW.contacts
+  OR OLD.satisfaction_impact IS NOT NEW.satisfaction_impact
+  OR OLD.cost_per_contact_cents IS NOT NEW.cost_per_contact_cents
+  OR OLD.channel IS NOT NEW.channel OR OLD.product IS NOT NEW.product
+  OR OLD.process IS NOT NEW.process OR OLD.customer IS NOT NEW.customer
+BEGIN
     UPDATE tally_fields SET signals = signals - 1, contacts = contacts - coalesce(OLD.contacts, 0),
         score = score - coalesce(OLD.contacts * OLD.satisfaction_impact, 0),
         cost_cents = cost_cents - coalesce(OLD.contacts * OLD.cost_per_contact_cents, 0)
-    WHERE open = (OLD.contacts IS NOT NULL AND OLD.state IN ('analysed', 'prioritised',
-                  'parked', 'root-caused', 'planned', 'approved', 'in-progress', 'implemented'))
-      AND ((name = 'channel' AND value = coalesce(OLD.channel, ''))
-        OR (name = 'product' AND value = coalesce(OLD.product, ''))
-        OR (name = 'process' AND value = coalesce(OLD.process, ''))
-        OR (name = 'customer' AND value = coalesce(OLD.customer, '')));
+    WHERE name = 'channel' AND value = coalesce(OLD.channel, '') AND open = (
+        OLD.contacts IS NOT NULL AND OLD.state IN ('analysed', 'prioritised', 'parked',
+        'root-caused', 'planned', 'approved', 'in-progress', 'implemented'));
+    UPDATE tally_fields SET signals = signals - 1, contacts = contacts - coalesce(OLD.contacts, 0),
+        score = score - coalesce(OLD.contacts * OLD.satisfaction_impact, 0),
+        cost_cents = cost_cents - coalesce(OLD.contacts * OLD.cost_per_contact_cents, 0)
+    WHERE name = 'product' AND value = coalesce(OLD.product, '') AND open = (
+        OLD.contacts IS NOT NULL AND OLD.state IN ('analysed', 'prioritised', 'parked',
+        'root-caused', 'planned', 'approved', 'in-progress', 'implemented'));
+    UPDATE tally_fields SET signals = signals - 1, contacts = contacts - coalesce(OLD.contacts, 0),
+        score = score - coalesce(OLD.contacts * OLD.satisfaction_impact, 0),
+        cost_cents = cost_cents - coalesce(OLD.contacts * OLD.cost_per_contact_cents, 0)
+    WHERE name = 'process' AND value = coalesce(OLD.process, '') AND open = (
+        OLD.contacts IS NOT NULL AND OLD.state IN ('analysed', 'prioritised', 'parked',
+        'root-caused', 'planned', 'approved', 'in-progress', 'implemented'));
+    UPDATE tally_fields SET signals = signals - 1, contacts = contacts - coalesce(OLD.contacts, 0),
+        score = score - coalesce(OLD.contacts * OLD.satisfaction_impact, 0),
+        cost_cents = cost_cents - coalesce(OLD.contacts * OLD.cost_per_contact_cents, 0)
+    WHERE name = 'customer' AND value = coalesce(OLD.customer, '') AND open = (
+        OLD.contacts IS NOT NULL AND OLD.state IN ('analysed', 'prioritised', 'parked',
+        'root-caused', 'planned', 'approved', 'in-progress', 'implemented'));
     INSERT INTO tally_fields (name, value, open, signals, contacts, score, cost_cents)
     SELECT f.name, coalesce(f.value, ''),
            NEW.contacts IS NOT NULL AND NEW.state IN ('analysed', 'prioritised', 'parked',
@@ -510,6 +557,11 @@ BEGIN
     WHERE true
     ON CONFLICT DO UPDATE SET signals = signals + 1, contacts = contacts + excluded.contacts,
         score = score + excluded.score, cost_cents = cost_cents + excluded.cost_cents;
+END;
+
+CREATE TRIGGER tally_signal_month AFTER UPDATE OF submitted_at ON signals
+WHEN OLD.submitted_at IS NOT NEW.submitted_at
+BEGIN
     UPDATE tally_months SET entered = entered - 1 WHERE month = substr(OLD.submitted_at, 1, 7);
     INSERT INTO tally_months (month, entered) VALUES (substr(NEW.submitted_at, 1, 7), 1)
     ON CONFLICT (month) DO UPDATE SET entered = entered + 1;
@@ -530,7 +582,7 @@ BEGIN
     ON CONFLICT (month) DO UPDATE SET left = left + 1;
 END;
 
-CREATE TRIGGER tally_stay_update AFTER UPDATE ON step_stays
+CREATE TRIGGER tally_stay_update AFTER UPDATE OF step, left_at, seconds ON step_stays
 BEGIN
     UPDATE tally_waiting SET stays = stays - 1 WHERE step = OLD.step AND OLD.left_at IS NULL;
     INSERT INTO tally_waiting (step, stays) SELECT NEW.step, 1 WHERE NEW.left_at IS NULL
@@ -544,6 +596,10 @@ BEGIN
                           ELSE -((86399 - NEW.seconds) / 86400) END, 1
     WHERE NEW.seconds IS NOT NULL
     ON CONFLICT (step, day) DO UPDATE SET stays = stays + 1;
+END;
+
+CREATE TRIGGER tally_stay_move AFTER UPDATE OF step, entered_at ON step_stays
+BEGIN
     UPDATE tally_months SET left = left - 1
     WHERE OLD.step = 10 AND month = substr(OLD.entered_at, 1, 7);
     INSERT INTO tally_months (month, left) SELECT substr(NEW.entered_at, 1, 7), 1
@@ -612,7 +668,8 @@ SELECT s.id AS signal_id, m.id AS measurement_id, s.contacts - m.contacts AS con
        s.expected_reduction_hundredths > 0 AS expects_reduction,
        coalesce((SELECT sum(a.cost_cents) FROM actions a WHERE a.signal_id = s.id
                  AND a.status <> 'cancelled'), 0) AS cost_cents,
-       m.satisfaction_hundredths - s.satisfaction_hundredths AS satisfaction_delta
+       m.satisfaction_hundredths - s.satisfaction_hundredths AS satisfaction_delta,
+       m.contacts AS measured_contacts, m.satisfaction_hundredths AS measured_satisfaction
 FROM signals s
 JOIN measurements m ON m.id = (SELECT max(id) FROM measurements WHERE signal_id = s.id)
 WHERE s.contacts IS NOT NULL;
@@ -636,17 +693,23 @@ BEGIN
     INSERT INTO tally_effect SELECT * FROM tally_effect_source WHERE signal_id = OLD.signal_id;
 END;
 
+-- A new baseline recomputes the terms from the measurement kept in the row.
 CREATE TRIGGER tally_effect_baseline
 AFTER UPDATE OF contacts, cost_per_contact_cents, expected_reduction_hundredths,
     satisfaction_hundredths ON signals
-WHEN (OLD.contacts IS NOT NEW.contacts
-   OR OLD.cost_per_contact_cents IS NOT NEW.cost_per_contact_cents
-   OR OLD.expected_reduction_hundredths IS NOT NEW.expected_reduction_hundredths
-   OR OLD.satisfaction_hundredths IS NOT NEW.satisfaction_hundredths)
- AND EXISTS (SELECT 1 FROM measurements WHERE signal_id = NEW.id)
+WHEN OLD.contacts IS NOT NEW.contacts
+  OR OLD.cost_per_contact_cents IS NOT NEW.cost_per_contact_cents
+  OR OLD.expected_reduction_hundredths IS NOT NEW.expected_reduction_hundredths
+  OR OLD.satisfaction_hundredths IS NOT NEW.satisfaction_hundredths
 BEGIN
-    DELETE FROM tally_effect WHERE signal_id = NEW.id;
-    INSERT INTO tally_effect SELECT * FROM tally_effect_source WHERE signal_id = NEW.id;
+    DELETE FROM tally_effect WHERE signal_id = NEW.id AND NEW.contacts IS NULL;
+    UPDATE tally_effect SET contacts_saved = NEW.contacts - measured_contacts,
+        saved_cents = (NEW.contacts - measured_contacts) * NEW.cost_per_contact_cents,
+        expected_base = NEW.contacts * NEW.cost_per_contact_cents
+                        * NEW.expected_reduction_hundredths,
+        expects_reduction = NEW.expected_reduction_hundredths > 0,
+        satisfaction_delta = measured_satisfaction - NEW.satisfaction_hundredths
+    WHERE signal_id = NEW.id;
 END;
 
 CREATE TRIGGER tally_effect_action_insert AFTER INSERT ON actions
