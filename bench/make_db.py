@@ -10,6 +10,12 @@ root causes, actions (some overdue), measurements, feedback, a history row per t
 its time, the step stays the history trigger keeps, and a customers table with revenues. Indexes
 and the trigger are dropped during the load and created again from their own SQL afterwards, so
 the schema is exactly sileram's. Deterministic: the same N gives the same database.
+
+Beyond 100,000 signals (BASE) Python writes the first 100,000 only, and SQL copies them
+(INSERT ... SELECT, ids shifted by 100,000 per copy, with their history, step stays, actions,
+measurements and the rest) until there are N: 1,000,000 signals take a couple of minutes. The
+report tallies (tables `tally_*`, kept by triggers) are then dropped and the schema version set
+back by one, so that the next sileram command runs the migration that fills them from the data.
 """
 import datetime as dt
 import os
@@ -20,6 +26,7 @@ import sys
 
 NOW = dt.datetime(2026, 11, 23, 12, 0, 0)
 SPAN_DAYS = 730
+BASE = 100_000
 
 CHANNELS = ["phone", "email", "chat", "letter", "social"]
 PROCESSES = ["ordering", "delivery", "billing", "support", "cancellation"]
@@ -67,6 +74,55 @@ def path_for(final, rnd):
     if final == "dropped7":
         return MAIN[:6] + ["dropped"]
     return MAIN[:MAIN.index(final) + 1]
+
+
+def copy_signals(con, offset, count):
+    """Copies signals 1..count, and every row that belongs to them, as signals offset+1.."""
+    for table in ("signals", "signal_fields", "submitters", "decisions", "root_causes",
+                  "root_cause_items", "actions", "measurements", "feedback", "history",
+                  "step_stays"):
+        columns = [(r[1], r[5]) for r in con.execute(f"PRAGMA table_info({table})")]
+        names, values = [], []
+        for name, primary in columns:
+            key = "id" if table == "signals" else "signal_id"
+            if name == key:
+                value = f"{name} + {offset}"
+            elif name == "id" and primary:
+                continue  # a fresh rowid, in the same order
+            elif name == "external_id":
+                value = f"'ext-' || (id + {offset})"
+            elif name == "duplicate_of":
+                value = f"duplicate_of + {offset}"
+            elif name == "message_id":
+                value = f"'<' || (signal_id + {offset}) || substr(message_id, instr(message_id, '.'))"
+            else:
+                value = name
+            names.append(name)
+            values.append(value)
+        key = "id" if table == "signals" else "signal_id"
+        order = "id" if any(n == "id" and p for n, p in columns) else "rowid"
+        if table in ("signal_fields", "root_cause_items"):
+            order = key
+        con.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(values)} "
+                    f"FROM {table} WHERE {key} <= {count} ORDER BY {order}")
+
+
+def retally(binary, db):
+    """Drops the report tallies so that sileram's migration fills them from the data."""
+    con = sqlite3.connect(db, isolation_level=None)
+    objects = con.execute("SELECT type, name FROM sqlite_master WHERE name LIKE 'tally%' "
+                          "AND type IN ('table', 'trigger', 'view')").fetchall()
+    if not objects:
+        return
+    for order in ("trigger", "view", "table"):
+        for kind, name in objects:
+            if kind == order:
+                con.execute(f'DROP {kind.upper()} "{name}"')
+    version = con.execute("PRAGMA user_version").fetchone()[0]
+    con.execute(f"PRAGMA user_version = {version - 1}")
+    con.close()
+    subprocess.run([binary, "--db", db, "list", "--limit", "1"], check=True,
+                   stdout=subprocess.DEVNULL, env=dict(os.environ, SILERAM_NOW=iso(NOW)))
 
 
 def main():
@@ -127,7 +183,7 @@ def main():
                      history, stays):
             rows.clear()
 
-    for sid in range(1, n + 1):
+    for sid in range(1, min(n, BASE) + 1):
         final = rnd.choices(finals, final_weights)[0]
         states = path_for(final, rnd)
         # Later states need older signals: a closed signal went through months of work.
@@ -232,6 +288,8 @@ def main():
             cust_rows.append((name, revenue, rnd.choice(["smb", "enterprise", "public"]),
                               iso(NOW)))
     con.executemany("INSERT INTO customers VALUES (?,?,?,?)", cust_rows)
+    for start in range(BASE, n, BASE):
+        copy_signals(con, start, min(BASE, n - start))
     con.execute("COMMIT")
     for kind, name, sql in objects:
         con.execute(sql)
@@ -240,6 +298,7 @@ def main():
               for t in ("signals", "history", "step_stays", "actions", "measurements",
                         "customers", "submitters", "feedback")}
     con.close()
+    retally(binary, db)
     size = os.path.getsize(db) / 1e6
     print(f"{db}: {size:.0f} MB; " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
 

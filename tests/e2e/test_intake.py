@@ -7,6 +7,7 @@ import io
 import json
 import os
 import shutil
+import sqlite3
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -128,6 +129,70 @@ class CsvQuirks(harness.SileramTestCase):
         rc, _, err = self.fx.run("--config", config, "submit", "--from", data("excel_nl.csv"))
         self.assertEqual(rc, 2)
         self.assertIn("row 4, column channel: channel 'chat' is not allowed", err)
+
+
+class ImportTallies(harness.SileramTestCase):
+    """An import counts its signals into the report tallies in batches, one write per distinct
+    value; without a filter the reports read those tallies, with one the signals themselves.
+    Both must give the same figures, also when the counts were written out halfway."""
+
+    def schema(self):
+        with sqlite3.connect(f"file:{self.fx.db}?mode=ro", uri=True) as db:
+            return db.execute("SELECT type, name, sql FROM sqlite_schema ORDER BY name").fetchall()
+
+    def write_rows(self, path, rows, bad_last=False):
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["title", "submitted_by", "channel", "product", "customer",
+                        "submitted_at", "external_id"])
+            for i in range(rows):
+                w.writerow([f"Melding {i}", f"medewerker{i % 2000}@example.org",
+                            ["phone", "email", "chat"][i % 3], f"product {i % 7}",
+                            f"Klant {i}", f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}", f"X-{i}"])
+            if bad_last:
+                w.writerow(["Kapot", "geen-adres", "", "", "", "", "X-bad"])
+
+    def test_reports_from_the_tallies_match_the_signals_after_a_large_import(self):
+        self.submit("Er was er al een", "a@example.org", "--channel", "phone", "--customer",
+                    "Klant 1")
+        schema = self.schema()
+        path = os.path.join(self.fx.tmp, "many.csv")
+        # 60,000 rows: more than the table held, so the import builds the signals' indexes
+        # afresh; 60,000 distinct customers and 2,000 submitters: past the batch of the counts.
+        self.write_rows(path, 60000, bad_last=True)
+        with self.unchanged(check_bytes=False):
+            rc, _, err = self.fx.run("submit", "--from", path, "--quiet")
+        self.assertEqual(rc, 2, err)
+        self.assertIn("row 60002, column submitted_by", err)
+        self.assertEqual(self.schema(), schema)
+
+        self.write_rows(path, 60000)
+        d = self.fx.js("submit", "--from", path, "--quiet")
+        self.assertEqual((d["new"], d["skipped"], d["rejected"]), (60000, 0, 0))
+        self.assertEqual(self.schema(), schema)
+        with sqlite3.connect(f"file:{self.fx.db}?mode=ro", uri=True) as db:
+            self.assertEqual(db.execute("PRAGMA integrity_check").fetchone()[0], "ok")
+        self.assertEqual(self.fx.js("submit", "--from", path, "--quiet")["skipped"], 60000)
+        self.assertEqual([r["title"] for r in self.fx.js("list", "--customer", "Klant 59999")],
+                         ["Melding 59999"])
+        everything = ("--since", "2000-01-01")
+        for report in ("fields", "customers", "funnel"):
+            tallied = self.fx.js("report", report, "--limit", "0")
+            counted = self.fx.js("report", report, "--limit", "0", *everything)
+            # The funnel's months cover a window without a filter, all months with one.
+            for key in ("filter", "since", "until", "months", "totals"):
+                tallied.pop(key, None)
+                counted.pop(key, None)
+            self.assertEqual(tallied, counted, report)
+        fields = self.fx.js("report", "fields", "--limit", "0")
+        self.assertEqual(len(fields["customer"]), 60000)  # "Klant 1" twice
+        self.assertEqual(fields["channel"][0], {
+            "value": "phone", "signals": 20001, "share": 0.3333, "contacts": 0, "score": 0,
+            "cost_per_period": 0.0, "cost_per_year": 0.0})
+        # The submitters of the import have waited since 2025; the first one submitted today.
+        silent = self.fx.js("report", "overdue", "--limit", "0")["silent"]
+        self.assertEqual(len(silent), 2000)
+        self.assertEqual(silent[0]["open_signals"], 30)
 
 
 class JsonLines(harness.SileramTestCase):

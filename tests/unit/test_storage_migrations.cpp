@@ -5,8 +5,10 @@
 #include "connection.hpp"
 #include "migrations.hpp"
 #include "sileram/domain/signal.hpp"
+#include "sileram/domain/steps.hpp"
 #include "sileram/errors.hpp"
 #include "sileram/storage/store.hpp"
+#include "support.hpp"
 
 #include <doctest/doctest.h>
 #include <filesystem>
@@ -58,6 +60,9 @@ void build_at_version(const fs::path& file, int version) {
         }
         db.exec("BEGIN");
         db.exec(step.sql);
+        if (step.then != nullptr) {
+            step.then(db);
+        }
         const fs::path seed = k_seeds / fmt::format("seed-v{}.sql", step.version);
         if (fs::exists(seed)) {
             db.exec(read_file(seed));
@@ -134,6 +139,79 @@ void check_version_1_data(Store& store) {
     CHECK(duplicate->external_id == "EXT-9");
 }
 
+// Each tally of version 5 against the same figures computed from the signals, as text.
+struct Tally {
+    const char* kept;
+    const char* truth;
+    int columns;
+};
+constexpr Tally k_tallies[] = {
+    {"SELECT state, step, signals FROM tally_states WHERE signals > 0 ORDER BY 1, 2",
+     "SELECT state, step, count(*) FROM signals GROUP BY 1, 2 ORDER BY 1, 2", 3},
+    {"SELECT state, contacts, satisfaction_impact, cost_per_contact_cents, signals "
+     "FROM tally_impact WHERE signals > 0 ORDER BY 1, 2, 3, 4",
+     "SELECT state, contacts, satisfaction_impact, cost_per_contact_cents, count(*) FROM signals "
+     "WHERE contacts IS NOT NULL GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+     5},
+    {"SELECT name, value, sum(signals), sum(contacts), sum(score), sum(cost_cents) "
+     "FROM tally_fields GROUP BY 1, 2 HAVING sum(signals) > 0 ORDER BY 1, 2",
+     "SELECT f.name, f.value, count(*), coalesce(sum(contacts), 0), "
+     "coalesce(sum(contacts * satisfaction_impact), 0), "
+     "coalesce(sum(contacts * cost_per_contact_cents), 0) FROM signals s JOIN ("
+     "SELECT id, 'channel' AS name, coalesce(channel, '') AS value FROM signals UNION ALL "
+     "SELECT id, 'customer', coalesce(customer, '') FROM signals UNION ALL "
+     "SELECT id, 'process', coalesce(process, '') FROM signals UNION ALL "
+     "SELECT id, 'product', coalesce(product, '') FROM signals) f ON f.id = s.id "
+     "GROUP BY 1, 2 ORDER BY 1, 2",
+     6},
+    {"SELECT month, entered, left FROM tally_months WHERE entered > 0 OR left > 0 ORDER BY 1",
+     "SELECT month, sum(entered), sum(left) FROM (SELECT substr(submitted_at, 1, 7) AS month, "
+     "1 AS entered, 0 AS left FROM signals UNION ALL SELECT substr(entered_at, 1, 7), 0, 1 "
+     "FROM step_stays WHERE step = 10) GROUP BY 1 ORDER BY 1",
+     3},
+    {"SELECT step, day, stays FROM tally_stays WHERE stays > 0 ORDER BY 1, 2",
+     "SELECT step, CASE WHEN seconds >= 0 THEN seconds / 86400 "
+     "ELSE -((86399 - seconds) / 86400) END, count(*) FROM step_stays "
+     "WHERE seconds IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2",
+     3},
+    {"SELECT step, stays FROM tally_waiting WHERE stays > 0 ORDER BY 1",
+     "SELECT step, count(*) FROM step_stays WHERE left_at IS NULL GROUP BY 1 ORDER BY 1", 2},
+    {"SELECT due, actions FROM tally_due WHERE actions > 0 ORDER BY 1",
+     "SELECT a.due, count(*) FROM actions a JOIN signals s ON s.id = a.signal_id "
+     "WHERE a.status IN ('planned', 'in-progress') AND a.due IS NOT NULL "
+     "AND s.state IN ('approved', 'in-progress') GROUP BY 1 ORDER BY 1",
+     2},
+    {"SELECT email, signals FROM tally_submitted WHERE signals > 0 ORDER BY 1",
+     "SELECT submitted_by, count(*) FROM signals WHERE state <> 'closed' GROUP BY 1 ORDER BY 1", 2},
+    {"SELECT email, signals FROM tally_joined WHERE signals > 0 ORDER BY 1",
+     "SELECT u.email COLLATE BINARY, count(*) FROM submitters u JOIN signals s "
+     "ON s.id = u.signal_id WHERE u.via <> 'submit' AND s.state <> 'closed' GROUP BY 1 "
+     "ORDER BY 1",
+     2},
+    {"SELECT * FROM tally_effect ORDER BY signal_id",
+     "SELECT * FROM tally_effect_source ORDER BY signal_id", 10},
+};
+
+// Every tally holds what the data says, row for row.
+void check_tallies(const fs::path& file) {
+    sqlite::Connection db(file, sqlite::Connection::Mode::read_only);
+    auto rows = [&](const char* sql, int columns) {
+        sqlite::Statement query = db.prepare(sql);
+        std::string text;
+        while (query.step()) {
+            for (int i = 0; i < columns; ++i) {
+                text += query.optional_text(i).value_or("NULL") + "|";
+            }
+            text += "\n";
+        }
+        return text;
+    };
+    for (const Tally& t : k_tallies) {
+        CAPTURE(t.kept);
+        CHECK(rows(t.kept, t.columns) == rows(t.truth, t.columns));
+    }
+}
+
 constexpr const char* k_version_1_tables[] = {
     "signals",          "signal_fields", "submitters",   "decisions", "root_causes",
     "root_cause_items", "actions",       "measurements", "feedback",  "history"};
@@ -176,7 +254,126 @@ TEST_CASE("a database at every earlier schema version migrates with all its data
         store->insert(fresh);
         transaction.commit();
         CHECK(fresh.id == 5);
+        check_tallies(database.file);
     }
+}
+
+TEST_CASE("the tallies of version 5 follow every change to the data") {
+    TemporaryDatabase database(5);
+    build_at_version(database.file, 1);
+    CHECK(initialise_database(database.file) == current_schema_version());
+    check_tallies(database.file);
+    {
+        sqlite::Connection db(database.file, sqlite::Connection::Mode::read_write_create);
+        // The parked signal is carried out with two open actions, one cancelled; it is measured
+        // twice; a field and a figure change; its history moves its step stays along.
+        db.exec(R"sql(
+UPDATE signals SET state = 'approved', step = 7, customer = 'Acme' WHERE id = 3;
+INSERT INTO history (signal_id, at, by, event, from_state, to_state)
+VALUES (3, '2026-07-01T10:00:00Z', 'x', 'approve', 'parked', 'approved');
+INSERT INTO actions (signal_id, number, title, due, cost_cents, status, created_at)
+VALUES (3, 1, 'one', '2026-08-01', 500, 'planned', '2026-07-01T10:00:00Z'),
+       (3, 2, 'two', '2026-08-01', 700, 'in-progress', '2026-07-01T10:00:00Z'),
+       (3, 3, 'three', '2026-09-01', 900, 'cancelled', '2026-07-01T10:00:00Z');
+UPDATE signals SET state = 'in-progress', step = 8 WHERE id = 3;
+UPDATE actions SET due = '2026-08-15' WHERE signal_id = 3 AND number = 1;
+INSERT INTO submitters (signal_id, email, joined_at, via)
+VALUES (3, 'New@Example.org', '2026-07-02T10:00:00Z', 'join');
+)sql");
+    }
+    check_tallies(database.file);
+    {
+        sqlite::Connection db(database.file, sqlite::Connection::Mode::read_write_create);
+        sqlite::Statement due = db.prepare("SELECT group_concat(due || ' ' || actions) FROM "
+                                           "tally_due WHERE actions > 0");
+        REQUIRE(due.step());
+        CHECK(due.text(0) == "2026-08-01 1,2026-08-15 1");
+        sqlite::Statement joined = db.prepare("SELECT group_concat(email || ' ' || signals) FROM "
+                                              "tally_joined WHERE signals > 0");
+        REQUIRE(joined.step());
+        CHECK(joined.text(0) == "New@Example.org 1,d@example.org 1");
+        db.exec(R"sql(
+INSERT INTO measurements (signal_id, contacts, satisfaction_hundredths, measured_by, measured_at)
+VALUES (3, 6, 700, 'x', '2026-09-01T10:00:00Z');
+UPDATE actions SET status = 'done' WHERE signal_id = 3 AND number = 2;
+UPDATE signals SET contacts = 12, satisfaction_hundredths = 650, channel = 'mail' WHERE id = 3;
+INSERT INTO measurements (signal_id, contacts, satisfaction_hundredths, measured_by, measured_at)
+VALUES (3, 4, NULL, 'x', '2026-10-01T10:00:00Z');
+INSERT INTO history (signal_id, at, by, event, from_state, to_state)
+VALUES (3, '2026-10-02T10:00:00Z', 'x', 'close', 'in-progress', 'closed');
+UPDATE signals SET state = 'closed', step = 10 WHERE id = 3;
+UPDATE actions SET status = 'cancelled' WHERE signal_id = 3 AND number = 1;
+)sql");
+    }
+    check_tallies(database.file);
+    sqlite::Connection db(database.file, sqlite::Connection::Mode::read_only);
+    sqlite::Statement effect =
+        db.prepare("SELECT contacts_saved, cost_cents FROM tally_effect WHERE signal_id = 3");
+    REQUIRE(effect.step());
+    CHECK(effect.integer(0) == 8);
+    CHECK(effect.integer(1) == 700);
+}
+
+namespace {
+
+// The CREATE statements of every trigger, to see that an import leaves them as they were.
+std::string trigger_definitions(const fs::path& file) {
+    sqlite::Connection db(file, sqlite::Connection::Mode::read_only);
+    sqlite::Statement query =
+        db.prepare("SELECT group_concat(sql, char(10)) FROM (SELECT sql FROM sqlite_schema "
+                   "WHERE type = 'trigger' ORDER BY name)");
+    query.step();
+    return query.text(0);
+}
+
+// Imports three signals through the store's bulk insert, then commits or rolls back.
+void import_three(const fs::path& file, bool commit) {
+    const auto store = open_store(file, Access::write);
+    WriteTransaction transaction(*store);
+    const auto bulk = store->bulk_insert();
+    const domain::Stamp stamp{"importer@example.org", store->load(1)->submitted_at};
+    const char* channels[] = {"phone", "chat", "phone"};
+    for (int i = 0; i < 3; ++i) {
+        domain::NewSignal input;
+        input.title = fmt::format("Imported {}", i);
+        input.submitted_by = i == 1 ? "d@example.org" : "importer@example.org";
+        input.external_id = fmt::format("ext-{}-{}", commit, i);
+        input.fields = {{"channel", channels[i]}, {"customer", "Acme"}, {"colour", "blue"}};
+        domain::Signal signal = domain::new_signal(input, stamp);
+        CHECK(bulk->add(signal));
+    }
+    bulk->finish();
+    if (commit) {
+        transaction.commit();
+    }
+}
+
+} // namespace
+
+TEST_CASE("a bulk import adds its rows to the tallies at once and keeps their triggers") {
+    TemporaryDatabase database(5);
+    build_at_version(database.file, 4);
+    CHECK(initialise_database(database.file) == current_schema_version());
+    const std::string triggers = trigger_definitions(database.file);
+    CHECK(test_support::contains(triggers, "CREATE TRIGGER tally_signal_insert"));
+
+    import_three(database.file, false);
+    CHECK(count_rows(database.file, "signals") == 4);
+    CHECK(trigger_definitions(database.file) == triggers);
+    check_tallies(database.file);
+
+    import_three(database.file, true);
+    CHECK(count_rows(database.file, "signals") == 7);
+    CHECK(trigger_definitions(database.file) == triggers);
+    check_tallies(database.file);
+
+    // The triggers are at work again: a change after the import is followed row by row.
+    {
+        sqlite::Connection db(database.file, sqlite::Connection::Mode::read_write_create);
+        db.exec("UPDATE signals SET state = 'accepted', step = 2, contacts = 3, "
+                "satisfaction_impact = 2, cost_per_contact_cents = 100 WHERE id = 6");
+    }
+    check_tallies(database.file);
 }
 
 TEST_CASE("a database from a newer sileram is refused and left as it is") {

@@ -49,7 +49,8 @@ public:
     // Stores a new signal and its children and sets its id; false (id 0) when its external id is
     // known already, so it was skipped.
     virtual bool add(domain::Signal& signal) = 0;
-    // Completes the search index for everything added; call before committing.
+    // Completes the search index and the report tallies for everything added; call before
+    // committing.
     virtual void finish() = 0;
 };
 

@@ -1,6 +1,7 @@
 #include "migrations.hpp"
 
 #include "sileram/errors.hpp"
+#include "tallies.hpp"
 
 #include <fmt/format.h>
 
@@ -280,11 +281,484 @@ CREATE INDEX feedback_queued ON feedback (id) WHERE status = 'queued';
 CREATE INDEX feedback_signal ON feedback (signal_id);
 )sql";
 
+// Version 5: reports at a million signals. Tallies kept by triggers hold what the unfiltered
+// reports add up, so a report reads a few hundred rows instead of every signal: signals per state
+// and step, per impact cell (state, contacts, satisfaction impact, cost per contact) and per
+// value of each standard field; signals entering and leaving per month; finished step stays per
+// step and whole day of their length (the median is found by counting days, then by reading one
+// day's stays from the index), stays still open per step; overdue-able actions per due date; and
+// one row per measured signal with the terms of the effect report. The tallies are filled from the
+// data once, set-based, after this script (tallies.cpp). A count that drops to zero stays as a
+// row: readers skip rows of zero.
+constexpr const char* k_schema_v5 = R"sql(
+CREATE TABLE tally_states (
+    state   TEXT NOT NULL,
+    step    INTEGER NOT NULL,
+    signals INTEGER NOT NULL,
+    PRIMARY KEY (state, step)
+) WITHOUT ROWID;
+
+CREATE TABLE tally_impact (
+    state                  TEXT NOT NULL,
+    contacts               INTEGER NOT NULL,
+    satisfaction_impact    INTEGER NOT NULL,
+    cost_per_contact_cents INTEGER NOT NULL,
+    signals                INTEGER NOT NULL,
+    PRIMARY KEY (state, contacts, satisfaction_impact, cost_per_contact_cents)
+) WITHOUT ROWID;
+
+-- `open`: the signal counts in the impact report (contacts known, state still to be improved).
+CREATE TABLE tally_fields (
+    name       TEXT NOT NULL,
+    value      TEXT NOT NULL,
+    open       INTEGER NOT NULL,
+    signals    INTEGER NOT NULL,
+    contacts   INTEGER NOT NULL,
+    score      INTEGER NOT NULL,
+    cost_cents INTEGER NOT NULL,
+    PRIMARY KEY (name, value, open)
+) WITHOUT ROWID;
+
+CREATE TABLE tally_months (
+    month   TEXT NOT NULL PRIMARY KEY,
+    entered INTEGER NOT NULL DEFAULT 0,
+    left    INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+
+CREATE TABLE tally_stays (
+    step  INTEGER NOT NULL,
+    day   INTEGER NOT NULL,
+    stays INTEGER NOT NULL,
+    PRIMARY KEY (step, day)
+) WITHOUT ROWID;
+
+CREATE TABLE tally_waiting (
+    step  INTEGER NOT NULL PRIMARY KEY,
+    stays INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE tally_due (
+    due     TEXT NOT NULL PRIMARY KEY,
+    actions INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE tally_effect (
+    signal_id          INTEGER PRIMARY KEY,
+    measurement_id     INTEGER NOT NULL,
+    contacts_saved     INTEGER NOT NULL,
+    saved_cents        INTEGER,
+    expected_base      INTEGER,
+    expects_reduction  INTEGER,
+    cost_cents         INTEGER NOT NULL,
+    satisfaction_delta INTEGER,
+    measured_contacts  INTEGER NOT NULL,
+    measured_satisfaction INTEGER
+);
+CREATE INDEX tally_effect_saved ON tally_effect (saved_cents DESC, signal_id);
+
+-- Signals: states, impact cells, field values and months.
+CREATE TRIGGER tally_signal_insert AFTER INSERT ON signals
+BEGIN
+    INSERT INTO tally_states (state, step, signals) VALUES (NEW.state, NEW.step, 1)
+    ON CONFLICT (state, step) DO UPDATE SET signals = signals + 1;
+    INSERT INTO tally_impact (state, contacts, satisfaction_impact, cost_per_contact_cents,
+                              signals)
+    SELECT NEW.state, NEW.contacts, NEW.satisfaction_impact, NEW.cost_per_contact_cents, 1
+    WHERE NEW.contacts IS NOT NULL
+    ON CONFLICT DO UPDATE SET signals = signals + 1;
+    INSERT INTO tally_fields (name, value, open, signals, contacts, score, cost_cents)
+    SELECT f.name, coalesce(f.value, ''),
+           NEW.contacts IS NOT NULL AND NEW.state IN ('analysed', 'prioritised', 'parked',
+               'root-caused', 'planned', 'approved', 'in-progress', 'implemented'),
+           1, coalesce(NEW.contacts, 0), coalesce(NEW.contacts * NEW.satisfaction_impact, 0),
+           coalesce(NEW.contacts * NEW.cost_per_contact_cents, 0)
+    FROM (SELECT 'channel' AS name, NEW.channel AS value UNION ALL
+          SELECT 'product', NEW.product UNION ALL SELECT 'process', NEW.process UNION ALL
+          SELECT 'customer', NEW.customer) f
+    WHERE true
+    ON CONFLICT DO UPDATE SET signals = signals + 1, contacts = contacts + excluded.contacts,
+        score = score + excluded.score, cost_cents = cost_cents + excluded.cost_cents;
+    INSERT INTO tally_months (month, entered) VALUES (substr(NEW.submitted_at, 1, 7), 1)
+    ON CONFLICT (month) DO UPDATE SET entered = entered + 1;
+END;
+
+CREATE TRIGGER tally_signal_delete AFTER DELETE ON signals
+BEGIN
+    UPDATE tally_states SET signals = signals - 1 WHERE state = OLD.state AND step = OLD.step;
+    UPDATE tally_impact SET signals = signals - 1
+    WHERE state = OLD.state AND contacts = OLD.contacts
+      AND satisfaction_impact = OLD.satisfaction_impact
+      AND cost_per_contact_cents = OLD.cost_per_contact_cents;
+    UPDATE tally_fields SET signals = signals - 1, contacts = contacts - coalesce(OLD.contacts, 0),
+        score = score - coalesce(OLD.contacts * OLD.satisfaction_impact, 0),
+        cost_cents = cost_cents - coalesce(OLD.contacts * OLD.cost_per_contact_cents, 0)
+    WHERE name = 'channel' AND value = coalesce(OLD.channel, '') AND open = (
+        OLD.contacts IS NOT NULL AND OLD.state IN ('analysed', 'prioritised', 'parked',
+        'root-caused', 'planned', 'approved', 'in-progress', 'implemented'));
+    UPDATE tally_fields SET signals = signals - 1, contacts = contacts - coalesce(OLD.contacts, 0),
+        score = score - coalesce(OLD.contacts * OLD.satisfaction_impact, 0),
+        cost_cents = cost_cents - coalesce(OLD.contacts * OLD.cost_per_contact_cents, 0)
+    WHERE name = 'product' AND value = coalesce(OLD.product, '') AND open = (
+        OLD.contacts IS NOT NULL AND OLD.state IN ('analysed', 'prioritised', 'parked',
+        'root-caused', 'planned', 'approved', 'in-progress', 'implemented'));
+    UPDATE tally_fields SET signals = signals - 1, contacts = contacts - coalesce(OLD.contacts, 0),
+        score = score - coalesce(OLD.contacts * OLD.satisfaction_impact, 0),
+        cost_cents = cost_cents - coalesce(OLD.contacts * OLD.cost_per_contact_cents, 0)
+    WHERE name = 'process' AND value = coalesce(OLD.process, '') AND open = (
+        OLD.contacts IS NOT NULL AND OLD.state IN ('analysed', 'prioritised', 'parked',
+        'root-caused', 'planned', 'approved', 'in-progress', 'implemented'));
+    UPDATE tally_fields SET signals = signals - 1, contacts = contacts - coalesce(OLD.contacts, 0),
+        score = score - coalesce(OLD.contacts * OLD.satisfaction_impact, 0),
+        cost_cents = cost_cents - coalesce(OLD.contacts * OLD.cost_per_contact_cents, 0)
+    WHERE name = 'customer' AND value = coalesce(OLD.customer, '') AND open = (
+        OLD.contacts IS NOT NULL AND OLD.state IN ('analysed', 'prioritised', 'parked',
+        'root-caused', 'planned', 'approved', 'in-progress', 'implemented'));
+    UPDATE tally_months SET entered = entered - 1 WHERE month = substr(OLD.submitted_at, 1, 7);
+    DELETE FROM tally_effect WHERE signal_id = OLD.id;
+END;
+
+CREATE TRIGGER tally_signal_state AFTER UPDATE OF state, step ON signals
+WHEN OLD.state IS NOT NEW.state OR OLD.step IS NOT NEW.step
+BEGIN
+    UPDATE tally_states SET signals = signals - 1 WHERE state = OLD.state AND step = OLD.step;
+    INSERT INTO tally_states (state, step, signals) VALUES (NEW.state, NEW.step, 1)
+    ON CONFLICT (state, step) DO UPDATE SET signals = signals + 1;
+END;
+
+-- Each trigger fires only when what its tally counts changes: a step that moves a signal without
+-- figures touches the states alone.
+CREATE TRIGGER tally_signal_impact
+AFTER UPDATE OF state, contacts, satisfaction_impact, cost_per_contact_cents ON signals
+WHEN (OLD.contacts IS NOT NULL OR NEW.contacts IS NOT NULL)
+ AND (OLD.state IS NOT NEW.state OR OLD.contacts IS NOT NEW.contacts
+   OR OLD.satisfaction_impact IS NOT NEW.satisfaction_impact
+   OR OLD.cost_per_contact_cents IS NOT NEW.cost_per_contact_cents)
+BEGIN
+    UPDATE tally_impact SET signals = signals - 1
+    WHERE state = OLD.state AND contacts = OLD.contacts
+      AND satisfaction_impact = OLD.satisfaction_impact
+      AND cost_per_contact_cents = OLD.cost_per_contact_cents;
+    INSERT INTO tally_impact (state, contacts, satisfaction_impact, cost_per_contact_cents,
+                              signals)
+    SELECT NEW.state, NEW.contacts, NEW.satisfaction_impact, NEW.cost_per_contact_cents, 1
+    WHERE NEW.contacts IS NOT NULL
+    ON CONFLICT DO UPDATE SET signals = signals + 1;
+END;
+
+CREATE TRIGGER tally_signal_fields
+AFTER UPDATE OF state, contacts, satisfaction_impact, cost_per_contact_cents, channel, product,
+    process, customer ON signals
+WHEN (OLD.contacts IS NOT NULL AND OLD.state IN ('analysed', 'prioritised', 'parked',
+        'root-caused', 'planned', 'approved', 'in-progress', 'implemented'))
+  IS NOT (NEW.contacts IS NOT NULL AND NEW.state IN ('analysed', 'prioritised', 'parked',
+        'root-caused', 'planned', 'approved', 'in-progress', 'implemented'))
+  OR OLD.contacts IS NOT NEW.contacts
+  OR OLD.satisfaction_impact IS NOT NEW.satisfaction_impact
+  OR OLD.cost_per_contact_cents IS NOT NEW.cost_per_contact_cents
+  OR OLD.channel IS NOT NEW.channel OR OLD.product IS NOT NEW.product
+  OR OLD.process IS NOT NEW.process OR OLD.customer IS NOT NEW.customer
+BEGIN
+    UPDATE tally_fields SET signals = signals - 1, contacts = contacts - coalesce(OLD.contacts, 0),
+        score = score - coalesce(OLD.contacts * OLD.satisfaction_impact, 0),
+        cost_cents = cost_cents - coalesce(OLD.contacts * OLD.cost_per_contact_cents, 0)
+    WHERE name = 'channel' AND value = coalesce(OLD.channel, '') AND open = (
+        OLD.contacts IS NOT NULL AND OLD.state IN ('analysed', 'prioritised', 'parked',
+        'root-caused', 'planned', 'approved', 'in-progress', 'implemented'));
+    UPDATE tally_fields SET signals = signals - 1, contacts = contacts - coalesce(OLD.contacts, 0),
+        score = score - coalesce(OLD.contacts * OLD.satisfaction_impact, 0),
+        cost_cents = cost_cents - coalesce(OLD.contacts * OLD.cost_per_contact_cents, 0)
+    WHERE name = 'product' AND value = coalesce(OLD.product, '') AND open = (
+        OLD.contacts IS NOT NULL AND OLD.state IN ('analysed', 'prioritised', 'parked',
+        'root-caused', 'planned', 'approved', 'in-progress', 'implemented'));
+    UPDATE tally_fields SET signals = signals - 1, contacts = contacts - coalesce(OLD.contacts, 0),
+        score = score - coalesce(OLD.contacts * OLD.satisfaction_impact, 0),
+        cost_cents = cost_cents - coalesce(OLD.contacts * OLD.cost_per_contact_cents, 0)
+    WHERE name = 'process' AND value = coalesce(OLD.process, '') AND open = (
+        OLD.contacts IS NOT NULL AND OLD.state IN ('analysed', 'prioritised', 'parked',
+        'root-caused', 'planned', 'approved', 'in-progress', 'implemented'));
+    UPDATE tally_fields SET signals = signals - 1, contacts = contacts - coalesce(OLD.contacts, 0),
+        score = score - coalesce(OLD.contacts * OLD.satisfaction_impact, 0),
+        cost_cents = cost_cents - coalesce(OLD.contacts * OLD.cost_per_contact_cents, 0)
+    WHERE name = 'customer' AND value = coalesce(OLD.customer, '') AND open = (
+        OLD.contacts IS NOT NULL AND OLD.state IN ('analysed', 'prioritised', 'parked',
+        'root-caused', 'planned', 'approved', 'in-progress', 'implemented'));
+    INSERT INTO tally_fields (name, value, open, signals, contacts, score, cost_cents)
+    SELECT f.name, coalesce(f.value, ''),
+           NEW.contacts IS NOT NULL AND NEW.state IN ('analysed', 'prioritised', 'parked',
+               'root-caused', 'planned', 'approved', 'in-progress', 'implemented'),
+           1, coalesce(NEW.contacts, 0), coalesce(NEW.contacts * NEW.satisfaction_impact, 0),
+           coalesce(NEW.contacts * NEW.cost_per_contact_cents, 0)
+    FROM (SELECT 'channel' AS name, NEW.channel AS value UNION ALL
+          SELECT 'product', NEW.product UNION ALL SELECT 'process', NEW.process UNION ALL
+          SELECT 'customer', NEW.customer) f
+    WHERE true
+    ON CONFLICT DO UPDATE SET signals = signals + 1, contacts = contacts + excluded.contacts,
+        score = score + excluded.score, cost_cents = cost_cents + excluded.cost_cents;
+END;
+
+CREATE TRIGGER tally_signal_month AFTER UPDATE OF submitted_at ON signals
+WHEN OLD.submitted_at IS NOT NEW.submitted_at
+BEGIN
+    UPDATE tally_months SET entered = entered - 1 WHERE month = substr(OLD.submitted_at, 1, 7);
+    INSERT INTO tally_months (month, entered) VALUES (substr(NEW.submitted_at, 1, 7), 1)
+    ON CONFLICT (month) DO UPDATE SET entered = entered + 1;
+END;
+
+-- Step stays: finished ones per step and day of length, open ones per step, closings per month.
+CREATE TRIGGER tally_stay_insert AFTER INSERT ON step_stays
+BEGIN
+    INSERT INTO tally_waiting (step, stays) SELECT NEW.step, 1 WHERE NEW.left_at IS NULL
+    ON CONFLICT (step) DO UPDATE SET stays = stays + 1;
+    INSERT INTO tally_stays (step, day, stays)
+    SELECT NEW.step, CASE WHEN NEW.seconds >= 0 THEN NEW.seconds / 86400
+                          ELSE -((86399 - NEW.seconds) / 86400) END, 1
+    WHERE NEW.seconds IS NOT NULL
+    ON CONFLICT (step, day) DO UPDATE SET stays = stays + 1;
+    INSERT INTO tally_months (month, left) SELECT substr(NEW.entered_at, 1, 7), 1
+    WHERE NEW.step = 10
+    ON CONFLICT (month) DO UPDATE SET left = left + 1;
+END;
+
+CREATE TRIGGER tally_stay_update AFTER UPDATE OF step, left_at, seconds ON step_stays
+BEGIN
+    UPDATE tally_waiting SET stays = stays - 1 WHERE step = OLD.step AND OLD.left_at IS NULL;
+    INSERT INTO tally_waiting (step, stays) SELECT NEW.step, 1 WHERE NEW.left_at IS NULL
+    ON CONFLICT (step) DO UPDATE SET stays = stays + 1;
+    UPDATE tally_stays SET stays = stays - 1
+    WHERE OLD.seconds IS NOT NULL AND step = OLD.step
+      AND day = CASE WHEN OLD.seconds >= 0 THEN OLD.seconds / 86400
+                     ELSE -((86399 - OLD.seconds) / 86400) END;
+    INSERT INTO tally_stays (step, day, stays)
+    SELECT NEW.step, CASE WHEN NEW.seconds >= 0 THEN NEW.seconds / 86400
+                          ELSE -((86399 - NEW.seconds) / 86400) END, 1
+    WHERE NEW.seconds IS NOT NULL
+    ON CONFLICT (step, day) DO UPDATE SET stays = stays + 1;
+END;
+
+CREATE TRIGGER tally_stay_move AFTER UPDATE OF step, entered_at ON step_stays
+BEGIN
+    UPDATE tally_months SET left = left - 1
+    WHERE OLD.step = 10 AND month = substr(OLD.entered_at, 1, 7);
+    INSERT INTO tally_months (month, left) SELECT substr(NEW.entered_at, 1, 7), 1
+    WHERE NEW.step = 10
+    ON CONFLICT (month) DO UPDATE SET left = left + 1;
+END;
+
+CREATE TRIGGER tally_stay_delete AFTER DELETE ON step_stays
+BEGIN
+    UPDATE tally_waiting SET stays = stays - 1 WHERE step = OLD.step AND OLD.left_at IS NULL;
+    UPDATE tally_stays SET stays = stays - 1
+    WHERE OLD.seconds IS NOT NULL AND step = OLD.step
+      AND day = CASE WHEN OLD.seconds >= 0 THEN OLD.seconds / 86400
+                     ELSE -((86399 - OLD.seconds) / 86400) END;
+    UPDATE tally_months SET left = left - 1
+    WHERE OLD.step = 10 AND month = substr(OLD.entered_at, 1, 7);
+END;
+
+-- Actions that count as overdue once their due date passes: open, with a due date, of a signal
+-- being carried out.
+CREATE TRIGGER tally_action_insert AFTER INSERT ON actions
+WHEN NEW.status IN ('planned', 'in-progress') AND NEW.due IS NOT NULL
+ AND (SELECT state FROM signals WHERE id = NEW.signal_id) IN ('approved', 'in-progress')
+BEGIN
+    INSERT INTO tally_due (due, actions) VALUES (NEW.due, 1)
+    ON CONFLICT (due) DO UPDATE SET actions = actions + 1;
+END;
+
+CREATE TRIGGER tally_action_update AFTER UPDATE OF status, due, signal_id ON actions
+WHEN (SELECT state FROM signals WHERE id = NEW.signal_id) IN ('approved', 'in-progress')
+  OR (SELECT state FROM signals WHERE id = OLD.signal_id) IN ('approved', 'in-progress')
+BEGIN
+    UPDATE tally_due SET actions = actions - 1
+    WHERE due = OLD.due AND OLD.status IN ('planned', 'in-progress')
+      AND (SELECT state FROM signals WHERE id = OLD.signal_id) IN ('approved', 'in-progress');
+    INSERT INTO tally_due (due, actions) SELECT NEW.due, 1
+    WHERE NEW.status IN ('planned', 'in-progress') AND NEW.due IS NOT NULL
+      AND (SELECT state FROM signals WHERE id = NEW.signal_id) IN ('approved', 'in-progress')
+    ON CONFLICT (due) DO UPDATE SET actions = actions + 1;
+END;
+
+CREATE TRIGGER tally_action_delete AFTER DELETE ON actions
+WHEN OLD.status IN ('planned', 'in-progress') AND OLD.due IS NOT NULL
+ AND (SELECT state FROM signals WHERE id = OLD.signal_id) IN ('approved', 'in-progress')
+BEGIN
+    UPDATE tally_due SET actions = actions - 1 WHERE due = OLD.due;
+END;
+
+CREATE TRIGGER tally_signal_carried_out AFTER UPDATE OF state ON signals
+WHEN (OLD.state IN ('approved', 'in-progress')) <> (NEW.state IN ('approved', 'in-progress'))
+BEGIN
+    INSERT INTO tally_due (due, actions)
+    SELECT due, CASE WHEN NEW.state IN ('approved', 'in-progress') THEN 1 ELSE -1 END * count(*)
+    FROM actions WHERE signal_id = NEW.id AND status IN ('planned', 'in-progress')
+      AND due IS NOT NULL
+    GROUP BY due
+    ON CONFLICT (due) DO UPDATE SET actions = actions + excluded.actions;
+END;
+
+-- The effect report's terms of a measured signal: from its latest measurement, its baseline and
+-- the cost of its actions that are not cancelled.
+CREATE VIEW tally_effect_source AS
+SELECT s.id AS signal_id, m.id AS measurement_id, s.contacts - m.contacts AS contacts_saved,
+       (s.contacts - m.contacts) * s.cost_per_contact_cents AS saved_cents,
+       s.contacts * s.cost_per_contact_cents * s.expected_reduction_hundredths AS expected_base,
+       s.expected_reduction_hundredths > 0 AS expects_reduction,
+       coalesce((SELECT sum(a.cost_cents) FROM actions a WHERE a.signal_id = s.id
+                 AND a.status <> 'cancelled'), 0) AS cost_cents,
+       m.satisfaction_hundredths - s.satisfaction_hundredths AS satisfaction_delta,
+       m.contacts AS measured_contacts, m.satisfaction_hundredths AS measured_satisfaction
+FROM signals s
+JOIN measurements m ON m.id = (SELECT max(id) FROM measurements WHERE signal_id = s.id)
+WHERE s.contacts IS NOT NULL;
+
+CREATE TRIGGER tally_measurement_insert AFTER INSERT ON measurements
+BEGIN
+    DELETE FROM tally_effect WHERE signal_id = NEW.signal_id;
+    INSERT INTO tally_effect SELECT * FROM tally_effect_source WHERE signal_id = NEW.signal_id;
+END;
+
+CREATE TRIGGER tally_measurement_change AFTER UPDATE ON measurements
+BEGIN
+    DELETE FROM tally_effect WHERE signal_id IN (OLD.signal_id, NEW.signal_id);
+    INSERT INTO tally_effect SELECT * FROM tally_effect_source
+    WHERE signal_id IN (OLD.signal_id, NEW.signal_id);
+END;
+
+CREATE TRIGGER tally_measurement_delete AFTER DELETE ON measurements
+BEGIN
+    DELETE FROM tally_effect WHERE signal_id = OLD.signal_id;
+    INSERT INTO tally_effect SELECT * FROM tally_effect_source WHERE signal_id = OLD.signal_id;
+END;
+
+-- A new baseline recomputes the terms from the measurement kept in the row.
+CREATE TRIGGER tally_effect_baseline
+AFTER UPDATE OF contacts, cost_per_contact_cents, expected_reduction_hundredths,
+    satisfaction_hundredths ON signals
+WHEN OLD.contacts IS NOT NEW.contacts
+  OR OLD.cost_per_contact_cents IS NOT NEW.cost_per_contact_cents
+  OR OLD.expected_reduction_hundredths IS NOT NEW.expected_reduction_hundredths
+  OR OLD.satisfaction_hundredths IS NOT NEW.satisfaction_hundredths
+BEGIN
+    DELETE FROM tally_effect WHERE signal_id = NEW.id AND NEW.contacts IS NULL;
+    UPDATE tally_effect SET contacts_saved = NEW.contacts - measured_contacts,
+        saved_cents = (NEW.contacts - measured_contacts) * NEW.cost_per_contact_cents,
+        expected_base = NEW.contacts * NEW.cost_per_contact_cents
+                        * NEW.expected_reduction_hundredths,
+        expects_reduction = NEW.expected_reduction_hundredths > 0,
+        satisfaction_delta = measured_satisfaction - NEW.satisfaction_hundredths
+    WHERE signal_id = NEW.id;
+END;
+
+CREATE TRIGGER tally_effect_action_insert AFTER INSERT ON actions
+WHEN EXISTS (SELECT 1 FROM tally_effect WHERE signal_id = NEW.signal_id)
+BEGIN
+    UPDATE tally_effect SET cost_cents = cost_cents + NEW.cost_cents
+    WHERE signal_id = NEW.signal_id AND NEW.status <> 'cancelled';
+END;
+
+CREATE TRIGGER tally_effect_action_change AFTER UPDATE OF status, cost_cents, signal_id ON actions
+WHEN EXISTS (SELECT 1 FROM tally_effect WHERE signal_id IN (OLD.signal_id, NEW.signal_id))
+BEGIN
+    UPDATE tally_effect SET cost_cents = cost_cents - OLD.cost_cents
+    WHERE signal_id = OLD.signal_id AND OLD.status <> 'cancelled';
+    UPDATE tally_effect SET cost_cents = cost_cents + NEW.cost_cents
+    WHERE signal_id = NEW.signal_id AND NEW.status <> 'cancelled';
+END;
+
+CREATE TRIGGER tally_effect_action_delete AFTER DELETE ON actions
+WHEN EXISTS (SELECT 1 FROM tally_effect WHERE signal_id = OLD.signal_id)
+BEGIN
+    UPDATE tally_effect SET cost_cents = cost_cents - OLD.cost_cents
+    WHERE signal_id = OLD.signal_id AND OLD.status <> 'cancelled';
+END;
+
+-- Submitters waiting for news: signals not closed per exact spelling of `submitted_by`, and
+-- joins (`via` not 'submit') to signals not closed per exact spelling of the e-mail address.
+CREATE TABLE tally_submitted (
+    email   TEXT NOT NULL PRIMARY KEY,
+    signals INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE tally_joined (
+    email   TEXT NOT NULL PRIMARY KEY,
+    signals INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TRIGGER tally_submitted_insert AFTER INSERT ON signals WHEN NEW.state <> 'closed'
+BEGIN
+    INSERT INTO tally_submitted (email, signals) VALUES (NEW.submitted_by, 1)
+    ON CONFLICT (email) DO UPDATE SET signals = signals + 1;
+END;
+
+CREATE TRIGGER tally_submitted_delete AFTER DELETE ON signals WHEN OLD.state <> 'closed'
+BEGIN
+    UPDATE tally_submitted SET signals = signals - 1 WHERE email = OLD.submitted_by;
+END;
+
+CREATE TRIGGER tally_submitted_change AFTER UPDATE OF state, submitted_by ON signals
+WHEN (OLD.state = 'closed') <> (NEW.state = 'closed') OR OLD.submitted_by IS NOT NEW.submitted_by
+BEGIN
+    UPDATE tally_submitted SET signals = signals - 1
+    WHERE email = OLD.submitted_by AND OLD.state <> 'closed';
+    INSERT INTO tally_submitted (email, signals) SELECT NEW.submitted_by, 1
+    WHERE NEW.state <> 'closed'
+    ON CONFLICT (email) DO UPDATE SET signals = signals + 1;
+    INSERT INTO tally_joined (email, signals)
+    SELECT email COLLATE BINARY, CASE WHEN NEW.state = 'closed' THEN -1 ELSE 1 END * count(*)
+    FROM submitters WHERE signal_id = NEW.id AND via <> 'submit'
+      AND (OLD.state = 'closed') <> (NEW.state = 'closed')
+    GROUP BY 1
+    ON CONFLICT (email) DO UPDATE SET signals = signals + excluded.signals;
+END;
+
+CREATE TRIGGER tally_joined_insert AFTER INSERT ON submitters
+WHEN NEW.via <> 'submit' AND (SELECT state FROM signals WHERE id = NEW.signal_id) <> 'closed'
+BEGIN
+    INSERT INTO tally_joined (email, signals) VALUES (NEW.email, 1)
+    ON CONFLICT (email) DO UPDATE SET signals = signals + 1;
+END;
+
+CREATE TRIGGER tally_joined_delete AFTER DELETE ON submitters
+WHEN OLD.via <> 'submit' AND (SELECT state FROM signals WHERE id = OLD.signal_id) <> 'closed'
+BEGIN
+    UPDATE tally_joined SET signals = signals - 1 WHERE email = OLD.email COLLATE BINARY;
+END;
+
+CREATE TRIGGER tally_joined_change AFTER UPDATE OF email, via, signal_id ON submitters
+BEGIN
+    UPDATE tally_joined SET signals = signals - 1
+    WHERE email = OLD.email COLLATE BINARY AND OLD.via <> 'submit'
+      AND (SELECT state FROM signals WHERE id = OLD.signal_id) <> 'closed';
+    INSERT INTO tally_joined (email, signals) SELECT NEW.email, 1
+    WHERE NEW.via <> 'submit' AND (SELECT state FROM signals WHERE id = NEW.signal_id) <> 'closed'
+    ON CONFLICT (email) DO UPDATE SET signals = signals + 1;
+END;
+
+CREATE INDEX IF NOT EXISTS signals_open_submitted ON signals (submitted_at, submitted_by)
+    WHERE state <> 'closed';
+CREATE INDEX IF NOT EXISTS submitters_joined_at ON submitters (joined_at, email, signal_id)
+    WHERE via <> 'submit';
+CREATE INDEX IF NOT EXISTS submitters_joined_email ON submitters (email, joined_at, signal_id)
+    WHERE via <> 'submit';
+
+-- `list --state S --sort score` and the impact report's ranking read these in order.
+CREATE INDEX IF NOT EXISTS signals_state_score
+    ON signals (state, coalesce(contacts * satisfaction_impact, -1));
+CREATE INDEX IF NOT EXISTS signals_open_score ON signals (contacts * satisfaction_impact DESC, id,
+    channel, product, process, customer, submitted_at) WHERE contacts IS NOT NULL AND state IN ('analysed', 'prioritised', 'parked', 'root-caused',
+        'planned', 'approved', 'in-progress', 'implemented');
+)sql";
+
+void fill_tallies(Connection& db) {
+    add_to_tallies(db, TallyMarks{});
+}
+
 constexpr Migration k_migrations[] = {
     {1, k_schema_v1},
     {2, k_schema_v2},
     {3, k_schema_v3},
     {4, k_schema_v4},
+    {5, k_schema_v5, fill_tallies},
 };
 
 int newest_version() {
@@ -341,6 +815,9 @@ void migrate(Connection& db) {
         for (const Migration& m : k_migrations) {
             if (m.version > version) {
                 db.exec(m.sql);
+                if (m.then != nullptr) {
+                    m.then(db);
+                }
                 db.exec(fmt::format("PRAGMA user_version = {}", m.version));
             }
         }

@@ -10,6 +10,8 @@ namespace sileram::storage::sqlite {
 struct Migration {
     int version;
     const char* sql;
+    // Work the script cannot do well alone, run after it in the same transaction.
+    void (*then)(Connection&) = nullptr;
 };
 
 std::span<const Migration> migrations();

@@ -163,6 +163,59 @@ constexpr const char* k_sums = "count(*), coalesce(sum(s.contacts), 0), "
                                "coalesce(sum(s.contacts * s.satisfaction_impact), 0), "
                                "coalesce(sum(s.contacts * s.cost_per_contact_cents), 0)";
 
+// Submitters of signals not closed, submitted before the cut (bound as 1): as the GROUP BY over
+// the signals gives them (spellings grouped ignoring case, the first spelling, the count, the
+// oldest signal), from the tally of migration 5 less the signals since the cut.
+constexpr const char* k_tallied_submitted = R"sql(
+WITH recent AS (
+    SELECT submitted_by AS email, count(*) AS n FROM signals INDEXED BY signals_open_submitted
+    WHERE state <> 'closed' AND submitted_at >= ?1 GROUP BY submitted_by),
+spellings AS (
+    SELECT t.email, t.signals - coalesce(r.n, 0) AS n
+    FROM tally_submitted t LEFT JOIN recent r ON r.email = t.email WHERE t.signals > 0),
+addresses AS (
+    SELECT min(email) AS email, sum(n) AS n FROM spellings WHERE n > 0
+    GROUP BY email COLLATE NOCASE)
+SELECT a.email, a.n, o.submitted_at, o.id FROM addresses a JOIN signals o ON o.id = (
+    SELECT s.id FROM signals s WHERE s.submitted_by = a.email COLLATE NOCASE
+    AND s.state <> 'closed' ORDER BY s.submitted_at, s.id LIMIT 1)
+)sql";
+
+// The same for those who joined a signal not closed before the cut (bound as 1).
+constexpr const char* k_tallied_joined = R"sql(
+WITH recent AS (
+    SELECT u.email COLLATE BINARY AS email, count(*) AS n
+    FROM submitters u INDEXED BY submitters_joined_at JOIN signals s ON s.id = u.signal_id
+    WHERE u.via <> 'submit' AND u.joined_at >= ?1 AND s.state <> 'closed' GROUP BY 1),
+spellings AS (
+    SELECT t.email, t.signals - coalesce(r.n, 0) AS n
+    FROM tally_joined t LEFT JOIN recent r ON r.email = t.email WHERE t.signals > 0),
+addresses AS (
+    SELECT min(email) AS email, sum(n) AS n FROM spellings WHERE n > 0
+    GROUP BY email COLLATE NOCASE)
+SELECT a.email, a.n, o.joined_at, o.signal_id FROM addresses a JOIN submitters o ON o.id = (
+    SELECT u.id FROM submitters u INDEXED BY submitters_joined_email
+    JOIN signals s ON s.id = u.signal_id
+    WHERE u.email = a.email AND u.via <> 'submit' AND s.state <> 'closed'
+    ORDER BY u.joined_at, u.signal_id LIMIT 1)
+)sql";
+
+// The same sums from the impact cells of migration 5 (each cell: signals with equal figures).
+constexpr const char* k_tally_impact_sums =
+    "sum(signals), sum(contacts * signals), sum(contacts * satisfaction_impact * signals), "
+    "sum(contacts * cost_per_contact_cents * signals)";
+
+// Sums per value of a standard field (bound as the first parameter) from the field tally, in
+// the order the GROUP BY over the signals gives: customers grouped ignoring case. `ranked` orders
+// by signals, most first, then value, as the fields report does.
+std::string tally_groups_sql(const std::string& field, std::string_view condition, bool ranked) {
+    const std::string collate = field == "customer" ? " COLLATE NOCASE" : "";
+    return fmt::format("SELECT min(value), sum(signals), sum(contacts), sum(score), "
+                       "sum(cost_cents) FROM tally_fields WHERE name = ? {} GROUP BY value{} "
+                       "HAVING sum(signals) > 0 ORDER BY {}",
+                       condition, collate, ranked ? std::string("2 DESC, 1") : "value" + collate);
+}
+
 class SqliteReports final : public ReportQueries {
 public:
     explicit SqliteReports(Connection& db) : m_db(db) {}
@@ -175,10 +228,19 @@ public:
         const std::string open = fmt::format("s.contacts IS NOT NULL AND s.state IN {}{}",
                                              k_open_impact_states, where.sql);
 
-        Statement quadrants = m_db.prepare(fmt::format(
-            "SELECT s.contacts >= ?, s.satisfaction_impact >= ?, {} FROM signals s WHERE {} "
-            "GROUP BY 1, 2",
-            k_sums, open));
+        // Without a filter the tallies hold the sums (migration 5); with one, the signals. Filters
+        // on standard fields and time are covered by the indexes of the open signals.
+        const bool tallied = !has_filter(filter);
+        const bool covered = std::all_of(filter.fields.begin(), filter.fields.end(),
+                                         [](const auto& f) { return is_standard_field(f.first); });
+        const std::string_view open_index = covered ? " INDEXED BY signals_open_impact" : "";
+        Statement quadrants = m_db.prepare(
+            tallied ? fmt::format("SELECT contacts >= ?, satisfaction_impact >= ?, {} FROM "
+                                  "tally_impact WHERE state IN {} AND signals > 0 GROUP BY 1, 2",
+                                  k_tally_impact_sums, k_open_impact_states)
+                    : fmt::format("SELECT s.contacts >= ?, s.satisfaction_impact >= ?, {} FROM "
+                                  "signals s{} WHERE {} GROUP BY 1, 2",
+                                  k_sums, open_index, open));
         bind_with_filter(quadrants, where, settings.many_contacts,
                          static_cast<std::int64_t>(settings.high_satisfaction_impact));
         while (quadrants.step()) {
@@ -186,11 +248,17 @@ public:
                 quadrants.integer(0) != 0, quadrants.integer(1) != 0, sums_at(quadrants, 2)});
         }
 
-        if (!by.empty()) {
+        if (!by.empty() && tallied && is_standard_field(by)) {
+            Statement groups = m_db.prepare(tally_groups_sql(by, "AND open = 1", false));
+            groups.bind(1, by);
+            while (groups.step()) {
+                data.groups.push_back(ImpactGroupInput{groups.text(0), sums_at(groups, 1)});
+            }
+        } else if (!by.empty()) {
             const FieldGroup g = field_group(by);
-            Statement groups =
-                m_db.prepare(fmt::format("SELECT min({}), {} FROM signals s{} WHERE {} GROUP BY {}",
-                                         g.expression, k_sums, g.join, open, g.group));
+            Statement groups = m_db.prepare(
+                fmt::format("SELECT min({}), {} FROM signals s{}{} WHERE {} GROUP BY {}",
+                            g.expression, k_sums, open_index, g.join, open, g.group));
             if (is_standard_field(by)) {
                 bind_with_filter(groups, where);
             } else {
@@ -203,9 +271,10 @@ public:
 
         Statement ranked = m_db.prepare(fmt::format(
             "SELECT s.id, s.title, s.state, s.contacts, s.satisfaction_impact, "
-            "s.cost_per_contact_cents, s.satisfaction_hundredths FROM signals s WHERE {} "
+            "s.cost_per_contact_cents, s.satisfaction_hundredths FROM signals s{} WHERE {} "
             "ORDER BY s.contacts * s.satisfaction_impact DESC, s.id{}",
-            open, limit_clause(filter)));
+            // The first rows of the index in this order that pass the filter are the answer.
+            covered ? " INDEXED BY signals_open_score" : "", open, limit_clause(filter)));
         bind_with_filter(ranked, where);
         while (ranked.step()) {
             RankedSignalInput in;
@@ -221,6 +290,9 @@ public:
 
     FunnelData funnel(const ReportFilter& filter, Timestamp month_since) override {
         ReadTransaction transaction(m_db);
+        if (!has_filter(filter)) {
+            return tallied_funnel(month_since);
+        }
         FunnelData data;
         const Where where = filter_where(filter, "s.submitted_at");
         Statement states = m_db.prepare(fmt::format(
@@ -330,26 +402,41 @@ public:
         ReadTransaction transaction(m_db);
         EffectData data;
         const Where where = filter_where(filter, "m.measured_at");
-        const std::string from = fmt::format(
-            "FROM (SELECT signal_id, max(id) AS id FROM measurements GROUP BY signal_id) latest "
-            "JOIN measurements m ON m.id = latest.id JOIN signals s ON s.id = latest.signal_id "
-            "WHERE s.contacts IS NOT NULL{}",
-            where.sql);
-        constexpr const char* k_cost =
-            "coalesce((SELECT sum(a.cost_cents) FROM actions a WHERE a.signal_id = s.id AND "
-            "a.status <> 'cancelled'), 0)";
-        Statement totals = m_db.prepare(fmt::format(
-            "SELECT count(*), coalesce(sum(s.contacts - m.contacts), 0), "
-            "coalesce(sum((s.contacts - m.contacts) * s.cost_per_contact_cents), 0), "
-            // The business case rounds each signal's expectation half away from zero to a cent.
-            "coalesce(sum((s.contacts * s.cost_per_contact_cents * ? * "
-            "s.expected_reduction_hundredths + 5000) / 10000), 0), "
-            "coalesce(sum(CASE WHEN s.expected_reduction_hundredths > 0 THEN "
-            "(s.contacts - m.contacts) * s.cost_per_contact_cents END), 0), "
-            "coalesce(sum({}), 0), "
-            "coalesce(sum(m.satisfaction_hundredths - s.satisfaction_hundredths), 0), "
-            "count(m.satisfaction_hundredths - s.satisfaction_hundredths) {}",
-            k_cost, from));
+        // Without a filter each measured signal's terms come from the effect tally (migration 5).
+        const bool tallied = !has_filter(filter);
+        const std::string from =
+            tallied ? std::string("FROM tally_effect t JOIN measurements m ON m.id = "
+                                  "t.measurement_id JOIN signals s ON s.id = t.signal_id")
+                    : fmt::format("FROM (SELECT signal_id, max(id) AS id FROM measurements "
+                                  "GROUP BY signal_id) latest JOIN measurements m ON m.id = "
+                                  "latest.id JOIN signals s ON s.id = latest.signal_id "
+                                  "WHERE s.contacts IS NOT NULL{}",
+                                  where.sql);
+        const char* const k_cost =
+            tallied ? "t.cost_cents"
+                    : "coalesce((SELECT sum(a.cost_cents) FROM actions a WHERE a.signal_id = "
+                      "s.id AND a.status <> 'cancelled'), 0)";
+        Statement totals = m_db.prepare(
+            tallied
+                ? std::string("SELECT count(*), coalesce(sum(contacts_saved), 0), "
+                              "coalesce(sum(saved_cents), 0), "
+                              "coalesce(sum((expected_base * ? + 5000) / 10000), 0), "
+                              "coalesce(sum(CASE WHEN expects_reduction THEN saved_cents END), 0), "
+                              "coalesce(sum(cost_cents), 0), coalesce(sum(satisfaction_delta), 0), "
+                              "count(satisfaction_delta) FROM tally_effect")
+                : fmt::format(
+                      "SELECT count(*), coalesce(sum(s.contacts - m.contacts), 0), "
+                      "coalesce(sum((s.contacts - m.contacts) * s.cost_per_contact_cents), 0), "
+                      // The business case rounds each signal's expectation half away from zero to a
+                      // cent.
+                      "coalesce(sum((s.contacts * s.cost_per_contact_cents * ? * "
+                      "s.expected_reduction_hundredths + 5000) / 10000), 0), "
+                      "coalesce(sum(CASE WHEN s.expected_reduction_hundredths > 0 THEN "
+                      "(s.contacts - m.contacts) * s.cost_per_contact_cents END), 0), "
+                      "coalesce(sum({}), 0), "
+                      "coalesce(sum(m.satisfaction_hundredths - s.satisfaction_hundredths), 0), "
+                      "count(m.satisfaction_hundredths - s.satisfaction_hundredths) {}",
+                      k_cost, from));
         bind_with_filter(totals, where, std::int64_t{impact.periods_per_year});
         if (totals.step()) {
             EffectSums& t = data.sums;
@@ -362,13 +449,16 @@ public:
             t.satisfaction_delta_hundredths = totals.integer(6);
             t.satisfaction_measured = totals.integer(7);
         }
-        Statement lines = m_db.prepare(fmt::format(
-            "SELECT s.id, s.title, s.state, s.contacts, s.satisfaction_impact, "
-            "s.cost_per_contact_cents, s.satisfaction_hundredths, m.contacts, "
-            "m.satisfaction_hundredths, m.measured_by, m.measured_at, "
-            "s.expected_reduction_hundredths, {} {} "
-            "ORDER BY (s.contacts - m.contacts) * s.cost_per_contact_cents DESC, s.id{}",
-            k_cost, from, limit_clause(filter)));
+        Statement lines = m_db.prepare(
+            fmt::format("SELECT s.id, s.title, s.state, s.contacts, s.satisfaction_impact, "
+                        "s.cost_per_contact_cents, s.satisfaction_hundredths, m.contacts, "
+                        "m.satisfaction_hundredths, m.measured_by, m.measured_at, "
+                        "s.expected_reduction_hundredths, {} {} "
+                        "ORDER BY {}{}",
+                        k_cost, from,
+                        tallied ? "t.saved_cents DESC, t.signal_id"
+                                : "(s.contacts - m.contacts) * s.cost_per_contact_cents DESC, s.id",
+                        limit_clause(filter)));
         bind_with_filter(lines, where);
         while (lines.step()) {
             EffectInput in;
@@ -391,8 +481,11 @@ public:
         ReadTransaction transaction(m_db);
         FieldsData data;
         const Where where = filter_where(filter, "s.submitted_at");
-        Statement total =
-            m_db.prepare(fmt::format("SELECT count(*) FROM signals s WHERE 1 = 1{}", where.sql));
+        // Without a filter the counts of every signal come from the tallies (migration 5).
+        const bool tallied = !has_filter(filter);
+        Statement total = m_db.prepare(
+            tallied ? std::string("SELECT coalesce(sum(signals), 0) FROM tally_states")
+                    : fmt::format("SELECT count(*) FROM signals s WHERE 1 = 1{}", where.sql));
         bind_with_filter(total, where);
         if (total.step()) {
             data.signals = total.integer(0);
@@ -402,6 +495,22 @@ public:
         for (const std::string& name : names) {
             FieldData field;
             field.field = name;
+            if (tallied && is_standard_field(name)) {
+                // Signals without a value are the group '' of the tally.
+                Statement values = m_db.prepare(tally_groups_sql(name, "", true));
+                values.bind(1, name);
+                std::vector<ImpactGroupInput> groups;
+                while (values.step()) {
+                    groups.push_back(ImpactGroupInput{values.text(0), sums_at(values, 1)});
+                }
+                field.distinct = static_cast<std::int64_t>(groups.size());
+                if (filter.limit > 0 && static_cast<std::int64_t>(groups.size()) > filter.limit) {
+                    groups.resize(static_cast<std::size_t>(filter.limit));
+                }
+                field.values = std::move(groups);
+                data.fields.push_back(std::move(field));
+                continue;
+            }
             const FieldGroup g = field_group(name);
             // The customer index holds only signals with a customer (a partial index): the
             // signals without one are what remains of the sums over all signals.
@@ -463,17 +572,36 @@ public:
         ReadTransaction transaction(m_db);
         CustomersData data;
         const Where where = filter_where(filter, "s.submitted_at");
-        Statement rows = m_db.prepare(fmt::format(
-            "SELECT coalesce(c.name, g.name), g.n, g.contacts, g.score, g.recent, g.recent_high, "
-            "c.revenue_cents, coalesce(c.segment, '') FROM ("
-            "SELECT min(s.customer) AS name, count(*) AS n, "
-            "coalesce(sum(s.contacts), 0) AS contacts, "
-            "coalesce(sum(s.contacts * s.satisfaction_impact), 0) AS score, "
-            "sum(s.submitted_at >= ?) AS recent, "
-            "sum(s.submitted_at >= ? AND s.contacts * s.satisfaction_impact >= ?) AS recent_high "
-            "FROM signals s WHERE s.customer IS NOT NULL{} GROUP BY s.customer COLLATE NOCASE) g "
-            "LEFT JOIN customers c ON c.name = trim(g.name)",
-            where.sql));
+        // Without a filter: all-time sums from the field tally (migration 5), the care window
+        // from each customer's recent signals in the index on (customer, submitted_at).
+        Statement rows = m_db.prepare(
+            !has_filter(filter)
+                ? std::string(
+                      "SELECT coalesce(c.name, g.name), g.n, g.contacts, g.score, "
+                      "(SELECT count(*) FROM signals s WHERE s.customer = g.name COLLATE NOCASE "
+                      "AND s.customer IS NOT NULL AND s.submitted_at >= ?), "
+                      "(SELECT count(*) FROM signals s WHERE s.customer = g.name COLLATE NOCASE "
+                      "AND s.customer IS NOT NULL AND s.submitted_at >= ? "
+                      "AND s.contacts * s.satisfaction_impact >= ?), "
+                      "c.revenue_cents, coalesce(c.segment, '') FROM ("
+                      "SELECT min(value) AS name, sum(signals) AS n, sum(contacts) AS contacts, "
+                      "sum(score) AS score FROM tally_fields WHERE name = 'customer' AND "
+                      "value <> '' GROUP BY value COLLATE NOCASE HAVING sum(signals) > 0) g "
+                      "LEFT JOIN customers c ON c.name = trim(g.name) "
+                      "ORDER BY g.name COLLATE NOCASE")
+                : fmt::format("SELECT coalesce(c.name, g.name), g.n, g.contacts, g.score, "
+                              "g.recent, g.recent_high, "
+                              "c.revenue_cents, coalesce(c.segment, '') FROM ("
+                              "SELECT min(s.customer) AS name, count(*) AS n, "
+                              "coalesce(sum(s.contacts), 0) AS contacts, "
+                              "coalesce(sum(s.contacts * s.satisfaction_impact), 0) AS score, "
+                              "sum(s.submitted_at >= ?) AS recent, "
+                              "sum(s.submitted_at >= ? AND s.contacts * s.satisfaction_impact >= "
+                              "?) AS recent_high "
+                              "FROM signals s WHERE s.customer IS NOT NULL{} GROUP BY s.customer "
+                              "COLLATE NOCASE) g "
+                              "LEFT JOIN customers c ON c.name = trim(g.name)",
+                              where.sql));
         const std::string since = format_timestamp(care_since);
         bind_with_filter(rows, where, since, since, high);
         while (rows.step()) {
@@ -502,16 +630,27 @@ public:
         const Where where = filter_where(filter, "s.submitted_at");
         const std::string day = format_date(today);
 
-        const std::string actions_from = fmt::format(
-            "FROM actions a JOIN signals s ON s.id = a.signal_id "
+        const std::string actions_join = fmt::format(
+            "JOIN signals s ON s.id = a.signal_id "
             "WHERE a.status IN ('planned', 'in-progress') AND a.due IS NOT NULL AND a.due < ? "
             "AND s.state IN ('approved', 'in-progress'){}",
             where.sql);
-        data.actions_total = count_rows(m_db, actions_from, where, day);
+        const std::string actions_from = "FROM actions a " + actions_join;
+        // Without a filter the overdue actions are counted per due date in a tally (migration 5).
+        if (has_filter(filter)) {
+            data.actions_total = count_rows(m_db, actions_from, where, day);
+        } else {
+            Statement due =
+                m_db.prepare("SELECT coalesce(sum(actions), 0) FROM tally_due WHERE due < ?");
+            due.bind(1, day);
+            data.actions_total = due.step() ? due.integer(0) : 0;
+        }
         Statement actions = m_db.prepare(
+            // In due order from the index: the first overdue actions end the scan.
             fmt::format("SELECT a.signal_id, s.title, a.number, a.title, a.owner, a.due, a.status, "
                         "a.progress {} ORDER BY a.due, a.signal_id, a.number{}",
-                        actions_from, limit_clause(filter)));
+                        "FROM actions a INDEXED BY actions_open_due " + actions_join,
+                        limit_clause(filter)));
         bind_with_filter(actions, where, day);
         while (actions.step()) {
             OverdueActionInput a;
@@ -529,7 +668,18 @@ public:
         const std::string stale_from = fmt::format(
             "FROM signals s WHERE s.state <> 'closed' AND s.updated_at < ?{}", where.sql);
         const std::string stale_cut = format_timestamp(stale_before);
-        data.stale_total = count_rows(m_db, stale_from, where, stale_cut);
+        // Without a filter: the signals not closed (a tally, migration 5) less those changed
+        // since the cut, which are few.
+        if (has_filter(filter)) {
+            data.stale_total = count_rows(m_db, stale_from, where, stale_cut);
+        } else {
+            Statement stale_count = m_db.prepare(
+                "SELECT (SELECT coalesce(sum(signals), 0) FROM tally_states WHERE state <> "
+                "'closed') "
+                "- (SELECT count(*) FROM signals WHERE state <> 'closed' AND updated_at >= ?)");
+            stale_count.bind(1, stale_cut);
+            data.stale_total = stale_count.step() ? stale_count.integer(0) : 0;
+        }
         Statement stale = m_db.prepare(
             fmt::format("SELECT s.id, s.title, s.state, s.updated_at {} ORDER BY s.updated_at, "
                         "s.id{}",
@@ -562,18 +712,24 @@ public:
                 (void)fresh;
             }
         };
-        Statement submitted = m_db.prepare(fmt::format(
-            "SELECT min(s.submitted_by), count(*), min(s.submitted_at), s.id FROM signals s "
-            "WHERE s.state <> 'closed' AND s.submitted_at < ?{} "
-            "GROUP BY s.submitted_by COLLATE NOCASE",
-            where.sql));
+        // Without a filter: per spelling, the signals not closed (a tally, migration 5) less
+        // those since the cut, which are few; then the oldest of each address from its index.
+        const bool tallied = !has_filter(filter);
+        Statement submitted = m_db.prepare(
+            tallied ? std::string(k_tallied_submitted)
+                    : fmt::format("SELECT min(s.submitted_by), count(*), min(s.submitted_at), "
+                                  "s.id FROM signals s WHERE s.state <> 'closed' AND "
+                                  "s.submitted_at < ?{} GROUP BY s.submitted_by COLLATE NOCASE",
+                                  where.sql));
         bind_with_filter(submitted, where, silent_cut);
         merge(submitted);
-        Statement joined = m_db.prepare(fmt::format(
-            "SELECT min(u.email), count(*), min(u.joined_at), u.signal_id FROM submitters u "
-            "JOIN signals s ON s.id = u.signal_id WHERE u.via <> 'submit' AND "
-            "s.state <> 'closed' AND u.joined_at < ?{} GROUP BY u.email COLLATE NOCASE",
-            where.sql));
+        Statement joined = m_db.prepare(
+            tallied ? std::string(k_tallied_joined)
+                    : fmt::format("SELECT min(u.email), count(*), min(u.joined_at), u.signal_id "
+                                  "FROM submitters u JOIN signals s ON s.id = u.signal_id WHERE "
+                                  "u.via <> 'submit' AND s.state <> 'closed' AND u.joined_at < "
+                                  "?{} GROUP BY u.email COLLATE NOCASE",
+                                  where.sql));
         bind_with_filter(joined, where, silent_cut);
         merge(joined);
         std::vector<SilentSubmitterInput> all;
@@ -618,6 +774,99 @@ public:
     }
 
 private:
+    // The funnel of every signal, from the tallies of migration 5.
+    FunnelData tallied_funnel(Timestamp month_since) {
+        FunnelData data;
+        Statement states = m_db.prepare(
+            "SELECT state, step, signals FROM tally_states WHERE signals > 0 ORDER BY 1, 2");
+        while (states.step()) {
+            data.states.push_back(StateCount{
+                state_of(states, 0), static_cast<int>(states.integer(1)), states.integer(2)});
+        }
+        std::map<int, StepStayInput> stays;
+        Statement done = m_db.prepare("SELECT step, sum(stays) FROM tally_stays GROUP BY step "
+                                      "HAVING sum(stays) > 0");
+        while (done.step()) {
+            StepStayInput& s = stays[static_cast<int>(done.integer(0))];
+            s.step = static_cast<int>(done.integer(0));
+            s.completed = done.integer(1);
+        }
+        Statement longest = m_db.prepare("SELECT max(seconds) FROM step_stays WHERE step = ? AND "
+                                         "seconds IS NOT NULL");
+        Statement days = m_db.prepare(
+            "SELECT day, stays FROM tally_stays WHERE step = ? AND stays > 0 ORDER BY day");
+        // The middle stays: the day that holds them from the tally, then that day's stays from
+        // the index on (step, seconds), so the offset walks one day's stays at most.
+        Statement middle = m_db.prepare(
+            "SELECT seconds FROM step_stays WHERE step = ? AND seconds IS NOT NULL AND "
+            "seconds >= ? ORDER BY seconds LIMIT 2 OFFSET ?");
+        for (auto& [step, s] : stays) {
+            longest.reset();
+            longest.bind(1, std::int64_t{step});
+            if (longest.step()) {
+                s.longest_seconds = longest.integer(0);
+            }
+            const std::int64_t wanted = (s.completed - 1) / 2;
+            std::int64_t before = 0;
+            std::optional<std::int64_t> day;
+            days.reset();
+            days.bind(1, std::int64_t{step});
+            while (days.step()) {
+                const std::int64_t count = days.integer(1);
+                if (before + count > wanted) {
+                    day = days.integer(0);
+                    break;
+                }
+                before += count;
+            }
+            if (!day) {
+                continue;
+            }
+            middle.reset();
+            middle.bind_all(std::int64_t{step}, *day * 86400, wanted - before);
+            if (middle.step()) {
+                s.middle_lower_seconds = static_cast<double>(middle.integer(0));
+                s.middle_upper_seconds = s.middle_lower_seconds;
+                if (middle.step()) {
+                    s.middle_upper_seconds = static_cast<double>(middle.integer(0));
+                }
+            }
+        }
+        Statement waiting =
+            m_db.prepare("SELECT step, stays FROM tally_waiting WHERE stays > 0 ORDER BY step");
+        Statement oldest = m_db.prepare(
+            "SELECT entered_at, signal_id FROM step_stays WHERE step = ? AND left_at IS NULL "
+            "ORDER BY entered_at, signal_id LIMIT 1");
+        while (waiting.step()) {
+            const int step = static_cast<int>(waiting.integer(0));
+            StepStayInput& s = stays[step];
+            s.step = step;
+            s.waiting = waiting.integer(1);
+            oldest.reset();
+            oldest.bind(1, std::int64_t{step});
+            if (oldest.step()) {
+                s.oldest_entered = time_of(oldest, 0);
+                s.oldest_signal = oldest.integer(1);
+            }
+        }
+        for (auto& [step, s] : stays) {
+            data.stays.push_back(s);
+        }
+        // The months start at the first of a month, so whole months of the tally count.
+        Statement months =
+            m_db.prepare("SELECT month, entered, left FROM tally_months WHERE month >= ? "
+                         "AND (entered > 0 OR left > 0) ORDER BY month");
+        months.bind(1, format_timestamp(month_since).substr(0, 7));
+        while (months.step()) {
+            MonthFlow m;
+            m.month = months.text(0);
+            m.entered = months.integer(1);
+            m.left = months.integer(2);
+            data.months.push_back(m);
+        }
+        return data;
+    }
+
     Connection& m_db;
 };
 

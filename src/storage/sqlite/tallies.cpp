@@ -1,0 +1,254 @@
+#include "tallies.hpp"
+
+#include <fmt/format.h>
+#include <span>
+#include <utility>
+
+namespace sileram::storage::sqlite {
+
+namespace {
+
+// ?1, ?2, ?3: the marks for signals, step stays and submitters. Every statement adds to a row
+// that exists, so it serves both the first fill and an import's addition.
+constexpr const char* k_add_states = R"sql(
+INSERT INTO tally_states (state, step, signals)
+SELECT state, step, count(*) FROM signals WHERE id > ?1 GROUP BY state, step
+ON CONFLICT (state, step) DO UPDATE SET signals = signals + excluded.signals
+)sql";
+
+constexpr const char* k_add_impact = R"sql(
+INSERT INTO tally_impact (state, contacts, satisfaction_impact, cost_per_contact_cents, signals)
+SELECT state, contacts, satisfaction_impact, cost_per_contact_cents, count(*) FROM signals
+WHERE id > ?1 AND contacts IS NOT NULL GROUP BY 1, 2, 3, 4
+ON CONFLICT (state, contacts, satisfaction_impact, cost_per_contact_cents)
+DO UPDATE SET signals = signals + excluded.signals
+)sql";
+
+// Grouped once by all four fields, then per field: one pass over the signals instead of four.
+constexpr const char* k_add_fields = R"sql(
+INSERT INTO tally_fields (name, value, open, signals, contacts, score, cost_cents)
+WITH figures AS (
+    SELECT channel, product, process, customer,
+           contacts IS NOT NULL AND state IN ('analysed', 'prioritised', 'parked', 'root-caused',
+               'planned', 'approved', 'in-progress', 'implemented') AS open,
+           coalesce(contacts, 0) AS contacts,
+           coalesce(contacts * satisfaction_impact, 0) AS score,
+           coalesce(contacts * cost_per_contact_cents, 0) AS cost_cents
+    FROM signals WHERE id > ?1),
+cells AS (
+    SELECT channel, product, process, customer, open, count(*) AS signals,
+           sum(contacts) AS contacts, sum(score) AS score, sum(cost_cents) AS cost_cents
+    FROM figures GROUP BY 1, 2, 3, 4, 5),
+per_field AS (
+    SELECT 'channel' AS name, coalesce(channel, '') AS value, open, sum(signals) AS signals,
+           sum(contacts) AS contacts, sum(score) AS score, sum(cost_cents) AS cost_cents
+    FROM cells GROUP BY 2, 3
+    UNION ALL
+    SELECT 'product', coalesce(product, ''), open, sum(signals), sum(contacts), sum(score),
+           sum(cost_cents) FROM cells GROUP BY 2, 3
+    UNION ALL
+    SELECT 'process', coalesce(process, ''), open, sum(signals), sum(contacts), sum(score),
+           sum(cost_cents) FROM cells GROUP BY 2, 3
+    UNION ALL
+    SELECT 'customer', coalesce(customer, ''), open, sum(signals), sum(contacts), sum(score),
+           sum(cost_cents) FROM cells GROUP BY 2, 3)
+SELECT * FROM per_field WHERE true
+ON CONFLICT (name, value, open) DO UPDATE SET signals = signals + excluded.signals,
+    contacts = contacts + excluded.contacts, score = score + excluded.score,
+    cost_cents = cost_cents + excluded.cost_cents
+)sql";
+
+constexpr const char* k_add_entered = R"sql(
+INSERT INTO tally_months (month, entered)
+SELECT substr(submitted_at, 1, 7), count(*) FROM signals WHERE id > ?1 GROUP BY 1
+ON CONFLICT (month) DO UPDATE SET entered = entered + excluded.entered
+)sql";
+
+constexpr const char* k_add_left = R"sql(
+INSERT INTO tally_months (month, left)
+SELECT substr(entered_at, 1, 7), count(*) FROM step_stays WHERE id > ?2 AND step = 10 GROUP BY 1
+ON CONFLICT (month) DO UPDATE SET left = left + excluded.left
+)sql";
+
+constexpr const char* k_add_stays = R"sql(
+INSERT INTO tally_stays (step, day, stays)
+SELECT step, CASE WHEN seconds >= 0 THEN seconds / 86400 ELSE -((86399 - seconds) / 86400) END,
+       count(*)
+FROM step_stays WHERE id > ?2 AND seconds IS NOT NULL GROUP BY 1, 2
+ON CONFLICT (step, day) DO UPDATE SET stays = stays + excluded.stays
+)sql";
+
+constexpr const char* k_add_waiting = R"sql(
+INSERT INTO tally_waiting (step, stays)
+SELECT step, count(*) FROM step_stays WHERE id > ?2 AND left_at IS NULL GROUP BY step
+ON CONFLICT (step) DO UPDATE SET stays = stays + excluded.stays
+)sql";
+
+constexpr const char* k_add_due = R"sql(
+INSERT INTO tally_due (due, actions)
+SELECT a.due, count(*) FROM actions a JOIN signals s ON s.id = a.signal_id
+WHERE s.id > ?1 AND a.status IN ('planned', 'in-progress') AND a.due IS NOT NULL
+  AND s.state IN ('approved', 'in-progress')
+GROUP BY a.due
+ON CONFLICT (due) DO UPDATE SET actions = actions + excluded.actions
+)sql";
+
+constexpr const char* k_add_effect = R"sql(
+INSERT INTO tally_effect (signal_id, measurement_id, contacts_saved, saved_cents, expected_base,
+                          expects_reduction, cost_cents, satisfaction_delta, measured_contacts,
+                          measured_satisfaction)
+SELECT s.id, m.id, s.contacts - m.contacts, (s.contacts - m.contacts) * s.cost_per_contact_cents,
+       s.contacts * s.cost_per_contact_cents * s.expected_reduction_hundredths,
+       s.expected_reduction_hundredths > 0,
+       coalesce((SELECT sum(a.cost_cents) FROM actions a WHERE a.signal_id = s.id
+                 AND a.status <> 'cancelled'), 0),
+       m.satisfaction_hundredths - s.satisfaction_hundredths, m.contacts, m.satisfaction_hundredths
+FROM (SELECT signal_id, max(id) AS id FROM measurements WHERE signal_id > ?1
+      GROUP BY signal_id) latest
+JOIN measurements m ON m.id = latest.id JOIN signals s ON s.id = latest.signal_id
+WHERE s.contacts IS NOT NULL
+)sql";
+
+constexpr const char* k_add_submitted = R"sql(
+INSERT INTO tally_submitted (email, signals)
+SELECT submitted_by, count(*) FROM signals WHERE id > ?1 AND state <> 'closed'
+GROUP BY submitted_by
+ON CONFLICT (email) DO UPDATE SET signals = signals + excluded.signals
+)sql";
+
+constexpr const char* k_add_joined = R"sql(
+INSERT INTO tally_joined (email, signals)
+SELECT u.email COLLATE BINARY, count(*) FROM submitters u JOIN signals s ON s.id = u.signal_id
+WHERE u.id > ?3 AND u.via <> 'submit' AND s.state <> 'closed' GROUP BY 1
+ON CONFLICT (email) DO UPDATE SET signals = signals + excluded.signals
+)sql";
+
+// What the signals' own rows add, and what the rows that belong to them add.
+constexpr const char* k_signal_additions[] = {k_add_states, k_add_impact, k_add_fields,
+                                              k_add_entered, k_add_submitted};
+constexpr const char* k_child_additions[] = {k_add_left, k_add_stays,  k_add_waiting,
+                                             k_add_due,  k_add_effect, k_add_joined};
+
+// One distinct value at a time, for ImportTallies::flush.
+constexpr const char* k_upsert_state = R"sql(
+INSERT INTO tally_states (state, step, signals) VALUES (?1, ?2, ?3)
+ON CONFLICT (state, step) DO UPDATE SET signals = signals + excluded.signals
+)sql";
+constexpr const char* k_upsert_field = R"sql(
+INSERT INTO tally_fields (name, value, open, signals, contacts, score, cost_cents)
+VALUES (?1, ?2, 0, ?3, 0, 0, 0)
+ON CONFLICT (name, value, open) DO UPDATE SET signals = signals + excluded.signals
+)sql";
+constexpr const char* k_upsert_month = R"sql(
+INSERT INTO tally_months (month, entered) VALUES (?1, ?2)
+ON CONFLICT (month) DO UPDATE SET entered = entered + excluded.entered
+)sql";
+constexpr const char* k_upsert_submitted = R"sql(
+INSERT INTO tally_submitted (email, signals) VALUES (?1, ?2)
+ON CONFLICT (email) DO UPDATE SET signals = signals + excluded.signals
+)sql";
+
+constexpr const char* k_field_names[] = {"channel", "product", "process", "customer"};
+
+// Counts are written out once this many distinct values are held: a few MiB of memory, and
+// most values written once per batch of rows.
+constexpr std::size_t k_flush_distinct = 50000;
+
+// The triggers a bulk import would fire per row: those on the tables it writes.
+constexpr const char* k_import_triggers = R"sql(
+SELECT name, sql FROM sqlite_schema
+WHERE type = 'trigger' AND name LIKE 'tally\_%' ESCAPE '\'
+  AND tbl_name IN ('signals', 'step_stays', 'submitters')
+ORDER BY name
+)sql";
+
+constexpr const char* k_marks = R"sql(
+SELECT (SELECT coalesce(max(id), 0) FROM signals), (SELECT coalesce(max(id), 0) FROM step_stays),
+       (SELECT coalesce(max(id), 0) FROM submitters)
+)sql";
+
+void run_additions(Connection& db, std::span<const char* const> additions,
+                   const TallyMarks& marks) {
+    for (const char* sql : additions) {
+        db.prepare(sql).bind(1, marks.signals).bind(2, marks.stays).bind(3, marks.submitters).run();
+    }
+}
+
+} // namespace
+
+void add_to_tallies(Connection& db, const TallyMarks& marks) {
+    run_additions(db, k_signal_additions, marks);
+    run_additions(db, k_child_additions, marks);
+}
+
+ImportTallies::ImportTallies(Connection& db) : m_db(db) {
+    Statement marks = m_db.prepare(k_marks);
+    marks.step();
+    m_marks = TallyMarks{marks.integer(0), marks.integer(1), marks.integer(2)};
+    Statement triggers = m_db.prepare(k_import_triggers);
+    std::vector<std::string> names;
+    while (triggers.step()) {
+        names.push_back(triggers.text(0));
+        m_triggers.push_back(triggers.text(1));
+    }
+    for (const std::string& name : names) {
+        m_db.exec(fmt::format("DROP TRIGGER \"{}\"", name));
+    }
+}
+
+void ImportTallies::count(std::string_view state, int step, std::string_view submitted_by,
+                          std::string_view submitted_at,
+                          const std::array<std::optional<std::string>, 4>& fields) {
+    auto add = [this](auto& counts, auto&& key) {
+        auto [it, fresh] = counts.try_emplace(std::forward<decltype(key)>(key), 0);
+        ++it->second;
+        m_distinct += fresh ? 1 : 0;
+    };
+    add(m_states, std::pair<std::string, int>(state, step));
+    add(m_months, std::string(submitted_at.substr(0, 7)));
+    if (state != "closed") {
+        add(m_submitted, std::string(submitted_by));
+    }
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        add(m_fields[i], fields[i].value_or(std::string()));
+    }
+    if (m_distinct >= k_flush_distinct) {
+        flush();
+    }
+}
+
+void ImportTallies::flush() {
+    for (const auto& [key, n] : m_states) {
+        m_db.cached(k_upsert_state).bind_all(key.first, key.second, n).run();
+    }
+    for (const auto& [month, n] : m_months) {
+        m_db.cached(k_upsert_month).bind_all(month, n).run();
+    }
+    for (const auto& [email, n] : m_submitted) {
+        m_db.cached(k_upsert_submitted).bind_all(email, n).run();
+    }
+    for (std::size_t i = 0; i < m_fields.size(); ++i) {
+        for (const auto& [value, n] : m_fields[i]) {
+            m_db.cached(k_upsert_field).bind_all(k_field_names[i], value, n).run();
+        }
+        m_fields[i].clear();
+    }
+    m_states.clear();
+    m_months.clear();
+    m_submitted.clear();
+    m_distinct = 0;
+}
+
+void ImportTallies::finish() {
+    if (m_finished) {
+        return;
+    }
+    flush();
+    run_additions(m_db, k_child_additions, m_marks);
+    for (const std::string& create : m_triggers) {
+        m_db.exec(create);
+    }
+    m_finished = true;
+}
+
+} // namespace sileram::storage::sqlite

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "connection.hpp"
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace sileram::storage::sqlite {
+
+// The report tallies of schema 5 (see docs/schema.md) are kept row by row by triggers. Here they
+// are filled for many rows at once: set-based when migration 5 creates them, and in batches during
+// a bulk import.
+
+// Where the rows to add begin: everything after these row ids. A signal after `signals` counts
+// with all its actions and measurements; stays and submitters count by their own ids.
+struct TallyMarks {
+    std::int64_t signals = 0;
+    std::int64_t stays = 0;
+    std::int64_t submitters = 0;
+};
+
+// Adds the rows after `marks` to every tally.
+void add_to_tallies(Connection& db, const TallyMarks& marks);
+
+// The report tallies during a bulk import. The per-row triggers on the tables an import writes
+// are dropped inside the caller's transaction (they would run a dozen statements per row); the
+// importer counts each new signal here instead, and the counts go to the tallies in batches, one
+// upsert per distinct value. finish() adds the rows the signals brought along (step stays,
+// submitters) set-based and recreates the triggers as they were; if the transaction rolls back
+// instead, the drop rolls back with it.
+class ImportTallies {
+public:
+    explicit ImportTallies(Connection& db);
+
+    // A new signal as an import writes it: without figures, so it counts in no impact cell.
+    void count(std::string_view state, int step, std::string_view submitted_by,
+               std::string_view submitted_at,
+               const std::array<std::optional<std::string>, 4>& fields);
+    void finish();
+
+private:
+    void flush();
+
+    Connection& m_db;
+    TallyMarks m_marks;
+    std::vector<std::string> m_triggers; // their CREATE statements, as SQLite keeps them
+    bool m_finished = false;
+    std::map<std::pair<std::string, int>, std::int64_t> m_states;
+    std::map<std::string, std::int64_t> m_months;
+    std::unordered_map<std::string, std::int64_t> m_submitted;
+    // Per field name (channel, product, process, customer): signals per value.
+    std::array<std::unordered_map<std::string, std::int64_t>, 4> m_fields;
+    std::size_t m_distinct = 0;
+};
+
+} // namespace sileram::storage::sqlite
