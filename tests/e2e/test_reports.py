@@ -116,6 +116,12 @@ class Reports(SileramTestCase):
         self.assertEqual(data["totals"]["months"]["left"], 1)
         self.assert_same_numbers("steps", data, rows, text)
         self.assertIn("feedback and close", text)
+        # A filter that keeps every signal reads the stays instead of the tallies: same steps,
+        # medians and oldest waiting included.
+        everything = self.fx.js("report", "funnel", "--since", "2000-01-01")
+        self.assertEqual(everything["steps"], data["steps"])
+        self.assertEqual(everything["summary"], data["summary"])
+        self.assertTrue(any(s["median_days"] is not None for s in data["steps"]))
 
     def test_effect(self):
         text, data, rows = self.report("effect")

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <fmt/format.h>
+#include <sqlite3.h>
 #include <string>
 #include <vector>
 
@@ -114,7 +115,10 @@ public:
             return;
         }
         // Each sort may use as much memory as the page cache: half of it each keeps the import
-        // within the memory it had.
+        // within the memory it had. Written out first, the cached pages can be let go.
+        if (const int rc = sqlite3_db_cacheflush(m_db.handle()); rc != SQLITE_OK) {
+            fail(m_db.handle(), rc, "writing the import's pages");
+        }
         m_db.exec(k_index_build_cache);
         for (const std::string& create : m_creates) {
             m_db.exec(create);

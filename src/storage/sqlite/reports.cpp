@@ -310,37 +310,29 @@ public:
                 ? fmt::format(" AND signal_id IN (SELECT s.id FROM signals s WHERE 1 = 1{})",
                               where.sql)
                 : std::string();
-        std::map<int, StepStayInput> stays;
-        Statement done =
-            m_db.prepare(fmt::format("SELECT step, count(*), max(seconds) FROM step_stays "
-                                     "WHERE seconds IS NOT NULL{} GROUP BY step",
-                                     of_signals));
+        // The finished stays in one pass, the middle ones picked in memory: walking an index
+        // to the middle of each step would test the filter on every stay before it.
+        std::map<int, std::vector<std::int64_t>> lengths;
+        Statement done = m_db.prepare(fmt::format(
+            "SELECT step, seconds FROM step_stays WHERE seconds IS NOT NULL{}", of_signals));
         bind_with_filter(done, where);
         while (done.step()) {
-            StepStayInput& s = stays[static_cast<int>(done.integer(0))];
-            s.step = static_cast<int>(done.integer(0));
-            s.completed = done.integer(1);
-            s.longest_seconds = done.integer(2);
+            lengths[static_cast<int>(done.integer(0))].push_back(done.integer(1));
         }
-        Statement middle = m_db.prepare(
-            fmt::format("SELECT seconds FROM step_stays WHERE step = ? AND seconds IS NOT NULL{} "
-                        "ORDER BY seconds LIMIT 2 OFFSET ?",
-                        of_signals));
-        for (auto& [step, s] : stays) {
-            middle.reset();
-            int index = 0;
-            middle.bind(++index, std::int64_t{step});
-            for (const Value& v : where.values) {
-                std::visit([&](const auto& x) { middle.bind(++index, x); }, v);
-            }
-            middle.bind(++index, (s.completed - 1) / 2);
-            if (middle.step()) {
-                s.middle_lower_seconds = static_cast<double>(middle.integer(0));
-                s.middle_upper_seconds = s.middle_lower_seconds;
-                if (middle.step()) {
-                    s.middle_upper_seconds = static_cast<double>(middle.integer(0));
-                }
-            }
+        std::map<int, StepStayInput> stays;
+        for (auto& [step, seconds] : lengths) {
+            StepStayInput& s = stays[step];
+            s.step = step;
+            s.completed = static_cast<std::int64_t>(seconds.size());
+            s.longest_seconds = *std::max_element(seconds.begin(), seconds.end());
+            // The two middle lengths (one, twice, for an odd count), as the index walk gave them.
+            const auto lower = seconds.begin() + (s.completed - 1) / 2;
+            std::nth_element(seconds.begin(), lower, seconds.end());
+            s.middle_lower_seconds = static_cast<double>(*lower);
+            s.middle_upper_seconds =
+                s.completed % 2 == 1
+                    ? s.middle_lower_seconds
+                    : static_cast<double>(*std::min_element(lower + 1, seconds.end()));
         }
         Statement waiting = m_db.prepare(
             fmt::format("SELECT step, count(*), min(entered_at), signal_id FROM step_stays "
