@@ -21,7 +21,9 @@ constexpr std::int64_t k_index_batch = 20000;
 // Page cache for the import, in KiB (negative: SQLite's unit for KiB); keeps the index B-trees
 // in memory without letting the process grow past a few dozen MiB.
 constexpr const char* k_import_cache = "PRAGMA cache_size = -32768";
-constexpr const char* k_index_build_cache = "PRAGMA cache_size = -16384; PRAGMA shrink_memory";
+// While the indexes are built: each sort holds as much memory as the page cache may, on top of
+// what the import's cache took, so both stay small.
+constexpr const char* k_index_build_cache = "PRAGMA cache_size = -8192; PRAGMA shrink_memory";
 
 constexpr const char* k_bulk_signal = R"sql(
 INSERT INTO signals (title, description, state, step, submitted_by, submitted_at, updated_at,
@@ -114,8 +116,7 @@ public:
         if (m_creates.empty()) {
             return;
         }
-        // Each sort may use as much memory as the page cache: half of it each keeps the import
-        // within the memory it had. Written out first, the cached pages can be let go.
+        // Written out first, the cached pages can be let go.
         if (const int rc = sqlite3_db_cacheflush(m_db.handle()); rc != SQLITE_OK) {
             fail(m_db.handle(), rc, "writing the import's pages");
         }
