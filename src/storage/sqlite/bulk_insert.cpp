@@ -100,15 +100,7 @@ public:
         if (m_dropped || rows <= m_threshold) {
             return;
         }
-        Statement indexes = m_db.prepare(k_secondary_indexes);
-        std::vector<std::string> names;
-        while (indexes.step()) {
-            names.push_back(indexes.text(0));
-            m_creates.push_back(indexes.text(1));
-        }
-        for (const std::string& name : names) {
-            m_db.exec(fmt::format("DROP INDEX \"{}\"", name));
-        }
+        m_creates = drop_schema_objects(m_db, "INDEX", k_secondary_indexes);
         m_dropped = true;
     }
 

@@ -193,6 +193,21 @@ int Connection::changes() const {
     return sqlite3_changes(m_db);
 }
 
+std::vector<std::string> drop_schema_objects(Connection& db, std::string_view kind,
+                                             std::string_view query) {
+    Statement objects = db.prepare(query);
+    std::vector<std::string> names;
+    std::vector<std::string> creates;
+    while (objects.step()) {
+        names.push_back(objects.text(0));
+        creates.push_back(objects.text(1));
+    }
+    for (const std::string& name : names) {
+        db.exec(fmt::format("DROP {} \"{}\"", kind, name));
+    }
+    return creates;
+}
+
 std::int64_t backup(Connection& source, const std::filesystem::path& target) {
     if (std::filesystem::exists(target)) {
         throw Refused(

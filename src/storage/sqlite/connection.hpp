@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -93,6 +94,11 @@ private:
     std::filesystem::path m_file;
     std::map<const char*, std::unique_ptr<Statement>> m_cache;
 };
+
+// Drops the indexes or triggers (`kind`) that `query` lists as rows of name and CREATE statement,
+// and returns those statements: running them again restores the objects as they were.
+std::vector<std::string> drop_schema_objects(Connection& db, std::string_view kind,
+                                             std::string_view query);
 
 // Copies the open database into the new file `target` with SQLite's online backup API, in one
 // step so the copy is one snapshot; returns the pages copied. The copy is checked with

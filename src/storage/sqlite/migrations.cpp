@@ -392,27 +392,12 @@ BEGIN
     UPDATE tally_fields SET signals = signals - 1, contacts = contacts - coalesce(OLD.contacts, 0),
         score = score - coalesce(OLD.contacts * OLD.satisfaction_impact, 0),
         cost_cents = cost_cents - coalesce(OLD.contacts * OLD.cost_per_contact_cents, 0)
-    WHERE name = 'channel' AND value = coalesce(OLD.channel, '') AND open = (
-        OLD.contacts IS NOT NULL AND OLD.state IN ('analysed', 'prioritised', 'parked',
-        'root-caused', 'planned', 'approved', 'in-progress', 'implemented'));
-    UPDATE tally_fields SET signals = signals - 1, contacts = contacts - coalesce(OLD.contacts, 0),
-        score = score - coalesce(OLD.contacts * OLD.satisfaction_impact, 0),
-        cost_cents = cost_cents - coalesce(OLD.contacts * OLD.cost_per_contact_cents, 0)
-    WHERE name = 'product' AND value = coalesce(OLD.product, '') AND open = (
-        OLD.contacts IS NOT NULL AND OLD.state IN ('analysed', 'prioritised', 'parked',
-        'root-caused', 'planned', 'approved', 'in-progress', 'implemented'));
-    UPDATE tally_fields SET signals = signals - 1, contacts = contacts - coalesce(OLD.contacts, 0),
-        score = score - coalesce(OLD.contacts * OLD.satisfaction_impact, 0),
-        cost_cents = cost_cents - coalesce(OLD.contacts * OLD.cost_per_contact_cents, 0)
-    WHERE name = 'process' AND value = coalesce(OLD.process, '') AND open = (
-        OLD.contacts IS NOT NULL AND OLD.state IN ('analysed', 'prioritised', 'parked',
-        'root-caused', 'planned', 'approved', 'in-progress', 'implemented'));
-    UPDATE tally_fields SET signals = signals - 1, contacts = contacts - coalesce(OLD.contacts, 0),
-        score = score - coalesce(OLD.contacts * OLD.satisfaction_impact, 0),
-        cost_cents = cost_cents - coalesce(OLD.contacts * OLD.cost_per_contact_cents, 0)
-    WHERE name = 'customer' AND value = coalesce(OLD.customer, '') AND open = (
-        OLD.contacts IS NOT NULL AND OLD.state IN ('analysed', 'prioritised', 'parked',
-        'root-caused', 'planned', 'approved', 'in-progress', 'implemented'));
+    WHERE (name, value) IN (VALUES ('channel', coalesce(OLD.channel, '')),
+                                   ('product', coalesce(OLD.product, '')),
+                                   ('process', coalesce(OLD.process, '')),
+                                   ('customer', coalesce(OLD.customer, '')))
+      AND open = (OLD.contacts IS NOT NULL AND OLD.state IN ('analysed', 'prioritised', 'parked',
+          'root-caused', 'planned', 'approved', 'in-progress', 'implemented'));
     UPDATE tally_months SET entered = entered - 1 WHERE month = substr(OLD.submitted_at, 1, 7);
     DELETE FROM tally_effect WHERE signal_id = OLD.id;
 END;
@@ -461,27 +446,12 @@ BEGIN
     UPDATE tally_fields SET signals = signals - 1, contacts = contacts - coalesce(OLD.contacts, 0),
         score = score - coalesce(OLD.contacts * OLD.satisfaction_impact, 0),
         cost_cents = cost_cents - coalesce(OLD.contacts * OLD.cost_per_contact_cents, 0)
-    WHERE name = 'channel' AND value = coalesce(OLD.channel, '') AND open = (
-        OLD.contacts IS NOT NULL AND OLD.state IN ('analysed', 'prioritised', 'parked',
-        'root-caused', 'planned', 'approved', 'in-progress', 'implemented'));
-    UPDATE tally_fields SET signals = signals - 1, contacts = contacts - coalesce(OLD.contacts, 0),
-        score = score - coalesce(OLD.contacts * OLD.satisfaction_impact, 0),
-        cost_cents = cost_cents - coalesce(OLD.contacts * OLD.cost_per_contact_cents, 0)
-    WHERE name = 'product' AND value = coalesce(OLD.product, '') AND open = (
-        OLD.contacts IS NOT NULL AND OLD.state IN ('analysed', 'prioritised', 'parked',
-        'root-caused', 'planned', 'approved', 'in-progress', 'implemented'));
-    UPDATE tally_fields SET signals = signals - 1, contacts = contacts - coalesce(OLD.contacts, 0),
-        score = score - coalesce(OLD.contacts * OLD.satisfaction_impact, 0),
-        cost_cents = cost_cents - coalesce(OLD.contacts * OLD.cost_per_contact_cents, 0)
-    WHERE name = 'process' AND value = coalesce(OLD.process, '') AND open = (
-        OLD.contacts IS NOT NULL AND OLD.state IN ('analysed', 'prioritised', 'parked',
-        'root-caused', 'planned', 'approved', 'in-progress', 'implemented'));
-    UPDATE tally_fields SET signals = signals - 1, contacts = contacts - coalesce(OLD.contacts, 0),
-        score = score - coalesce(OLD.contacts * OLD.satisfaction_impact, 0),
-        cost_cents = cost_cents - coalesce(OLD.contacts * OLD.cost_per_contact_cents, 0)
-    WHERE name = 'customer' AND value = coalesce(OLD.customer, '') AND open = (
-        OLD.contacts IS NOT NULL AND OLD.state IN ('analysed', 'prioritised', 'parked',
-        'root-caused', 'planned', 'approved', 'in-progress', 'implemented'));
+    WHERE (name, value) IN (VALUES ('channel', coalesce(OLD.channel, '')),
+                                   ('product', coalesce(OLD.product, '')),
+                                   ('process', coalesce(OLD.process, '')),
+                                   ('customer', coalesce(OLD.customer, '')))
+      AND open = (OLD.contacts IS NOT NULL AND OLD.state IN ('analysed', 'prioritised', 'parked',
+          'root-caused', 'planned', 'approved', 'in-progress', 'implemented'));
     INSERT INTO tally_fields (name, value, open, signals, contacts, score, cost_cents)
     SELECT f.name, coalesce(f.value, ''),
            NEW.contacts IS NOT NULL AND NEW.state IN ('analysed', 'prioritised', 'parked',

@@ -185,15 +185,7 @@ ImportTallies::ImportTallies(Connection& db) : m_db(db) {
     Statement marks = m_db.prepare(k_marks);
     marks.step();
     m_marks = TallyMarks{marks.integer(0), marks.integer(1), marks.integer(2)};
-    Statement triggers = m_db.prepare(k_import_triggers);
-    std::vector<std::string> names;
-    while (triggers.step()) {
-        names.push_back(triggers.text(0));
-        m_triggers.push_back(triggers.text(1));
-    }
-    for (const std::string& name : names) {
-        m_db.exec(fmt::format("DROP TRIGGER \"{}\"", name));
-    }
+    m_triggers = drop_schema_objects(m_db, "TRIGGER", k_import_triggers);
 }
 
 void ImportTallies::count(std::string_view state, int step, std::string_view submitted_by,
