@@ -5,6 +5,7 @@ one consistent snapshot.
 SILERAM_CONCURRENCY_SUBMITS sets the submits per writer (default 250: 8 writers make 2,000)."""
 import json
 import os
+import shutil
 import sqlite3
 import threading
 import time
@@ -92,6 +93,29 @@ class Concurrency(harness.SileramTestCase):
             holder.close()
         self.assertEqual(rc, 75)
         self.assertIn('"code":75', err.replace(" ", ""))
+
+
+class LogBetweenCommands(harness.SileramTestCase):
+    """When a command ends, its changes are in the file itself (the write-ahead log is gone or
+    empty), so copying sileram.db between commands loses nothing."""
+
+    def log_size(self):
+        try:
+            return os.path.getsize(self.fx.db + "-wal")
+        except FileNotFoundError:
+            return 0
+
+    def test_the_log_is_empty_after_each_writing_command(self):
+        for i in range(3):
+            self.submit(f"Klacht {i} over de bezorging")
+            self.assertEqual(self.log_size(), 0)
+        self.fx.js("submit", "--from", "-", stdin="title,submitted_by\nUit een bestand,b@example.org\n")
+        self.assertEqual(self.log_size(), 0)
+        copy = os.path.join(self.fx.tmp, "copy.db")
+        shutil.copyfile(self.fx.db, copy)
+        with sqlite3.connect(copy) as db:
+            self.assertEqual(db.execute("SELECT count(*) FROM signals").fetchone()[0], 4)
+            self.assertEqual(db.execute("PRAGMA integrity_check").fetchone()[0], "ok")
 
 
 class Backup(harness.SileramTestCase):
