@@ -711,6 +711,9 @@ CREATE INDEX IF NOT EXISTS submitters_joined_at ON submitters (joined_at, email,
 CREATE INDEX IF NOT EXISTS submitters_joined_email ON submitters (email, joined_at, signal_id)
     WHERE via <> 'submit';
 
+-- A filtered funnel reads the finished stays of the signals it selects, signal by signal.
+CREATE INDEX IF NOT EXISTS step_stays_signal ON step_stays (signal_id, step, seconds);
+
 -- `list --state S --sort score` and the impact report's ranking read these in order.
 CREATE INDEX IF NOT EXISTS signals_state_score
     ON signals (state, coalesce(contacts * satisfaction_impact, -1));

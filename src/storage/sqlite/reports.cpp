@@ -313,8 +313,11 @@ public:
         // The finished stays in one pass, the middle ones picked in memory: walking an index
         // to the middle of each step would test the filter on every stay before it.
         std::map<int, std::vector<std::int64_t>> lengths;
-        Statement done = m_db.prepare(fmt::format(
-            "SELECT step, seconds FROM step_stays WHERE seconds IS NOT NULL{}", of_signals));
+        Statement done =
+            m_db.prepare(fmt::format("SELECT st.step, st.seconds FROM signals s JOIN step_stays st "
+                                     "INDEXED BY step_stays_signal ON st.signal_id = s.id "
+                                     "WHERE st.seconds IS NOT NULL{}",
+                                     where.sql));
         bind_with_filter(done, where);
         while (done.step()) {
             lengths[static_cast<int>(done.integer(0))].push_back(done.integer(1));
