@@ -9,6 +9,7 @@
 #include "sileram/errors.hpp"
 #include "sileram/storage/store.hpp"
 #include "support.hpp"
+#include "tallies.hpp"
 
 #include <doctest/doctest.h>
 #include <filesystem>
@@ -372,6 +373,35 @@ TEST_CASE("a bulk import adds its rows to the tallies at once and keeps their tr
         sqlite::Connection db(database.file, sqlite::Connection::Mode::read_write_create);
         db.exec("UPDATE signals SET state = 'accepted', step = 2, contacts = 3, "
                 "satisfaction_impact = 2, cost_per_contact_cents = 100 WHERE id = 6");
+    }
+    check_tallies(database.file);
+}
+
+TEST_CASE("an import's counts, written out in batches, add up to the tallies") {
+    TemporaryDatabase database(5);
+    build_at_version(database.file, 4);
+    CHECK(initialise_database(database.file) == current_schema_version());
+    {
+        sqlite::Connection db(database.file, sqlite::Connection::Mode::read_write_create);
+        db.exec("BEGIN IMMEDIATE");
+        // A batch of three distinct values: the counts go out many times over ten signals.
+        sqlite::ImportTallies tallies(db, 3);
+        for (int i = 0; i < 10; ++i) {
+            const std::array<std::optional<std::string>, 4> fields{
+                std::string(i % 2 == 0 ? "chat" : "phone"), std::nullopt, std::string("billing"),
+                fmt::format("Klant {}", i)};
+            const std::string by = fmt::format("m{}@example.org", i % 3);
+            const std::string at = fmt::format("2026-0{}-01T10:00:00Z", 1 + i % 4);
+            db.prepare("INSERT INTO signals (title, description, state, step, submitted_by, "
+                       "submitted_at, updated_at, channel, product, process, customer) "
+                       "VALUES (?, '', 'submitted', 1, ?, ?, ?, ?, ?, ?, ?)")
+                .bind_all(fmt::format("Signal {}", i), by, at, at, fields[0], fields[1], fields[2],
+                          fields[3])
+                .run();
+            tallies.count("submitted", 1, by, at, fields);
+        }
+        tallies.finish();
+        db.exec("COMMIT");
     }
     check_tallies(database.file);
 }

@@ -150,10 +150,6 @@ ON CONFLICT (email) DO UPDATE SET signals = signals + excluded.signals
 
 constexpr const char* k_field_names[] = {"channel", "product", "process", "customer"};
 
-// Counts are written out once this many distinct values are held: a few MiB of memory, and
-// most values written once per batch of rows.
-constexpr std::size_t k_flush_distinct = 50000;
-
 // The triggers a bulk import would fire per row: those on the tables it writes.
 constexpr const char* k_import_triggers = R"sql(
 SELECT name, sql FROM sqlite_schema
@@ -181,7 +177,8 @@ void add_to_tallies(Connection& db, const TallyMarks& marks) {
     run_additions(db, k_child_additions, marks);
 }
 
-ImportTallies::ImportTallies(Connection& db) : m_db(db) {
+ImportTallies::ImportTallies(Connection& db, std::size_t batch_values)
+    : m_db(db), m_batch_values(batch_values) {
     Statement marks = m_db.prepare(k_marks);
     marks.step();
     m_marks = TallyMarks{marks.integer(0), marks.integer(1), marks.integer(2)};
@@ -204,7 +201,7 @@ void ImportTallies::count(std::string_view state, int step, std::string_view sub
     for (std::size_t i = 0; i < fields.size(); ++i) {
         add(m_fields[i], fields[i].value_or(std::string()));
     }
-    if (m_distinct >= k_flush_distinct) {
+    if (m_distinct >= m_batch_values) {
         flush();
     }
 }

@@ -36,7 +36,11 @@ void add_to_tallies(Connection& db, const TallyMarks& marks);
 // instead, the drop rolls back with it.
 class ImportTallies {
 public:
-    explicit ImportTallies(Connection& db);
+    // Counts are written out once this many distinct values are held: a few MiB of memory, and
+    // most values written once per batch of rows.
+    static constexpr std::size_t k_batch_values = 50000;
+
+    explicit ImportTallies(Connection& db, std::size_t batch_values = k_batch_values);
 
     // A new signal as an import writes it: without figures, so it counts in no impact cell.
     void count(std::string_view state, int step, std::string_view submitted_by,
@@ -56,6 +60,7 @@ private:
     std::unordered_map<std::string, std::int64_t> m_submitted;
     // Per field name (channel, product, process, customer): signals per value.
     std::array<std::unordered_map<std::string, std::int64_t>, 4> m_fields;
+    std::size_t m_batch_values;
     std::size_t m_distinct = 0;
 };
 
