@@ -95,9 +95,10 @@ class Fixture:
         })
         self.env = env
 
-    def run(self, *args, stdin=None, env_extra=None, db=True, cwd=None):
+    def run(self, *args, stdin=None, env_extra=None, db=True, cwd=None, timeout=TIMEOUT_SECONDS):
         """Runs sileram (with `--db DB` first unless db=False) in the folder: (rc, stdout, stderr).
-        env_extra adds variables to the environment; a value of None removes one."""
+        env_extra adds variables to the environment; a value of None removes one. `timeout`: for
+        the few commands that do a lot of work (a large import under the sanitizers)."""
         env = dict(self.env)
         for key, value in (env_extra or {}).items():
             if value is None:
@@ -111,7 +112,7 @@ class Fixture:
             stdin = stdin.encode("utf-8")
         # Bytes, decoded here: text mode would turn the CRLF of CSV output into LF.
         p = subprocess.run(argv, cwd=cwd or self.tmp, env=env, input=stdin, capture_output=True,
-                           timeout=TIMEOUT_SECONDS)
+                           timeout=timeout)
         return (p.returncode, p.stdout.decode("utf-8", errors="replace"),
                 p.stderr.decode("utf-8", errors="replace"))
 

@@ -13,6 +13,10 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 
+# Seconds for one import of 30,000 rows: a few here, many times that under the sanitizers on a
+# slow machine.
+LARGE_IMPORT = 300
+
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "intake")
 
 
@@ -161,18 +165,19 @@ class ImportTallies(harness.SileramTestCase):
         # afresh. (The counts written out in batches are tested in the unit tests.)
         self.write_rows(path, 30000, bad_last=True)
         with self.unchanged(check_bytes=False):
-            rc, _, err = self.fx.run("submit", "--from", path, "--quiet")
+            rc, _, err = self.fx.run("submit", "--from", path, "--quiet", timeout=LARGE_IMPORT)
         self.assertEqual(rc, 2, err)
         self.assertIn("row 30002, column submitted_by", err)
         self.assertEqual(self.schema(), schema)
 
         self.write_rows(path, 30000)
-        d = self.fx.js("submit", "--from", path, "--quiet")
+        d = self.fx.js("submit", "--from", path, "--quiet", timeout=LARGE_IMPORT)
         self.assertEqual((d["new"], d["skipped"], d["rejected"]), (30000, 0, 0))
         self.assertEqual(self.schema(), schema)
         with sqlite3.connect(f"file:{self.fx.db}?mode=ro", uri=True) as db:
             self.assertEqual(db.execute("PRAGMA integrity_check").fetchone()[0], "ok")
-        self.assertEqual(self.fx.js("submit", "--from", path, "--quiet")["skipped"], 30000)
+        self.assertEqual(self.fx.js("submit", "--from", path, "--quiet",
+                                    timeout=LARGE_IMPORT)["skipped"], 30000)
         self.assertEqual([r["title"] for r in self.fx.js("list", "--customer", "Klant 29999")],
                          ["Melding 29999"])
         everything = ("--since", "2000-01-01")
