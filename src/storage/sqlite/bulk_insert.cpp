@@ -27,7 +27,7 @@ constexpr const char* k_index_build_cache = "PRAGMA cache_size = -8192; PRAGMA s
 
 constexpr const char* k_bulk_signal = R"sql(
 INSERT INTO signals (title, description, state, step, submitted_by, submitted_at, updated_at,
-                     external_id, channel, product, process, customer)
+                     external_id, channel, product, process, customer)  -- as k_standard_fields
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (external_id) DO NOTHING
 )sql";
@@ -138,9 +138,10 @@ public:
     }
 
     bool add(Signal& s) override {
-        const std::array<std::optional<std::string>, 4> fields{
-            standard(s, "channel"), standard(s, "product"), standard(s, "process"),
-            standard(s, "customer")};
+        StandardValues fields;
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+            fields[i] = standard(s, k_standard_fields[i]);
+        }
         const std::string& submitted_at = m_submitted_text(s.submitted_at);
         m_db.cached(k_bulk_signal)
             .bind_all(s.title, s.description, to_string(s.state), s.step, s.submitted_by,

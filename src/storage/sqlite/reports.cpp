@@ -304,12 +304,6 @@ public:
                 state_of(states, 0), static_cast<int>(states.integer(1)), states.integer(2)});
         }
 
-        // Stays of the signals in the report: all, or those the filter selects.
-        const std::string of_signals =
-            has_filter(filter)
-                ? fmt::format(" AND signal_id IN (SELECT s.id FROM signals s WHERE 1 = 1{})",
-                              where.sql)
-                : std::string();
         // The finished stays in one pass, the middle ones picked in memory: walking an index
         // to the middle of each step would test the filter on every stay before it.
         std::map<int, std::vector<std::int64_t>> lengths;
@@ -337,10 +331,12 @@ public:
                     ? s.middle_lower_seconds
                     : static_cast<double>(*std::min_element(lower + 1, seconds.end()));
         }
-        Statement waiting = m_db.prepare(
-            fmt::format("SELECT step, count(*), min(entered_at), signal_id FROM step_stays "
-                        "WHERE left_at IS NULL{} GROUP BY step",
-                        of_signals));
+        // The open stays from their partial index, each tested against the selected signals.
+        Statement waiting = m_db.prepare(fmt::format(
+            "SELECT step, count(*), min(entered_at), signal_id FROM step_stays "
+            "WHERE left_at IS NULL AND signal_id IN (SELECT s.id FROM signals s WHERE 1 = 1{}) "
+            "GROUP BY step",
+            where.sql));
         bind_with_filter(waiting, where);
         while (waiting.step()) {
             StepStayInput& s = stays[static_cast<int>(waiting.integer(0))];

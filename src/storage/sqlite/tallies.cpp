@@ -148,8 +148,6 @@ INSERT INTO tally_submitted (email, signals) VALUES (?1, ?2)
 ON CONFLICT (email) DO UPDATE SET signals = signals + excluded.signals
 )sql";
 
-constexpr const char* k_field_names[] = {"channel", "product", "process", "customer"};
-
 // The triggers a bulk import would fire per row: those on the tables it writes.
 constexpr const char* k_import_triggers = R"sql(
 SELECT name, sql FROM sqlite_schema
@@ -186,8 +184,7 @@ ImportTallies::ImportTallies(Connection& db, std::size_t batch_values)
 }
 
 void ImportTallies::count(std::string_view state, int step, std::string_view submitted_by,
-                          std::string_view submitted_at,
-                          const std::array<std::optional<std::string>, 4>& fields) {
+                          std::string_view submitted_at, const StandardValues& fields) {
     auto add = [this](auto& counts, auto&& key) {
         auto [it, fresh] = counts.try_emplace(std::forward<decltype(key)>(key), 0);
         ++it->second;
@@ -218,7 +215,7 @@ void ImportTallies::flush() {
     }
     for (std::size_t i = 0; i < m_fields.size(); ++i) {
         for (const auto& [value, n] : m_fields[i]) {
-            m_db.cached(k_upsert_field).bind_all(k_field_names[i], value, n).run();
+            m_db.cached(k_upsert_field).bind_all(domain::k_standard_fields[i], value, n).run();
         }
         m_fields[i].clear();
     }

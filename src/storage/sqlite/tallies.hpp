@@ -1,6 +1,7 @@
 #pragma once
 
 #include "connection.hpp"
+#include "sileram/domain/signal.hpp"
 
 #include <array>
 #include <cstdint>
@@ -16,6 +17,9 @@ namespace sileram::storage::sqlite {
 // The report tallies of schema 5 (see docs/schema.md) are kept row by row by triggers. Here they
 // are filled for many rows at once: set-based when migration 5 creates them, and in batches during
 // a bulk import.
+
+// A signal's value of each standard field, in the order of domain::k_standard_fields.
+using StandardValues = std::array<std::optional<std::string>, std::size(domain::k_standard_fields)>;
 
 // Where the rows to add begin: everything after these row ids. A signal after `signals` counts
 // with all its actions and measurements; stays and submitters count by their own ids.
@@ -44,8 +48,7 @@ public:
 
     // A new signal as an import writes it: without figures, so it counts in no impact cell.
     void count(std::string_view state, int step, std::string_view submitted_by,
-               std::string_view submitted_at,
-               const std::array<std::optional<std::string>, 4>& fields);
+               std::string_view submitted_at, const StandardValues& fields);
     void finish();
 
 private:
@@ -58,8 +61,9 @@ private:
     std::map<std::pair<std::string, int>, std::int64_t> m_states;
     std::map<std::string, std::int64_t> m_months;
     std::unordered_map<std::string, std::int64_t> m_submitted;
-    // Per field name (channel, product, process, customer): signals per value.
-    std::array<std::unordered_map<std::string, std::int64_t>, 4> m_fields;
+    // Per standard field: signals per value.
+    std::array<std::unordered_map<std::string, std::int64_t>, std::size(domain::k_standard_fields)>
+        m_fields;
     std::size_t m_batch_values;
     std::size_t m_distinct = 0;
 };
