@@ -280,6 +280,7 @@ void submit_from(Session& session, const ImportOptions& options) {
     storage::Store& store = session.store(storage::Access::write);
     Counts counts;
     std::vector<std::string> listed; // the first problems, for an all-or-nothing refusal
+    store.prepare_bulk_write();
     {
         storage::WriteTransaction transaction(store);
         const auto bulk = store.bulk_insert();

@@ -7,6 +7,9 @@ The kill moments are drawn from two kinds, alternately: a random time within the
 land before anything was written, or after the commit), and a random size the write-ahead log must
 reach before the kill, which puts the kill inside the transaction or its commit whatever the
 machine's speed. Two imports are killed at a time, each into its own copy of the database.
+A first import into a database without signals writes with a rollback journal instead of the log;
+its kills are checked apart: the journal a kill leaves is rolled back by the next command, even
+one that only reads.
 
 SILERAM_CRASH_ROWS sets the rows of the imported file (default 100,000) and SILERAM_CRASH_KILLS
 the number of kills (default 20)."""
@@ -173,6 +176,72 @@ class KilledImport(SileramTestCase):
                               timeout=900)
         self.assertEqual(done.returncode, 0, done.stderr)
         self.assertEqual(count_and_check(left_behind), ("ok", before + ROWS, history_before + ROWS))
+
+    def test_killed_first_imports_leave_an_empty_database(self):
+        """Into a database without signals the import writes with a rollback journal (no log): a
+        kill leaves a hot journal, which the next command, even one that only reads, rolls back."""
+        csv = os.path.join(self.fx.tmp, "signals.csv")
+        write_csv(csv, ROWS)
+        self.fx.run("init")
+        pristine = os.path.join(self.fx.tmp, "pristine.db")
+        shutil.copyfile(self.fx.db, pristine)
+        probe_db = os.path.join(self.fx.tmp, "probe.db")
+        shutil.copyfile(pristine, probe_db)
+        probe = Import(self.fx, probe_db, csv)
+        journal_seen = False
+
+        def track_journal(run):
+            nonlocal journal_seen
+            journal_seen = journal_seen or os.path.exists(run.db + "-journal")
+            return False
+
+        probe.wait_until(track_journal)
+        duration = probe.elapsed()
+        _, errors = probe.process.communicate(timeout=900)
+        self.assertEqual(probe.process.returncode, 0, errors)
+        self.assertTrue(journal_seen, "the first import did not write with a rollback journal")
+
+        rng = random.Random(20261203)
+        kills = max(KILLS // 2, 2)
+        moments = [round(rng.uniform(0.02, duration * 0.9), 3) for _ in range(kills)]
+
+        def kill_once(number):
+            db = os.path.join(self.fx.tmp, f"first-{number}.db")
+            shutil.copyfile(pristine, db)
+            run = Import(self.fx, db, csv)
+            left_journal = run.wait_until(lambda r: r.elapsed() >= moments[number]) and \
+                os.path.exists(db + "-journal")
+            run.kill()
+            left_journal = left_journal and os.path.exists(db + "-journal")
+            # sileram reads first: the journal is still there for it to find.
+            listed = subprocess.run([harness.BIN, "--db", db, "list", "--json", "--limit", "5"],
+                                    cwd=self.fx.tmp, env=self.fx.env, capture_output=True,
+                                    text=True, timeout=300)
+            return number, left_journal, listed, count_and_check(db), db
+
+        hot = []
+        with concurrent.futures.ThreadPoolExecutor(PARALLEL) as pool:
+            for number, left_journal, listed, (integrity, signals, history), db in pool.map(
+                    kill_once, range(kills)):
+                with self.subTest(kill=number, at=moments[number]):
+                    self.assertEqual(listed.returncode, 0, listed.stderr)
+                    self.assertEqual(integrity, "ok")
+                    self.assertIn(signals, (0, ROWS))
+                    self.assertEqual(history, signals)
+                    self.assertFalse(os.path.exists(db + "-journal"))
+                    if left_journal:
+                        hot.append(db)
+                        self.assertEqual(signals, 0)
+                        self.assertEqual(listed.stdout.strip(), "[]")
+        print(f"    {kills} kills of a first import of {ROWS} rows taking {duration:.1f} s: "
+              f"{len(hot)} left a journal behind")
+        self.assertTrue(hot, "no kill landed while the journal was there")
+        done = subprocess.run([harness.BIN, "--db", hot[0], "submit", "--from", csv, "--quiet"],
+                              cwd=self.fx.tmp, env=self.fx.env, capture_output=True, text=True,
+                              timeout=900)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(count_and_check(hot[0]), ("ok", ROWS, ROWS))
+
 
 if __name__ == "__main__":
     harness.main()

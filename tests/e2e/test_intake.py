@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -22,6 +23,20 @@ DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "i
 
 def data(name):
     return os.path.join(DATA, name)
+
+
+def write_rows(path, rows, bad_last=False):
+    """A CSV of `rows` valid signals, and an invalid one after them when bad_last."""
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["title", "submitted_by", "channel", "product", "customer",
+                    "submitted_at", "external_id"])
+        for i in range(rows):
+            w.writerow([f"Melding {i}", f"medewerker{i % 2000}@example.org",
+                        ["phone", "email", "chat"][i % 3], f"product {i % 7}",
+                        f"Klant {i}", f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}", f"X-{i}"])
+        if bad_last:
+            w.writerow(["Kapot", "geen-adres", "", "", "", "", "X-bad"])
 
 
 class CsvQuirks(harness.SileramTestCase):
@@ -144,18 +159,6 @@ class ImportTallies(harness.SileramTestCase):
         with sqlite3.connect(f"file:{self.fx.db}?mode=ro", uri=True) as db:
             return db.execute("SELECT type, name, sql FROM sqlite_schema ORDER BY name").fetchall()
 
-    def write_rows(self, path, rows, bad_last=False):
-        with open(path, "w", encoding="utf-8", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(["title", "submitted_by", "channel", "product", "customer",
-                        "submitted_at", "external_id"])
-            for i in range(rows):
-                w.writerow([f"Melding {i}", f"medewerker{i % 2000}@example.org",
-                            ["phone", "email", "chat"][i % 3], f"product {i % 7}",
-                            f"Klant {i}", f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}", f"X-{i}"])
-            if bad_last:
-                w.writerow(["Kapot", "geen-adres", "", "", "", "", "X-bad"])
-
     def test_reports_from_the_tallies_match_the_signals_after_a_large_import(self):
         self.submit("Er was er al een", "a@example.org", "--channel", "phone", "--customer",
                     "Klant 1")
@@ -163,14 +166,14 @@ class ImportTallies(harness.SileramTestCase):
         path = os.path.join(self.fx.tmp, "many.csv")
         # 30,000 rows: more than the table held, so the import builds the signals' indexes
         # afresh. (The counts written out in batches are tested in the unit tests.)
-        self.write_rows(path, 30000, bad_last=True)
+        write_rows(path, 30000, bad_last=True)
         with self.unchanged(check_bytes=False):
             rc, _, err = self.fx.run("submit", "--from", path, "--quiet", timeout=LARGE_IMPORT)
         self.assertEqual(rc, 2, err)
         self.assertIn("row 30002, column submitted_by", err)
         self.assertEqual(self.schema(), schema)
 
-        self.write_rows(path, 30000)
+        write_rows(path, 30000)
         d = self.fx.js("submit", "--from", path, "--quiet", timeout=LARGE_IMPORT)
         self.assertEqual((d["new"], d["skipped"], d["rejected"]), (30000, 0, 0))
         self.assertEqual(self.schema(), schema)
@@ -198,6 +201,74 @@ class ImportTallies(harness.SileramTestCase):
         silent = self.fx.js("report", "overdue", "--limit", "0")["silent"]
         self.assertEqual(len(silent), 2000)
         self.assertEqual(silent[0]["open_signals"], 15)
+
+
+class FirstImport(harness.SileramTestCase):
+    """A database without signals takes its first import with a rollback journal instead of the
+    write-ahead log (its pages are written once), and is back in WAL afterwards; while another
+    process has the file open, the import keeps to the log so that process goes on reading."""
+
+    def journal_mode(self):
+        db = sqlite3.connect(f"file:{self.fx.db}?mode=ro", uri=True)
+        try:
+            return db.execute("PRAGMA journal_mode").fetchone()[0]
+        finally:
+            db.close()
+
+    def start_import(self, path):
+        return subprocess.Popen([harness.BIN, "--db", self.fx.db, "submit", "--from", path,
+                                 "--quiet"], cwd=self.fx.tmp, env=self.fx.env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def test_a_first_import_writes_without_the_log_and_returns_to_it(self):
+        self.ok("init")
+        path = os.path.join(self.fx.tmp, "first.csv")
+        write_rows(path, 30000, bad_last=True)
+        with self.unchanged(check_bytes=False):
+            rc, _, err = self.fx.run("submit", "--from", path, "--quiet", timeout=LARGE_IMPORT)
+        self.assertEqual(rc, 2, err)
+        self.assertEqual(self.journal_mode(), "wal")
+
+        write_rows(path, 30000)
+        run = self.start_import(path)
+        journal_seen = False
+        while run.poll() is None:
+            journal_seen = journal_seen or os.path.exists(self.fx.db + "-journal")
+        _, err = run.communicate(timeout=LARGE_IMPORT)
+        self.assertEqual(run.returncode, 0, err)
+        self.assertTrue(journal_seen, "the first import did not write with a rollback journal")
+        for leftover in ("-journal", "-wal"):
+            self.assertFalse(os.path.exists(self.fx.db + leftover), leftover)
+        self.assertEqual(self.journal_mode(), "wal")
+        with sqlite3.connect(f"file:{self.fx.db}?mode=ro", uri=True) as db:
+            self.assertEqual(db.execute("PRAGMA integrity_check").fetchone()[0], "ok")
+            self.assertEqual(db.execute("SELECT count(*) FROM step_stays").fetchone()[0], 30000)
+        self.assertEqual(self.fx.js("list", "--search", "Melding 29999")[0]["title"],
+                         "Melding 29999")
+        self.assertEqual(self.submit("Na de eerste import", "b@example.org"), "30001")
+
+    def test_an_open_reader_goes_on_reading_during_a_first_import(self):
+        self.ok("init")
+        path = os.path.join(self.fx.tmp, "first.csv")
+        write_rows(path, 30000)
+        reader = sqlite3.connect(f"file:{self.fx.db}?mode=ro", uri=True, timeout=0)
+        try:
+            self.assertEqual(reader.execute("SELECT count(*) FROM signals").fetchone()[0], 0)
+            run = self.start_import(path)
+            reads = 0
+            while run.poll() is None:
+                # Without a busy timeout: a reader the import locked out would fail here.
+                counted = reader.execute("SELECT count(*) FROM signals").fetchone()[0]
+                self.assertIn(counted, (0, 30000))
+                self.assertFalse(os.path.exists(self.fx.db + "-journal"))
+                reads += 1
+            _, err = run.communicate(timeout=LARGE_IMPORT)
+            self.assertEqual(run.returncode, 0, err)
+            self.assertGreater(reads, 0)
+            self.assertEqual(reader.execute("SELECT count(*) FROM signals").fetchone()[0], 30000)
+        finally:
+            reader.close()
+        self.assertEqual(self.journal_mode(), "wal")
 
 
 class JsonLines(harness.SileramTestCase):

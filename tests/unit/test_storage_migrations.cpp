@@ -37,9 +37,9 @@ std::string read_file(const fs::path& file) {
 // A fresh file in the temporary folder, removed with its WAL files at scope exit.
 struct TemporaryDatabase {
     fs::path file;
-    explicit TemporaryDatabase(int version)
+    explicit TemporaryDatabase(int version, std::string_view tag = "")
         : file(fs::temp_directory_path() /
-               fmt::format("sileram-migration-v{}-{}.db", version, ::getpid())) {
+               fmt::format("sileram-migration-v{}{}-{}.db", version, tag, ::getpid())) {
         remove();
     }
     ~TemporaryDatabase() { remove(); }
@@ -375,6 +375,73 @@ TEST_CASE("a bulk import adds its rows to the tallies at once and keeps their tr
                 "satisfaction_impact = 2, cost_per_contact_cents = 100 WHERE id = 6");
     }
     check_tallies(database.file);
+}
+
+namespace {
+
+// The step stays as rows of text, for comparing two databases.
+std::string step_stays(const fs::path& file) {
+    sqlite::Connection db(file, sqlite::Connection::Mode::read_only);
+    sqlite::Statement query = db.prepare(
+        "SELECT group_concat(row, char(10)) FROM (SELECT signal_id || ' ' || step || ' ' || "
+        "entered_at || ' ' || quote(left_at) || ' ' || quote(seconds) AS row FROM step_stays "
+        "ORDER BY id)");
+    query.step();
+    return query.text(0);
+}
+
+// Three new signals; the last has a second history entry an hour after the first.
+std::vector<domain::Signal> signals_to_store(const domain::Stamp& stamp) {
+    std::vector<domain::Signal> signals;
+    for (int i = 0; i < 3; ++i) {
+        domain::NewSignal input;
+        input.title = fmt::format("Stored {}", i);
+        input.submitted_by = "importer@example.org";
+        input.external_id = fmt::format("stay-{}", i);
+        signals.push_back(domain::new_signal(input, stamp));
+    }
+    domain::HistoryEntry later = signals.back().history.front();
+    later.stamp.at += std::chrono::hours(1);
+    later.event = "note";
+    signals.back().history.push_back(later);
+    return signals;
+}
+
+} // namespace
+
+TEST_CASE("a bulk import opens the step stays that the history trigger opens row by row") {
+    TemporaryDatabase bulk_file(5, "-bulk");
+    TemporaryDatabase rows_file(5, "-rows");
+    for (const auto* database : {&bulk_file, &rows_file}) {
+        build_at_version(database->file, 4);
+        CHECK(initialise_database(database->file) == current_schema_version());
+    }
+    const std::string triggers = trigger_definitions(bulk_file.file);
+    {
+        const auto store = open_store(bulk_file.file, Access::write);
+        const domain::Stamp stamp{"importer@example.org", store->load(1)->submitted_at};
+        WriteTransaction transaction(*store);
+        const auto bulk = store->bulk_insert();
+        for (domain::Signal& signal : signals_to_store(stamp)) {
+            CHECK(bulk->add(signal));
+        }
+        bulk->finish();
+        transaction.commit();
+    }
+    {
+        const auto store = open_store(rows_file.file, Access::write);
+        const domain::Stamp stamp{"importer@example.org", store->load(1)->submitted_at};
+        for (domain::Signal& signal : signals_to_store(stamp)) {
+            WriteTransaction transaction(*store);
+            store->insert(signal);
+            transaction.commit();
+        }
+    }
+    const std::string stays = step_stays(rows_file.file);
+    CHECK(test_support::contains(stays, "\n4 1 "));
+    CHECK(step_stays(bulk_file.file) == stays);
+    CHECK(trigger_definitions(bulk_file.file) == triggers);
+    check_tallies(bulk_file.file);
 }
 
 TEST_CASE("an import's counts, written out in batches, add up to the tallies") {

@@ -117,10 +117,15 @@ public:
     // closed ones. Looks only at the rarest words, so it stays fast on a large database.
     virtual std::vector<SimilarSignal> find_similar(const std::string& title,
                                                     const std::string& description, int limit) = 0;
+    // Before the write transaction of a bulk insert. A database without signals takes its first
+    // import with a rollback journal instead of the write-ahead log: its pages are written once
+    // instead of twice, and other processes wait for the commit instead of reading an empty
+    // database. Nothing changes while another process has the file open.
+    virtual void prepare_bulk_write() = 0;
     // Starts a bulk insert in the open write transaction (see BulkInsert).
     virtual std::unique_ptr<BulkInsert> bulk_insert() = 0;
     // After a large write has committed: moves the write-ahead log into the database file and
-    // truncates it.
+    // truncates it, or returns to the log after prepare_bulk_write left it.
     virtual void checkpoint() = 0;
     // The queries of `sileram report` and the customers table, on the same connection.
     virtual ReportQueries& reports() = 0;

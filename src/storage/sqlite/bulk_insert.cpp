@@ -57,6 +57,20 @@ ORDER BY name
 constexpr std::int64_t k_rows_worth_rebuilding = 20000;
 constexpr const char* k_rebuild = "INSERT INTO signals_fts (signals_fts) VALUES ('rebuild')";
 
+constexpr const char* k_history_mark = "SELECT coalesce(max(id), 0) FROM history";
+constexpr const char* k_stays_trigger = R"sql(
+SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND name = 'step_stays_follow_history'
+)sql";
+// What the trigger does for a signal stored with its step before its history: the first history
+// row opens the stay at that step, the others find it open. ?1: the history mark.
+constexpr const char* k_open_first_stays = R"sql(
+INSERT INTO step_stays (signal_id, step, entered_at)
+SELECT h.signal_id, s.step, h.at FROM history h JOIN signals s ON s.id = h.signal_id
+WHERE h.id > ?1
+  AND h.id = (SELECT min(p.id) FROM history p WHERE p.signal_id = h.signal_id AND p.id > ?1)
+ORDER BY h.id
+)sql";
+
 std::optional<std::string> standard(const Signal& s, std::string_view name) {
     const auto it = s.fields.find(std::string(name));
     return it == s.fields.end() ? std::nullopt : std::optional<std::string>(it->second);
@@ -126,15 +140,44 @@ private:
     std::vector<std::string> m_creates;
 };
 
+// The trigger that opens a step stay for each history row would run per row, and the stays'
+// indexes are keyed by step and time: written per row they spill the page cache and took a
+// quarter of an import. The stays of the new signals are written in one statement at the end
+// instead, and the trigger is restored as it was.
+class DeferredStays {
+public:
+    explicit DeferredStays(Connection& db) : m_db(db) {
+        Statement& mark = m_db.cached(k_history_mark);
+        mark.step();
+        m_history_mark = mark.integer(0);
+        mark.reset();
+        m_trigger = drop_schema_objects(m_db, "TRIGGER", k_stays_trigger);
+    }
+
+    void finish() {
+        if (m_trigger.empty()) {
+            return;
+        }
+        m_db.prepare(k_open_first_stays).bind(1, m_history_mark).run();
+        for (const std::string& create : m_trigger) {
+            m_db.exec(create);
+        }
+        m_trigger.clear();
+    }
+
+private:
+    Connection& m_db;
+    std::int64_t m_history_mark = 0;
+    std::vector<std::string> m_trigger;
+};
+
 class SqliteBulkInsert final : public BulkInsert {
 public:
-    explicit SqliteBulkInsert(Connection& db) : m_db(db), m_tallies(db), m_indexes(db) {
+    explicit SqliteBulkInsert(Connection& db)
+        : m_db(db), m_tallies(db), m_indexes(db), m_stays(db) {
         m_db.exec(k_import_cache);
-        Statement& empty = m_db.cached(k_is_empty);
-        empty.step();
         // Into an empty table, one rebuild at the end is cheaper than filling per batch.
-        m_rebuild = empty.integer(0) != 0;
-        empty.reset();
+        m_rebuild = holds_no_signals(m_db);
     }
 
     bool add(Signal& s) override {
@@ -195,6 +238,7 @@ public:
             index_pending();
         }
         m_indexes.finish();
+        m_stays.finish(); // before the tallies, which count the stays
         m_tallies.finish();
     }
 
@@ -210,6 +254,7 @@ private:
     Connection& m_db;
     ImportTallies m_tallies;
     DeferredIndexes m_indexes;
+    DeferredStays m_stays;
     std::int64_t m_added = 0;
     TimeText m_submitted_text;
     TimeText m_stamp_text;
@@ -219,6 +264,14 @@ private:
 };
 
 } // namespace
+
+bool holds_no_signals(Connection& db) {
+    Statement& none = db.cached(k_is_empty);
+    none.step();
+    const bool empty = none.integer(0) != 0;
+    none.reset();
+    return empty;
+}
 
 std::unique_ptr<BulkInsert> start_bulk_insert(Connection& db) {
     return std::make_unique<SqliteBulkInsert>(db);

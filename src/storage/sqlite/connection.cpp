@@ -156,6 +156,21 @@ void Connection::use_write_ahead_log() {
     exec("PRAGMA synchronous = NORMAL");
 }
 
+bool Connection::use_rollback_journal() {
+    Statement mode = prepare("PRAGMA journal_mode = DELETE");
+    try {
+        mode.step();
+    } catch (const TemporaryFailure&) {
+        return false; // leaving WAL needs the file to itself; SQLite says so at once
+    }
+    if (mode.text(0) != "delete") {
+        return false;
+    }
+    // A rollback journal is safe against power loss only with FULL.
+    exec("PRAGMA synchronous = FULL");
+    return true;
+}
+
 Connection::~Connection() {
     m_cache.clear();
     sqlite3_close(m_db);

@@ -77,6 +77,9 @@ public:
 
     // Switches to WAL with synchronous=NORMAL; only once the file is known to be sileram's.
     void use_write_ahead_log();
+    // Switches to a rollback journal with synchronous=FULL, outside a transaction; false, and
+    // nothing changed, while another connection has the file open. use_write_ahead_log() returns.
+    bool use_rollback_journal();
 
     // Runs SQL without parameters (schema, pragmas, transaction control).
     void exec(std::string_view sql);

@@ -29,4 +29,7 @@ void load_recurrences(Connection& db, domain::Signal& signal);
 // See Store::bulk_insert.
 std::unique_ptr<BulkInsert> start_bulk_insert(Connection& db);
 
+// True while the database has no signal at all: an import into it may take the fast ways.
+bool holds_no_signals(Connection& db);
+
 } // namespace sileram::storage::sqlite

@@ -268,6 +268,16 @@ Feedback read_feedback(const Statement& row) {
 class SqliteStore final : public Store, public FeedbackQueue {
 public:
     SqliteStore(const fs::path& file, Connection::Mode mode) : m_db(file, mode) {}
+    ~SqliteStore() override {
+        if (m_rollback_journal) {
+            try {
+                m_db.use_write_ahead_log(); // after a failed import; else the next writer does
+            } catch (...) {
+            }
+        }
+    }
+    SqliteStore(const SqliteStore&) = delete;
+    SqliteStore& operator=(const SqliteStore&) = delete;
 
     Connection& connection() { return m_db; }
 
@@ -568,7 +578,22 @@ FROM signals s WHERE 1 = 1)sql";
 
     std::unique_ptr<BulkInsert> bulk_insert() override { return sqlite::start_bulk_insert(m_db); }
 
-    void checkpoint() override { m_db.exec("PRAGMA wal_checkpoint(TRUNCATE)"); }
+    void prepare_bulk_write() override {
+        m_rollback_journal = sqlite::holds_no_signals(m_db) && m_db.use_rollback_journal();
+    }
+
+    void checkpoint() override {
+        if (!m_rollback_journal) {
+            m_db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+            return;
+        }
+        m_rollback_journal = false;
+        try {
+            m_db.use_write_ahead_log();
+        } catch (const TemporaryFailure&) {
+            // A reader came in after the commit; the next command that writes switches.
+        }
+    }
 
     ReportQueries& reports() override {
         if (!m_reports) {
@@ -741,6 +766,7 @@ private:
 
     Connection m_db;
     std::unique_ptr<ReportQueries> m_reports;
+    bool m_rollback_journal = false; // see prepare_bulk_write
 };
 
 } // namespace
@@ -751,6 +777,11 @@ std::unique_ptr<Store> open_store(const fs::path& file, Access access) {
         auto store = std::make_unique<SqliteStore>(file, Connection::Mode::memory);
         sqlite::migrate(store->connection());
         return store;
+    }
+    if (access == Access::read && fs::exists(file.string() + "-journal")) {
+        // A first import was cut off (see prepare_bulk_write), or runs now: only a writer may
+        // roll its journal back, and a reader would have to wait for it all the same.
+        return open_store(file, Access::write);
     }
     if (access == Access::read) {
         auto store = std::make_unique<SqliteStore>(file, Connection::Mode::read_only);

@@ -185,18 +185,23 @@ ImportTallies::ImportTallies(Connection& db, std::size_t batch_values)
 
 void ImportTallies::count(std::string_view state, int step, std::string_view submitted_by,
                           std::string_view submitted_at, const StandardValues& fields) {
-    auto add = [this](auto& counts, auto&& key) {
-        auto [it, fresh] = counts.try_emplace(std::forward<decltype(key)>(key), 0);
-        ++it->second;
-        m_distinct += fresh ? 1 : 0;
+    auto add = [this](Counts& counts, std::string_view key) {
+        if (const auto it = counts.find(key); it != counts.end()) {
+            ++it->second;
+            return;
+        }
+        counts.emplace(std::string(key), 1);
+        ++m_distinct;
     };
-    add(m_states, std::pair<std::string, int>(state, step));
-    add(m_months, std::string(submitted_at.substr(0, 7)));
+    const auto [state_count, fresh_state] = m_states.try_emplace({std::string(state), step}, 0);
+    ++state_count->second;
+    m_distinct += fresh_state ? 1 : 0;
+    add(m_months, submitted_at.substr(0, 7));
     if (state != "closed") {
-        add(m_submitted, std::string(submitted_by));
+        add(m_submitted, submitted_by);
     }
     for (std::size_t i = 0; i < fields.size(); ++i) {
-        add(m_fields[i], fields[i].value_or(std::string()));
+        add(m_fields[i], fields[i] ? std::string_view(*fields[i]) : std::string_view());
     }
     if (m_distinct >= m_batch_values) {
         flush();

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -58,12 +59,20 @@ private:
     TallyMarks m_marks;
     std::vector<std::string> m_triggers; // their CREATE statements, as SQLite keeps them
     bool m_finished = false;
+    // Looked up by string_view, so a value already counted costs no copy of its text.
+    struct TextHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const noexcept {
+            return std::hash<std::string_view>{}(text);
+        }
+    };
+    using Counts = std::unordered_map<std::string, std::int64_t, TextHash, std::equal_to<>>;
+
     std::map<std::pair<std::string, int>, std::int64_t> m_states;
-    std::map<std::string, std::int64_t> m_months;
-    std::unordered_map<std::string, std::int64_t> m_submitted;
+    Counts m_months;
+    Counts m_submitted;
     // Per standard field: signals per value.
-    std::array<std::unordered_map<std::string, std::int64_t>, std::size(domain::k_standard_fields)>
-        m_fields;
+    std::array<Counts, std::size(domain::k_standard_fields)> m_fields;
     std::size_t m_batch_values;
     std::size_t m_distinct = 0;
 };
