@@ -134,6 +134,9 @@ def main():
             search_words.append(" ".join(rng.sample(words, min(2, len(words)))))
         con.close()
 
+        # The baseline's database was written just before: without a sync its write-back would
+        # land in the first submit's fsync (ext4 commits other files' data with it).
+        os.sync()
         submit_times = []
         submit_cpu = []
         similar_counts = []

@@ -143,10 +143,7 @@ public:
         }
         // Written out first, the cached pages can be let go.
         release_page_cache(m_db);
-        for (const std::string& create : m_creates) {
-            m_db.exec(create);
-        }
-        m_creates.clear();
+        restore_schema_objects(m_db, m_creates);
     }
 
 private:
@@ -175,10 +172,7 @@ public:
             return;
         }
         m_db.prepare(k_open_first_stays).bind(1, m_history_mark).run();
-        for (const std::string& create : m_trigger) {
-            m_db.exec(create);
-        }
-        m_trigger.clear();
+        restore_schema_objects(m_db, m_trigger);
     }
 
 private:

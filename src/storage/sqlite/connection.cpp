@@ -223,6 +223,13 @@ std::vector<std::string> drop_schema_objects(Connection& db, std::string_view ki
     return creates;
 }
 
+void restore_schema_objects(Connection& db, std::vector<std::string>& creates) {
+    for (const std::string& create : creates) {
+        db.exec(create);
+    }
+    creates.clear();
+}
+
 std::int64_t backup(Connection& source, const std::filesystem::path& target) {
     if (std::filesystem::exists(target)) {
         throw Refused(

@@ -102,6 +102,8 @@ private:
 // and returns those statements: running them again restores the objects as they were.
 std::vector<std::string> drop_schema_objects(Connection& db, std::string_view kind,
                                              std::string_view query);
+// Runs the statements drop_schema_objects returned, and empties the list.
+void restore_schema_objects(Connection& db, std::vector<std::string>& creates);
 
 // Copies the open database into the new file `target` with SQLite's online backup API, in one
 // step so the copy is one snapshot; returns the pages copied. The copy is checked with

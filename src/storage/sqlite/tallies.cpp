@@ -236,9 +236,7 @@ void ImportTallies::finish() {
     }
     flush();
     run_additions(m_db, k_child_additions, m_marks);
-    for (const std::string& create : m_triggers) {
-        m_db.exec(create);
-    }
+    restore_schema_objects(m_db, m_triggers);
     m_finished = true;
 }
 
