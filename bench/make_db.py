@@ -15,7 +15,8 @@ Beyond 100,000 signals (BASE) Python writes the first 100,000 only, and SQL copi
 (INSERT ... SELECT, ids shifted by 100,000 per copy, with their history, step stays, actions,
 measurements and the rest) until there are N: 1,000,000 signals take a couple of minutes. The
 report tallies (tables `tally_*`, kept by triggers) are then dropped and the schema version set
-back by one, so that the next sileram command runs the migration that fills them from the data.
+back to the one before them, so that the next sileram command runs the migration that fills them
+from the data.
 """
 import datetime as dt
 import os
@@ -107,6 +108,9 @@ def copy_signals(con, offset, count):
                     f"FROM {table} WHERE {key} <= {count} ORDER BY {order}")
 
 
+TALLIES_VERSION = 5
+
+
 def retally(binary, db):
     """Drops the report tallies so that sileram's migration fills them from the data."""
     con = sqlite3.connect(db, isolation_level=None)
@@ -118,8 +122,9 @@ def retally(binary, db):
         for kind, name in objects:
             if kind == order:
                 con.execute(f'DROP {kind.upper()} "{name}"')
-    version = con.execute("PRAGMA user_version").fetchone()[0]
-    con.execute(f"PRAGMA user_version = {version - 1}")
+    # Schema version 5 made the tallies; it and the versions after it run again (their indexes
+    # are created only if missing).
+    con.execute(f"PRAGMA user_version = {TALLIES_VERSION - 1}")
     con.close()
     subprocess.run([binary, "--db", db, "list", "--limit", "1"], check=True,
                    stdout=subprocess.DEVNULL, env=dict(os.environ, SILERAM_NOW=iso(NOW)))

@@ -219,8 +219,26 @@ constexpr const char* k_version_1_tables[] = {
 
 } // namespace
 
+namespace {
+
+// The names of the tables, indexes, triggers and views, one per line, in order.
+std::string schema_objects(const fs::path& file) {
+    sqlite::Connection db(file, sqlite::Connection::Mode::read_only);
+    sqlite::Statement query = db.prepare(
+        "SELECT group_concat(type || ' ' || name, char(10)) FROM (SELECT type, name FROM "
+        "sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name)");
+    query.step();
+    return query.text(0);
+}
+
+} // namespace
+
 TEST_CASE("a database at every earlier schema version migrates with all its data") {
     const int current = current_schema_version();
+    TemporaryDatabase fresh_file(current, "-fresh");
+    initialise_database(fresh_file.file);
+    const std::string fresh_schema = schema_objects(fresh_file.file);
+    CHECK(test_support::contains(fresh_schema, "index step_stays_signal"));
     for (int version = 1; version <= current; ++version) {
         CAPTURE(version);
         TemporaryDatabase database(version);
@@ -239,6 +257,8 @@ TEST_CASE("a database at every earlier schema version migrates with all its data
         CHECK(initialise_database(database.file) == current);
         CHECK(check(database.file, "PRAGMA integrity_check") == "ok");
         CHECK(check(database.file, "PRAGMA foreign_key_check") == "");
+        // Every index, trigger and view a new file has, whatever version the file began at.
+        CHECK(schema_objects(database.file) == fresh_schema);
         for (const char* table : k_version_1_tables) {
             CAPTURE(table);
             CHECK(count_rows(database.file, table) == rows_before[table]);
