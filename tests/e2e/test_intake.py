@@ -274,6 +274,49 @@ class FirstImport(harness.SileramTestCase):
         self.assertEqual(self.journal_mode(), "wal")
 
 
+class SearchIndexAfterImport(harness.SileramTestCase):
+    """A large import merges the search index into one segment, so that the single writes of
+    later submits do not drag the import's terms into FTS5's merges (a stall of seconds)."""
+
+    def segments(self):
+        db = sqlite3.connect(f"file:{self.fx.db}?mode=ro", uri=True)
+        try:
+            return db.execute("SELECT count(DISTINCT segid) FROM signals_fts_idx").fetchone()[0]
+        finally:
+            db.close()
+
+    def write_stories(self, path, rows):
+        """Signals with a story of 40 words each, enough terms for several segments."""
+        words = [f"woord{n}" for n in range(5000)]
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["title", "description", "submitted_by", "external_id"])
+            for i in range(rows):
+                story = " ".join(words[(i * 7919 + k * 104729) % 5000] for k in range(40))
+                w.writerow([f"Melding {i}", story, "a@example.org", f"X-{i}"])
+
+    def test_a_large_import_leaves_one_segment_and_a_small_one_adds_its_own(self):
+        path = os.path.join(self.fx.tmp, "rows.csv")
+        self.write_stories(path, 50)
+        self.ok("submit", "--from", path, "--quiet")
+        for i in range(3):
+            self.submit(f"Losse melding {i}", "a@example.org")
+        self.assertEqual(self.segments(), 4)  # the first import's and one per submit
+
+        self.write_stories(path, 30000)  # more rows than the table holds: indexes rebuilt
+        rc, _, err = self.fx.run("submit", "--from", path, "--quiet", timeout=LARGE_IMPORT)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(self.segments(), 1)
+        self.assertEqual(self.fx.js("list", "--search", "melding 29999")[0]["title"],
+                         "Melding 29999")
+        self.assertEqual(sorted(s["title"] for s in self.fx.js("list", "--search", "losse")),
+                         ["Losse melding 0", "Losse melding 1", "Losse melding 2"])
+
+        self.write_stories(path, 30100)  # 100 new rows into 30,053: indexed, not merged
+        self.ok("submit", "--from", path, "--quiet")
+        self.assertEqual(self.segments(), 2)
+
+
 class JsonLines(harness.SileramTestCase):
 
     def test_a_broken_line_refuses_the_whole_file(self):
