@@ -25,6 +25,15 @@ def data(name):
     return os.path.join(DATA, name)
 
 
+def query_one(path, sql):
+    """The first value `sql` finds in the database at `path`, opened read-only."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return db.execute(sql).fetchone()[0]
+    finally:
+        db.close()
+
+
 def write_rows(path, rows, bad_last=False):
     """A CSV of `rows` valid signals, and an invalid one after them when bad_last."""
     with open(path, "w", encoding="utf-8", newline="") as f:
@@ -209,11 +218,7 @@ class FirstImport(harness.SileramTestCase):
     process has the file open, the import keeps to the log so that process goes on reading."""
 
     def journal_mode(self):
-        db = sqlite3.connect(f"file:{self.fx.db}?mode=ro", uri=True)
-        try:
-            return db.execute("PRAGMA journal_mode").fetchone()[0]
-        finally:
-            db.close()
+        return query_one(self.fx.db, "PRAGMA journal_mode")
 
     def start_import(self, path):
         return subprocess.Popen([harness.BIN, "--db", self.fx.db, "submit", "--from", path,
@@ -279,11 +284,7 @@ class SearchIndexAfterImport(harness.SileramTestCase):
     later submits do not drag the import's terms into FTS5's merges (a stall of seconds)."""
 
     def segments(self):
-        db = sqlite3.connect(f"file:{self.fx.db}?mode=ro", uri=True)
-        try:
-            return db.execute("SELECT count(DISTINCT segid) FROM signals_fts_idx").fetchone()[0]
-        finally:
-            db.close()
+        return query_one(self.fx.db, "SELECT count(DISTINCT segid) FROM signals_fts_idx")
 
     def write_stories(self, path, rows):
         """Signals with a story of 40 words each, enough terms for several segments."""
