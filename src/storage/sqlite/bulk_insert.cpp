@@ -81,8 +81,8 @@ constexpr const char* k_rebuild = "INSERT INTO signals_fts (signals_fts) VALUES 
 // 3.5 s. Merged into one segment, which 'optimize' files above all other levels, the import's
 // terms stay out of those merges: of 5,000 single inserts afterwards the slowest took 93 ms
 // (3.5 s before), all together 1.3 s (5.5 s), and submit's median went from 15 to 12.6 ms. The
-// merge reads and writes the index once (2.8 s at 1,000,000 signals), so it follows only an
-// import that rebuilt the table's indexes as well, which keeps its cost in proportion.
+// merge reads and writes the index once (2 s of an import of 1,000,000 signals), so it follows only
+// an import that rebuilt the table's indexes as well, which keeps its cost in proportion.
 constexpr const char* k_merge_search_index =
     "INSERT INTO signals_fts (signals_fts) VALUES ('optimize')";
 
