@@ -114,6 +114,8 @@ def main():
     ap.add_argument("--db", help="an existing database: measure only submit and list --search "
                                  "on it (it gets the submitted signals)")
     args = ap.parse_args()
+    if args.import_runs < 1:
+        ap.error("--import-runs must be at least 1")
     sileram = os.path.abspath(args.sileram)
     work = args.keep or tempfile.mkdtemp(prefix="sileram-bench-")
     os.makedirs(work, exist_ok=True)

@@ -287,7 +287,8 @@ class SearchIndexAfterImport(harness.SileramTestCase):
         return query_one(self.fx.db, "SELECT count(DISTINCT segid) FROM signals_fts_idx")
 
     def write_stories(self, path, rows):
-        """Signals with a story of 40 words each, enough terms for several segments."""
+        """Signals with a story of 40 words each, spread over 5,000 words by two primes: enough
+        terms that the import's batches write several segments of FTS5's 1 MiB."""
         words = [f"woord{n}" for n in range(5000)]
         with open(path, "w", encoding="utf-8", newline="") as f:
             w = csv.writer(f)

@@ -28,10 +28,11 @@ constexpr const char* k_build_cache = "PRAGMA cache_size = -8192; PRAGMA shrink_
 // CREATE INDEX sorts its keys in runs as large as the page cache, one per thread, and merges them;
 // helper threads sort runs on other cores while the main one reads the table. Building the 13
 // indexes of 1,000,000 signals took 10.1-10.7 s without a helper, 7.9-8.2 s with one and
-// 7.3-7.8 s with two. With 2 MiB runs the peak memory of the import stays where it was (57 MB);
-// with 8 MiB runs one helper took it to 65 MB, and the smaller runs were not slower.
+// 7.3-7.8 s with two. With 2 MiB runs the peak memory of the import stays where it was
+// (55.5 MiB); with 8 MiB runs one helper took it to 65 MiB, and the smaller runs were not slower.
 constexpr const char* k_sort_cache = "PRAGMA cache_size = -2048";
 constexpr unsigned k_max_sort_helpers = 2;
+constexpr const char* k_sort_helpers = "PRAGMA threads = {}";
 // Terms the search index gathers in memory before it writes them as a segment (FTS5's
 // 'hashsize', 1 MiB unless set). With 1 MiB a rebuild writes many small segments and merges them
 // again; in the sqlite3 shell a rebuild of 300,000 signals took 8.8 s with 1 MiB, 6.7 s with
@@ -124,11 +125,28 @@ private:
     bool m_valid = false;
 };
 
-// Helper threads for the index sorts: the cores beside the one that reads the table.
-int sort_helpers() {
-    const unsigned cores = std::thread::hardware_concurrency();
-    return cores > 1 ? static_cast<int>(std::min(cores - 1, k_max_sort_helpers)) : 0;
-}
+// Helper threads for SQLite's sorter while it lives: the cores beside the one that reads the
+// table. Only the index builds get them; other statements sort little.
+class SortHelpers {
+public:
+    explicit SortHelpers(Connection& db) : m_db(db) {
+        const unsigned cores = std::thread::hardware_concurrency();
+        const unsigned helpers = cores > 1 ? std::min(cores - 1, k_max_sort_helpers) : 0;
+        m_db.exec(fmt::format(k_sort_helpers, helpers));
+    }
+    ~SortHelpers() {
+        try {
+            m_db.exec(fmt::format(k_sort_helpers, 0));
+        } catch (...) {
+            // Setting a limit does not fail in practice; a destructor must not throw anyway.
+        }
+    }
+    SortHelpers(const SortHelpers&) = delete;
+    SortHelpers& operator=(const SortHelpers&) = delete;
+
+private:
+    Connection& m_db;
+};
 
 // Writes the import's pages out, so that the cache may let go of them, and keeps it small for
 // what follows.
@@ -172,9 +190,11 @@ public:
         // Written out first, the cached pages can be let go.
         release_page_cache(m_db);
         m_db.exec(k_sort_cache);
-        m_db.prepare(fmt::format("PRAGMA threads = {}", sort_helpers())).run();
-        restore_schema_objects(m_db, m_creates);
-        m_db.exec("PRAGMA threads = 0");
+        {
+            const SortHelpers helpers(m_db);
+            restore_schema_objects(m_db, m_creates);
+        }
+        m_db.exec(k_build_cache);
     }
 
 private:
