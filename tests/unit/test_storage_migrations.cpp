@@ -217,19 +217,10 @@ constexpr const char* k_version_1_tables[] = {
     "signals",          "signal_fields", "submitters",   "decisions", "root_causes",
     "root_cause_items", "actions",       "measurements", "feedback",  "history"};
 
-} // namespace
-
-namespace {
-
 // The names of the tables, indexes, triggers and views, one per line, in order.
-std::string schema_objects(const fs::path& file) {
-    sqlite::Connection db(file, sqlite::Connection::Mode::read_only);
-    sqlite::Statement query = db.prepare(
-        "SELECT group_concat(type || ' ' || name, char(10)) FROM (SELECT type, name FROM "
-        "sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name)");
-    query.step();
-    return query.text(0);
-}
+constexpr const char* k_schema_objects =
+    "SELECT group_concat(type || ' ' || name, char(10)) FROM (SELECT type, name FROM "
+    "sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name)";
 
 } // namespace
 
@@ -237,7 +228,7 @@ TEST_CASE("a database at every earlier schema version migrates with all its data
     const int current = current_schema_version();
     TemporaryDatabase fresh_file(current, "-fresh");
     initialise_database(fresh_file.file);
-    const std::string fresh_schema = schema_objects(fresh_file.file);
+    const std::string fresh_schema = check(fresh_file.file, k_schema_objects);
     CHECK(test_support::contains(fresh_schema, "index step_stays_signal"));
     for (int version = 1; version <= current; ++version) {
         CAPTURE(version);
@@ -258,7 +249,7 @@ TEST_CASE("a database at every earlier schema version migrates with all its data
         CHECK(check(database.file, "PRAGMA integrity_check") == "ok");
         CHECK(check(database.file, "PRAGMA foreign_key_check") == "");
         // Every index, trigger and view a new file has, whatever version the file began at.
-        CHECK(schema_objects(database.file) == fresh_schema);
+        CHECK(check(database.file, k_schema_objects) == fresh_schema);
         for (const char* table : k_version_1_tables) {
             CAPTURE(table);
             CHECK(count_rows(database.file, table) == rows_before[table]);

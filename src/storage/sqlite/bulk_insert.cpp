@@ -181,7 +181,7 @@ public:
     }
 
     // Whether the import was large enough to build the indexes afresh.
-    bool rebuilt() const { return m_dropped; }
+    bool built_afresh() const { return m_dropped; }
 
     void finish() {
         if (m_creates.empty()) {
@@ -302,7 +302,7 @@ public:
             index_pending();
         }
         m_indexes.finish();
-        if (m_indexes.rebuilt()) {
+        if (m_indexes.built_afresh()) {
             m_db.exec(k_merge_search_index);
         }
         m_stays.finish(); // before the tallies, which count the stays
