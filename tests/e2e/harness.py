@@ -72,6 +72,37 @@ OFF_PATH = {
 
 _templates = {}  # test class -> (database file to copy, what its build returned)
 
+# SILERAM_TEST_DB=postgresql (set by tests/pg/cluster.py, with PGHOST, PGPORT, PGUSER and
+# PGPASSWORD): every test gets a fresh PostgreSQL database instead of a SQLite file, and `--db`
+# is its URI.
+ON_POSTGRES = os.environ.get("SILERAM_TEST_DB") == "postgresql"
+_pg_databases = [0]
+
+
+def psql(sql, database="postgres"):
+    """Runs `sql` with psql on the test cluster; returns the rows, each a list of text fields."""
+    p = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1",
+                        "-d", database, "-c", sql], capture_output=True, text=True,
+                       timeout=TIMEOUT_SECONDS)
+    if p.returncode != 0:
+        raise AssertionError(f"psql {sql!r}: {p.stderr}")
+    return [line.split("\t") for line in p.stdout.splitlines() if line != ""]
+
+
+def new_pg_database(template=None):
+    _pg_databases[0] += 1
+    name = f"e2e_{os.getpid()}_{_pg_databases[0]}"
+    psql(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
+    atexit.register(drop_pg_database, name)
+    return name
+
+
+def drop_pg_database(name):
+    try:
+        psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    except AssertionError:
+        pass
+
 
 class Fixture:
     """A fresh folder with its own database path and environment, and the ways to run sileram in it.
@@ -81,6 +112,10 @@ class Fixture:
     def __init__(self, name):
         self.tmp = tempfile.mkdtemp(prefix=f"sileram-e2e-{name}-")
         self.db = os.path.join(self.tmp, "signals.db")
+        self.pg = None
+        if ON_POSTGRES:
+            self.pg = new_pg_database()
+            self.db = f"postgresql:///{self.pg}"
         env = dict(os.environ)
         for key in ("SILERAM_DB", "SILERAM_CONFIG", "COLUMNS", "LINES", "CLICOLOR_FORCE", "FORCE_COLOR"):
             env.pop(key, None)
@@ -130,9 +165,34 @@ class Fixture:
         except json.JSONDecodeError as e:
             raise AssertionError(f"stdout of {what} is not JSON ({e}):\n{out[:2000]}") from None
 
+    def query(self, sql, params=()):
+        """The rows of a read-only query on the test's database, SQLite or PostgreSQL (where
+        sileram's tables are in the schema `sileram`, found first). PostgreSQL gives every value
+        as text (None for NULL is not told apart from ''); `?` marks the parameters, which must
+        be numbers or text without quotes."""
+        if self.pg is None:
+            uri = "file:" + urllib.parse.quote(os.path.abspath(self.db)) + "?mode=ro"
+            con = sqlite3.connect(uri, uri=True)
+            try:
+                return con.execute(sql, params).fetchall()
+            finally:
+                con.close()
+        for value in params:
+            sql = sql.replace("?", f"'{value}'" if isinstance(value, str) else str(value), 1)
+        return [tuple(int(v) if v.lstrip("-").isdigit() else v for v in row)
+                for row in psql("SET search_path = sileram; " + sql, self.pg)]
+
     def db_snapshot(self, path=None):
         """Every row of every table, the schema and user_version, in a stable order; None if the
         file does not exist. Opens the file read-only."""
+        if self.pg is not None and path is None:
+            tables = psql("SELECT tablename FROM pg_tables WHERE schemaname = 'sileram' "
+                          "ORDER BY 1", self.pg)
+            if not tables:
+                return None
+            return {name: sorted(r[0] for r in psql(
+                f"SELECT row_to_json(t)::text FROM sileram.{name} t", self.pg))
+                for [name] in tables}
         path = path or self.db
         if not os.path.exists(path):
             return None
@@ -159,7 +219,10 @@ class Fixture:
             con.close()
 
     def file_digest(self, path=None):
-        """SHA-256 of the file's bytes; None if it does not exist."""
+        """SHA-256 of the file's bytes; None if it does not exist (or the database is not a
+        file: the rows of db_snapshot are what a PostgreSQL test compares)."""
+        if self.pg is not None and path is None:
+            return None
         path = path or self.db
         if not os.path.exists(path):
             return None
@@ -235,6 +298,15 @@ class SileramTestCase(unittest.TestCase):
         copied for every further test; returns what build returned. Saves walking the same
         signals again and again."""
         key = type(self)
+        if self.fx.pg is not None:
+            if key not in _templates:
+                made = build(self)
+                _templates[key] = (new_pg_database(template=self.fx.pg), made)
+                return made
+            template, made = _templates[key]
+            self.fx.pg = new_pg_database(template=template)
+            self.fx.db = self.db = f"postgresql:///{self.fx.pg}"
+            return made
         if key not in _templates:
             made = build(self)
             con = sqlite3.connect(self.db)  # fold the WAL into the file, so a copy is complete

@@ -1,3 +1,4 @@
+#include "../postgres/pg_store.hpp"
 #include "connection.hpp"
 #include "intake.hpp"
 #include "migrations.hpp"
@@ -772,6 +773,9 @@ private:
 } // namespace
 
 std::unique_ptr<Store> open_store(const fs::path& file, Access access) {
+    if (postgres::is_uri(file.string())) {
+        return postgres::open_store(file.string(), access);
+    }
     if (access == Access::read && !fs::exists(file)) {
         // Reading a database that does not exist yet: an empty one, and no file is created.
         auto store = std::make_unique<SqliteStore>(file, Connection::Mode::memory);
@@ -805,6 +809,9 @@ std::unique_ptr<Store> open_store(const fs::path& file, Access access) {
 }
 
 int initialise_database(const fs::path& file) {
+    if (postgres::is_uri(file.string())) {
+        return postgres::initialise_database(file.string());
+    }
     open_store(file, Access::write);
     return current_schema_version();
 }

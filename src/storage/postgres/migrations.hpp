@@ -1,0 +1,28 @@
+#pragma once
+
+#include "connection.hpp"
+
+namespace sileram::storage::postgres {
+
+// One step of the schema in the PostgreSQL schema `sileram`: `version` is what it brings the
+// database to. The numbers are the SQLite schema's: version N means the same tables and meaning
+// on both databases, so a migration added to one is added to the other with the same number.
+struct Migration {
+    int version;
+    const char* sql;
+};
+
+const std::vector<Migration>& migrations();
+
+// The version in `sileram.schema_version`; 0 when the schema `sileram` holds no sileram tables.
+int schema_version(Connection& db);
+
+// Brings the schema to the newest version in one transaction, serialised with other sileram
+// processes by an advisory lock; Refused for a schema written by a newer sileram. Creates the
+// schema `sileram` and the `unaccent` extension when they are missing, and touches nothing else.
+void migrate(Connection& db);
+
+// The steps of migrate inside a transaction the caller opened and ends.
+void apply_migrations(Connection& db);
+
+} // namespace sileram::storage::postgres
