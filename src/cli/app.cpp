@@ -96,7 +96,8 @@ fs::path database_path(const GlobalOptions& options, const config::Config& confi
     }
     if (config.database_path) {
         // A relative path in a config file means relative to that file, wherever sileram runs.
-        if (config.database_path->is_relative() && config.source) {
+        if (config.database_path->is_relative() && config.source &&
+            !storage::is_database_uri(config.database_path->string())) {
             return config.source->parent_path() / *config.database_path;
         }
         return *config.database_path;

@@ -94,7 +94,7 @@ domain::Signal load_signal(Session& session, storage::Access access, domain::Sig
     auto signal = session.store(access).load(id);
     if (!signal) {
         throw Refused(fmt::format("there is no signal {} in {}; `sileram list` shows the signals",
-                                  id, session.database_path().string()));
+                                  id, storage::display_name(session.database_path())));
     }
     return std::move(*signal);
 }

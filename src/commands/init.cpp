@@ -10,10 +10,10 @@ namespace sileram::commands {
 
 Runner define_init(CLI::App&) {
     return [](Session& session) {
-        const bool existed = std::filesystem::exists(session.database_path());
+        const bool existed = storage::database_exists(session.database_path());
         const int version = storage::initialise_database(session.database_path());
         if (session.json()) {
-            print_json(session, {{"database", session.database_path().string()},
+            print_json(session, {{"database", storage::display_name(session.database_path())},
                                  {"created", !existed},
                                  {"schema_version", version}});
             return;
@@ -21,7 +21,7 @@ Runner define_init(CLI::App&) {
         if (!session.quiet()) {
             session.err() << fmt::format("{} {} (schema version {})\n",
                                          existed ? "database ready:" : "created",
-                                         session.database_path().string(), version);
+                                         storage::display_name(session.database_path()), version);
         }
         session.out() << config::sample_config();
     };

@@ -32,6 +32,7 @@ struct Key {
 // clang-format off
 constexpr Key k_keys[] = {
     {"database", "path",               Kind::string},
+    {"database", "url",                Kind::string},
     {"impact",   "currency",           Kind::string},
     {"impact",   "cost_per_contact",   Kind::number},
     {"impact",   "period",             Kind::string},
@@ -218,7 +219,7 @@ void apply_key(Config& config, const Key& key, const toml::node& node, const Rep
     const std::string name = fmt::format("{}.{}", key.section, key.name);
     check_kind(node, key.kind, report, name);
     domain::ImpactSettings& impact = config.impact;
-    if (name == "database.path") {
+    if (name == "database.path" || name == "database.url") {
         config.database_path = fs::path(string_value(node, report, name));
     } else if (name == "impact.currency") {
         impact.currency = string_value(node, report, name);

@@ -146,6 +146,16 @@ int initialise_database(const std::filesystem::path& file);
 // The schema version this build writes.
 int current_schema_version();
 
+// True when `database` holds sileram's schema: the SQLite file exists, or the PostgreSQL
+// database has the schema `sileram`.
+bool database_exists(const std::filesystem::path& database);
+
+// True for a PostgreSQL URI (`postgresql://…`, `postgres://…`) rather than a file path.
+bool is_database_uri(const std::string& text);
+
+// The database as messages name it: the path, or the PostgreSQL URI without a password.
+std::string display_name(const std::filesystem::path& database);
+
 // Rolls back on scope exit unless committed: one per writing command.
 class WriteTransaction {
 public:

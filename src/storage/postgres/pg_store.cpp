@@ -800,6 +800,11 @@ std::unique_ptr<Store> open_store(const std::string& uri, Access access) {
     return store;
 }
 
+bool schema_exists(const std::string& uri) {
+    Connection db(uri);
+    return schema_version(db) > 0;
+}
+
 int initialise_database(const std::string& uri) {
     PgStore store(uri);
     migrate(store.connection());

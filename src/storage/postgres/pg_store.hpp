@@ -16,6 +16,12 @@ bool is_uri(std::string_view text);
 // schema reads as empty and nothing is created.
 std::unique_ptr<Store> open_store(const std::string& uri, Access access);
 
+// The URI as it may be shown to a user: a password written into it is replaced by `***`.
+std::string redact(std::string_view uri);
+
+// True when the database holds sileram's schema.
+bool schema_exists(const std::string& uri);
+
 // Creates or migrates sileram's schema, for `init`; returns its version.
 int initialise_database(const std::string& uri);
 

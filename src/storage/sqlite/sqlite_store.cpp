@@ -816,6 +816,22 @@ int initialise_database(const fs::path& file) {
     return current_schema_version();
 }
 
+bool is_database_uri(const std::string& text) {
+    return postgres::is_uri(text);
+}
+
+bool database_exists(const fs::path& database) {
+    if (postgres::is_uri(database.string())) {
+        return postgres::schema_exists(database.string());
+    }
+    return fs::exists(database);
+}
+
+std::string display_name(const fs::path& database) {
+    return postgres::is_uri(database.string()) ? postgres::redact(database.string())
+                                               : database.string();
+}
+
 int current_schema_version() {
     return sqlite::migrations().back().version;
 }
