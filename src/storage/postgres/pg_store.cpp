@@ -1,5 +1,6 @@
 #include "pg_store.hpp"
 
+#include "bulk_insert.hpp"
 #include "connection.hpp"
 #include "migrations.hpp"
 #include "search.hpp"
@@ -19,10 +20,9 @@ INSERT INTO signals (title, description, state, step, submitted_by, submitted_at
                      external_id, channel, product, process, customer, triage_reason,
                      duplicate_of, contacts, satisfaction_impact, cost_per_contact_cents,
                      satisfaction_hundredths, expected_reduction_hundredths,
-                     expected_satisfaction_hundredths, closing_summary, search)
+                     expected_satisfaction_hundredths, closing_summary, search, id)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-        $21, to_tsvector('sileram.search', $22))
-RETURNING id
+        $21, to_tsvector('sileram.search', $22), $23)
 )sql";
 
 constexpr const char* k_update_signal = R"sql(
@@ -265,25 +265,6 @@ Feedback read_feedback(const Result& r, int row) {
     return f;
 }
 
-// Signals added one by one inside the write transaction; an external id already known is
-// skipped. (COPY comes next: see the report of this branch.)
-class PgBulkInsert final : public BulkInsert {
-public:
-    explicit PgBulkInsert(Store& store) : m_store(store) {}
-    bool add(Signal& s) override {
-        if (s.external_id && m_store.find_by_external_id(*s.external_id)) {
-            s.id = 0;
-            return false;
-        }
-        m_store.insert(s);
-        return true;
-    }
-    void finish() override {}
-
-private:
-    Store& m_store;
-};
-
 // The reports are not on PostgreSQL yet; the customers table is.
 class PgReports final : public ReportQueries {
 public:
@@ -375,7 +356,9 @@ public:
         }
         add_figures(p, s);
         p.add(search_words(s.title, s.description));
-        s.id = m_db.exec(k_insert_signal, p).integer(0, 0);
+        s.id = next_signal_id(m_db);
+        p.add(s.id);
+        m_db.exec(k_insert_signal, p);
         for (const auto& [name, value] : s.fields) {
             if (!is_standard_field(name)) {
                 m_db.exec(k_insert_field, Params(s.id, name, value));
@@ -538,7 +521,7 @@ public:
 
     void prepare_bulk_write() override {}
     std::unique_ptr<BulkInsert> bulk_insert() override {
-        return std::make_unique<PgBulkInsert>(*this);
+        return start_bulk_insert(m_db, [this](Signal& s) { insert(s); });
     }
     void checkpoint() override {}
 

@@ -1,0 +1,175 @@
+#include "bulk_insert.hpp"
+
+#include "search.hpp"
+
+#include <fmt/format.h>
+#include <unordered_set>
+
+namespace sileram::storage::postgres {
+
+namespace {
+
+using namespace domain;
+
+// Signals per COPY batch: large enough that the round trips vanish, small enough that the
+// buffered rows stay a few megabytes.
+constexpr std::size_t k_batch = 5000;
+
+constexpr const char* k_lock_signal_ids = "SELECT pg_advisory_xact_lock(7011996, 2)";
+constexpr const char* k_next_signal_id = "SELECT coalesce(max(id), 0) + 1 FROM signals";
+constexpr const char* k_known_external_ids =
+    "SELECT external_id FROM signals WHERE external_id IS NOT NULL";
+
+// Staging tables live as long as the transaction; their rows reach the real tables set-based,
+// where the tsvector is computed by the database's own text search configuration.
+constexpr const char* k_create_staging = R"sql(
+CREATE TEMPORARY TABLE IF NOT EXISTS bulk_signals (
+    id bigint, title text, description text, state text, step integer, submitted_by text,
+    submitted_at text, updated_at text, external_id text, channel text, product text,
+    process text, customer text, words text) ON COMMIT DROP;
+CREATE TEMPORARY TABLE IF NOT EXISTS bulk_fields (signal_id bigint, name text, value text)
+    ON COMMIT DROP;
+CREATE TEMPORARY TABLE IF NOT EXISTS bulk_submitters (
+    signal_id bigint, email text, joined_at text, via text) ON COMMIT DROP;
+CREATE TEMPORARY TABLE IF NOT EXISTS bulk_history (
+    signal_id bigint, at text, by text, event text, from_state text, to_state text, detail text)
+    ON COMMIT DROP;
+)sql";
+constexpr const char* k_copy_signals = "COPY bulk_signals FROM STDIN";
+constexpr const char* k_copy_fields = "COPY bulk_fields FROM STDIN";
+constexpr const char* k_copy_submitters = "COPY bulk_submitters FROM STDIN";
+constexpr const char* k_copy_history = "COPY bulk_history FROM STDIN";
+constexpr const char* k_move_batch = R"sql(
+INSERT INTO signals (id, title, description, state, step, submitted_by, submitted_at, updated_at,
+                     external_id, channel, product, process, customer, search)
+SELECT id, title, description, state, step, submitted_by, submitted_at, updated_at, external_id,
+       channel, product, process, customer, to_tsvector('sileram.search', words)
+FROM bulk_signals ORDER BY id;
+INSERT INTO signal_fields (signal_id, name, value) SELECT signal_id, name, value FROM bulk_fields;
+INSERT INTO submitters (signal_id, email, joined_at, via)
+SELECT signal_id, email, joined_at, via FROM bulk_submitters;
+INSERT INTO history (signal_id, at, by, event, from_state, to_state, detail)
+SELECT signal_id, at, by, event, from_state, to_state, detail FROM bulk_history;
+TRUNCATE bulk_signals, bulk_fields, bulk_submitters, bulk_history;
+)sql";
+
+// One line of COPY text from its fields.
+void line(std::string& out, std::initializer_list<std::optional<std::string>> fields) {
+    bool first = true;
+    for (const auto& field : fields) {
+        if (!first) {
+            out += '\t';
+        }
+        first = false;
+        out += copy_field(field);
+    }
+    out += '\n';
+}
+
+std::optional<std::string> standard_field(const Signal& signal, std::string_view name) {
+    const auto it = signal.fields.find(std::string(name));
+    return it == signal.fields.end() ? std::nullopt : std::optional<std::string>(it->second);
+}
+
+// What an import gives a signal; anything more takes the store's own insert.
+bool copyable(const Signal& s) {
+    return !s.impact && !s.root_cause && s.decisions.empty() && s.actions.empty() &&
+           s.measurements.empty() && s.feedback.empty() && s.recurrence_of.empty() &&
+           !s.duplicate_of && !s.triage_reason && !s.closing_summary && !s.expected_reduction &&
+           !s.expected_satisfaction;
+}
+
+class PgBulkInsert final : public BulkInsert {
+public:
+    PgBulkInsert(Connection& db, std::function<void(Signal&)> insert_one)
+        : m_db(db), m_insert_one(std::move(insert_one)) {
+        m_next_id = next_signal_id(m_db);
+        const Result known = m_db.exec(k_known_external_ids);
+        for (int r = 0; r < known.rows(); ++r) {
+            m_known.insert(known.text(r, 0));
+        }
+        m_db.script(k_create_staging);
+    }
+
+    bool add(Signal& s) override {
+        if (s.external_id && !m_known.insert(*s.external_id).second) {
+            s.id = 0;
+            return false;
+        }
+        if (!copyable(s)) {
+            flush();
+            m_insert_one(s);
+            m_next_id = s.id + 1;
+            return true;
+        }
+        s.id = m_next_id++;
+        const std::string id = std::to_string(s.id);
+        line(m_signals,
+             {id, s.title, s.description, std::string(to_string(s.state)), std::to_string(s.step),
+              s.submitted_by, format_timestamp(s.submitted_at), format_timestamp(s.updated_at),
+              s.external_id, standard_field(s, k_standard_fields[0]),
+              standard_field(s, k_standard_fields[1]), standard_field(s, k_standard_fields[2]),
+              standard_field(s, k_standard_fields[3]), search_words(s.title, s.description)});
+        for (const auto& [name, value] : s.fields) {
+            if (!is_standard_field(name)) {
+                line(m_fields, {id, name, value});
+            }
+        }
+        for (const Submitter& sub : s.submitters) {
+            line(m_submitters, {id, sub.email, format_timestamp(sub.joined_at), sub.via});
+        }
+        for (const HistoryEntry& h : s.history) {
+            line(m_history, {id, format_timestamp(h.stamp.at), h.stamp.by, h.event,
+                             h.from ? std::optional<std::string>(std::string(to_string(*h.from)))
+                                    : std::nullopt,
+                             std::string(to_string(h.to)), h.detail});
+        }
+        if (++m_buffered == k_batch) {
+            flush();
+        }
+        return true;
+    }
+
+    void finish() override { flush(); }
+
+private:
+    void flush() {
+        if (m_buffered == 0) {
+            return;
+        }
+        m_db.copy_in(k_copy_signals, m_signals);
+        m_db.copy_in(k_copy_fields, m_fields);
+        m_db.copy_in(k_copy_submitters, m_submitters);
+        m_db.copy_in(k_copy_history, m_history);
+        m_db.script(k_move_batch);
+        m_signals.clear();
+        m_fields.clear();
+        m_submitters.clear();
+        m_history.clear();
+        m_buffered = 0;
+    }
+
+    Connection& m_db;
+    std::function<void(Signal&)> m_insert_one;
+    SignalId m_next_id = 1;
+    std::unordered_set<std::string> m_known;
+    std::string m_signals;
+    std::string m_fields;
+    std::string m_submitters;
+    std::string m_history;
+    std::size_t m_buffered = 0;
+};
+
+} // namespace
+
+SignalId next_signal_id(Connection& db) {
+    db.exec(k_lock_signal_ids);
+    return db.exec(k_next_signal_id).integer(0, 0);
+}
+
+std::unique_ptr<BulkInsert> start_bulk_insert(Connection& db,
+                                              std::function<void(Signal&)> insert_one) {
+    return std::make_unique<PgBulkInsert>(db, std::move(insert_one));
+}
+
+} // namespace sileram::storage::postgres
