@@ -226,7 +226,7 @@ std::string_view sort_column(SortKey key) {
     case SortKey::id:
         return "s.id";
     case SortKey::title:
-        return "translate(s.title, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')";
+        return "ascii_lower(s.title) COLLATE \"C\"";
     case SortKey::state:
         return "s.state";
     case SortKey::step:
@@ -265,6 +265,14 @@ Feedback read_feedback(const Result& r, int row) {
     return f;
 }
 
+constexpr const char* k_set_customer = R"sql(
+INSERT INTO customers (name, revenue_cents, segment, updated_at) VALUES ($1, $2, $3, $4)
+ON CONFLICT ((ascii_lower(name))) DO UPDATE SET revenue_cents = excluded.revenue_cents,
+    segment = excluded.segment, updated_at = excluded.updated_at
+)sql";
+constexpr const char* k_all_customers =
+    "SELECT name, revenue_cents, segment FROM customers ORDER BY ascii_lower(name) COLLATE \"C\"";
+
 // The reports are not on PostgreSQL yet; the customers table is.
 class PgReports final : public ReportQueries {
 public:
@@ -277,12 +285,23 @@ public:
     FieldsData fields(const ReportFilter&, const std::vector<std::string>&) override { not_yet(); }
     CustomersData customers(const ReportFilter&, Timestamp, std::int64_t) override { not_yet(); }
     OverdueData overdue(const ReportFilter&, Date, Timestamp, Timestamp) override { not_yet(); }
-    void set_customer(const Customer&, Timestamp) override { not_yet(); }
-    std::vector<Customer> all_customers() override { not_yet(); }
+    void set_customer(const Customer& customer, Timestamp at) override {
+        m_db.exec(k_set_customer, Params(customer.name, customer.revenue.hundredths(),
+                                         customer.segment, format_timestamp(at)));
+    }
+    std::vector<Customer> all_customers() override {
+        const Result r = m_db.exec(k_all_customers);
+        std::vector<Customer> result;
+        for (int row = 0; row < r.rows(); ++row) {
+            result.push_back(Customer{r.text(row, 0), Decimal::from_hundredths(r.integer(row, 1)),
+                                      r.text(row, 2)});
+        }
+        return result;
+    }
 
 private:
     [[noreturn]] void not_yet() {
-        throw Refused(fmt::format("PostgreSQL at {}: reports and customers are not available on "
+        throw Refused(fmt::format("PostgreSQL at {}: the reports are not available on "
                                   "PostgreSQL in this version; use a SQLite database",
                                   m_db.where()));
     }
