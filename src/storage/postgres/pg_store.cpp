@@ -3,6 +3,7 @@
 #include "bulk_insert.hpp"
 #include "connection.hpp"
 #include "migrations.hpp"
+#include "reports.hpp"
 #include "search.hpp"
 #include "sileram/errors.hpp"
 
@@ -265,49 +266,6 @@ Feedback read_feedback(const Result& r, int row) {
     return f;
 }
 
-constexpr const char* k_set_customer = R"sql(
-INSERT INTO customers (name, revenue_cents, segment, updated_at) VALUES ($1, $2, $3, $4)
-ON CONFLICT ((ascii_lower(name))) DO UPDATE SET revenue_cents = excluded.revenue_cents,
-    segment = excluded.segment, updated_at = excluded.updated_at
-)sql";
-constexpr const char* k_all_customers =
-    "SELECT name, revenue_cents, segment FROM customers ORDER BY ascii_lower(name) COLLATE \"C\"";
-
-// The reports are not on PostgreSQL yet; the customers table is.
-class PgReports final : public ReportQueries {
-public:
-    explicit PgReports(Connection& db) : m_db(db) {}
-    ImpactData impact(const ReportFilter&, const std::string&, const ReportSettings&) override {
-        not_yet();
-    }
-    FunnelData funnel(const ReportFilter&, Timestamp) override { not_yet(); }
-    EffectData effect(const ReportFilter&, const ImpactSettings&) override { not_yet(); }
-    FieldsData fields(const ReportFilter&, const std::vector<std::string>&) override { not_yet(); }
-    CustomersData customers(const ReportFilter&, Timestamp, std::int64_t) override { not_yet(); }
-    OverdueData overdue(const ReportFilter&, Date, Timestamp, Timestamp) override { not_yet(); }
-    void set_customer(const Customer& customer, Timestamp at) override {
-        m_db.exec(k_set_customer, Params(customer.name, customer.revenue.hundredths(),
-                                         customer.segment, format_timestamp(at)));
-    }
-    std::vector<Customer> all_customers() override {
-        const Result r = m_db.exec(k_all_customers);
-        std::vector<Customer> result;
-        for (int row = 0; row < r.rows(); ++row) {
-            result.push_back(Customer{r.text(row, 0), Decimal::from_hundredths(r.integer(row, 1)),
-                                      r.text(row, 2)});
-        }
-        return result;
-    }
-
-private:
-    [[noreturn]] void not_yet() {
-        throw Refused(fmt::format("PostgreSQL at {}: the reports are not available on "
-                                  "PostgreSQL in this version; use a SQLite database",
-                                  m_db.where()));
-    }
-    Connection& m_db;
-};
-
 class PgStore final : public Store, public FeedbackQueue {
 public:
     explicit PgStore(const std::string& uri) : m_db(uri) {}
@@ -546,7 +504,7 @@ public:
 
     ReportQueries& reports() override {
         if (!m_reports) {
-            m_reports = std::make_unique<PgReports>(m_db);
+            m_reports = make_report_queries(m_db);
         }
         return *m_reports;
     }
