@@ -146,7 +146,7 @@ bool wants_json(int argc, char** argv) {
 // they may stand before or after the command and `list` can still take --FIELD VALUE extras.
 void add_global_options(CLI::App& app, GlobalOptions& options) {
     app.add_option("--db", options.db,
-                   "SQLite file (else $SILERAM_DB, database.path, ./sileram.db)")
+                   "SQLite file or PostgreSQL URI (else $SILERAM_DB, database.path, ./sileram.db)")
         ->type_name("FILE");
     app.add_option("--config", options.config,
                    "TOML config (else $SILERAM_CONFIG, ./sileram.toml, "

@@ -186,13 +186,21 @@ class Fixture:
         """Every row of every table, the schema and user_version, in a stable order; None if the
         file does not exist. Opens the file read-only."""
         if self.pg is not None and path is None:
+            # The same shape as SQLite's: the schema version, the tables and their rows.
             tables = psql("SELECT tablename FROM pg_tables WHERE schemaname = 'sileram' "
-                          "ORDER BY 1", self.pg)
+                          "AND tablename <> 'schema_version' ORDER BY 1", self.pg)
             if not tables:
                 return None
-            return {name: sorted(r[0] for r in psql(
-                f"SELECT row_to_json(t)::text FROM sileram.{name} t", self.pg))
-                for [name] in tables}
+            return {
+                "user_version": int(psql("SELECT version FROM sileram.schema_version",
+                                         self.pg)[0][0]),
+                "schema": psql("SELECT tablename FROM pg_tables WHERE schemaname = 'sileram' "
+                               "UNION ALL SELECT indexname FROM pg_indexes "
+                               "WHERE schemaname = 'sileram' ORDER BY 1", self.pg),
+                "tables": {name: sorted(r[0] for r in psql(
+                    f"SELECT row_to_json(t)::text FROM sileram.{name} t", self.pg))
+                    for [name] in tables},
+            }
         path = path or self.db
         if not os.path.exists(path):
             return None

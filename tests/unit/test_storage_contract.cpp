@@ -56,7 +56,6 @@ std::string fresh_postgres() {
                     "the [pg] cases run inside tests/pg/cluster.py (CTest test unit-pg)");
     static int counter = 0;
     const std::string name = fmt::format("contract_{}_{}", getpid(), ++counter);
-    pg_admin("DROP DATABASE IF EXISTS " + name);
     pg_admin("CREATE DATABASE " + name);
     return "postgresql:///" + name;
 }
