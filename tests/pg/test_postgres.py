@@ -1,0 +1,107 @@
+"""What only PostgreSQL has: several processes changing one signal at once, the login and
+reachability errors, a schema of a newer sileram, the schema `sileram` and nothing else, and the
+bulk import through COPY. Runs inside tests/pg/cluster.py (CTest: e2e-pg.test_postgres)."""
+import json
+import os
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
+import harness  # noqa: E402
+
+WRITERS = 6
+
+
+class OnPostgres(harness.SileramTestCase):
+    def setUp(self):
+        super().setUp()
+        self.assertTrue(harness.ON_POSTGRES, "run inside tests/pg/cluster.py")
+
+    def test_concurrent_changes_to_one_signal_lose_nothing(self):
+        sid = self.submit()
+        # Joins change the same signal from several processes at once: every one is kept.
+        with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+            joins = list(pool.map(lambda n: self.fx.run("submit", "--join", sid, "--by",
+                                                        f"joiner{n}@example.org", "--quiet"),
+                                  range(WRITERS)))
+        self.assertEqual([rc for rc, _, _ in joins], [0] * WRITERS, joins)
+        self.assertEqual(len(self.show(sid)["submitters"]), WRITERS + 1)
+        # The same step from several processes: one moves the signal, the others are refused
+        # (exit 1: no longer submitted) or told to try again (75); none is lost or doubled.
+        with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+            accepts = list(pool.map(lambda _: self.fx.run("triage", sid, "--accept"),
+                                    range(WRITERS)))
+        codes = sorted(rc for rc, _, _ in accepts)
+        self.assertEqual(codes.count(0), 1, accepts)
+        self.assertTrue(all(rc in (0, 1, 75) for rc in codes), accepts)
+        events = [h["event"] for h in self.show(sid)["history"]]
+        self.assertEqual(events.count("accept"), 1)
+        # Concurrent submits get distinct ids without gaps.
+        with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+            ids = list(pool.map(lambda n: self.submit(f"Tegelijk {n}"), range(WRITERS)))
+        self.assertEqual(sorted(int(i) for i in ids), list(range(2, WRITERS + 2)))
+
+    def test_unreachable_server_and_refused_login(self):
+        rc, out, err = self.fx.run("list", db=False, env_extra={
+            "SILERAM_DB": "postgresql://nobody@127.0.0.1:1/x"})
+        self.assertEqual(rc, 75, err)
+        self.assertIn("127.0.0.1:1", err)
+        user, port = os.environ["PGUSER"], os.environ["PGPORT"]
+        secret = "Zeer-Geheim-42"
+        for args in (["list"], ["list", "--json"], ["init"]):
+            rc, out, err = self.fx.run(
+                "--db", f"postgresql://{user}:{secret}@127.0.0.1:{port}/{self.fx.pg}", *args,
+                db=False)
+            self.assertEqual(rc, 2, err)
+            self.assertIn(user, err)
+            self.assertNotIn(secret, out + err)
+
+    def test_a_newer_schema_is_refused_and_left_alone(self):
+        self.submit()
+        harness.psql("UPDATE sileram.schema_version SET version = version + 1", self.fx.pg)
+        with self.unchanged():
+            rc, out, err = self.fx.run("list")
+        self.assertEqual(rc, 1, err)
+        self.assertIn("newer", err)
+
+    def test_init_creates_only_the_schema_sileram(self):
+        before = harness.psql("SELECT nspname FROM pg_namespace ORDER BY 1", self.fx.pg)
+        d = self.fx.js("init")
+        self.assertIs(d["created"], True)
+        after = harness.psql("SELECT nspname FROM pg_namespace ORDER BY 1", self.fx.pg)
+        self.assertEqual(sorted(set(map(tuple, after)) - set(map(tuple, before))), [("sileram",)])
+        outside = harness.psql("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON "
+                               "n.oid = c.relnamespace WHERE n.nspname = 'public'", self.fx.pg)
+        self.assertEqual(outside, [["0"]])
+        self.assertIs(self.fx.js("init")["created"], False)
+        # Reading a database without the schema creates nothing.
+        other = harness.new_pg_database()
+        rc, out, err = self.fx.run("--db", f"postgresql:///{other}", "list", "--json", db=False)
+        self.assertEqual((rc, json.loads(out)), (0, []), err)
+        self.assertEqual(harness.psql("SELECT count(*) FROM pg_namespace WHERE nspname = "
+                                      "'sileram'", other), [["0"]])
+
+    def test_bulk_import_is_all_or_nothing_and_idempotent(self):
+        rows = "title,submitted_by,external_id,channel,region\n" + "".join(
+            f"Melding {n} met tab\tén backslash \\ erin,a{n}@example.org,EXT-{n},phone,noord\n"
+            for n in range(1, 12001))
+        path = self.fx.write("many.csv", rows)
+        d = self.fx.js("submit", "--from", path)
+        self.assertEqual((d["new"], d["skipped"], d["rejected"]), (12000, 0, 0))
+        s = self.show(12000)
+        self.assertEqual(s["title"], "Melding 12000 met tab\tén backslash \\ erin")
+        self.assertEqual(s["fields"], {"channel": "phone", "region": "noord"})
+        self.assertEqual(s["external_id"], "EXT-12000")
+        self.assertEqual([r["id"] for r in self.fx.js("list", "--search", "MELDING 777")], [777])
+        d = self.fx.js("submit", "--from", path)
+        self.assertEqual((d["new"], d["skipped"]), (0, 12000))
+        bad = self.fx.write("bad.csv", "title,submitted_by,external_id\nGoed,a@example.org,N-1\n"
+                                       "Fout,geen-adres,N-2\n")
+        with self.unchanged():
+            rc, out, err = self.fx.run("submit", "--from", bad)
+        self.assertEqual(rc, 2, err)
+        self.assertEqual(self.submit("Daarna"), "12001")
+
+
+if __name__ == "__main__":
+    harness.main()
