@@ -82,15 +82,15 @@ class OnPostgres(harness.SileramTestCase):
                                       "'sileram'", other), [["0"]])
 
     def test_bulk_import_is_all_or_nothing_and_idempotent(self):
-        rows = "title,submitted_by,external_id,channel,region\n" + "".join(
-            f"Melding {n} met tab\tén backslash \\ erin,a{n}@example.org,EXT-{n},phone,noord\n"
+        rows = "title,submitted_by,external_id,channel,process\n" + "".join(
+            f"Melding {n} met tab\tén backslash \\ erin,a{n}@example.org,EXT-{n},phone,billing\n"
             for n in range(1, 12001))
         path = self.fx.write("many.csv", rows)
         d = self.fx.js("submit", "--from", path)
         self.assertEqual((d["new"], d["skipped"], d["rejected"]), (12000, 0, 0))
         s = self.show(12000)
         self.assertEqual(s["title"], "Melding 12000 met tab\tén backslash \\ erin")
-        self.assertEqual(s["fields"], {"channel": "phone", "region": "noord"})
+        self.assertEqual(s["fields"], {"channel": "phone", "process": "billing"})
         self.assertEqual(s["external_id"], "EXT-12000")
         self.assertEqual([r["id"] for r in self.fx.js("list", "--search", "MELDING 777")], [777])
         d = self.fx.js("submit", "--from", path)
