@@ -197,9 +197,7 @@ class Fixture:
                 "schema": psql("SELECT tablename FROM pg_tables WHERE schemaname = 'sileram' "
                                "UNION ALL SELECT indexname FROM pg_indexes "
                                "WHERE schemaname = 'sileram' ORDER BY 1", self.pg),
-                "tables": {name: sorted(r[0] for r in psql(
-                    f"SELECT row_to_json(t)::text FROM sileram.{name} t", self.pg))
-                    for [name] in tables},
+                "tables": self._pg_rows([name for [name] in tables]),
             }
         path = path or self.db
         if not os.path.exists(path):
@@ -225,6 +223,15 @@ class Fixture:
             return snapshot
         finally:
             con.close()
+
+    def _pg_rows(self, names):
+        """Every row of each table in `names` as JSON text, sorted, from one psql run."""
+        rows = {name: [] for name in names}
+        union = " UNION ALL ".join(f"SELECT '{name}', row_to_json(t)::text FROM sileram.{name} t"
+                                   for name in names)
+        for name, row in psql(union, self.pg):
+            rows[name].append(row)
+        return {name: sorted(found) for name, found in rows.items()}
 
     def file_digest(self, path=None):
         """SHA-256 of the file's bytes; None if it does not exist (or the database is not a
