@@ -98,7 +98,8 @@ void act(Session& session, const ActOptions& o) {
                                         ? std::optional(parse_decimal(*o.expect_satisfaction,
                                                                       "--expect-satisfaction"))
                                         : std::nullopt;
-                domain::set_expectation(signal, reduction, change, stamp);
+                domain::set_expectation(signal, reduction, change, session.impact_settings(),
+                                        stamp);
                 const auto bc = domain::business_case(signal, session.impact_settings());
                 const std::string& currency = session.impact_settings().currency;
                 message = fmt::format(

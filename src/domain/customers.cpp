@@ -178,6 +178,10 @@ CustomerCsv parse_customer_csv(std::string_view text, std::string_view origin) {
         }
         const std::string revenue = cell(revenue_column);
         const auto amount = Decimal::parse(revenue);
+        if (!amount && Decimal::is_number_text(revenue)) {
+            throw InvalidInput(fmt::format("{}, column revenue: {} is too large; at most {}", where,
+                                           quote_value(revenue), Decimal::largest().to_string()));
+        }
         if (!amount || amount->hundredths() < 0) {
             throw InvalidInput(fmt::format("{}, column revenue: {} is not an amount from 0 with at "
                                            "most two decimals (use a point: 1250000.50)",

@@ -174,7 +174,10 @@ struct EffectSums {
     std::int64_t signals = 0;
     std::int64_t contacts_saved = 0;
     std::int64_t saved_per_period_cents = 0;
-    std::int64_t expected_per_year_cents = 0;         // over signals with an expectation
+    // Over signals with an expectation: Σ (cents / k_split_cents) and Σ (cents mod k_split_cents),
+    // as one sum would not fit 64 bits (domain/limits.hpp).
+    std::int64_t expected_per_year_split = 0;
+    std::int64_t expected_per_year_rest_cents = 0;
     std::int64_t saved_per_period_expected_cents = 0; // the same signals' realised savings
     std::int64_t cost_cents = 0;
     std::int64_t satisfaction_delta_hundredths = 0; // over signals with both scores

@@ -57,9 +57,11 @@ struct NewAction {
 };
 int plan_action(Signal& signal, NewAction action, const Stamp& stamp);
 
-// Step 6: what the actions are expected to achieve, the input of the business case.
+// Step 6: what the actions are expected to achieve, the input of the business case; the
+// satisfaction change lies within the width of the configured scale.
 void set_expectation(Signal& signal, std::optional<Decimal> reduction_percent,
-                     std::optional<Decimal> satisfaction_change, const Stamp& stamp);
+                     std::optional<Decimal> satisfaction_change, const ImpactSettings& settings,
+                     const Stamp& stamp);
 
 // Step 7: the sanity check of the business case.
 void decide_go(Signal& signal, Verdict verdict, const std::string& reason, const Stamp& stamp);
