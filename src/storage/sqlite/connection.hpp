@@ -38,6 +38,9 @@ public:
         return value ? bind(index, *value) : bind(index, std::nullopt);
     }
 
+    // The highest parameter position the statement uses (?N); binding beyond it is an error.
+    int parameter_count() const;
+
     // Binds each argument to the next position, from 1.
     template <typename... Args>
     Statement& bind_all(const Args&... args) {
@@ -60,6 +63,8 @@ public:
     std::optional<std::string> optional_text(int column) const;
 
 private:
+    void check_bind(int rc, int index);
+
     sqlite3* m_db;
     sqlite3_stmt* m_statement = nullptr;
 };
@@ -70,6 +75,8 @@ class Connection {
 public:
     enum class Mode { read_write_create, read_only, memory };
 
+    // Opens `file` and reads its header, so that a file SQLite cannot use (not a database, a
+    // folder where the write-ahead log cannot keep its files) is refused here, with the reason.
     Connection(const std::filesystem::path& file, Mode mode);
     ~Connection();
     Connection(const Connection&) = delete;
@@ -89,11 +96,16 @@ public:
 
     std::int64_t last_insert_id() const;
     int changes() const;
-    sqlite3* handle() const { return m_db; }
+    sqlite3* handle() const { return m_db.get(); }
     const std::filesystem::path& file() const { return m_file; }
 
 private:
-    sqlite3* m_db = nullptr;
+    struct Close {
+        void operator()(sqlite3* db) const;
+    };
+    // Owns the handle from the moment sqlite3_open_v2 returns it, so a constructor that throws
+    // later still closes it; declared before the cache, whose statements must go first.
+    std::unique_ptr<sqlite3, Close> m_db;
     std::filesystem::path m_file;
     std::map<const char*, std::unique_ptr<Statement>> m_cache;
 };
@@ -110,7 +122,9 @@ void restore_schema_objects(Connection& db, std::vector<std::string>& creates);
 // PRAGMA integrity_check; a failed or partial copy is removed.
 std::int64_t backup(Connection& source, const std::filesystem::path& target);
 
-// Throws the right sileram error for an SQLite result code: busy and locked are temporary.
+// Throws the right sileram error for an SQLite result code `code`, the result of what it was
+// `doing` on `db`: busy, locked and a full disk are temporary; the text is SQLite's message for
+// that result (not a later one's), with the file where it helps.
 [[noreturn]] void fail(sqlite3* db, int code, std::string_view doing);
 
 } // namespace sileram::storage::sqlite

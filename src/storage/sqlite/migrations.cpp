@@ -4,6 +4,7 @@
 #include "tallies.hpp"
 
 #include <fmt/format.h>
+#include <sqlite3.h>
 
 namespace sileram::storage::sqlite {
 
@@ -801,7 +802,15 @@ void migrate(Connection& db) {
         }
         db.exec("COMMIT");
     } catch (...) {
-        db.exec("ROLLBACK");
+        // SQLite has rolled back by itself after a full disk or an I/O error; a ROLLBACK then
+        // fails, and its error must not replace the one that tells what went wrong.
+        if (sqlite3_get_autocommit(db.handle()) == 0) {
+            try {
+                db.exec("ROLLBACK");
+            } catch (...) {
+                // The first error is the one to report; the file is rolled back when closed.
+            }
+        }
         throw;
     }
 }

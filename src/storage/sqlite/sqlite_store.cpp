@@ -769,6 +769,27 @@ private:
     bool m_rollback_journal = false; // see prepare_bulk_write
 };
 
+// A database with the current schema and nothing in it, kept in memory: what reading `file` finds
+// where nothing has been written.
+std::unique_ptr<Store> empty_store(const fs::path& file) {
+    auto store = std::make_unique<SqliteStore>(file, Connection::Mode::memory);
+    sqlite::migrate(store->connection());
+    return store;
+}
+
+// A file of 0 bytes (`touch`, or a name reserved by another tool) holds no database yet, and no
+// writer has one in its log; SQLite would read it as empty too, but a reader must not write the
+// schema into it.
+bool is_empty_file(const fs::path& file) {
+    std::error_code error;
+    const auto size = fs::file_size(file, error);
+    if (error || size != 0) {
+        return false;
+    }
+    const auto log = fs::file_size(file.string() + "-wal", error);
+    return error || log == 0;
+}
+
 } // namespace
 
 std::unique_ptr<Store> open_store(const fs::path& file, Access access) {
@@ -782,6 +803,9 @@ std::unique_ptr<Store> open_store(const fs::path& file, Access access) {
         // A first import was cut off (see prepare_bulk_write), or runs now: only a writer may
         // roll its journal back, and a reader would have to wait for it all the same.
         return open_store(file, Access::write);
+    }
+    if (access == Access::read && is_empty_file(file)) {
+        return empty_store(file);
     }
     if (access == Access::read) {
         auto store = std::make_unique<SqliteStore>(file, Connection::Mode::read_only);
