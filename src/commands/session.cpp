@@ -1,5 +1,7 @@
 #include "sileram/commands/session.hpp"
 
+#include <stdexcept>
+
 namespace sileram::commands {
 
 Session::Session(config::Config config, std::filesystem::path database, std::string actor,
@@ -8,10 +10,12 @@ Session::Session(config::Config config, std::filesystem::path database, std::str
       m_clock(std::move(clock)), m_output(output) {}
 
 storage::Store& Session::store(storage::Access access) {
-    // A reader that later needs to write reopens the file for writing.
-    if (!m_store || (access == storage::Access::write && m_access == storage::Access::read)) {
+    if (!m_store) {
         m_store = storage::open_store(m_database, access);
         m_access = access;
+    } else if (access == storage::Access::write && m_access == storage::Access::read) {
+        throw std::logic_error("a command asked to write to the database after opening it for "
+                               "reading; it must ask for write access first");
     }
     return *m_store;
 }

@@ -251,6 +251,38 @@ class Customers(SileramTestCase):
                             check_bytes=False)
         self.assertEqual(len(self.fx.js("customer", "list")), 1)
 
+    def test_import_reads_csv_as_submit_from_does(self):
+        # Semicolons (commas inside a quoted header name do not count), a BOM, CRLF, a quoted
+        # delimiter, a quoted comma and line break in an ignored column, a blank line, and the
+        # same file on standard input.
+        text = ("\ufeffCustomer;Revenue;Segment;\"Notes (a, b, c, d)\"\r\n"
+                "\"Acme; BV\";2500000.50;enterprise;\"first line\r\nsecond, line\"\r\n"
+                "\r\n"
+                "\"Beta, \"\"NV\"\"\";12000;smb;\r\n")
+        path = self.fx.write("klanten.csv", text)
+        out, err = self.fx.run("customer", "import", path)[1:]
+        self.assertIn("2 customers imported", out)
+        self.assertIn("'Notes (a, b, c, d)'", err)
+        expected = [{"name": "Acme; BV", "revenue": 2500000.5, "segment": "enterprise"},
+                    {"name": 'Beta, "NV"', "revenue": 12000.0, "segment": "smb"}]
+        self.assertEqual(self.fx.js("customer", "list"), expected)
+        rc, out, err = self.fx.run("customer", "import", "-", stdin=text.encode("utf-8"))
+        self.assertEqual((rc, err), (0, "sileram: note: stdin: column 'Notes (a, b, c, d)' is "
+                                        "not a customer column; ignored\n"))
+        self.assertEqual(self.fx.js("customer", "list"), expected)
+
+    def test_a_bad_row_imports_nothing_and_names_file_row_and_column(self):
+        path = self.fx.write("klanten.csv", "\ufeffname;revenue;notes\r\n"
+                                            "Acme BV;10;\"a\r\nb\"\r\n"
+                                            "Beta NV;1,5;\r\n")
+        self.assert_refused(2, ["customer", "import", path],
+                            "klanten.csv: row 3, column revenue: '1,5' is not an amount")
+        self.assertEqual(self.fx.js("customer", "list"), [])
+        path = self.fx.write("open.csv", "name,revenue\nAcme,1\n\"Beta,2\n")
+        self.assert_refused(2, ["customer", "import", path],
+                            "open.csv: row 3: a quoted field never closes")
+        self.assertEqual(self.fx.js("customer", "list"), [])
+
 
 if __name__ == "__main__":
     harness.main()

@@ -42,7 +42,11 @@ public:
     bool json() const { return m_output.format == Format::json; }
     bool quiet() const { return m_output.verbosity == Verbosity::quiet; }
 
-    // The database, opened on first use; a writer's open creates or migrates the file.
+    // The database, opened once, on first use, with the access asked for then; a writer's open
+    // creates or migrates the file. A command that writes asks for write access first: asking to
+    // write once the store is open for reading throws std::logic_error, since reopening it
+    // would leave the references handed out before dangling. Reading from a writer's store is
+    // fine.
     storage::Store& store(storage::Access access);
 
     domain::Timestamp now() const { return m_clock->now(); }

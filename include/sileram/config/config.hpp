@@ -2,8 +2,8 @@
 
 #include "sileram/domain/fields.hpp"
 #include "sileram/domain/figures.hpp"
-#include "sileram/domain/workflow.hpp"
 #include "sileram/domain/reports.hpp"
+#include "sileram/domain/workflow.hpp"
 
 #include <filesystem>
 #include <optional>

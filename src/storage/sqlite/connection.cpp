@@ -284,10 +284,10 @@ void Connection::exec(std::string_view sql) {
     }
 }
 
-Statement& Connection::cached(const char* sql) {
+Statement& Connection::cached(Sql sql) {
     auto& slot = m_cache[sql];
     if (!slot) {
-        slot = std::make_unique<Statement>(handle(), sql);
+        slot = std::make_unique<Statement>(handle(), sql.text());
     } else {
         slot->reset();
     }

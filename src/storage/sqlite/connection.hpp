@@ -1,5 +1,7 @@
 #pragma once
 
+#include "sql.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -7,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 struct sqlite3;
@@ -90,8 +93,8 @@ public:
 
     // Runs SQL without parameters (schema, pragmas, transaction control).
     void exec(std::string_view sql);
-    // A statement prepared once per connection and kept for reuse; `sql` must outlive it.
-    Statement& cached(const char* sql);
+    // A statement prepared once per connection for each SQL text and kept for reuse.
+    Statement& cached(Sql sql);
     Statement prepare(std::string_view sql);
 
     std::int64_t last_insert_id() const;
@@ -107,7 +110,7 @@ private:
     // later still closes it; declared before the cache, whose statements must go first.
     std::unique_ptr<sqlite3, Close> m_db;
     std::filesystem::path m_file;
-    std::map<const char*, std::unique_ptr<Statement>> m_cache;
+    std::unordered_map<Sql, std::unique_ptr<Statement>, SqlHash> m_cache;
 };
 
 // Drops the indexes or triggers (`kind`) that `query` lists as rows of name and CREATE statement,

@@ -79,7 +79,7 @@ std::vector<std::string> query_terms(const std::string& title, const std::string
     return terms;
 }
 
-std::vector<SignalId> candidates(Connection& db, const char* sql, const std::string& match) {
+std::vector<SignalId> candidates(Connection& db, Sql sql, const std::string& match) {
     std::vector<SignalId> ids;
     Statement& query = db.cached(sql);
     query.bind_all(match, k_candidates);
