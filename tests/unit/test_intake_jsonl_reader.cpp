@@ -1,3 +1,4 @@
+#include "sileram/errors.hpp"
 #include "sileram/intake/jsonl_reader.hpp"
 
 #include <doctest/doctest.h>
