@@ -97,9 +97,12 @@ void fail(sqlite3* db, int code, std::string_view doing) {
         // The system's own words where SQLite reported the cause as an I/O error.
         const std::string cause =
             primary == SQLITE_FULL ? std::string() : fmt::format(" ({})", std::strerror(error));
-        throw TemporaryFailure(fmt::format("{}: database or disk is full{} while {}; free space on "
-                                           "its disk and try again",
-                                           file_of(db), cause, doing));
+        const char* next = primary != SQLITE_FULL && error == EFBIG
+                               ? "raise the file size limit (ulimit -f)"
+                               : "free space on its disk";
+        throw TemporaryFailure(fmt::format("{}: database or disk is full{} while {}; {} and try "
+                                           "again",
+                                           file_of(db), cause, doing, next));
     }
     if (const auto problem = access_problem(file_of(db), code)) {
         throw SystemFailure(*problem);
