@@ -7,12 +7,12 @@ set(CPACK_PACKAGE_NAME sileram)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_CONTACT "sileram maintainers <sileram@example.org>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "customer signals through ten improvement steps")
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-    "customer signals through ten improvement steps\n"
-    "sileram walks customer signals (complaints, ideas, questions) through a ten-step\n"
-    "improvement process in one SQLite file: submit, triage, impact analysis, root\n"
-    "cause, actions, measurement and closing, with reports and feedback mail to the\n"
-    "people who submitted them.")
+# The synopsis above; the extended description below, one string (CPack indents its lines).
+set(CPACK_PACKAGE_DESCRIPTION
+    "sileram walks customer signals (complaints, ideas, questions) through a
+ten-step improvement process in one SQLite file: submit, triage, impact
+analysis, root cause, actions, measurement and closing, with reports and
+feedback mail to the people who submitted them.")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
