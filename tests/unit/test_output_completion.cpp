@@ -38,8 +38,8 @@ TEST_CASE("completion scripts: bash quotes values and knows which options take o
 TEST_CASE("completion scripts: zsh escapes brackets and colons and keeps one line of help") {
     const std::string zsh = zsh_completion(sample_model());
     CHECK(zsh.rfind("#compdef sileram\n", 0) == 0);
-    CHECK(zsh.find("'--channel[Only this channel\\: \\[phone\\]]:value:(phone walk\\ in "
-                   "it'\\''s)' \\") != std::string::npos);
+    CHECK(zsh.find("--channel'[Only this channel\\: \\[phone\\]]:value:(phone walk\\ in "
+                   "it'\\''s)' \\\n") != std::string::npos);
     CHECK(zsh.find("second line") == std::string::npos);
     CHECK(zsh.find("'(-q --quiet)'{-q,--quiet}'[Print less]'") != std::string::npos);
 }
