@@ -1,5 +1,6 @@
 #include "sileram/cli/app.hpp"
 
+#include "sileram/cli/version.hpp"
 #include "sileram/commands/registry.hpp"
 #include "sileram/commands/session.hpp"
 #include "sileram/config/config.hpp"
@@ -163,7 +164,8 @@ void add_global_options(CLI::App& app, GlobalOptions& options) {
 int run(int argc, char** argv) {
     CLI::App app{"sileram: customer signals through the ten improvement steps, in one SQLite file",
                  "sileram"};
-    app.set_version_flag("--version", std::string("sileram ") + std::string(k_version));
+    app.set_version_flag("--version", version_text,
+                         "Print the version, its git revision, SQLite and libcurl, and exit");
     app.require_subcommand(1);
     GlobalOptions options;
     add_global_options(app, options);

@@ -167,6 +167,10 @@ const output::Section& pick_section(const output::ReportDocument& d,
 
 } // namespace
 
+std::span<const std::string_view> report_names() {
+    return k_reports;
+}
+
 Runner define_report(CLI::App& command) {
     auto o = std::make_shared<ReportOptions>();
     command.add_option("report", o->kind, "impact, fields, funnel, effect, customers or overdue")
