@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -83,6 +84,9 @@ public:
 
     // Runs SQL without parameters (schema, pragmas, transaction control).
     void exec(std::string_view sql);
+    // BEGIN IMMEDIATE, waiting up to `patience` for the write lock instead of the normal busy
+    // timeout; throws TemporaryFailure naming `doing` when it stays taken that long.
+    void begin_immediate(std::chrono::seconds patience, std::string_view doing);
     // A statement prepared once per connection and kept for reuse; `sql` must outlive it.
     Statement& cached(const char* sql);
     Statement prepare(std::string_view sql);
