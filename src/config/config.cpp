@@ -279,6 +279,7 @@ void apply_key(Config& config, const Key& key, const toml::node& node, const Rep
         config.mail.from = string_value(node, report, name);
     } else if (name == "mail.url") {
         config.mail.url = string_value(node, report, name);
+        config.mail.url_given = true;
         const std::string& url = config.mail.url;
         if (url.rfind("smtp://", 0) != 0 && url.rfind("smtps://", 0) != 0 &&
             url.rfind("file://", 0) != 0) {

@@ -287,6 +287,21 @@ void Connection::exec(std::string_view sql) {
     }
 }
 
+void Connection::begin_immediate(std::chrono::seconds patience, std::string_view doing) {
+    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(patience);
+    sqlite3_busy_timeout(handle(), static_cast<int>(wait.count()));
+    const int rc = sqlite3_exec(handle(), "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+    sqlite3_busy_timeout(handle(), k_busy_timeout_ms);
+    if ((rc & 0xFF) == SQLITE_BUSY || (rc & 0xFF) == SQLITE_LOCKED) {
+        throw TemporaryFailure(fmt::format("the database stayed busy for {} s while {}: another "
+                                           "process held the write lock all that time",
+                                           patience.count(), doing));
+    }
+    if (rc != SQLITE_OK) {
+        fail(handle(), rc, doing);
+    }
+}
+
 Statement& Connection::cached(Sql sql) {
     auto& slot = m_cache[sql];
     if (!slot) {

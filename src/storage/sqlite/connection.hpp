@@ -2,6 +2,7 @@
 
 #include "sql.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -93,6 +94,9 @@ public:
 
     // Runs SQL without parameters (schema, pragmas, transaction control).
     void exec(std::string_view sql);
+    // BEGIN IMMEDIATE, waiting up to `patience` for the write lock instead of the normal busy
+    // timeout; throws TemporaryFailure naming `doing` when it stays taken that long.
+    void begin_immediate(std::chrono::seconds patience, std::string_view doing);
     // A statement prepared once per connection for each SQL text and kept for reuse.
     Statement& cached(Sql sql);
     Statement prepare(std::string_view sql);

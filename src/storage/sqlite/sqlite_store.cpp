@@ -119,14 +119,27 @@ SELECT id, recipient, outcome, status, queued_at, sent_at, message_id, attempts,
        signal_id
 FROM feedback WHERE status = 'queued' AND id > ? ORDER BY id LIMIT ?
 )sql";
-constexpr const char* k_mark_feedback_sent = R"sql(
-UPDATE feedback SET status = 'sent', sent_at = ?, message_id = ?, attempts = attempts + 1,
-       last_error = '', last_attempt_at = ?
+constexpr const char* k_select_claimed_feedback = R"sql(
+SELECT id, recipient, outcome, status, queued_at, sent_at, message_id, attempts, last_error, stage,
+       signal_id, claim, claimed_at
+FROM feedback WHERE status = 'sending' ORDER BY id
+)sql";
+// The Message-ID of an earlier attempt stays, so every attempt of one mail carries the same.
+constexpr const char* k_claim_feedback = R"sql(
+UPDATE feedback SET status = 'sending', claim = ?, claimed_at = ?,
+       message_id = CASE WHEN message_id = '' THEN ? ELSE message_id END
 WHERE id = ? AND status = 'queued'
+RETURNING message_id
+)sql";
+constexpr const char* k_mark_feedback_sent = R"sql(
+UPDATE feedback SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = '',
+       last_attempt_at = ?, claim = NULL, claimed_at = NULL
+WHERE id = ? AND status = 'sending' AND claim = ?
 )sql";
 constexpr const char* k_mark_feedback_failed = R"sql(
-UPDATE feedback SET status = ?, attempts = attempts + 1, last_error = ?, last_attempt_at = ?
-WHERE id = ? AND status = 'queued'
+UPDATE feedback SET status = ?, attempts = attempts + 1, last_error = ?, last_attempt_at = ?,
+       claim = NULL, claimed_at = NULL
+WHERE id = ? AND status = 'sending' AND claim = ?
 )sql";
 
 constexpr const char* k_insert_history = R"sql(
@@ -551,26 +564,57 @@ FROM signals s WHERE 1 = 1)sql";
         row.bind_all(after, limit);
         std::vector<QueuedFeedback> result;
         while (row.step()) {
-            result.push_back(QueuedFeedback{row.integer(10), read_feedback(row)});
+            result.push_back(QueuedFeedback{row.integer(10), read_feedback(row), "", std::nullopt});
         }
         row.reset();
         return result;
     }
 
-    bool mark_feedback_sent(RowId id, Timestamp at, const std::string& message_id) override {
-        m_db.cached(k_mark_feedback_sent)
-            .bind_all(format_timestamp(at), message_id, format_timestamp(at), id)
-            .run();
-        return m_db.changes() == 1;
+    std::vector<QueuedFeedback> claimed_feedback() override {
+        Statement& row = m_db.cached(k_select_claimed_feedback);
+        std::vector<QueuedFeedback> result;
+        while (row.step()) {
+            result.push_back(QueuedFeedback{row.integer(10), read_feedback(row), row.text(11),
+                                            read_optional_time(row, 12)});
+        }
+        row.reset();
+        return result;
     }
 
-    void mark_feedback_failed(RowId id, Timestamp at, const std::string& error,
-                              Failure failure) override {
-        m_db.cached(k_mark_feedback_failed)
-            .bind_all(failure == Failure::permanent ? "failed" : "queued", error,
-                      format_timestamp(at), id)
-            .run();
+    std::optional<std::string> claim_feedback(RowId id, const std::string& claim, Timestamp at,
+                                              const std::string& message_id) override {
+        WriteTransaction transaction(*this);
+        Statement& row = m_db.cached(k_claim_feedback);
+        row.bind_all(claim, format_timestamp(at), message_id, id);
+        std::optional<std::string> claimed;
+        if (row.step()) {
+            claimed = row.text(0);
+        }
+        row.reset();
+        transaction.commit();
+        return claimed;
     }
+
+    bool mark_feedback_sent(RowId id, const std::string& claim, Timestamp at,
+                            std::chrono::seconds patience) override {
+        return record_claimed(patience, id, [&] {
+            m_db.cached(k_mark_feedback_sent)
+                .bind_all(format_timestamp(at), format_timestamp(at), id, claim)
+                .run();
+        });
+    }
+
+    bool mark_feedback_failed(RowId id, const std::string& claim, Timestamp at,
+                              const std::string& error, Failure failure,
+                              std::chrono::seconds patience) override {
+        return record_claimed(patience, id, [&] {
+            m_db.cached(k_mark_feedback_failed)
+                .bind_all(failure == Failure::permanent ? "failed" : "queued", error,
+                          format_timestamp(at), id, claim)
+                .run();
+        });
+    }
+
     std::vector<SimilarSignal> find_similar(const std::string& title,
                                             const std::string& description, int limit) override {
         return sqlite::find_similar(m_db, title, description, limit);
@@ -592,6 +636,22 @@ FROM signals s WHERE 1 = 1)sql";
             m_db.use_write_ahead_log();
         } catch (const TemporaryFailure&) {
             // A reader came in after the commit; the next command that writes switches.
+        }
+    }
+
+    // Runs `update` of mail `id` in its own write transaction, waiting up to `patience` for the
+    // write lock; true when it changed the row.
+    template <typename Update>
+    bool record_claimed(std::chrono::seconds patience, RowId id, Update&& update) {
+        m_db.begin_immediate(patience, fmt::format("recording the fate of feedback {}", id));
+        try {
+            update();
+            const bool changed = m_db.changes() == 1;
+            commit();
+            return changed;
+        } catch (...) {
+            rollback();
+            throw;
         }
     }
 
@@ -793,6 +853,17 @@ bool is_empty_file(const fs::path& file) {
 } // namespace
 
 std::unique_ptr<Store> open_store(const fs::path& file, Access access) {
+    std::error_code no_count;
+    if (const auto names = fs::hard_link_count(file, no_count); !no_count && names > 1) {
+        // SQLite keeps the write-ahead log and its index beside the name a file is opened by:
+        // two names are two logs, so writes through one are not seen through the other (a mail
+        // claimed through one name is free through the other) and the file can be corrupted.
+        throw Refused(fmt::format(
+            "{} has {} names (hard links); SQLite keeps its write-ahead log beside the name it "
+            "is opened by, so two names would mean two logs and a damaged file. Keep one name "
+            "and remove the other links (a symbolic link is fine)",
+            file.string(), names));
+    }
     if (access == Access::read && !fs::exists(file)) {
         // Reading a database that does not exist yet: an empty one, and no file is created.
         auto store = std::make_unique<SqliteStore>(file, Connection::Mode::memory);
