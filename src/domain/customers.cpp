@@ -105,8 +105,8 @@ void require_customer(const Customer& customer, std::string_view where) {
     if (customer.name.empty()) {
         throw InvalidInput(prefix + "the customer name is empty");
     }
-    if (!is_valid_utf8(customer.name) || customer.name.size() > k_max_name * 4 ||
-        customer.name.find_first_of(std::string_view("\0\r\n", 3)) != std::string::npos) {
+    require_clean_text(customer.name, prefix + "the customer name", Lines::single);
+    if (code_point_count(customer.name) > k_max_name) {
         throw InvalidInput(prefix + fmt::format("the customer name {} must be one line of UTF-8 "
                                                 "text of at most {} characters",
                                                 quote_value(customer.name), k_max_name));
@@ -115,10 +115,7 @@ void require_customer(const Customer& customer, std::string_view where) {
         throw InvalidInput(prefix +
                            fmt::format("revenue {} is negative", customer.revenue.to_string()));
     }
-    if (!is_valid_utf8(customer.segment) ||
-        customer.segment.find_first_of(std::string_view("\0\r\n", 3)) != std::string::npos) {
-        throw InvalidInput(prefix + "the segment must be one line of UTF-8 text");
-    }
+    require_clean_text(customer.segment, prefix + "the segment", Lines::single);
 }
 
 CustomerCsv parse_customer_csv(std::string_view text, std::string_view origin) {
@@ -167,7 +164,8 @@ CustomerCsv parse_customer_csv(std::string_view text, std::string_view origin) {
         const Record& record = rows[r];
         const auto cell = [&](int column) {
             return column >= 0 && static_cast<std::size_t>(column) < record.fields.size()
-                       ? trimmed(record.fields[static_cast<std::size_t>(column)])
+                       ? trimmed(
+                             without_formula_guard(record.fields[static_cast<std::size_t>(column)]))
                        : std::string();
         };
         Customer c;
@@ -185,6 +183,8 @@ CustomerCsv parse_customer_csv(std::string_view text, std::string_view origin) {
         }
         c.revenue = *amount;
         c.segment = cell(segment_column);
+        require_clean_text(c.name, where + ", column name: the customer name", Lines::single);
+        require_clean_text(c.segment, where + ", column segment: the segment", Lines::single);
         require_customer(c, where);
         const auto [it, fresh] = seen.emplace(lower_ascii(c.name), record.row);
         if (!fresh) {

@@ -117,3 +117,9 @@ TEST_CASE("fields longer than a read block stream through") {
     CHECK(rows[0][0].size() == long_text.size());
     CHECK(rows[0][1].size() == long_text.size());
 }
+
+TEST_CASE("the apostrophe CSV output puts before a formula is taken off") {
+    const auto rows = read_all("title,note\r\n'=1+2,'+x\r\n''=y,'plain\r\n-5,'\r\n");
+    CHECK(rows ==
+          std::vector<std::vector<std::string>>{{"=1+2", "+x"}, {"'=y", "'plain"}, {"-5", "'"}});
+}
