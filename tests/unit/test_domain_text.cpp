@@ -273,7 +273,8 @@ TEST_CASE("quote_value escapes C1 controls too") {
 }
 
 TEST_CASE("the formula guard marks what a spreadsheet would compute") {
-    for (const std::string_view text : {"=1+2", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "'=x"}) {
+    for (const std::string_view text :
+         {"=1+2", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "'=x", "''-x"}) {
         CAPTURE(text);
         CHECK(needs_formula_guard(text));
     }
@@ -283,6 +284,7 @@ TEST_CASE("the formula guard marks what a spreadsheet would compute") {
     }
     CHECK(without_formula_guard("'=x") == "=x");
     CHECK(without_formula_guard("''=x") == "'=x");
+    CHECK(without_formula_guard("'''@x") == "''@x");
     CHECK(without_formula_guard("'x") == "'x");
     CHECK(without_formula_guard("'") == "'");
     CHECK(without_formula_guard("=x") == "=x");

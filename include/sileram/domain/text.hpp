@@ -44,12 +44,13 @@ std::string quote_value(std::string_view text);
 inline constexpr char k_formula_guard = '\'';
 
 // True when a spreadsheet would read a CSV cell holding `text` as a formula (it starts with =, +,
-// -, @, a tab or a carriage return), or when `text` starts with k_formula_guard before one of
-// those, so that the guard a reader removes (without_formula_guard) is always one a writer added.
+// -, @, a tab or a carriage return), also after leading apostrophes, so that guarding is
+// one-to-one and the guard a reader removes (without_formula_guard) is always one a writer added.
 bool needs_formula_guard(std::string_view text);
 
-// A CSV cell as an import takes it: without the k_formula_guard a writer put before a formula
-// character; any other cell is unchanged.
+// A CSV cell as an import takes it: without the one k_formula_guard that needs_formula_guard
+// makes a writer put before it (a cell of apostrophes, then a formula character); any other cell
+// is unchanged.
 std::string_view without_formula_guard(std::string_view cell);
 
 // E-mail addresses compare without regard to ASCII case.
