@@ -57,7 +57,8 @@ int report_error(ExitCode code, const std::string& message, bool json) {
         std::cerr << error.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
                   << '\n';
     } else {
-        std::cerr << "sileram: error: " << message << '\n';
+        // A message may quote a stored or given value: no control character reaches the terminal.
+        std::cerr << "sileram: error: " << domain::printable(message, domain::Lines::multi) << '\n';
     }
     return static_cast<int>(code);
 }

@@ -1,6 +1,7 @@
 #include "close_send.hpp"
 
 #include "sileram/commands/common.hpp"
+#include "sileram/domain/text.hpp"
 #include "sileram/errors.hpp"
 #include "sileram/mail/content.hpp"
 #include "sileram/mail/transport.hpp"
@@ -249,8 +250,10 @@ void send_feedback(Session& session, DryRun dry_run) {
                         entry["message"] = text;
                         mails.push_back(std::move(entry));
                     } else if (!session.quiet()) {
-                        session.out() << fmt::format("would send {}\nSubject: {}\n\n{}\n",
-                                                     describe(q), message.subject, message.body);
+                        session.out() << fmt::format(
+                            "would send {}\nSubject: {}\n\n{}\n", describe(q),
+                            domain::printable(message.subject, domain::Lines::single),
+                            domain::printable(message.body, domain::Lines::multi));
                     }
                     ++tally.sent;
                     continue;

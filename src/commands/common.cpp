@@ -130,7 +130,7 @@ void report_change(Session& session, const domain::Signal& signal, const std::st
     if (session.quiet()) {
         return;
     }
-    session.out() << message << '\n';
+    session.out() << domain::printable(message, domain::Lines::multi) << '\n';
     const std::string next = domain::next_command(signal.id, signal.state);
     if (!next.empty()) {
         session.out() << "Next: " << next << '\n';

@@ -105,7 +105,8 @@ void list(Session& session, const CustomerOptions& o) {
     if (o.csv) {
         session.out() << output::csv_record({"name", "revenue", "segment"});
         for (const auto& c : customers) {
-            session.out() << output::csv_record({c.name, c.revenue.to_fixed(), c.segment});
+            session.out() << output::csv_record(std::vector<output::CsvCell>{
+                {c.name}, output::csv_number(c.revenue.to_fixed()), {c.segment}});
         }
         return;
     }

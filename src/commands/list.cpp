@@ -159,12 +159,24 @@ void print_csv(Session& session, const std::vector<domain::SignalSummary>& rows)
             score = std::to_string(f.score);
             impact_class = std::string(domain::to_string(f.impact_class));
         }
+        using output::csv_number;
         session.out() << output::csv_record(
-            {std::to_string(s.id), s.title, std::string(domain::to_string(s.state)),
-             std::to_string(s.step), s.submitted_by, domain::format_timestamp(s.submitted_at),
-             domain::format_timestamp(s.updated_at), field("channel"), field("product"),
-             field("process"), field("customer"), contacts, impact, score, impact_class,
-             std::to_string(s.submitter_count)});
+            std::vector<output::CsvCell>{csv_number(std::to_string(s.id)),
+                                         {s.title},
+                                         {std::string(domain::to_string(s.state))},
+                                         csv_number(std::to_string(s.step)),
+                                         {s.submitted_by},
+                                         {domain::format_timestamp(s.submitted_at)},
+                                         {domain::format_timestamp(s.updated_at)},
+                                         {field("channel")},
+                                         {field("product")},
+                                         {field("process")},
+                                         {field("customer")},
+                                         csv_number(contacts),
+                                         csv_number(impact),
+                                         csv_number(score),
+                                         {impact_class},
+                                         csv_number(std::to_string(s.submitter_count))});
     }
 }
 

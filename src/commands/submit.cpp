@@ -110,10 +110,12 @@ void join_existing(Session& session, const SubmitOptions& options) {
     } else if (session.quiet()) {
         session.out() << signal.id << '\n';
     } else {
-        session.out() << (joined ? fmt::format("{} joined signal {} ({} submitters): {}", email,
-                                               signal.id, signal.submitters.size(), signal.title)
-                                 : fmt::format("{} is already a submitter of signal {}", email,
-                                               signal.id))
+        session.out() << (joined
+                              ? fmt::format("{} joined signal {} ({} submitters): {}", email,
+                                            signal.id, signal.submitters.size(),
+                                            domain::printable(signal.title, domain::Lines::single))
+                              : fmt::format("{} is already a submitter of signal {}", email,
+                                            signal.id))
                       << '\n';
     }
 }
@@ -164,10 +166,12 @@ void submit_one(Session& session, const SubmitOptions& options) {
     } else if (session.quiet()) {
         session.out() << signal.id << '\n';
     } else {
-        session.out() << fmt::format("submitted signal {}: {}\n", signal.id, signal.title);
+        session.out() << fmt::format("submitted signal {}: {}\n", signal.id,
+                                     domain::printable(signal.title, domain::Lines::single));
         for (const auto& r : signal.recurrence_of) {
             session.out() << fmt::format("Possible recurrence of closed signal {} ({:.2f}): {}\n",
-                                         r.closed_signal, r.similarity, r.title);
+                                         r.closed_signal, r.similarity,
+                                         domain::printable(r.title, domain::Lines::single));
         }
         if (!similar.empty()) {
             session.out() << fmt::format("Similar open signals (if one is the same: sileram "
@@ -175,7 +179,8 @@ void submit_one(Session& session, const SubmitOptions& options) {
                                          signal.id);
             for (const auto& m : similar) {
                 session.out() << fmt::format("  {:>6}  {:<11}  {:.2f}  {}\n", m.id,
-                                             domain::to_string(m.state), m.similarity, m.title);
+                                             domain::to_string(m.state), m.similarity,
+                                             domain::printable(m.title, domain::Lines::single));
             }
         }
         session.out() << fmt::format("Next: {}\n", domain::next_command(signal.id, signal.state));

@@ -273,8 +273,10 @@ struct Counts {
 
 void note_unknown(Session& session, const std::vector<std::string>& unknown) {
     if (!unknown.empty() && !session.quiet()) {
-        session.err() << fmt::format("sileram: note: ignoring column{} that feed no field: {}\n",
-                                     unknown.size() == 1 ? "" : "s", fmt::join(unknown, ", "));
+        session.err() << fmt::format(
+            "sileram: note: ignoring column{} that feed no field: {}\n",
+            unknown.size() == 1 ? "" : "s",
+            domain::printable(fmt::format("{}", fmt::join(unknown, ", ")), domain::Lines::single));
     }
 }
 

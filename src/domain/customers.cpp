@@ -28,17 +28,13 @@ std::string trimmed(std::string_view text) {
     return std::string(text.substr(first, last - first + 1));
 }
 
-bool one_line(std::string_view text) {
-    return is_valid_utf8(text) &&
-           text.find_first_of(std::string_view("\0\r\n", 3)) == std::string_view::npos;
-}
-
 // `prefix` is empty or ends in ": ".
 void require_name(const std::string& name, const std::string& prefix) {
     if (name.empty()) {
         throw InvalidInput(prefix + "the customer name is empty");
     }
-    if (!one_line(name) || name.size() > k_max_name * 4) {
+    require_clean_text(name, prefix + "the customer name", Lines::single);
+    if (code_point_count(name) > k_max_name) {
         throw InvalidInput(prefix + fmt::format("the customer name {} must be one line of UTF-8 "
                                                 "text of at most {} characters",
                                                 quote_value(name), k_max_name));
@@ -46,9 +42,7 @@ void require_name(const std::string& name, const std::string& prefix) {
 }
 
 void require_segment(const std::string& segment, const std::string& prefix) {
-    if (!one_line(segment)) {
-        throw InvalidInput(prefix + "the segment must be one line of UTF-8 text");
-    }
+    require_clean_text(segment, prefix + "the segment", Lines::single);
 }
 
 } // namespace

@@ -1,5 +1,6 @@
 #include "sileram/intake/csv_reader.hpp"
 
+#include "sileram/domain/text.hpp"
 #include "sileram/errors.hpp"
 
 #include <cstring>
@@ -206,6 +207,14 @@ bool CsvReader::next(Record& record) {
     }
     if (record.values.size() < m_header.size()) {
         record.values.resize(m_header.size());
+    }
+    // Undoes the apostrophe sileram's own CSV output puts before a formula character, so that
+    // `export --csv` reads back unchanged.
+    for (std::string& value : record.values) {
+        if (const std::string_view kept = domain::without_formula_guard(value);
+            kept.size() != value.size()) {
+            value.erase(0, value.size() - kept.size());
+        }
     }
     return true;
 }

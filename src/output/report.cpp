@@ -1,6 +1,7 @@
 #include "sileram/output/report.hpp"
 
 #include "sileram/domain/rounding.hpp"
+#include "sileram/domain/text.hpp"
 #include "sileram/output/csv.hpp"
 #include "sileram/output/format.hpp"
 #include "sileram/output/table.hpp"
@@ -158,7 +159,8 @@ nlohmann::ordered_json cell_json(const Cell& cell) {
 
 std::string render_text(const ReportDocument& document, const TextStyle& style) {
     std::string out;
-    const auto heading = [&](const std::string& text) {
+    const auto heading = [&](const std::string& stored) {
+        const std::string text = domain::printable(stored, domain::Lines::single);
         if (style.color == Color::on) {
             out.append(k_style_bold).append(text).append(k_style_reset);
         } else {
@@ -216,7 +218,7 @@ std::string render_text(const ReportDocument& document, const TextStyle& style) 
         }
         out += table.render(style.width, style.color);
         if (!section.note.empty()) {
-            out += section.note + "\n";
+            out += domain::printable(section.note, domain::Lines::multi) + "\n";
         }
     }
     return out;
@@ -229,9 +231,10 @@ std::string render_csv(const Section& section, char delimiter) {
     }
     std::string out = csv_record(header, delimiter);
     const auto add = [&](const std::vector<Cell>& row) {
-        std::vector<std::string> fields;
+        std::vector<CsvCell> fields;
         for (const Cell& cell : row) {
-            fields.push_back(cell_csv(cell));
+            fields.push_back(
+                CsvCell{cell_csv(cell), is_numeric(cell.kind) ? CsvKind::number : CsvKind::text});
         }
         fields.resize(section.columns.size());
         out += csv_record(fields, delimiter);

@@ -1,5 +1,6 @@
 #include "sileram/output/signal_page.hpp"
 
+#include "sileram/domain/text.hpp"
 #include "sileram/output/format.hpp"
 #include "sileram/output/signal_json.hpp"
 #include "sileram/output/table.hpp"
@@ -18,7 +19,9 @@ class Page {
 public:
     Page(std::size_t width, Color color) : m_width(width), m_color(color) {}
 
-    void heading(const std::string& text) { m_text += bold(text) + "\n"; }
+    // Every piece of text enters the page through heading, line or block, each of which shows
+    // control characters escaped: stored text may come from older databases or other writers.
+    void heading(const std::string& text) { m_text += bold(printable(text, Lines::single)) + "\n"; }
 
     // A labelled line; continuation lines of the same section pass an empty label.
     void line(const std::string& label, const std::string& text) {
@@ -26,7 +29,7 @@ public:
         const std::size_t room = m_width > k_label_width + 20 ? m_width - k_label_width : 20;
         const std::string indent(k_label_width, ' ');
         bool first = true;
-        for (const std::string& paragraph : paragraphs(text)) {
+        for (const std::string& paragraph : paragraphs(printable(text, Lines::multi))) {
             for (const std::string& part : wrap_to_width(paragraph, room)) {
                 m_text += (first ? (label.empty() ? padded : bold(padded)) : indent) + part + "\n";
                 first = false;
@@ -34,7 +37,7 @@ public:
         }
     }
 
-    void block(const std::string& text) { m_text += text; }
+    void block(const std::string& text) { m_text += printable(text, Lines::multi); }
     void gap() { m_text += "\n"; }
     std::string text() const { return m_text; }
 

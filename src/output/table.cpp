@@ -1,5 +1,7 @@
 #include "sileram/output/table.hpp"
 
+#include "sileram/domain/text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -79,8 +81,10 @@ void Table::add_row(std::vector<std::string> cells) {
     }
     cells.resize(m_columns.size());
     for (std::size_t i = 0; i < cells.size(); ++i) {
-        cells[i] = m_columns[i].overflow == Overflow::wrap ? multi_line(std::move(cells[i]))
-                                                           : single_line(std::move(cells[i]));
+        // Stored text may hold control characters (older databases, other writers).
+        std::string shown = domain::printable(cells[i], domain::Lines::multi);
+        cells[i] = m_columns[i].overflow == Overflow::wrap ? multi_line(std::move(shown))
+                                                           : single_line(std::move(shown));
     }
     m_rows.push_back(std::move(cells));
 }

@@ -86,3 +86,18 @@ TEST_CASE("customer set: one customer is checked without a file") {
 TEST_CASE("customer names are trimmed") {
     CHECK(customer_name("  Acme BV ") == "Acme BV");
 }
+
+TEST_CASE("customer CSV: control characters are refused naming row and column") {
+    CHECK(customers_error_of("name,revenue\nAcme\x1b[2J,1\n")
+              .find("row 2, column name: the customer name 'Acme\\x1b[2J' holds the control "
+                    "character \\x1b") != std::string::npos);
+    CHECK(customers_error_of("name,revenue,segment\nAcme,1,b2b\x07\n")
+              .find("row 2, column segment") != std::string::npos);
+}
+
+TEST_CASE("customer CSV: the apostrophe CSV output puts before a formula is taken off") {
+    const auto r = parse_customer_csv("name,revenue,segment\n'=cmd|' /C calc'!A0,1,'@x\n", "f");
+    REQUIRE(r.customers.size() == 1);
+    CHECK(r.customers[0].name == "=cmd|' /C calc'!A0");
+    CHECK(r.customers[0].segment == "@x");
+}

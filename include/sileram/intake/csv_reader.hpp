@@ -13,9 +13,10 @@ namespace sileram::intake {
 // A streaming RFC 4180 reader: a header row, then records. Accepts a UTF-8 byte order mark,
 // CRLF or LF line ends, quoted fields with doubled quotes and line breaks inside; the delimiter is
 // ',' or ';', taken from the header when not given (whichever occurs more outside quotes). Blank
-// lines are skipped. Reads in blocks, so memory stays flat however long the input is; a field, a
-// record or a row's number of fields over its cap (record.hpp) stops the reading with
-// InvalidInput naming the row and the column.
+// lines are skipped. A value's leading apostrophe before a formula character (=, +, -, @, tab,
+// carriage return), which CSV output adds for spreadsheets, is removed. Reads in blocks, so memory
+// stays flat however long the input is; a field, a record or a row's number of fields over its cap
+// (record.hpp) stops the reading with InvalidInput naming the row and the column.
 class CsvReader final : public RecordReader {
 public:
     // Reads the header at once; throws InvalidInput when the input is empty or the header
