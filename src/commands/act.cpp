@@ -103,10 +103,12 @@ void act(Session& session, const ActOptions& o) {
                 const auto bc = domain::business_case(signal, session.impact_settings());
                 const std::string& currency = session.impact_settings().currency;
                 message = fmt::format(
-                    "signal {}: business case: {} saved per year for {} cost", id,
+                    "signal {}: business case: {} saved per year for {} cost{}{}", id,
                     output::money(bc.expected_savings_per_year.value_or(domain::Decimal()),
                                   currency),
-                    output::money(bc.cost, currency));
+                    output::money(bc.cost, currency),
+                    bc.roi ? "; " + output::roi_text(*bc.roi) : "",
+                    bc.payback_months ? "; " + output::payback_text(*bc.payback_months) : "");
             } else if (o.go) {
                 domain::decide_go(signal, domain::Verdict::go, o.reason, stamp);
                 message = fmt::format("signal {}: go, actions approved", id);

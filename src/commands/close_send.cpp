@@ -174,6 +174,38 @@ bool record_result(Session& session, storage::FeedbackQueue& queue,
 
 } // namespace
 
+void preview_close(Session& session, const domain::Signal& closed) {
+    const mail::Templates templates = load_templates(session.config());
+    const mail::Mailbox from = mail::parse_mailbox(session.config().mail.from, "mail.from");
+    Json mails = Json::array();
+    for (const domain::Feedback& f : closed.feedback) {
+        if (f.id != 0) {
+            continue; // queued before: not this close's
+        }
+        const mail::Message message =
+            mail::compose(closed, f, templates, from, session.impact_settings(), session.now());
+        if (session.json()) {
+            mails.push_back(Json{{"to", f.recipient},
+                                 {"outcome", domain::to_string(f.outcome)},
+                                 {"subject", message.subject},
+                                 {"body", message.body}});
+        } else if (!session.quiet()) {
+            session.out() << fmt::format("would queue a mail to {}\nSubject: {}\n\n{}\n",
+                                         f.recipient, message.subject, message.body);
+        }
+    }
+    if (session.json()) {
+        print_json(session, Json{{"id", closed.id},
+                                 {"dry_run", true},
+                                 {"would_queue", mails.size()},
+                                 {"mails", mails}});
+    } else if (!session.quiet()) {
+        session.out() << fmt::format(
+            "dry run: closing signal {} would queue {} mail{}; nothing changed\n", closed.id,
+            mails.size(), mails.size() == 1 ? "" : "s");
+    }
+}
+
 void send_feedback(Session& session, DryRun dry_run) {
     const config::MailSettings& settings = session.config().mail;
     // Everything the user must fix is checked before anything is claimed or sent.

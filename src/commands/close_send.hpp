@@ -14,4 +14,8 @@ enum class DryRun { no, yes };
 // failed.
 void send_feedback(Session& session, DryRun dry_run);
 
+// `close ID --dry-run`: prints the feedback mails that closing queued in `closed` (a signal
+// closed in memory only, its new mails without an id), as they would be sent.
+void preview_close(Session& session, const domain::Signal& closed);
+
 } // namespace sileram::commands

@@ -116,6 +116,12 @@ domain::Signal load_signal(Session& session, storage::Access access, domain::Sig
     return std::move(*signal);
 }
 
+void require_one_format(const Session& session, bool csv) {
+    if (csv && session.json()) {
+        throw InvalidInput("--csv and --json exclude each other; choose one");
+    }
+}
+
 void print_json(Session& session, const nlohmann::ordered_json& value) {
     session.out() << value.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
                   << '\n';
@@ -131,7 +137,7 @@ void report_change(Session& session, const domain::Signal& signal, const std::st
         return;
     }
     session.out() << domain::printable(message, domain::Lines::multi) << '\n';
-    const std::string next = domain::next_command(signal.id, signal.state);
+    const std::string next = domain::next_step(signal);
     if (!next.empty()) {
         session.out() << "Next: " << next << '\n';
     }

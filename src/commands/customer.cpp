@@ -138,6 +138,7 @@ Runner define_customer(CLI::App& command) {
                    "spaces.\nExamples:\n  sileram customer set \"Acme BV\" --revenue 2500000 "
                    "--segment enterprise\n  sileram customer import customers.csv");
     return [o](Session& session) {
+        require_one_format(session, o->csv);
         if (o->action == "set") {
             set(session, *o);
         } else if (o->action == "import") {

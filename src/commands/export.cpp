@@ -146,6 +146,7 @@ Runner define_export(CLI::App& command) {
     auto csv = std::make_shared<bool>(false);
     command.add_flag("--csv", *csv, "One CSV row per signal instead of JSON lines");
     return [csv](Session& session) {
+        require_one_format(session, *csv);
         storage::Store& store = session.store(storage::Access::read);
         const auto& settings = session.impact_settings();
         if (*csv) {

@@ -183,7 +183,7 @@ void submit_one(Session& session, const SubmitOptions& options) {
                                              domain::printable(m.title, domain::Lines::single));
             }
         }
-        session.out() << fmt::format("Next: {}\n", domain::next_command(signal.id, signal.state));
+        session.out() << fmt::format("Next: {}\n", domain::next_step(signal));
     }
 }
 
@@ -242,6 +242,10 @@ Runner define_submit(CLI::App& command) {
         "--process billing\n  sileram submit --from export.csv --by intake@example.org --map "
         "title=Subject --skip-invalid rejects.csv");
     return [options](Session& session) {
+        // Joining needs a signal, so only a new signal may start a new database.
+        if (!options->join) {
+            session.allow_creating_database();
+        }
         if (!options->import.from.empty()) {
             const bool has_standard =
                 std::any_of(options->standard.begin(), options->standard.end(),

@@ -189,18 +189,13 @@ FunnelReport build_funnel_report(const std::vector<StateCount>& states,
         FunnelStep s;
         s.step = step;
         s.name = std::string(step_name(step));
-        std::string breakdown;
         for (const StateCount& c : report.states) {
             if (c.step != step || c.signals == 0) {
                 continue;
             }
             s.signals += c.signals;
-            if (!breakdown.empty()) {
-                breakdown += ", ";
-            }
-            breakdown += fmt::format("{} {}", to_string(c.state), c.signals);
+            s.states.push_back(c);
         }
-        s.states = breakdown;
         s.share = share(static_cast<double>(s.signals), static_cast<double>(report.total));
         for (const StepStayInput& stay : stays) {
             if (stay.step != step) {

@@ -493,9 +493,25 @@ void measure(Signal& signal, std::int64_t contacts, std::optional<Decimal> satis
           fmt::format("{} contacts (baseline {})", contacts, baseline));
 }
 
+std::string next_step(const Signal& signal) {
+    if (signal.state == State::planned && signal.expected_reduction) {
+        return fmt::format("sileram act {} --go | --drop REASON", signal.id);
+    }
+    return next_command(signal.id, signal.state);
+}
+
 void close(Signal& signal, const std::optional<std::string>& summary, const Stamp& stamp) {
     const Outcome outcome = outcome_of(signal.state);
     require_transition(signal.id, signal.state, signal.step, Event::close);
+    // The closed mail tells "what we did"; without a summary it has a gap there. Rejected,
+    // duplicate and dropped signals carry their reason from the step that ended them.
+    const bool blank = !summary || summary->find_first_not_of(" \t\r\n") == std::string::npos;
+    if (outcome == Outcome::closed && blank) {
+        throw InvalidInput(fmt::format(
+            "signal {} is measured: close needs --summary TEXT, what was done, for the feedback "
+            "mail to its submitters. Next: sileram close {} --summary TEXT",
+            signal.id, signal.id));
+    }
     if (summary) {
         require_clean_text(*summary, "--summary", Lines::multi);
         signal.closing_summary = summary;

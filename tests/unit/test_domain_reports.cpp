@@ -104,7 +104,11 @@ TEST_CASE("funnel: steps from state counts, median and waiting days from the sta
     REQUIRE(r.steps.size() == 10);
     CHECK(r.steps[0].signals == 4);
     CHECK(r.steps[3].signals == 3);
-    CHECK(r.steps[3].states == "prioritised 2, parked 1");
+    REQUIRE(r.steps[3].states.size() == 2);
+    CHECK(r.steps[3].states[0].state == State::prioritised);
+    CHECK(r.steps[3].states[0].signals == 2);
+    CHECK(r.steps[3].states[1].state == State::parked);
+    CHECK(r.steps[3].states[1].signals == 1);
     CHECK(r.steps[3].share == doctest::Approx(0.3));
     CHECK(*r.steps[2].median_days == doctest::Approx(2.0));
     CHECK(*r.steps[2].longest_days == doctest::Approx(10.0));

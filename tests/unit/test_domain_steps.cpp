@@ -250,6 +250,13 @@ TEST_CASE("the main path from submitted to closed with the worked example") {
     CHECK(e.saved_per_year == Decimal::from_whole(600000));
     CHECK(e.satisfaction_delta == Decimal::from_hundredths(30));
 
+    // The closed mail tells what was done: a measured signal needs the summary.
+    CHECK_THROWS_AS(close(signal, std::nullopt, stamp("2026-05-21T09:00:00Z", "carl")),
+                    InvalidInput);
+    CHECK_THROWS_AS(close(signal, std::string("  "), stamp("2026-05-21T09:00:00Z", "carl")),
+                    InvalidInput);
+    CHECK(signal.state == State::measured);
+    CHECK(signal.feedback.empty());
     close(signal, std::string("Invoices now name their period"),
           stamp("2026-05-21T09:00:00Z", "carl"));
     CHECK(signal.state == State::closed);

@@ -208,7 +208,10 @@ TEST_CASE("edit_distance") {
     CHECK(edit_distance("abc", "") == 3);
     CHECK(edit_distance("kitten", "sitting") == 3);
     CHECK(edit_distance("channel", "chanel") == 1);
-    CHECK(edit_distance("triage", "traige") == 2);
+    // A swap of two neighbours is one edit (Damerau).
+    CHECK(edit_distance("triage", "traige") == 1);
+    CHECK(edit_distance("lsit", "list") == 1);
+    CHECK(edit_distance("ca", "abc") == 3);
     CHECK(edit_distance("flaw", "lawn") == 2);
     CHECK(edit_distance("ABC", "abc") == 0);
     CHECK(edit_distance("abc", "abd") == 1);
@@ -225,6 +228,8 @@ TEST_CASE("closest_name") {
     CHECK(closest_name("xyz", fields).empty());
     CHECK(closest_name("deadline", fields).empty());
     CHECK(closest_name("chanel", std::vector<std::string>{}).empty());
+    const std::vector<std::string> commands{"init", "submit", "list", "show"};
+    CHECK(closest_name("lsit", commands) == "list");
 
     constexpr std::string_view sections[] = {"database", "fields", "impact", "mail"};
     CHECK(closest_name("databse", sections) == "database");

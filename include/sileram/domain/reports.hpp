@@ -134,9 +134,9 @@ struct MonthFlow {
 struct FunnelStep {
     int step = 1;
     std::string name;
-    std::int64_t signals = 0; // signals whose state is at this step now
-    double share = 0;         // of all signals in the report
-    std::string states;       // "analysed 3, parked 1"
+    std::int64_t signals = 0;       // signals whose state is at this step now
+    double share = 0;               // of all signals in the report
+    std::vector<StateCount> states; // the states at this step that hold signals, in order
     std::optional<double> median_days;
     std::optional<double> longest_days;
     std::optional<double> oldest_days; // how long the longest-waiting signal has been in it

@@ -75,7 +75,12 @@ void cancel_action(Signal& signal, int number, const Stamp& stamp);
 void measure(Signal& signal, std::int64_t contacts, std::optional<Decimal> satisfaction,
              const std::string& note, const ImpactSettings& settings, const Stamp& stamp);
 
-// Step 10: closes the signal and queues one feedback mail for each distinct submitter.
+// The command that moves this signal on: next_command of its state, except that a planned
+// signal whose expected reduction is known goes straight on to the go/no-go.
+std::string next_step(const Signal& signal);
+
+// Step 10: closes the signal and queues one feedback mail for each distinct submitter; a
+// measured signal needs a summary (InvalidInput without one).
 void close(Signal& signal, const std::optional<std::string>& summary, const Stamp& stamp);
 
 // Progress mails: when `signal` has just reached a state listed in `notify`, queues one progress

@@ -61,6 +61,7 @@ bool same_address(std::string_view a, std::string_view b);
 template <typename Range>
 std::string closest_name(std::string_view word, const Range& candidates);
 
+// Edits (insert, delete, replace, swap two neighbours) from a to b, ignoring ASCII case.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
 template <typename Range>

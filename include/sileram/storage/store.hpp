@@ -23,7 +23,7 @@ enum class SortOrder { ascending, descending };
 
 // The filters of `list`; each one that is set narrows the result.
 struct ListQuery {
-    std::optional<domain::State> state;
+    std::vector<domain::State> states; // any of these; empty: every state
     std::optional<int> step;
     std::optional<std::int64_t> min_score; // inclusive; from an impact class
     std::optional<std::int64_t> max_score; // exclusive
@@ -120,6 +120,8 @@ public:
 
     virtual std::optional<domain::SignalId> find_by_external_id(const std::string& external_id) = 0;
     virtual std::vector<SignalSummary> list(const ListQuery& query) = 0;
+    // How many signals `list` would give for this query without its limit.
+    virtual std::int64_t count(const ListQuery& query) = 0;
     // Names of the fields in use beyond the standard four.
     virtual std::vector<std::string> custom_field_names() = 0;
     // Calls `visit` for every signal, by id, fully loaded.

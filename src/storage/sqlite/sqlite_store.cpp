@@ -152,6 +152,14 @@ FROM history WHERE signal_id = ? ORDER BY id
 )sql";
 
 constexpr const char* k_find_external_id = "SELECT id FROM signals WHERE external_id = ?";
+// The start of `list` and of its count; the filters are appended as " AND …".
+constexpr std::string_view k_list_signals = R"sql(
+SELECT s.id, s.title, s.state, s.step, s.submitted_by, s.submitted_at, s.updated_at,
+       s.channel, s.product, s.process, s.customer, s.contacts, s.satisfaction_impact,
+       s.cost_per_contact_cents, s.satisfaction_hundredths,
+       (SELECT count(*) FROM submitters u WHERE u.signal_id = s.id)
+FROM signals s WHERE 1 = 1)sql";
+constexpr std::string_view k_count_signals = "SELECT count(*) FROM signals s WHERE 1 = 1";
 constexpr const char* k_custom_field_names =
     "SELECT DISTINCT name FROM signal_fields ORDER BY name";
 constexpr const char* k_all_ids = "SELECT id FROM signals WHERE id > ? ORDER BY id LIMIT 500";
@@ -442,50 +450,9 @@ public:
     }
 
     std::vector<SignalSummary> list(const ListQuery& q) override {
-        std::string sql = R"sql(
-SELECT s.id, s.title, s.state, s.step, s.submitted_by, s.submitted_at, s.updated_at,
-       s.channel, s.product, s.process, s.customer, s.contacts, s.satisfaction_impact,
-       s.cost_per_contact_cents, s.satisfaction_hundredths,
-       (SELECT count(*) FROM submitters u WHERE u.signal_id = s.id)
-FROM signals s WHERE 1 = 1)sql";
-        // Only fixed SQL fragments are appended; every value is bound below in the same order.
+        std::string sql = std::string(k_list_signals);
         std::vector<std::variant<std::int64_t, std::string>> values;
-        if (q.state) {
-            sql += " AND s.state = ?";
-            values.emplace_back(std::string(to_string(*q.state)));
-        }
-        if (q.step) {
-            sql += " AND s.step = ?";
-            values.emplace_back(std::int64_t{*q.step});
-        }
-        if (q.min_score) {
-            sql += " AND s.contacts * s.satisfaction_impact >= ?";
-            values.emplace_back(*q.min_score);
-        }
-        if (q.max_score) {
-            sql += " AND s.contacts * s.satisfaction_impact < ?";
-            values.emplace_back(*q.max_score);
-        }
-        if (q.since) {
-            sql += " AND s.submitted_at >= ?";
-            values.emplace_back(format_timestamp(*q.since));
-        }
-        for (const auto& [name, value] : q.fields) {
-            if (is_standard_field(name)) {
-                // The column name comes from the fixed list of standard fields, not from input.
-                sql += fmt::format(" AND s.{} = ?", name);
-                values.emplace_back(value);
-            } else {
-                sql += " AND EXISTS (SELECT 1 FROM signal_fields f WHERE f.signal_id = s.id "
-                       "AND f.name = ? AND f.value = ?)";
-                values.emplace_back(name);
-                values.emplace_back(value);
-            }
-        }
-        if (q.search) {
-            sql += " AND s.id IN (SELECT rowid FROM signals_fts WHERE signals_fts MATCH ?)";
-            values.emplace_back(sqlite::search_query(*q.search));
-        }
+        append_list_filters(q, sql, values);
         const std::string_view direction = q.order == SortOrder::descending ? "DESC" : "ASC";
         sql += fmt::format(" ORDER BY {} {}, s.id {}", sort_column(q.sort), direction, direction);
         if (q.limit) {
@@ -520,6 +487,66 @@ FROM signals s WHERE 1 = 1)sql";
             result.push_back(std::move(s));
         }
         return result;
+    }
+
+    std::int64_t count(const ListQuery& q) override {
+        std::string sql = std::string(k_count_signals);
+        std::vector<std::variant<std::int64_t, std::string>> values;
+        append_list_filters(q, sql, values);
+        Statement row = m_db.prepare(sql);
+        int index = 0;
+        for (const auto& value : values) {
+            std::visit([&](const auto& v) { row.bind(++index, v); }, value);
+        }
+        return row.step() ? row.integer(0) : 0;
+    }
+
+    // The WHERE conditions of `list` and `count`, the same for both. Only fixed SQL fragments
+    // are appended; every value is bound in the same order.
+    static void append_list_filters(const ListQuery& q, std::string& sql,
+                                    std::vector<std::variant<std::int64_t, std::string>>& values) {
+        if (!q.states.empty()) {
+            sql += " AND s.state IN (?";
+            for (std::size_t i = 1; i < q.states.size(); ++i) {
+                sql += ", ?";
+            }
+            sql += ")";
+            for (const State state : q.states) {
+                values.emplace_back(std::string(to_string(state)));
+            }
+        }
+        if (q.step) {
+            sql += " AND s.step = ?";
+            values.emplace_back(std::int64_t{*q.step});
+        }
+        if (q.min_score) {
+            sql += " AND s.contacts * s.satisfaction_impact >= ?";
+            values.emplace_back(*q.min_score);
+        }
+        if (q.max_score) {
+            sql += " AND s.contacts * s.satisfaction_impact < ?";
+            values.emplace_back(*q.max_score);
+        }
+        if (q.since) {
+            sql += " AND s.submitted_at >= ?";
+            values.emplace_back(format_timestamp(*q.since));
+        }
+        for (const auto& [name, value] : q.fields) {
+            if (is_standard_field(name)) {
+                // The column name comes from the fixed list of standard fields, not from input.
+                sql += fmt::format(" AND s.{} = ?", name);
+                values.emplace_back(value);
+            } else {
+                sql += " AND EXISTS (SELECT 1 FROM signal_fields f WHERE f.signal_id = s.id "
+                       "AND f.name = ? AND f.value = ?)";
+                values.emplace_back(name);
+                values.emplace_back(value);
+            }
+        }
+        if (q.search) {
+            sql += " AND s.id IN (SELECT rowid FROM signals_fts WHERE signals_fts MATCH ?)";
+            values.emplace_back(sqlite::search_query(*q.search));
+        }
     }
 
     std::vector<std::string> custom_field_names() override {
