@@ -20,8 +20,9 @@ CONFIG = "[impact]\nperiod = \"year\"\n"  # per year = per period: the sums of a
 
 
 def money_text(cents):
-    """EUR 1,234.50 as the text reports show it."""
-    return f"EUR {cents // 100:,}.{cents % 100:02}"
+    """1,235 for EUR 1,234.50, as the text reports show money: whole units, half up, the
+    currency once in the heading."""
+    return f"{(cents + 50) // 100:,}"
 
 
 def build_at_bounds(t):

@@ -263,6 +263,7 @@ class Customers(SileramTestCase):
         self.assertEqual(len(self.fx.js("customer", "list")), 1)
 
     def test_import_reads_csv_as_submit_from_does(self):
+        self.ok("init")
         # Semicolons (commas inside a quoted header name do not count), a BOM, CRLF, a quoted
         # delimiter, a quoted comma and line break in an ignored column, a blank line, and the
         # same file on standard input.
@@ -283,6 +284,7 @@ class Customers(SileramTestCase):
         self.assertEqual(self.fx.js("customer", "list"), expected)
 
     def test_a_bad_row_imports_nothing_and_names_file_row_and_column(self):
+        self.ok("init")
         path = self.fx.write("klanten.csv", "\ufeffname;revenue;notes\r\n"
                                             "Acme BV;10;\"a\r\nb\"\r\n"
                                             "Beta NV;1,5;\r\n")

@@ -91,6 +91,7 @@ class Units(harness.SileramTestCase):
     def test_the_command_sends_an_empty_queue_quietly(self):
         # The unit's command line, run as the unit would (its environment), on a fresh database.
         argv = settings(self.service)["ExecStart"][0].split()[1:]
+        self.ok("init")  # a missing database is refused: a typo in the unit must not pass
         code, out, err = self.fx.run(*argv, db=False, env_extra={"SILERAM_DB": self.db})
         self.assertEqual((code, out, err), (0, "", ""))
 

@@ -55,6 +55,7 @@ class Version(harness.SileramTestCase):
     def test_other_commands_do_not_load_libcurl(self):
         # The dynamic loader reports every library it opens; --version opens libcurl, list not.
         env = {"LD_DEBUG": "files"}
+        self.fx.run("init")
         _, _, loaded_by_version = self.fx.run("--version", db=False, env_extra=env)
         self.assertIn("libcurl.so.4", loaded_by_version)
         code, _, loaded_by_list = self.fx.run("list", env_extra=env)

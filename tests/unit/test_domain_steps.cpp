@@ -740,7 +740,12 @@ TEST_CASE("close queues one mail per distinct submitter with the right outcome")
     SUBCASE("measured") {
         Signal signal = implemented(31);
         measure(signal, 7000, dec("7.2"), "", k_settings, stamp("2026-05-01T09:00:00Z"));
-        close(signal, std::nullopt, stamp("2026-05-02T09:00:00Z"));
+        // The feedback mail tells what was done: a measured signal needs a summary to close.
+        CHECK_THROWS_AS(close(signal, std::nullopt, stamp("2026-05-02T09:00:00Z")), InvalidInput);
+        CHECK_THROWS_AS(close(signal, std::string("  "), stamp("2026-05-02T09:00:00Z")),
+                        InvalidInput);
+        CHECK(signal.feedback.empty());
+        close(signal, std::string("New invoice layout"), stamp("2026-05-02T09:00:00Z"));
         REQUIRE(signal.feedback.size() == 1);
         CHECK(signal.feedback[0].outcome == Outcome::closed);
     }

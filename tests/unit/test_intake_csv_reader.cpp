@@ -186,9 +186,10 @@ TEST_CASE("a field, a row and the fields of a row stop at their caps") {
         std::istringstream wide(header + ",one too many\n");
         CHECK_THROWS_AS(CsvReader{wide}, sileram::InvalidInput);
     }
+}
 
-    TEST_CASE("the apostrophe CSV output puts before a formula is taken off") {
-        const auto rows = read_all("title,note\r\n'=1+2,'+x\r\n''=y,'plain\r\n-5,'\r\n");
-        CHECK(rows == std::vector<std::vector<std::string>>{
-                          {"=1+2", "+x"}, {"'=y", "'plain"}, {"-5", "'"}});
-    }
+TEST_CASE("the apostrophe CSV output puts before a formula is taken off") {
+    const auto rows = read_all("title,note\r\n'=1+2,'+x\r\n''=y,'plain\r\n-5,'\r\n");
+    CHECK(rows ==
+          std::vector<std::vector<std::string>>{{"=1+2", "+x"}, {"'=y", "'plain"}, {"-5", "'"}});
+}

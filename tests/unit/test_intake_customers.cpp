@@ -66,3 +66,18 @@ TEST_CASE("customer file: errors name file, row and column") {
     CHECK(customer_file_error("name,revenue\nA,1,2\n") ==
           "customers.csv: row 2: the row has 3 fields; the header has 2 columns");
 }
+
+TEST_CASE("customer file: control characters are refused naming row and column") {
+    CHECK(customer_file_error("name,revenue\nAcme\x1b[2J,1\n")
+              .find("row 2, column name: the customer name 'Acme\\x1b[2J' holds the control "
+                    "character \\x1b") != std::string::npos);
+    CHECK(customer_file_error("name,revenue,segment\nAcme,1,b2b\x07\n")
+              .find("row 2, column segment") != std::string::npos);
+}
+
+TEST_CASE("customer file: the apostrophe CSV output puts before a formula is taken off") {
+    const auto r = read_customer_text("name,revenue,segment\n'=cmd|' /C calc'!A0,1,'@x\n");
+    REQUIRE(r.customers.size() == 1);
+    CHECK(r.customers[0].name == "=cmd|' /C calc'!A0");
+    CHECK(r.customers[0].segment == "@x");
+}
