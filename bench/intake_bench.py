@@ -12,9 +12,13 @@ On N generated signals (default 1,000,000; see gen_signals.py) it measures:
     of imports and the median ratio);
   - `sileram submit` with the duplicate check on that database: median over --runs processes;
   - `sileram list --search WORDS --limit 50`: median over --runs processes.
-Prints the figures and the targets; it asserts nothing (timings depend on the machine).
+Prints the figures and the targets; timings are not asserted (they depend on the machine), but
+the answers are: the signals sileram imported must be the rows the shell imported, and each
+`list --search` must find the signals that the same words find in the shell's search index (the
+rows it imported; the signals `submit` added come after them). It exits 1 when they differ.
 """
 import argparse
+import json
 import os
 import random
 import re
@@ -46,6 +50,24 @@ def timed(argv, env, stdin=None):
     if p.returncode != 0:
         sys.exit(f"{' '.join(argv)}: exit {p.returncode}\n{p.stderr.decode(errors='replace')}")
     return elapsed, p
+
+
+DIFFERENCES = []
+
+
+def expect_same(what, ours, hand):
+    """Records a difference between a figure of sileram and the shell's query for it."""
+    if ours != hand:
+        DIFFERENCES.append(f"{what}: sileram {ours!r}, sqlite3 shell {hand!r}")
+
+
+def query_all(db, sql, *args):
+    import sqlite3
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return con.execute(sql, args).fetchall()
+    finally:
+        con.close()
 
 
 def peak_rss_mib(stderr):
@@ -86,6 +108,11 @@ def import_and_compare(args, sileram, work, env):
                            f".import {csv_path} signals", baseline_sql], env)
         theirs_cpu = timed.cpu
         ratios.append(ours / theirs)
+        imported = json.loads(subprocess.run(
+            [sileram, "--db", db, "report", "funnel", "--json"], env=env, check=True,
+            stdout=subprocess.PIPE).stdout)["summary"]["signals"]
+        expect_same("signals imported", imported,
+                    query_all(base, "SELECT count(*) FROM signals")[0][0])
         label = f" (run {run} of {args.import_runs})" if args.import_runs > 1 else ""
         print(f"import, sileram submit --from{label}: {ours:7.2f} s wall, {ours_cpu:7.2f} s CPU "
               f"({args.rows / ours:,.0f} rows/s)"
@@ -127,6 +154,7 @@ def main():
             db = os.path.abspath(args.db)
         else:
             db = import_and_compare(args, sileram, work, env)
+        base_db = os.path.join(work, "baseline.db")
 
         # Titles like the data: words drawn from the stored signals, so the guard has work to do.
         rng = random.Random(11)
@@ -169,7 +197,18 @@ def main():
                           "--json"], env)
             search_times.append(t * 1000)
             search_cpu.append(timed.cpu * 1000)
-            hits.append(p.stdout.count(b'"id"'))
+            found = [row["id"] for row in json.loads(p.stdout)]
+            hits.append(len(found))
+            if not args.db:
+                # The shell's index holds the imported rows, ids 1 to n in file order; the
+                # signals `submit` added have larger ids and are left out of the comparison.
+                match = " ".join(f'"{w}"' for w in words.split())
+                hand = [r[0] for r in query_all(
+                    base_db, "SELECT rowid FROM signals_fts WHERE signals_fts MATCH ? "
+                    "ORDER BY rowid LIMIT 50", match)]
+                imported = [i for i in found if i <= n]
+                expect_same(f"list --search {words!r}", sorted(imported),
+                            hand[:len(imported)] if len(found) == 50 else hand)
         print(f"submit with duplicate check: median {statistics.median(submit_times):.1f} ms, "
               f"max {max(submit_times):.1f} ms, median CPU {statistics.median(submit_cpu):.1f} ms "
               f"over {len(submit_times)} runs "
@@ -179,6 +218,11 @@ def main():
               f"max {max(search_times):.1f} ms, median CPU {statistics.median(search_cpu):.1f} ms "
               f"over {len(search_times)} runs "
               f"(target <= {TARGETS['search_ms']:.0f} ms); rows: median {statistics.median(hits):.0f}")
+        for difference in DIFFERENCES:
+            print(f"DIFFERENT: {difference}")
+        if DIFFERENCES:
+            sys.exit(f"{len(DIFFERENCES)} answers of sileram differ from the sqlite3 shell's")
+        print("the signals imported and the search results agree with the sqlite3 shell")
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -1,16 +1,21 @@
 #!/usr/bin/env python3
 """Times every `sileram report` and `list` against the equivalent hand-written query run by the
-sqlite3 shell, on a generated database, and prints the figures and the ratios.
+sqlite3 shell, on a generated database, and prints the figures and the ratios. It also checks
+sileram's figures (its --json output) against what the same hand-written queries return, and
+exits 1 when any differ: the timings compare equal work only if the answers are equal.
 
 Usage: run_bench.py PATH/TO/sileram [N] [--db EXISTING_DB] [--runs R]
 
 Without --db it creates a database of N signals (default 20,000) with make_db.py in a temporary
 folder. Each command runs R times (default 3) as a fresh process, both for sileram and for
 `sqlite3 -readonly`, and the best wall time counts (process start included on both sides). The
-targets (1M signals): each report <= 300 ms, list <= 50 ms. Nothing is asserted: it prints.
+targets (1M signals): each report <= 300 ms, list <= 50 ms. The timings are printed, not
+asserted (they depend on the machine); the figures are asserted.
 """
+import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -116,12 +121,110 @@ COMMANDS = {
 TARGET_MS = {"list": 50, "list --state analysed --sort -score": 50}
 
 
+def hand_results(db, name):
+    """The rows of each statement of HAND[name], run on `db` opened read-only."""
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return [con.execute(sql).fetchall() for sql in HAND[name].split(";") if sql.strip()]
+    finally:
+        con.close()
+
+
+def ids(rows, key="id"):
+    return [row[key] for row in rows]
+
+
+def same(differences, what, ours, hand):
+    if ours != hand:
+        differences.append(f"{what}: sileram {ours!r}, hand-written query {hand!r}")
+
+
+def cents(amount):
+    """A money figure of sileram's JSON (a number of euros) in cents."""
+    return None if amount is None else round(amount * 100)
+
+
+def check_totals_by_value(differences, what, ours_rows, hand_rows):
+    """Groups of a report (value, signals, contacts, ...) against (value, count, sum(contacts)):
+    each shown group as the query has it, none missing unless the report cut the list."""
+    hand = {row[0]: (row[1], row[2] or 0) for row in hand_rows}
+    for row in ours_rows:
+        value = row["value"]
+        if value not in hand:
+            differences.append(f"{what}: sileram shows {value!r}, which the query does not have")
+            continue
+        same(differences, f"{what} {value!r} (signals, contacts)",
+             (row["signals"], row["contacts"]), hand[value])
+
+
+def check(name, ours, hand):
+    """The differences between sileram's --json output `ours` for the command `name` and the
+    results `hand` of HAND[name]; empty when they agree."""
+    d = []
+    if name in ("impact", "impact --by process"):
+        quadrants = hand[0]
+        same(d, "impact: open signals with figures", ours["summary"]["signals"],
+             sum(r[2] for r in quadrants))
+        same(d, "impact: contacts", ours["summary"]["contacts"], sum(r[3] for r in quadrants))
+        same(d, "impact: score", ours["totals"]["quadrants"]["score"],
+             sum(r[4] for r in quadrants))
+        same(d, "impact: cost per period (cents)", cents(ours["summary"]["cost_per_period"]),
+             sum(r[5] for r in quadrants))
+        same(d, "impact: signals per quadrant",
+             sorted(q["signals"] for q in ours["quadrants"] if q["signals"]),
+             sorted(r[2] for r in quadrants))
+        ranked = hand[-1]
+        same(d, "impact: the highest scores", ids(ours["signals"]),
+             [r[0] for r in ranked][:len(ours["signals"])])
+        same(d, "impact: rows of the ranking", len(ours["signals"]) > 0, len(ranked) > 0)
+        if name == "impact --by process":
+            check_totals_by_value(d, "impact by process", ours["groups"], hand[1])
+    elif name == "funnel":
+        same(d, "funnel: signals", ours["summary"]["signals"], sum(r[2] for r in hand[0]))
+        same(d, "funnel: signals per state and step",
+             sorted((r["step"], r["state"], r["signals"]) for r in ours["states"]),
+             sorted((r[1], r[0], r[2]) for r in hand[0]))
+    elif name == "effect":
+        total = hand[0][0]
+        same(d, "effect: measured signals", ours["summary"]["signals"], total[0])
+        same(d, "effect: contacts saved", ours["summary"]["contacts_saved"], total[1] or 0)
+        same(d, "effect: saved per period (cents)", cents(ours["summary"]["saved_per_period"]),
+             total[2] or 0)
+        same(d, "effect: expected per year (cents)", cents(ours["summary"]["expected_per_year"]),
+             total[3] or 0)
+        same(d, "effect: cost of the actions (cents)", cents(ours["summary"]["cost"]),
+             total[4] or 0)
+        same(d, "effect: the largest savings", ids(ours["signals"]),
+             [r[0] for r in hand[1]][:len(ours["signals"])])
+    elif name == "fields":
+        same(d, "fields: signals", ours["summary"]["signals"], hand[0][0][0])
+        for field, rows in zip(("channel", "product", "process"), hand[1:4]):
+            check_totals_by_value(d, f"fields by {field}",
+                                  [r for r in ours[field] if r["value"] is not None], rows)
+    elif name == "customers":
+        same(d, "customers: customers with signals", ours["summary"]["customers"], len(hand[0]))
+        same(d, "customers: their signals", ours["summary"]["signals"],
+             sum(r[1] for r in hand[0]))
+    elif name == "overdue":
+        same(d, "overdue: actions past their due date", ours["summary"]["overdue_actions"],
+             hand[0][0][0])
+        same(d, "overdue: stale signals", ours["summary"]["stale_signals"], hand[2][0][0])
+        same(d, "overdue: the first overdue actions",
+             [(r["signal"], r["due"]) for r in ours["actions"]],
+             [(r[0], r[3]) for r in hand[1]][:len(ours["actions"])])
+    elif name.startswith("list"):
+        same(d, name, ids(ours), [r[0] for r in hand[0]])
+    return d
+
+
 def best_of(argv, runs, env):
+    """The best wall time of `runs` runs in ms; best_of.stdout is the last run's output."""
     best = None
     for _ in range(runs):
         started = time.perf_counter()
-        p = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        p = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         elapsed = (time.perf_counter() - started) * 1000
+        best_of.stdout = p.stdout
         if p.returncode != 0:
             raise SystemExit(f"{' '.join(argv[:4])}… failed: {p.stderr.decode()[:500]}")
         best = elapsed if best is None else min(best, elapsed)
@@ -157,10 +260,13 @@ def main():
     subprocess.run([binary, "--db", db, "report", "funnel"], env=env, stdout=subprocess.DEVNULL,
                    check=True)
     print(f"{'command':<40} {'sileram ms':>11} {'sqlite3 ms':>11} {'ratio':>6} {'target':>7}")
+    differences = []
     try:
         for name, command in COMMANDS.items():
             ours = best_of([binary, "--db", db, *command], runs, env)
             ours_json = best_of([binary, "--db", db, *command, "--json"], runs, env)
+            if name in HAND:
+                differences += check(name, json.loads(best_of.stdout), hand_results(db, name))
             hand = (best_of([sqlite, "-readonly", db, HAND[name]], runs, env)
                     if sqlite and name in HAND else None)
             target = TARGET_MS.get(name, None if " --" in name and name not in HAND else 300)
@@ -173,6 +279,12 @@ def main():
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
+    for difference in differences:
+        print(f"DIFFERENT: {difference}")
+    if differences:
+        sys.exit(f"{len(differences)} figures of sileram differ from the hand-written queries")
+    print(f"the figures of {sum(name in HAND for name in COMMANDS)} commands agree with the "
+          f"hand-written queries")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 #include "sileram/cli/app.hpp"
 
+#include "sileram/cli/version.hpp"
 #include "sileram/commands/registry.hpp"
 #include "sileram/commands/session.hpp"
 #include "sileram/config/config.hpp"
@@ -27,6 +28,7 @@ struct GlobalOptions {
     std::optional<std::string> actor;
     bool json = false;
     bool quiet = false;
+    bool no_pager = false;
 };
 
 std::string environment(const char* name) {
@@ -56,7 +58,8 @@ int report_error(ExitCode code, const std::string& message, bool json) {
         std::cerr << error.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
                   << '\n';
     } else {
-        std::cerr << "sileram: error: " << message << '\n';
+        // A message may quote a stored or given value: no control character reaches the terminal.
+        std::cerr << "sileram: error: " << domain::printable(message, domain::Lines::multi) << '\n';
     }
     return static_cast<int>(code);
 }
@@ -133,6 +136,86 @@ std::string suggest_command(int argc, char** argv) {
     return {};
 }
 
+// The first word that is neither an option nor the value of a global option, or empty.
+std::string_view first_command_word(int argc, char** argv) {
+    constexpr std::string_view k_valued_globals[] = {"--db", "--config", "--as"};
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view word = argv[i];
+        if (std::find(std::begin(k_valued_globals), std::end(k_valued_globals), word) !=
+            std::end(k_valued_globals)) {
+            ++i;
+            continue;
+        }
+        if (!word.empty() && word.front() != '-') {
+            return word;
+        }
+    }
+    return {};
+}
+
+// CLI11's words for the usage errors a person meets most, said the way sileram says things.
+std::string usage_message(const CLI::ParseError& e, int argc, char** argv) {
+    if (const std::string hint = suggest_command(argc, argv); !hint.empty()) {
+        return hint;
+    }
+    const std::string what = e.what();
+    if (first_command_word(argc, argv).empty()) {
+        constexpr std::string_view k_globals[] = {"--db",      "--config",  "--as",   "--json",
+                                                  "-q",        "--quiet",   "--help", "-h",
+                                                  "--version", "--no-pager"};
+        for (int i = 1; i < argc; ++i) {
+            const std::string_view word = argv[i];
+            const std::string_view name = word.substr(0, word.find('='));
+            if (word.size() > 1 && word.front() == '-' &&
+                std::find(std::begin(k_globals), std::end(k_globals), name) ==
+                    std::end(k_globals)) {
+                return fmt::format("{} is not an option of sileram; see sileram --help",
+                                   domain::quote_value(word));
+            }
+        }
+        return "a command is needed; see sileram --help for the commands";
+    }
+    const std::string prefix = "The following arguments were not expected: ";
+    if (what.rfind(prefix, 0) == 0) {
+        return fmt::format("{} is not an option of sileram {}; see sileram {} --help",
+                           domain::quote_value(what.substr(prefix.size())),
+                           first_command_word(argc, argv), first_command_word(argc, argv));
+    }
+    return what;
+}
+
+// `sileram` alone and `sileram help [COMMAND]`: the usage, or a command's help; nullopt when
+// argv asks for neither.
+std::optional<int> print_help_page(CLI::App& app, int argc, char** argv) {
+    if (argc <= 1) {
+        std::cout << app.help();
+        return static_cast<int>(ExitCode::invalid_input);
+    }
+    if (std::string_view(argv[1]) != "help") {
+        return std::nullopt;
+    }
+    if (argc == 2) {
+        std::cout << app.help();
+        return 0;
+    }
+    for (CLI::App* command : app.get_subcommands({})) {
+        if (command->get_name() == argv[2]) {
+            std::cout << command->help();
+            return 0;
+        }
+    }
+    std::vector<std::string_view> names;
+    for (const auto& c : commands::all_commands()) {
+        names.push_back(c.name);
+    }
+    const std::string guess = domain::closest_name(argv[2], names);
+    return report_error(
+        ExitCode::invalid_input,
+        fmt::format("{} is not a sileram command{}", domain::quote_value(argv[2]),
+                    guess.empty() ? "; see sileram help" : "; did you mean " + guess + "?"),
+        false);
+}
+
 bool wants_json(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         if (std::string_view(argv[i]) == "--json") {
@@ -157,6 +240,8 @@ void add_global_options(CLI::App& app, GlobalOptions& options) {
         ->type_name("NAME");
     app.add_flag("--json", options.json, "Machine output on stdout; errors as JSON on stderr");
     app.add_flag("-q,--quiet", options.quiet, "Print only what scripts need");
+    app.add_flag("--no-pager", options.no_pager,
+                 "Never page long output (else $SILERAM_PAGER, $PAGER or less -FRX on a terminal)");
 }
 
 } // namespace
@@ -164,14 +249,15 @@ void add_global_options(CLI::App& app, GlobalOptions& options) {
 int run(int argc, char** argv) {
     CLI::App app{"sileram: customer signals through the ten improvement steps, in one SQLite file",
                  "sileram"};
-    app.set_version_flag("--version", std::string("sileram ") + std::string(k_version));
+    app.set_version_flag("--version", version_text,
+                         "Print the version, its git revision, SQLite and libcurl, and exit");
     app.require_subcommand(1);
     GlobalOptions options;
     add_global_options(app, options);
     app.footer(
         "Exit codes: 0 success, 1 refused (not found, wrong step), 2 usage or invalid input,\n"
         "75 temporary failure (database busy, mail server unreachable): try again later.\n"
-        "SILERAM_NOW=ISO-8601 pins the clock. Run sileram COMMAND --help for a command's options.");
+        "SILERAM_NOW=ISO-8601 pins the clock. Run sileram help COMMAND for a command's options.");
 
     std::map<const CLI::App*, commands::Runner> runners;
     for (const commands::CommandEntry& entry : commands::all_commands()) {
@@ -181,6 +267,9 @@ int run(int argc, char** argv) {
     }
 
     const bool json = wants_json(argc, argv);
+    if (const std::optional<int> code = print_help_page(app, argc, argv)) {
+        return *code;
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -190,8 +279,7 @@ int run(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        const std::string hint = suggest_command(argc, argv);
-        return report_error(ExitCode::invalid_input, hint.empty() ? e.what() : hint, json);
+        return report_error(ExitCode::invalid_input, usage_message(e, argc, argv), json);
     }
 
     try {
@@ -201,6 +289,7 @@ int run(int argc, char** argv) {
         output.format = options.json ? commands::Format::json : commands::Format::text;
         output.verbosity = options.quiet ? commands::Verbosity::quiet : commands::Verbosity::normal;
         output.terminal = output::detect_terminal(STDOUT_FILENO);
+        output.paging = options.no_pager ? commands::Paging::off : commands::Paging::on;
         output.out = &std::cout;
         output.err = &std::cerr;
         const fs::path database = database_path(options, config);
@@ -209,6 +298,7 @@ int run(int argc, char** argv) {
         for (const auto& [command, runner] : runners) {
             if (command->parsed()) {
                 runner(session);
+                session.finish_output();
             }
         }
         std::cout.flush();

@@ -98,14 +98,17 @@ void act(Session& session, const ActOptions& o) {
                                         ? std::optional(parse_decimal(*o.expect_satisfaction,
                                                                       "--expect-satisfaction"))
                                         : std::nullopt;
-                domain::set_expectation(signal, reduction, change, stamp);
+                domain::set_expectation(signal, reduction, change, session.impact_settings(),
+                                        stamp);
                 const auto bc = domain::business_case(signal, session.impact_settings());
                 const std::string& currency = session.impact_settings().currency;
                 message = fmt::format(
-                    "signal {}: business case: {} saved per year for {} cost", id,
+                    "signal {}: business case: {} saved per year for {} cost{}{}", id,
                     output::money(bc.expected_savings_per_year.value_or(domain::Decimal()),
                                   currency),
-                    output::money(bc.cost, currency));
+                    output::money(bc.cost, currency),
+                    bc.roi ? "; " + output::roi_text(*bc.roi) : "",
+                    bc.payback_months ? "; " + output::payback_text(*bc.payback_months) : "");
             } else if (o.go) {
                 domain::decide_go(signal, domain::Verdict::go, o.reason, stamp);
                 message = fmt::format("signal {}: go, actions approved", id);

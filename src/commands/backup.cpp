@@ -21,11 +21,9 @@ Runner define_backup(CLI::App& command) {
             throw InvalidInput(fmt::format("{}: the folder {} does not exist", file.string(),
                                            file.parent_path().string()));
         }
-        if (!std::filesystem::exists(session.database_path())) {
-            throw Refused(fmt::format("there is no database {} to back up",
-                                      session.database_path().string()));
-        }
-        const std::int64_t pages = session.store(storage::Access::read).backup_to(file);
+        // The session refuses a missing database with the same words as every command.
+        storage::Store& store = session.store(storage::Access::read);
+        const std::int64_t pages = store.backup_to(file);
         if (session.json()) {
             print_json(session, {{"database", session.database_path().string()},
                                  {"backup", file.string()},

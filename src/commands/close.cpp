@@ -19,13 +19,21 @@ struct CloseOptions {
 };
 
 void close(Session& session, const CloseOptions& o) {
+    if (o.dry_run && o.id && !o.send) {
+        // What closing would mail, from the signal closed in memory only.
+        domain::Signal signal =
+            load_signal(session, storage::Access::read, parse_id(*o.id, "signal"));
+        domain::close(signal, o.summary, session.stamp());
+        preview_close(session, signal);
+        return;
+    }
     if (o.send || o.dry_run) {
         if (o.id || o.summary) {
             throw InvalidInput("close ID closes one signal, close --send delivers the queued mail; "
                                "give one of them, not both");
         }
         if (!o.send) {
-            throw InvalidInput("--dry-run goes with --send: sileram close --send --dry-run");
+            throw InvalidInput("--dry-run goes with close ID or close --send");
         }
         send_feedback(session, o.dry_run ? DryRun::yes : DryRun::no);
         return;
@@ -55,12 +63,15 @@ Runner define_close(CLI::App& command) {
     command.add_option("id", o->id, "The signal: measured, rejected, duplicate or dropped")
         ->type_name("ID");
     command
-        .add_option("--summary", o->summary, "What was done, in a sentence for the feedback mail")
+        .add_option("--summary", o->summary,
+                    "What was done, in a sentence for the feedback mail (needed for a measured "
+                    "signal)")
         ->type_name("TEXT");
     command.add_flag("--send", o->send,
                      "Deliver every queued feedback mail (for cron); exit 75 if any stay queued");
     command.add_flag("--dry-run", o->dry_run,
-                     "With --send: print what would be sent; send and change nothing");
+                     "Print the mails close ID would queue, or close --send would send; change "
+                     "nothing");
     return [o](Session& session) { close(session, *o); };
 }
 

@@ -1,6 +1,7 @@
 #include "sileram/commands/common.hpp"
 
 #include "sileram/domain/text.hpp"
+#include "sileram/domain/time.hpp"
 #include "sileram/domain/workflow.hpp"
 #include "sileram/errors.hpp"
 #include "sileram/output/signal_json.hpp"
@@ -23,6 +24,14 @@ std::optional<std::int64_t> whole_number(const std::string& text) {
     return value;
 }
 
+void require_input_years(domain::Timestamp at, std::string_view option, const std::string& text) {
+    if (!domain::within_input_years(at)) {
+        throw InvalidInput(fmt::format("{} {} is out of range; give a date in the years {} to {}",
+                                       option, domain::quote_value(text), domain::k_first_year,
+                                       domain::k_last_year));
+    }
+}
+
 bool all_digits(const std::string& text) {
     return !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
 }
@@ -32,8 +41,9 @@ bool all_digits(const std::string& text) {
 std::int64_t parse_id(const std::string& text, std::string_view what) {
     const auto value = whole_number(text);
     if (!value || *value < 1) {
-        throw InvalidInput(fmt::format("{} {} is not an id; ids are whole numbers from 1", what,
-                                       domain::quote_value(text)));
+        throw InvalidInput(fmt::format(
+            "{} {} is {}; ids are whole numbers from 1 to {}", what, domain::quote_value(text),
+            all_digits(text) && !value ? "too large" : "not an id", INT64_MAX));
     }
     return *value;
 }
@@ -42,9 +52,9 @@ std::int64_t parse_count(const std::string& text, std::string_view option) {
     const auto value = whole_number(text);
     if (!value) {
         const bool too_large = all_digits(text);
-        throw InvalidInput(
-            fmt::format("{} {} is {}", option, domain::quote_value(text),
-                        too_large ? "too large (beyond 64 bits)" : "not a whole number"));
+        throw InvalidInput(fmt::format("{} {} is {}", option, domain::quote_value(text),
+                                       too_large ? fmt::format("too large; at most {}", INT64_MAX)
+                                                 : std::string("not a whole number")));
     }
     if (*value < 0) {
         throw InvalidInput(fmt::format("{} {} is negative; give a count from 0", option, text));
@@ -63,6 +73,11 @@ int parse_whole_in(const std::string& text, std::string_view option, int lowest,
 
 domain::Decimal parse_decimal(const std::string& text, std::string_view option) {
     const auto value = domain::Decimal::parse(text);
+    if (!value && domain::Decimal::is_number_text(text)) {
+        throw InvalidInput(fmt::format("{} {} is too large; sileram counts up to {}", option,
+                                       domain::quote_value(text),
+                                       domain::Decimal::largest().to_string()));
+    }
     if (!value) {
         throw InvalidInput(fmt::format("{} {} is not a number with at most two decimals (use a "
                                        "point: 12.50)",
@@ -77,6 +92,7 @@ domain::Date parse_day(const std::string& text, std::string_view option) {
         throw InvalidInput(fmt::format("{} {} is not a date; use ISO 8601 such as 2026-12-01",
                                        option, domain::quote_value(text)));
     }
+    require_input_years(*day, option, text);
     return *day;
 }
 
@@ -87,6 +103,7 @@ domain::Timestamp parse_moment(const std::string& text, std::string_view option)
             "{} {} is not a date; use ISO 8601 such as 2026-12-01 or 2026-12-01T10:00:00Z", option,
             domain::quote_value(text)));
     }
+    require_input_years(*at, option, text);
     return *at;
 }
 
@@ -97,6 +114,12 @@ domain::Signal load_signal(Session& session, storage::Access access, domain::Sig
                                   id, storage::display_name(session.database_path())));
     }
     return std::move(*signal);
+}
+
+void require_one_format(const Session& session, bool csv) {
+    if (csv && session.json()) {
+        throw InvalidInput("--csv and --json exclude each other; choose one");
+    }
 }
 
 void print_json(Session& session, const nlohmann::ordered_json& value) {
@@ -113,8 +136,8 @@ void report_change(Session& session, const domain::Signal& signal, const std::st
     if (session.quiet()) {
         return;
     }
-    session.out() << message << '\n';
-    const std::string next = domain::next_command(signal.id, signal.state);
+    session.out() << domain::printable(message, domain::Lines::multi) << '\n';
+    const std::string next = domain::next_step(signal);
     if (!next.empty()) {
         session.out() << "Next: " << next << '\n';
     }

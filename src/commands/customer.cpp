@@ -3,6 +3,7 @@
 #include "sileram/domain/customers.hpp"
 #include "sileram/domain/text.hpp"
 #include "sileram/errors.hpp"
+#include "sileram/intake/customers.hpp"
 #include "sileram/output/csv.hpp"
 #include "sileram/output/format.hpp"
 #include "sileram/output/table.hpp"
@@ -12,7 +13,6 @@
 #include <fstream>
 #include <iostream>
 #include <ostream>
-#include <sstream>
 
 namespace sileram::commands {
 
@@ -27,20 +27,6 @@ struct CustomerOptions {
     std::optional<std::string> segment;
     bool csv = false;
 };
-
-std::string read_input(const std::string& file) {
-    std::ostringstream text;
-    if (file == "-") {
-        text << std::cin.rdbuf();
-        return text.str();
-    }
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-        throw InvalidInput(fmt::format("{}: cannot read the file", file));
-    }
-    text << in.rdbuf();
-    return text.str();
-}
 
 nlohmann::ordered_json customer_json(const domain::Customer& c) {
     return {{"name", c.name}, {"revenue", c.revenue.to_double()}, {"segment", c.segment}};
@@ -78,7 +64,15 @@ void import(Session& session, const CustomerOptions& o) {
                            "reads them from the file");
     }
     const std::string origin = *o.target == "-" ? "stdin" : *o.target;
-    const domain::CustomerCsv csv = domain::parse_customer_csv(read_input(*o.target), origin);
+    std::ifstream file;
+    if (*o.target != "-") {
+        file.open(*o.target, std::ios::binary);
+        if (!file) {
+            throw InvalidInput(fmt::format("{}: cannot read the file", origin));
+        }
+    }
+    const intake::CustomerFile csv =
+        intake::read_customers(file.is_open() ? file : std::cin, origin);
     for (const std::string& column : csv.ignored_columns) {
         session.err() << fmt::format("sileram: note: {}: column {} is not a customer column; "
                                      "ignored\n",
@@ -111,7 +105,8 @@ void list(Session& session, const CustomerOptions& o) {
     if (o.csv) {
         session.out() << output::csv_record({"name", "revenue", "segment"});
         for (const auto& c : customers) {
-            session.out() << output::csv_record({c.name, c.revenue.to_fixed(), c.segment});
+            session.out() << output::csv_record(std::vector<output::CsvCell>{
+                {c.name}, output::csv_number(c.revenue.to_fixed()), {c.segment}});
         }
         return;
     }
@@ -143,6 +138,7 @@ Runner define_customer(CLI::App& command) {
                    "spaces.\nExamples:\n  sileram customer set \"Acme BV\" --revenue 2500000 "
                    "--segment enterprise\n  sileram customer import customers.csv");
     return [o](Session& session) {
+        require_one_format(session, o->csv);
         if (o->action == "set") {
             set(session, *o);
         } else if (o->action == "import") {

@@ -11,41 +11,68 @@ namespace sileram::commands {
 
 namespace {
 
-// The flat columns of `export --csv`: the signal, its figures, and its latest measurement.
+using output::CsvKind;
+
+// The flat columns of `export --csv`: the signal, its figures, and its latest measurement; the
+// figures are numbers, which the CSV writer leaves as they are (a negative change stays one).
+struct ExportColumn {
+    const char* name;
+    CsvKind kind;
+};
+constexpr ExportColumn k_csv_columns[] = {
+    {"id", CsvKind::number},
+    {"title", CsvKind::text},
+    {"description", CsvKind::text},
+    {"state", CsvKind::text},
+    {"step", CsvKind::number},
+    {"submitted_by", CsvKind::text},
+    {"submitted_at", CsvKind::text},
+    {"updated_at", CsvKind::text},
+    {"external_id", CsvKind::text},
+    {"channel", CsvKind::text},
+    {"product", CsvKind::text},
+    {"process", CsvKind::text},
+    {"customer", CsvKind::text},
+    {"fields", CsvKind::text},
+    {"submitters", CsvKind::text},
+    {"triage_reason", CsvKind::text},
+    {"contacts", CsvKind::number},
+    {"satisfaction_impact", CsvKind::number},
+    {"cost_per_contact", CsvKind::number},
+    {"satisfaction", CsvKind::number},
+    {"score", CsvKind::number},
+    {"class", CsvKind::text},
+    {"cost_per_period", CsvKind::number},
+    {"root_cause", CsvKind::text},
+    {"actions", CsvKind::number},
+    {"action_cost", CsvKind::number},
+    {"expected_reduction", CsvKind::number},
+    {"expected_savings_per_year", CsvKind::number},
+    {"measured_contacts", CsvKind::number},
+    {"contacts_saved", CsvKind::number},
+    {"saved_per_year", CsvKind::number},
+    {"satisfaction_delta", CsvKind::number},
+    {"summary", CsvKind::text},
+};
+
 std::vector<std::string> csv_header() {
-    return {"id",
-            "title",
-            "description",
-            "state",
-            "step",
-            "submitted_by",
-            "submitted_at",
-            "updated_at",
-            "external_id",
-            "channel",
-            "product",
-            "process",
-            "customer",
-            "fields",
-            "submitters",
-            "triage_reason",
-            "contacts",
-            "satisfaction_impact",
-            "cost_per_contact",
-            "satisfaction",
-            "score",
-            "class",
-            "cost_per_period",
-            "root_cause",
-            "actions",
-            "action_cost",
-            "expected_reduction",
-            "expected_savings_per_year",
-            "measured_contacts",
-            "contacts_saved",
-            "saved_per_year",
-            "satisfaction_delta",
-            "summary"};
+    std::vector<std::string> names;
+    for (const ExportColumn& column : k_csv_columns) {
+        names.emplace_back(column.name);
+    }
+    return names;
+}
+
+// The row's values as cells of the kinds k_csv_columns gives.
+std::vector<output::CsvCell> csv_cells(std::vector<std::string> row) {
+    std::vector<output::CsvCell> cells;
+    cells.reserve(row.size());
+    for (std::size_t i = 0; i < row.size(); ++i) {
+        cells.push_back(output::CsvCell{std::move(row[i]), i < std::size(k_csv_columns)
+                                                               ? k_csv_columns[i].kind
+                                                               : CsvKind::text});
+    }
+    return cells;
 }
 
 std::vector<std::string> csv_row(const domain::Signal& s, const domain::ImpactSettings& settings) {
@@ -119,6 +146,7 @@ Runner define_export(CLI::App& command) {
     auto csv = std::make_shared<bool>(false);
     command.add_flag("--csv", *csv, "One CSV row per signal instead of JSON lines");
     return [csv](Session& session) {
+        require_one_format(session, *csv);
         storage::Store& store = session.store(storage::Access::read);
         const auto& settings = session.impact_settings();
         if (*csv) {
@@ -126,7 +154,7 @@ Runner define_export(CLI::App& command) {
         }
         store.for_each_signal([&](const domain::Signal& s) {
             if (*csv) {
-                session.out() << output::csv_record(csv_row(s, settings));
+                session.out() << output::csv_record(csv_cells(csv_row(s, settings)));
             } else {
                 session.out() << output::signal_to_json(s, settings, session.now())
                                      .dump(-1, ' ', false,

@@ -17,7 +17,8 @@ namespace sileram::commands {
 namespace {
 
 struct ListOptions {
-    std::optional<std::string> state;
+    std::vector<std::string> states;
+    bool all = false;
     std::optional<std::string> step;
     std::optional<std::string> impact_class;
     std::optional<std::string> since;
@@ -43,21 +44,66 @@ constexpr SortName k_sort_names[] = {
     {"contacts", storage::SortKey::contacts},
 };
 
+// "a, b,c" as its names; an empty name is kept so that `--state ,` is reported.
+std::vector<std::string> split_state_list(const std::string& list) {
+    std::vector<std::string> names;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t comma = list.find(',', start);
+        std::string name = list.substr(start, comma == std::string::npos ? comma : comma - start);
+        name.erase(0, name.find_first_not_of(' '));
+        name.erase(name.find_last_not_of(' ') + 1);
+        names.push_back(std::move(name));
+        if (comma == std::string::npos) {
+            return names;
+        }
+        start = comma + 1;
+    }
+}
+
+// Adds the state `name`, or every state of the group open or closed, once each.
+void add_states(std::vector<domain::State>& states, const std::string& name) {
+    const auto add = [&](domain::State state) {
+        if (std::find(states.begin(), states.end(), state) == states.end()) {
+            states.push_back(state);
+        }
+    };
+    if (name == "open" || name == "closed") {
+        for (const auto& info : domain::all_states()) {
+            if (domain::is_open(info.state) == (name == "open")) {
+                add(info.state);
+            }
+        }
+        return;
+    }
+    if (const auto state = domain::parse_state(name)) {
+        add(*state);
+        return;
+    }
+    std::vector<std::string_view> names{"open", "closed"};
+    for (const auto& s : domain::all_states()) {
+        names.push_back(s.name);
+    }
+    const std::string guess = domain::closest_name(name, names);
+    throw InvalidInput(
+        fmt::format("--state {} is not a state{}; states: {}", domain::quote_value(name),
+                    guess.empty() ? "" : "; did you mean " + guess + "?", fmt::join(names, ", ")));
+}
+
 storage::ListQuery build_query(const ListOptions& o, const std::vector<std::string>& extras,
                                Session& session) {
     storage::ListQuery q;
-    if (o.state) {
-        q.state = domain::parse_state(*o.state);
-        if (!q.state) {
-            std::vector<std::string_view> names;
-            for (const auto& s : domain::all_states()) {
-                names.push_back(s.name);
-            }
-            const std::string guess = domain::closest_name(*o.state, names);
-            throw InvalidInput(fmt::format(
-                "--state {} is not a state{}; states: {}", domain::quote_value(*o.state),
-                guess.empty() ? "" : "; did you mean " + guess + "?", fmt::join(names, ", ")));
+    if (o.all && !o.states.empty()) {
+        throw InvalidInput("--all and --state exclude each other; --all shows every state");
+    }
+    for (const std::string& list : o.states) {
+        for (const std::string& name : split_state_list(list)) {
+            add_states(q.states, name);
         }
+    }
+    // Open signals are what a team lead works on; --all, --state or --step asks for more.
+    if (q.states.empty() && !o.all && !o.step) {
+        add_states(q.states, "open");
     }
     if (o.step) {
         q.step = parse_whole_in(*o.step, "--step", 1, 10);
@@ -108,16 +154,19 @@ storage::ListQuery build_query(const ListOptions& o, const std::vector<std::stri
     return q;
 }
 
-void print_table(Session& session, const std::vector<domain::SignalSummary>& rows) {
+void print_table(Session& session, const std::vector<domain::SignalSummary>& rows,
+                 std::int64_t total) {
     const auto& settings = session.impact_settings();
-    output::Table table({{"id", output::Align::right},
-                         {"state"},
-                         {"step", output::Align::right},
-                         {"title", output::Align::left, true, 12},
-                         {"process", output::Align::left, true, 7},
-                         {"score", output::Align::right},
-                         {"class"},
-                         {"submitted"}});
+    using output::Align;
+    using output::Overflow;
+    output::Table table({{"id", Align::right},
+                         {"state", Align::left, false, 0, Overflow::truncate, 3},
+                         {"step", Align::right, false, 0, Overflow::truncate, 5},
+                         {"title", Align::left, true, output::k_min_title_width},
+                         {"process", Align::left, true, 7, Overflow::truncate, 4},
+                         {"score", Align::right, false, 0, Overflow::truncate, 2},
+                         {"class", Align::left, false, 0, Overflow::truncate, 1},
+                         {"submitted", Align::left, false, 0, Overflow::truncate, 6}});
     for (const auto& s : rows) {
         const auto process = s.fields.find("process");
         std::string score;
@@ -136,7 +185,9 @@ void print_table(Session& session, const std::vector<domain::SignalSummary>& row
     session.out() << table.render(terminal.width,
                                   terminal.color ? output::Color::on : output::Color::off);
     if (!session.quiet()) {
-        session.out() << fmt::format("{} signal{}\n", rows.size(), rows.size() == 1 ? "" : "s");
+        session.out() << output::shown_count(static_cast<std::int64_t>(rows.size()), total,
+                                             "signal", "signals")
+                      << '\n';
     }
 }
 
@@ -159,12 +210,24 @@ void print_csv(Session& session, const std::vector<domain::SignalSummary>& rows)
             score = std::to_string(f.score);
             impact_class = std::string(domain::to_string(f.impact_class));
         }
+        using output::csv_number;
         session.out() << output::csv_record(
-            {std::to_string(s.id), s.title, std::string(domain::to_string(s.state)),
-             std::to_string(s.step), s.submitted_by, domain::format_timestamp(s.submitted_at),
-             domain::format_timestamp(s.updated_at), field("channel"), field("product"),
-             field("process"), field("customer"), contacts, impact, score, impact_class,
-             std::to_string(s.submitter_count)});
+            std::vector<output::CsvCell>{csv_number(std::to_string(s.id)),
+                                         {s.title},
+                                         {std::string(domain::to_string(s.state))},
+                                         csv_number(std::to_string(s.step)),
+                                         {s.submitted_by},
+                                         {domain::format_timestamp(s.submitted_at)},
+                                         {domain::format_timestamp(s.updated_at)},
+                                         {field("channel")},
+                                         {field("product")},
+                                         {field("process")},
+                                         {field("customer")},
+                                         csv_number(contacts),
+                                         csv_number(impact),
+                                         csv_number(score),
+                                         {impact_class},
+                                         csv_number(std::to_string(s.submitter_count))});
     }
 }
 
@@ -172,7 +235,13 @@ void print_csv(Session& session, const std::vector<domain::SignalSummary>& rows)
 
 Runner define_list(CLI::App& command) {
     auto o = std::make_shared<ListOptions>();
-    command.add_option("--state", o->state, "Only signals in this state")->type_name("S");
+    command
+        .add_option("--state", o->states,
+                    "Only signals in these states (repeatable, comma list; the groups open and "
+                    "closed); default: open")
+        ->type_name("S")
+        ->allow_extra_args(false);
+    command.add_flag("--all", o->all, "Every signal, closed ones too");
     command.add_option("--step", o->step, "Only signals at this step, 1-10")->type_name("N");
     command.add_option("--class", o->impact_class, "Only this impact class: high, medium or low")
         ->type_name("C");
@@ -196,8 +265,16 @@ Runner define_list(CLI::App& command) {
         "Example:\n  sileram list --state analysed --class high --sort -score --limit 10");
     CLI::App* app = &command;
     return [o, app](Session& session) {
+        require_one_format(session, o->csv);
         const storage::ListQuery query = build_query(*o, app->remaining(), session);
-        const auto rows = session.store(storage::Access::read).list(query);
+        session.use_pager();
+        storage::Store& store = session.store(storage::Access::read);
+        const auto rows = store.list(query);
+        // Only a list the limit may have cut needs counting again.
+        const std::int64_t total =
+            query.limit && static_cast<std::int64_t>(rows.size()) >= *query.limit
+                ? store.count(query)
+                : static_cast<std::int64_t>(rows.size());
         if (session.json()) {
             nlohmann::ordered_json array = nlohmann::ordered_json::array();
             for (const auto& s : rows) {
@@ -207,7 +284,7 @@ Runner define_list(CLI::App& command) {
         } else if (o->csv) {
             print_csv(session, rows);
         } else {
-            print_table(session, rows);
+            print_table(session, rows, total);
         }
     };
 }

@@ -52,6 +52,11 @@ char parse_delimiter(const std::string& text) {
 }
 
 std::string require_kind(const std::string& kind) {
+    if (kind.empty()) {
+        throw InvalidInput(fmt::format("report needs the name of a report: {}. Example: sileram "
+                                       "report impact --by process",
+                                       fmt::join(k_reports, ", ")));
+    }
     if (std::find(std::begin(k_reports), std::end(k_reports), kind) != std::end(k_reports)) {
         return kind;
     }
@@ -167,10 +172,13 @@ const output::Section& pick_section(const output::ReportDocument& d,
 
 } // namespace
 
+std::span<const std::string_view> report_names() {
+    return k_reports;
+}
+
 Runner define_report(CLI::App& command) {
     auto o = std::make_shared<ReportOptions>();
     command.add_option("report", o->kind, "impact, fields, funnel, effect, customers or overdue")
-        ->required()
         ->type_name("REPORT");
     command
         .add_option("--since", o->since,
@@ -202,6 +210,7 @@ Runner define_report(CLI::App& command) {
                    "  sileram report overdue --csv --delimiter ';' --section silent");
     CLI::App* app = &command;
     return [o, app](Session& session) {
+        require_one_format(session, o->csv);
         o->kind = require_kind(o->kind);
         storage::ReportFilter filter;
         if (o->since) {
@@ -221,6 +230,7 @@ Runner define_report(CLI::App& command) {
         } else if (o->csv) {
             session.out() << output::render_csv(pick_section(document, o->section), delimiter);
         } else {
+            session.use_pager();
             const auto& terminal = session.output().terminal;
             output::TextStyle style;
             style.width = terminal.width;

@@ -1,5 +1,12 @@
 #include "sileram/commands/session.hpp"
 
+#include "sileram/errors.hpp"
+#include "sileram/output/pager.hpp"
+
+#include <fmt/format.h>
+#include <ostream>
+#include <stdexcept>
+
 namespace sileram::commands {
 
 Session::Session(config::Config config, std::filesystem::path database, std::string actor,
@@ -7,13 +14,56 @@ Session::Session(config::Config config, std::filesystem::path database, std::str
     : m_config(std::move(config)), m_database(std::move(database)), m_actor(std::move(actor)),
       m_clock(std::move(clock)), m_output(output) {}
 
+namespace {
+
+// A server address (postgresql://…) names no file whose absence could be checked here.
+bool names_a_file(const std::filesystem::path& database) {
+    return database.string().find("://") == std::string::npos;
+}
+
+} // namespace
+
 storage::Store& Session::store(storage::Access access) {
-    // A reader that later needs to write reopens the file for writing.
-    if (!m_store || (access == storage::Access::write && m_access == storage::Access::read)) {
+    if (!m_store) {
+        // A mistyped --db in a cron line must fail loudly rather than read or fill a new file.
+        const bool missing = names_a_file(m_database) && !std::filesystem::exists(m_database);
+        if (missing && !m_may_create) {
+            throw Refused(fmt::format("no database at {}; `sileram init` creates one, or pass --db",
+                                      m_database.string()));
+        }
         m_store = storage::open_store(m_database, access);
         m_access = access;
+        if (missing && access == storage::Access::write && !quiet()) {
+            err() << fmt::format("sileram: created a new database at {}\n", m_database.string());
+        }
+    } else if (access == storage::Access::write && m_access == storage::Access::read) {
+        throw std::logic_error("a command asked to write to the database after opening it for "
+                               "reading; it must ask for write access first");
     }
     return *m_store;
+}
+
+void Session::use_pager() {
+    if (m_paged || !m_output.terminal.is_tty || m_output.paging == Paging::off || json()) {
+        return;
+    }
+    m_paged = std::make_unique<std::ostringstream>();
+    m_stdout = m_output.out;
+    m_output.out = m_paged.get();
+}
+
+void Session::finish_output() {
+    if (!m_paged) {
+        return;
+    }
+    const std::string text = m_paged->str();
+    m_output.out = m_stdout;
+    m_paged.reset();
+    const std::string command = output::pager_command();
+    if (text.empty() || command.empty() ||
+        !(m_stdout->flush(), output::show_in_pager(command, text))) {
+        *m_output.out << text;
+    }
 }
 
 } // namespace sileram::commands

@@ -19,6 +19,7 @@ Runner define_show(CLI::App& command) {
                        output::signal_to_json(signal, session.impact_settings(), session.now()));
             return;
         }
+        session.use_pager();
         const auto& terminal = session.output().terminal;
         session.out() << output::signal_page(
             signal, session.impact_settings(), session.now(), terminal.width,

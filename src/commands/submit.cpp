@@ -110,10 +110,12 @@ void join_existing(Session& session, const SubmitOptions& options) {
     } else if (session.quiet()) {
         session.out() << signal.id << '\n';
     } else {
-        session.out() << (joined ? fmt::format("{} joined signal {} ({} submitters): {}", email,
-                                               signal.id, signal.submitters.size(), signal.title)
-                                 : fmt::format("{} is already a submitter of signal {}", email,
-                                               signal.id))
+        session.out() << (joined
+                              ? fmt::format("{} joined signal {} ({} submitters): {}", email,
+                                            signal.id, signal.submitters.size(),
+                                            domain::printable(signal.title, domain::Lines::single))
+                              : fmt::format("{} is already a submitter of signal {}", email,
+                                            signal.id))
                       << '\n';
     }
 }
@@ -164,10 +166,12 @@ void submit_one(Session& session, const SubmitOptions& options) {
     } else if (session.quiet()) {
         session.out() << signal.id << '\n';
     } else {
-        session.out() << fmt::format("submitted signal {}: {}\n", signal.id, signal.title);
+        session.out() << fmt::format("submitted signal {}: {}\n", signal.id,
+                                     domain::printable(signal.title, domain::Lines::single));
         for (const auto& r : signal.recurrence_of) {
             session.out() << fmt::format("Possible recurrence of closed signal {} ({:.2f}): {}\n",
-                                         r.closed_signal, r.similarity, r.title);
+                                         r.closed_signal, r.similarity,
+                                         domain::printable(r.title, domain::Lines::single));
         }
         if (!similar.empty()) {
             session.out() << fmt::format("Similar open signals (if one is the same: sileram "
@@ -175,10 +179,11 @@ void submit_one(Session& session, const SubmitOptions& options) {
                                          signal.id);
             for (const auto& m : similar) {
                 session.out() << fmt::format("  {:>6}  {:<11}  {:.2f}  {}\n", m.id,
-                                             domain::to_string(m.state), m.similarity, m.title);
+                                             domain::to_string(m.state), m.similarity,
+                                             domain::printable(m.title, domain::Lines::single));
             }
         }
-        session.out() << fmt::format("Next: {}\n", domain::next_command(signal.id, signal.state));
+        session.out() << fmt::format("Next: {}\n", domain::next_step(signal));
     }
 }
 
@@ -237,6 +242,10 @@ Runner define_submit(CLI::App& command) {
         "--process billing\n  sileram submit --from export.csv --by intake@example.org --map "
         "title=Subject --skip-invalid rejects.csv");
     return [options](Session& session) {
+        // Joining needs a signal, so only a new signal may start a new database.
+        if (!options->join) {
+            session.allow_creating_database();
+        }
         if (!options->import.from.empty()) {
             const bool has_standard =
                 std::any_of(options->standard.begin(), options->standard.end(),

@@ -11,8 +11,10 @@
 #include "sileram/output/format.hpp"
 #include "sileram/output/terminal.hpp"
 
+#include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <fstream>
 #include <iostream>
@@ -127,20 +129,25 @@ std::string reasons(const std::vector<intake::Problem>& problems) {
     return text;
 }
 
-// The rejected rows, written to FILE.part and moved to FILE once the import has committed.
+// The rejected rows, written to FILE.part and moved to FILE once the import has committed; a
+// FILE that exists and is no regular file (a pipe, /dev/stdout) is written directly, as there
+// is nothing to move. A write that fails (a full disk) stops the import before it commits.
 class Rejects {
 public:
     Rejects(const std::string& file, InputFormat format)
-        : m_file(file), m_part(file + ".part"), m_format(format) {
-        m_out.open(m_part, std::ios::binary | std::ios::trunc);
-        if (!m_out) {
+        : m_file(file), m_format(format), m_direct(is_special(file)),
+          m_part(m_direct ? m_file : fs::path(file + ".part")) {
+        m_fd = ::open(m_part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+        if (m_fd < 0) {
             throw InvalidInput(fmt::format("--skip-invalid {}: cannot write {}: {}", file,
                                            m_part.string(), std::strerror(errno)));
         }
     }
     ~Rejects() {
-        if (!m_done) {
-            m_out.close();
+        if (m_fd >= 0) {
+            ::close(m_fd);
+        }
+        if (!m_done && !m_direct) {
             std::error_code ignored;
             fs::remove(m_part, ignored);
         }
@@ -155,52 +162,102 @@ public:
                 std::vector<std::string> header = columns;
                 header.emplace_back("row");
                 header.emplace_back("reason");
-                m_out << output::csv_record(header);
+                m_pending += output::csv_record(header);
                 m_header_written = true;
             }
             std::vector<std::string> fields = record.values;
             fields.resize(std::max(fields.size(), columns.size()));
             fields.push_back(std::to_string(record.row));
             fields.push_back(reason);
-            m_out << output::csv_record(fields);
+            m_pending += output::csv_record(fields);
+        } else {
+            nlohmann::ordered_json line;
+            try {
+                line = nlohmann::ordered_json::parse(record.raw);
+            } catch (const nlohmann::json::exception&) {
+                line = nlohmann::ordered_json::object();
+            }
+            if (!line.is_object()) {
+                line = nlohmann::ordered_json{{"line", record.raw}};
+            } else if (line.empty() && !record.raw.empty()) {
+                line["line"] = record.raw;
+            }
+            line["row"] = record.row;
+            line["reason"] = reason;
+            m_pending +=
+                line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+            m_pending += '\n';
+        }
+        if (m_pending.size() >= k_flush_bytes) {
+            flush();
+        }
+    }
+
+    // Writes out and closes the file, on disk for a regular one; throws TemporaryFailure naming
+    // the file and the system's reason when that fails.
+    void close() {
+        flush();
+        if (!m_direct && ::fsync(m_fd) != 0) {
+            fail();
+        }
+        const int fd = m_fd;
+        m_fd = -1;
+        if (::close(fd) != 0) {
+            fail();
+        }
+    }
+
+    // After the commit: FILE.part becomes FILE.
+    void publish() {
+        m_done = true;
+        if (m_direct) {
             return;
         }
-        nlohmann::ordered_json line;
-        try {
-            line = nlohmann::ordered_json::parse(record.raw);
-        } catch (const nlohmann::json::exception&) {
-            line = nlohmann::ordered_json::object();
+        std::error_code ec;
+        fs::rename(m_part, m_file, ec);
+        if (ec) {
+            throw SystemFailure(fmt::format("the valid rows were imported, but the rejected rows "
+                                            "stay in {}: cannot move it to {}: {}",
+                                            m_part.string(), m_file.string(), ec.message()));
         }
-        if (!line.is_object()) {
-            line = nlohmann::ordered_json{{"line", record.raw}};
-        } else if (line.empty() && !record.raw.empty()) {
-            line["line"] = record.raw;
-        }
-        line["row"] = record.row;
-        line["reason"] = reason;
-        m_out << line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
-              << '\n';
-    }
-
-    // Flushes the file; throws when it could not be written whole.
-    void close() {
-        m_out.close();
-        if (!m_out) {
-            throw SystemFailure(
-                fmt::format("could not write the rejected rows to {}", m_part.string()));
-        }
-    }
-
-    void publish() {
-        fs::rename(m_part, m_file);
-        m_done = true;
     }
 
 private:
+    static constexpr std::size_t k_flush_bytes = 64 * 1024;
+
+    static bool is_special(const std::string& file) {
+        std::error_code ec;
+        const fs::file_status status = fs::status(file, ec);
+        return !ec && fs::exists(status) && !fs::is_regular_file(status);
+    }
+
+    void flush() {
+        std::size_t done = 0;
+        while (done < m_pending.size()) {
+            const ssize_t n = ::write(m_fd, m_pending.data() + done, m_pending.size() - done);
+            if (n < 0 && errno == EINTR) {
+                continue;
+            }
+            if (n < 0) {
+                fail();
+            }
+            done += static_cast<std::size_t>(n);
+        }
+        m_pending.clear();
+    }
+
+    [[noreturn]] void fail() const {
+        throw TemporaryFailure(fmt::format("--skip-invalid {}: cannot write the rejected rows to "
+                                           "{}: {}; nothing imported",
+                                           m_file.string(), m_part.string(), std::strerror(errno)));
+    }
+
     fs::path m_file;
-    fs::path m_part;
     InputFormat m_format;
-    std::ofstream m_out;
+    bool m_direct;
+    fs::path m_part;
+    int m_fd = -1;
+    std::string m_pending;
     bool m_header_written = false;
     bool m_done = false;
 };
@@ -216,8 +273,10 @@ struct Counts {
 
 void note_unknown(Session& session, const std::vector<std::string>& unknown) {
     if (!unknown.empty() && !session.quiet()) {
-        session.err() << fmt::format("sileram: note: ignoring column{} that feed no field: {}\n",
-                                     unknown.size() == 1 ? "" : "s", fmt::join(unknown, ", "));
+        session.err() << fmt::format(
+            "sileram: note: ignoring column{} that feed no field: {}\n",
+            unknown.size() == 1 ? "" : "s",
+            domain::printable(fmt::format("{}", fmt::join(unknown, ", ")), domain::Lines::single));
     }
 }
 
@@ -287,7 +346,16 @@ void submit_from(Session& session, const ImportOptions& options) {
         Progress progress(!session.quiet() && output::detect_terminal(STDERR_FILENO).is_tty,
                           session.err(), total_bytes);
         intake::Record record;
-        while (reader->next(record)) {
+        // A reader stops at a file too broken to go on (a quote never closed, a line over its
+        // cap); the transaction then imports nothing, also with --skip-invalid.
+        const auto read_next = [&] {
+            try {
+                return reader->next(record);
+            } catch (const InvalidInput& e) {
+                throw InvalidInput(fmt::format("{}: nothing imported: {}", source, e.what()));
+            }
+        };
+        while (read_next()) {
             ++counts.rows;
             if (reader->columns().size() > plan.columns().size()) {
                 note_unknown(session, plan.update(reader->columns()));

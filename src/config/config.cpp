@@ -1,6 +1,7 @@
 #include "sileram/config/config.hpp"
 
 #include "sileram/domain/fields.hpp"
+#include "sileram/domain/limits.hpp"
 #include "sileram/domain/text.hpp"
 #include "sileram/errors.hpp"
 
@@ -98,7 +99,17 @@ Decimal to_decimal(const toml::node& node, const Reporter& report, std::string_v
             if (auto d = Decimal::parse(fmt::format("{}", f->get()))) {
                 return *d;
             }
+            if (std::fabs(f->get()) > Decimal::largest().to_double()) {
+                report.fail(node.source(), key,
+                            fmt::format("{} is too large; at most {}", f->get(),
+                                        Decimal::largest().to_string()));
+            }
         }
+    }
+    if (const auto* i = node.as_integer()) {
+        report.fail(
+            node.source(), key,
+            fmt::format("{} is too large; at most {}", i->get(), Decimal::largest().to_string()));
     }
     report.fail(node.source(), key, "must be a number with at most two decimals");
 }
@@ -231,6 +242,12 @@ void apply_key(Config& config, const Key& key, const toml::node& node, const Rep
         if (impact.cost_per_contact.hundredths() < 0) {
             report.fail(node.source(), name, "must not be negative");
         }
+        if (impact.cost_per_contact > domain::k_max_cost_per_contact) {
+            report.fail(node.source(), name,
+                        fmt::format("{} is too large; a contact costs at most {}",
+                                    impact.cost_per_contact.to_string(),
+                                    domain::k_max_cost_per_contact.to_string()));
+        }
     } else if (name == "impact.period") {
         impact.period = string_value(node, report, name);
         const auto per_year = domain::periods_per_year(impact.period);
@@ -253,10 +270,17 @@ void apply_key(Config& config, const Key& key, const toml::node& node, const Rep
         if (!(impact.satisfaction_min < impact.satisfaction_max)) {
             report.fail(node.source(), name, "must be [lowest, highest] with lowest < highest");
         }
+        const Decimal most = domain::k_max_satisfaction;
+        if (impact.satisfaction_min < Decimal() - most || most < impact.satisfaction_max) {
+            report.fail(
+                node.source(), name,
+                fmt::format("must lie within -{} and {}", most.to_string(), most.to_string()));
+        }
     } else if (name == "mail.from") {
         config.mail.from = string_value(node, report, name);
     } else if (name == "mail.url") {
         config.mail.url = string_value(node, report, name);
+        config.mail.url_given = true;
         const std::string& url = config.mail.url;
         if (url.rfind("smtp://", 0) != 0 && url.rfind("smtps://", 0) != 0 &&
             url.rfind("file://", 0) != 0) {
@@ -461,14 +485,14 @@ std::string_view sample_config() {
 
 [impact]
 currency = "EUR"
-# Money one customer contact costs, when `impact --cost-per-contact` is not given.
+# Money one customer contact costs, when `impact --cost-per-contact` is not given (at most 10000).
 cost_per_contact = 10.0
 # What --contacts counts per: day, week, month, quarter or year.
 period = "month"
 # Impact score (contacts x satisfaction impact 1-5) from which a signal is high or medium.
 high = 5000
 medium = 1000
-# The scale of --satisfaction scores, lowest and highest.
+# The scale of --satisfaction scores, lowest and highest (within -1000 and 1000).
 satisfaction_scale = [1, 10]
 
 [mail]

@@ -11,9 +11,7 @@ namespace {
 // 128 bits hold any product of two 62-bit values; GCC and Clang have it as an extension.
 __extension__ typedef __int128 Wide;
 
-// Large enough for any money a customer process can cost, small enough that a product of two
-// such values over a year still fits the 128-bit intermediate used below.
-constexpr std::int64_t k_max_hundredths = (std::int64_t{1} << 62) - 1;
+constexpr std::int64_t k_max_hundredths = Decimal::k_max_hundredths;
 
 std::int64_t checked(Wide value) {
     if (value > k_max_hundredths || value < -k_max_hundredths) {
@@ -61,6 +59,20 @@ std::optional<Decimal> Decimal::parse(std::string_view text) {
     }
     const auto hundredths = static_cast<std::int64_t>(value);
     return Decimal(negative ? -hundredths : hundredths);
+}
+
+bool Decimal::is_number_text(std::string_view text) {
+    if (!text.empty() && (text.front() == '-' || text.front() == '+')) {
+        text.remove_prefix(1);
+    }
+    const auto dot = text.find('.');
+    const std::string_view whole = text.substr(0, dot);
+    const std::string_view fraction = dot == std::string_view::npos ? "" : text.substr(dot + 1);
+    const auto digits = [](std::string_view part) {
+        return part.find_first_not_of("0123456789") == std::string_view::npos;
+    };
+    return !whole.empty() && digits(whole) && digits(fraction) && fraction.size() <= 2 &&
+           (dot == std::string_view::npos || !fraction.empty());
 }
 
 std::string Decimal::to_fixed() const {

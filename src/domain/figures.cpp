@@ -1,8 +1,11 @@
 #include "sileram/domain/figures.hpp"
 
+#include "sileram/domain/limits.hpp"
 #include "sileram/domain/rounding.hpp"
+#include "sileram/errors.hpp"
 
 #include <cmath>
+#include <fmt/format.h>
 
 namespace sileram::domain {
 
@@ -16,6 +19,16 @@ struct PeriodInfo {
 constexpr PeriodInfo k_periods[] = {
     {"day", 365}, {"week", 52}, {"month", 12}, {"quarter", 4}, {"year", 1},
 };
+
+constexpr bool periods_within_bounds() {
+    for (const PeriodInfo& p : k_periods) {
+        if (p.per_year > k_max_periods_per_year) {
+            return false;
+        }
+    }
+    return true;
+}
+static_assert(periods_within_bounds(), "limits.hpp sizes the sums for k_max_periods_per_year");
 
 struct ClassInfo {
     ImpactClass impact_class;
@@ -46,6 +59,51 @@ std::optional<ImpactClass> parse_impact_class(std::string_view name) {
         }
     }
     return std::nullopt;
+}
+
+void require_contacts_bound(std::int64_t contacts, std::string_view what, std::string_view period) {
+    if (contacts < 0) {
+        throw InvalidInput(fmt::format("{} {} is negative; give the customer contacts per {}", what,
+                                       contacts, period));
+    }
+    if (contacts > k_max_contacts) {
+        throw InvalidInput(fmt::format("{} {} is too large; at most {} contacts per {}", what,
+                                       contacts, k_max_contacts, period));
+    }
+}
+
+void require_cost_per_contact_bound(Decimal cost, std::string_view what) {
+    if (cost.hundredths() < 0) {
+        throw InvalidInput(fmt::format("{} {} is negative", what, cost.to_string()));
+    }
+    if (cost > k_max_cost_per_contact) {
+        throw InvalidInput(fmt::format("{} {} is too large; a contact costs at most {}", what,
+                                       cost.to_string(), k_max_cost_per_contact.to_string()));
+    }
+}
+
+void require_cost_per_period_bound(std::int64_t contacts, Decimal cost_per_contact,
+                                   std::string_view contacts_what, std::string_view period) {
+    // Both factors are bounded already, so the product fits.
+    if (cost_per_contact.times(contacts) > k_max_cost_per_period) {
+        throw InvalidInput(fmt::format(
+            "{} {} at {} a contact cost {} per {}; sileram counts at most {} per {} for one "
+            "signal",
+            contacts_what, contacts, cost_per_contact.to_string(),
+            cost_per_contact.times(contacts).to_string(), period, k_max_cost_per_period.to_string(),
+            period));
+    }
+}
+
+void require_action_cost_bound(Decimal total, std::string_view what) {
+    if (total.hundredths() < 0) {
+        throw InvalidInput(fmt::format("{} {} is negative", what, total.to_string()));
+    }
+    if (total > k_max_action_cost) {
+        throw InvalidInput(
+            fmt::format("{} {} is too large; the actions of one signal cost at most {} together",
+                        what, total.to_string(), k_max_action_cost.to_string()));
+    }
 }
 
 std::optional<int> periods_per_year(std::string_view period) {

@@ -1,6 +1,8 @@
 #include "sileram/domain/reports.hpp"
 
+#include "sileram/domain/limits.hpp"
 #include "sileram/domain/rounding.hpp"
+#include "sileram/errors.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -31,6 +33,19 @@ constexpr std::string_view k_step_names[] = {
     "actions", "go/no-go",      "execute",         "effect measure", "feedback and close",
 };
 
+// A yearly figure of many signals, from their sum per period (domain/limits.hpp: no SQL sums money
+// per year). Fits for any real organisation; beyond 62 bits it is refused, never wrapped.
+Decimal per_year(Decimal per_period, const ImpactSettings& impact, std::string_view what) {
+    try {
+        return per_period.times(impact.periods_per_year);
+    } catch (const InvalidInput&) {
+        throw Refused(fmt::format("{} per year ({} per {} × {}) is more than sileram can show "
+                                  "(at most {}); narrow the report, for instance with --since",
+                                  what, per_period.to_string(), impact.period,
+                                  impact.periods_per_year, Decimal::largest().to_string()));
+    }
+}
+
 ImpactTotals totals_of(std::string label, const ImpactSums& sums, const ImpactSettings& impact) {
     ImpactTotals t;
     t.label = std::move(label);
@@ -38,7 +53,7 @@ ImpactTotals totals_of(std::string label, const ImpactSums& sums, const ImpactSe
     t.contacts = sums.contacts;
     t.score = sums.score;
     t.cost_per_period = Decimal::from_hundredths(sums.cost_cents);
-    t.cost_per_year = t.cost_per_period.times(impact.periods_per_year);
+    t.cost_per_year = per_year(t.cost_per_period, impact, "the cost");
     return t;
 }
 
@@ -174,18 +189,13 @@ FunnelReport build_funnel_report(const std::vector<StateCount>& states,
         FunnelStep s;
         s.step = step;
         s.name = std::string(step_name(step));
-        std::string breakdown;
         for (const StateCount& c : report.states) {
             if (c.step != step || c.signals == 0) {
                 continue;
             }
             s.signals += c.signals;
-            if (!breakdown.empty()) {
-                breakdown += ", ";
-            }
-            breakdown += fmt::format("{} {}", to_string(c.state), c.signals);
+            s.states.push_back(c);
         }
-        s.states = breakdown;
         s.share = share(static_cast<double>(s.signals), static_cast<double>(report.total));
         for (const StepStayInput& stay : stays) {
             if (stay.step != step) {
@@ -239,14 +249,22 @@ EffectReport build_effect_report(const std::vector<EffectInput>& lines, const Ef
     t.signals = sums.signals;
     t.contacts_saved = sums.contacts_saved;
     t.saved_per_period = Decimal::from_hundredths(sums.saved_per_period_cents);
-    t.saved_per_year = t.saved_per_period.times(impact.periods_per_year);
-    t.expected_per_year = Decimal::from_hundredths(sums.expected_per_year_cents);
+    t.saved_per_year = per_year(t.saved_per_period, impact, "the savings");
+    try {
+        t.expected_per_year =
+            Decimal::from_hundredths(sums.expected_per_year_split).times(k_split_cents) +
+            Decimal::from_hundredths(sums.expected_per_year_rest_cents);
+    } catch (const InvalidInput&) {
+        throw Refused(fmt::format("the expected savings per year are more than sileram can show "
+                                  "(at most {}); narrow the report, for instance with --since",
+                                  Decimal::largest().to_string()));
+    }
     t.cost = Decimal::from_hundredths(sums.cost_cents);
-    if (sums.expected_per_year_cents > 0) {
+    if (t.expected_per_year.hundredths() > 0) {
         const double realised =
             static_cast<double>(sums.saved_per_period_expected_cents) * impact.periods_per_year;
         t.realised_share =
-            rounded(realised / static_cast<double>(sums.expected_per_year_cents), 0.0001);
+            rounded(realised / static_cast<double>(t.expected_per_year.hundredths()), 0.0001);
     }
     if (sums.cost_cents > 0) {
         const double saved = t.saved_per_year.to_double();
@@ -274,7 +292,7 @@ FieldBreakdown build_field_breakdown(const std::string& field,
         line.value = v.value;
         line.sums = v.sums;
         line.cost_per_year =
-            Decimal::from_hundredths(v.sums.cost_cents).times(impact.periods_per_year);
+            per_year(Decimal::from_hundredths(v.sums.cost_cents), impact, "the cost");
         line.share = share(static_cast<double>(v.sums.signals), static_cast<double>(total_signals));
         b.values.push_back(std::move(line));
     }

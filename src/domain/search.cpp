@@ -2,8 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
-#include <memory>
+#include <iterator>
 #include <unordered_set>
 #include <utf8proc.h>
 
@@ -11,21 +10,24 @@ namespace sileram::domain {
 
 namespace {
 
-bool is_word_character(utf8proc_int32_t code_point) {
-    switch (utf8proc_category(code_point)) {
-    case UTF8PROC_CATEGORY_LU:
-    case UTF8PROC_CATEGORY_LL:
-    case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_LO:
-    case UTF8PROC_CATEGORY_ND:
-    case UTF8PROC_CATEGORY_NL:
-    case UTF8PROC_CATEGORY_NO:
-    case UTF8PROC_CATEGORY_CO:
-        return true;
-    default:
-        return false;
-    }
+struct CodeRange {
+    char32_t first;
+    char32_t last;
+};
+
+struct Fold {
+    char32_t from;
+    char32_t to;
+};
+
+#include "unicode61_tables.inc"
+
+bool is_separator(char32_t code_point) {
+    // The first range that does not end before the code point is the only one that can hold it.
+    const auto* range =
+        std::lower_bound(std::begin(k_separators), std::end(k_separators), code_point,
+                         [](const CodeRange& r, char32_t c) { return r.last < c; });
+    return range != std::end(k_separators) && range->first <= code_point;
 }
 
 void add_term(std::string& word, std::vector<std::string>& terms,
@@ -36,59 +38,61 @@ void add_term(std::string& word, std::vector<std::string>& terms,
     word.clear();
 }
 
-// Case-folded, decomposed and stripped of combining marks; nullptr for text that is not UTF-8.
-std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> fold(std::string_view text) {
-    utf8proc_uint8_t* folded = nullptr;
-    const auto options =
-        static_cast<utf8proc_option_t>(UTF8PROC_CASEFOLD | UTF8PROC_COMPOSE | UTF8PROC_STRIPMARK);
+void append_utf8(std::string& out, char32_t code_point) {
+    utf8proc_uint8_t bytes[4];
     const utf8proc_ssize_t size =
-        utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
-                     static_cast<utf8proc_ssize_t>(text.size()), &folded, options);
-    if (size < 0) {
-        std::free(folded);
-        folded = nullptr;
-    }
-    return {folded, &std::free};
+        utf8proc_encode_char(static_cast<utf8proc_int32_t>(code_point), bytes);
+    out.append(reinterpret_cast<const char*>(bytes), static_cast<std::size_t>(size));
 }
 
 } // namespace
+
+std::optional<char32_t> fold_for_search(char32_t code_point) {
+    // Most text is mostly ASCII: letters and digits, nothing else, make words there.
+    if (code_point < 0x80) {
+        if (code_point >= 'A' && code_point <= 'Z') {
+            return code_point - 'A' + 'a';
+        }
+        const bool word =
+            (code_point >= 'a' && code_point <= 'z') || (code_point >= '0' && code_point <= '9');
+        return word ? std::optional<char32_t>(code_point) : std::nullopt;
+    }
+    if (is_separator(code_point)) {
+        return std::nullopt;
+    }
+    const auto* fold = std::lower_bound(std::begin(k_folds), std::end(k_folds), code_point,
+                                        [](const Fold& f, char32_t c) { return f.from < c; });
+    return fold != std::end(k_folds) && fold->from == code_point ? fold->to : code_point;
+}
 
 std::vector<std::string> search_terms(std::string_view text) {
     std::vector<std::string> terms;
     std::unordered_set<std::string> seen;
     std::string word;
-    const bool ascii = std::all_of(text.begin(), text.end(),
-                                   [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-    if (ascii) {
-        for (const char c : text) {
-            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-                word += c;
-            } else if (c >= 'A' && c <= 'Z') {
-                word += static_cast<char>(c - 'A' + 'a');
-            } else {
-                add_term(word, terms, seen);
+    const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+    auto remaining = static_cast<utf8proc_ssize_t>(text.size());
+    while (remaining > 0) {
+        utf8proc_int32_t code_point = 0;
+        utf8proc_ssize_t length = 1;
+        if (*bytes < 0x80) {
+            code_point = *bytes;
+        } else {
+            length = utf8proc_iterate(bytes, remaining, &code_point);
+            if (length <= 0) {
+                // A byte that starts no character separates, so the words around it survive.
+                code_point = -1;
+                length = 1;
             }
         }
-        add_term(word, terms, seen);
-        return terms;
-    }
-    const auto folded = fold(text);
-    if (!folded) {
-        return terms;
-    }
-    const utf8proc_uint8_t* at = folded.get();
-    while (*at != 0) {
-        utf8proc_int32_t code_point = 0;
-        const utf8proc_ssize_t length = utf8proc_iterate(at, -1, &code_point);
-        if (length <= 0) {
-            break;
-        }
-        if (is_word_character(code_point)) {
-            word.append(reinterpret_cast<const char*>(at), static_cast<std::size_t>(length));
-        } else {
+        const auto folded =
+            code_point < 0 ? std::nullopt : fold_for_search(static_cast<char32_t>(code_point));
+        if (!folded) {
             add_term(word, terms, seen);
+        } else if (*folded != 0) {
+            append_utf8(word, *folded);
         }
-        at += length;
+        bytes += length;
+        remaining -= length;
     }
     add_term(word, terms, seen);
     return terms;

@@ -28,6 +28,7 @@ constexpr Named<Outcome> k_outcomes[] = {{Outcome::closed, "closed"},
                                          {Outcome::duplicate, "duplicate"},
                                          {Outcome::progress, "progress"}};
 constexpr Named<DeliveryStatus> k_delivery_statuses[] = {{DeliveryStatus::queued, "queued"},
+                                                         {DeliveryStatus::sending, "sending"},
                                                          {DeliveryStatus::sent, "sent"},
                                                          {DeliveryStatus::failed, "failed"}};
 

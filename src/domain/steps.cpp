@@ -1,5 +1,6 @@
 #include "sileram/domain/steps.hpp"
 
+#include "sileram/domain/limits.hpp"
 #include "sileram/domain/text.hpp"
 #include "sileram/errors.hpp"
 
@@ -218,11 +219,7 @@ void analyse(Signal& signal, const ImpactInput& input, const ImpactSettings& set
                         signal.id));
     }
     if (input.contacts) {
-        if (*input.contacts < 0) {
-            throw InvalidInput(
-                fmt::format("--contacts {} is negative; give the customer contacts per {}",
-                            *input.contacts, settings.period));
-        }
+        require_contacts_bound(*input.contacts, "--contacts", settings.period);
         impact.contacts = *input.contacts;
     }
     if (input.satisfaction_impact) {
@@ -235,29 +232,17 @@ void analyse(Signal& signal, const ImpactInput& input, const ImpactSettings& set
         impact.satisfaction_impact = *input.satisfaction_impact;
     }
     if (input.cost_per_contact) {
-        if (input.cost_per_contact->hundredths() < 0) {
-            throw InvalidInput(fmt::format("--cost-per-contact {} is negative",
-                                           input.cost_per_contact->to_string()));
-        }
+        require_cost_per_contact_bound(*input.cost_per_contact, "--cost-per-contact");
         impact.cost_per_contact = *input.cost_per_contact;
     }
     if (input.satisfaction) {
         require_on_scale(*input.satisfaction, settings, "--satisfaction");
         impact.satisfaction = input.satisfaction;
     }
-    // The score must fit before it is computed; the money per year is checked as it is computed.
-    if (impact.contacts > 0 && impact.satisfaction_impact > INT64_MAX / impact.contacts) {
-        throw InvalidInput(fmt::format("--contacts {} is too large", impact.contacts));
-    }
-    ImpactFigures figures;
-    try {
-        figures = impact_figures(impact, settings);
-    } catch (const InvalidInput&) {
-        throw InvalidInput(
-            fmt::format("{} contacts at {} a contact cost more per year than sileram "
-                        "can count; check --contacts and --cost-per-contact",
-                        impact.contacts, impact.cost_per_contact.to_string()));
-    }
+    // The default cost per contact comes from the configuration, which bounds it the same way.
+    require_cost_per_period_bound(impact.contacts, impact.cost_per_contact, "--contacts",
+                                  settings.period);
+    const ImpactFigures figures = impact_figures(impact, settings);
     apply(signal, Event::analyse, stamp,
           fmt::format("{} contacts × impact {} = score {} ({})", impact.contacts,
                       impact.satisfaction_impact, figures.score, to_string(figures.impact_class)));
@@ -310,9 +295,7 @@ int plan_action(Signal& signal, NewAction input, const Stamp& stamp) {
         throw InvalidInput("the action title is empty");
     }
     require_clean_text(input.owner, "--owner", Lines::single);
-    if (input.cost.hundredths() < 0) {
-        throw InvalidInput(fmt::format("--cost {} is negative", input.cost.to_string()));
-    }
+    require_action_cost_bound(input.cost, "--cost");
     if (input.parent) {
         const Action& parent = require_action(signal, *input.parent);
         if (!parent.is_live() || parent.status == ActionStatus::done) {
@@ -337,12 +320,11 @@ int plan_action(Signal& signal, NewAction input, const Stamp& stamp) {
     const std::string detail =
         input.parent ? fmt::format("action {} under {}: {}", number, *input.parent, action.title)
                      : fmt::format("action {}: {}", number, action.title);
-    try {
-        (void)(total_action_cost(signal) + action.cost);
-    } catch (const InvalidInput&) {
-        throw InvalidInput(
-            fmt::format("--cost {} makes the total cost of signal {} too large to count",
-                        action.cost.to_string(), signal.id));
+    const Decimal total = total_action_cost(signal) + action.cost;
+    if (total > k_max_action_cost) {
+        throw InvalidInput(fmt::format(
+            "--cost {} brings the actions of signal {} to {}; they cost at most {} together",
+            action.cost.to_string(), signal.id, total.to_string(), k_max_action_cost.to_string()));
     }
     signal.actions.push_back(std::move(action));
     apply(signal, Event::plan_action, stamp, detail);
@@ -350,7 +332,8 @@ int plan_action(Signal& signal, NewAction input, const Stamp& stamp) {
 }
 
 void set_expectation(Signal& signal, std::optional<Decimal> reduction_percent,
-                     std::optional<Decimal> satisfaction_change, const Stamp& stamp) {
+                     std::optional<Decimal> satisfaction_change, const ImpactSettings& settings,
+                     const Stamp& stamp) {
     require_transition(signal.id, signal.state, signal.step, Event::expect_effect);
     if (!reduction_percent && !satisfaction_change) {
         throw InvalidInput("give --expect-reduction PCT and/or --expect-satisfaction DELTA");
@@ -359,6 +342,16 @@ void set_expectation(Signal& signal, std::optional<Decimal> reduction_percent,
         (reduction_percent->hundredths() < 0 || *reduction_percent > Decimal::from_whole(100))) {
         throw InvalidInput(fmt::format("--expect-reduction {} is not a percentage from 0 to 100",
                                        reduction_percent->to_string()));
+    }
+    // A change can at most take a score from one end of the scale to the other.
+    const Decimal widest = settings.satisfaction_max - settings.satisfaction_min;
+    if (satisfaction_change &&
+        (*satisfaction_change > widest || *satisfaction_change < Decimal() - widest)) {
+        throw InvalidInput(fmt::format(
+            "--expect-satisfaction {} is more than the satisfaction scale {}–{} allows; give a "
+            "change from -{} to {} (impact.satisfaction_scale)",
+            satisfaction_change->to_string(), settings.satisfaction_min.to_string(),
+            settings.satisfaction_max.to_string(), widest.to_string(), widest.to_string()));
     }
     std::vector<std::string> parts;
     if (reduction_percent) {
@@ -474,8 +467,10 @@ void cancel_action(Signal& signal, int number, const Stamp& stamp) {
 void measure(Signal& signal, std::int64_t contacts, std::optional<Decimal> satisfaction,
              const std::string& note_text, const ImpactSettings& settings, const Stamp& stamp) {
     require_transition(signal.id, signal.state, signal.step, Event::measure);
-    if (contacts < 0) {
-        throw InvalidInput(fmt::format("--contacts {} is negative", contacts));
+    require_contacts_bound(contacts, "--contacts", settings.period);
+    if (signal.impact) {
+        require_cost_per_period_bound(contacts, signal.impact->cost_per_contact, "--contacts",
+                                      settings.period);
     }
     if (satisfaction) {
         require_on_scale(*satisfaction, settings, "--satisfaction");
@@ -498,9 +493,25 @@ void measure(Signal& signal, std::int64_t contacts, std::optional<Decimal> satis
           fmt::format("{} contacts (baseline {})", contacts, baseline));
 }
 
+std::string next_step(const Signal& signal) {
+    if (signal.state == State::planned && signal.expected_reduction) {
+        return fmt::format("sileram act {} --go | --drop REASON", signal.id);
+    }
+    return next_command(signal.id, signal.state);
+}
+
 void close(Signal& signal, const std::optional<std::string>& summary, const Stamp& stamp) {
     const Outcome outcome = outcome_of(signal.state);
     require_transition(signal.id, signal.state, signal.step, Event::close);
+    // The closed mail tells "what we did"; without a summary it has a gap there. Rejected,
+    // duplicate and dropped signals carry their reason from the step that ended them.
+    const bool blank = !summary || summary->find_first_not_of(" \t\r\n") == std::string::npos;
+    if (outcome == Outcome::closed && blank) {
+        throw InvalidInput(fmt::format(
+            "signal {} is measured: close needs --summary TEXT, what was done, for the feedback "
+            "mail to its submitters. Next: sileram close {} --summary TEXT",
+            signal.id, signal.id));
+    }
     if (summary) {
         require_clean_text(*summary, "--summary", Lines::multi);
         signal.closing_summary = summary;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <optional>
 #include <utf8proc.h>
 #include <vector>
 
@@ -47,6 +48,57 @@ std::size_t code_point_count(std::string_view text) {
     }));
 }
 
+std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) {
+    if (text.size() <= max_bytes) {
+        return text;
+    }
+    std::size_t end = max_bytes;
+    // Back off over continuation bytes to the start of the character the cut would split.
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+        --end;
+    }
+    return text.substr(0, end);
+}
+
+namespace {
+
+// The first control character in `text` that `lines` does not allow: C0 (but line breaks and
+// tabs in multi-line text), DEL and C1, which a terminal takes as the start of a command.
+struct ControlCharacter {
+    char32_t code_point;
+    std::size_t position; // in characters, from 1
+};
+
+std::optional<ControlCharacter> first_control(std::string_view text, Lines lines) {
+    std::size_t position = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        if ((byte & 0xC0) != 0x80) {
+            ++position;
+        }
+        const bool allowed_break =
+            lines == Lines::multi && (byte == '\n' || byte == '\r' || byte == '\t');
+        if ((byte < 0x20 && !allowed_break) || byte == 0x7F) {
+            return ControlCharacter{byte, position};
+        }
+        // U+0080–U+009F are 0xC2 0x80–0x9F in UTF-8.
+        if (byte == 0xC2 && i + 1 < text.size()) {
+            const auto next = static_cast<unsigned char>(text[i + 1]);
+            if (next >= 0x80 && next <= 0x9F) {
+                return ControlCharacter{next, position};
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+std::string control_name(char32_t code_point) {
+    return code_point < 0x80 ? fmt::format("\\x{:02x}", static_cast<unsigned>(code_point))
+                             : fmt::format("\\u{:04x}", static_cast<unsigned>(code_point));
+}
+
+} // namespace
+
 void require_clean_text(std::string_view text, std::string_view what, Lines lines) {
     if (text.find('\0') != std::string_view::npos) {
         throw InvalidInput(fmt::format("{} holds a NUL character", what));
@@ -58,6 +110,68 @@ void require_clean_text(std::string_view text, std::string_view what, Lines line
         throw InvalidInput(
             fmt::format("{} {} holds a line break; it must be one line", what, quote_value(text)));
     }
+    if (const auto control = first_control(text, lines)) {
+        throw InvalidInput(fmt::format(
+            "{} {} holds the control character {} at character {}; {}", what, quote_value(text),
+            control_name(control->code_point), control->position,
+            lines == Lines::multi ? "besides line breaks and tabs it must be printable text"
+                                  : "it must be printable text on one line, without tabs"));
+    }
+}
+
+std::string printable(std::string_view text, Lines lines) {
+    const bool plain = std::none_of(text.begin(), text.end(), [](char c) {
+        const auto byte = static_cast<unsigned char>(c);
+        return byte < 0x20 || byte >= 0x7F;
+    });
+    if (plain) {
+        return std::string(text);
+    }
+    std::string shown;
+    shown.reserve(text.size() + 8);
+    const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const char c = text[i];
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte >= 0x80) {
+            utf8proc_int32_t code_point = 0;
+            const utf8proc_ssize_t length = utf8proc_iterate(
+                bytes + i, static_cast<utf8proc_ssize_t>(text.size() - i), &code_point);
+            if (length <= 0) {
+                shown += "\uFFFD";
+                ++i;
+            } else if (code_point <= 0x9F) {
+                shown += control_name(static_cast<char32_t>(code_point));
+                i += static_cast<std::size_t>(length);
+            } else {
+                shown.append(text.substr(i, static_cast<std::size_t>(length)));
+                i += static_cast<std::size_t>(length);
+            }
+            continue;
+        }
+        ++i;
+        if (lines == Lines::multi && (c == '\n' || c == '\t')) {
+            shown += c;
+        } else if (lines == Lines::multi && c == '\r') {
+            // CR LF and a lone CR are one line break; a lone CR would overwrite the line.
+            shown += '\n';
+            if (i < text.size() && text[i] == '\n') {
+                ++i;
+            }
+        } else if (c == '\n') {
+            shown += "\\n";
+        } else if (c == '\r') {
+            shown += "\\r";
+        } else if (c == '\t') {
+            shown += "\\t";
+        } else if (byte < 0x20 || byte == 0x7F) {
+            shown += control_name(byte);
+        } else {
+            shown += c;
+        }
+    }
+    return shown;
 }
 
 void require_title(std::string_view text) {
@@ -110,29 +224,32 @@ std::string quote_value(std::string_view text) {
         return "(a value that is not UTF-8)";
     }
     constexpr std::size_t k_max_bytes = 60;
-    std::string shown;
-    std::size_t used = 0;
-    for (; used < text.size() && shown.size() < k_max_bytes; ++used) {
-        const char c = text[used];
-        const auto u = static_cast<unsigned char>(c);
-        if (c == '\n') {
-            shown += "\\n";
-        } else if (c == '\r') {
-            shown += "\\r";
-        } else if (c == '\t') {
-            shown += "\\t";
-        } else if (u < 0x20 || u == 0x7F) {
-            shown += fmt::format("\\x{:02x}", u);
-        } else {
-            shown += c;
-        }
-    }
-    // Never end inside a multi-byte character.
-    while (used < text.size() && (static_cast<unsigned char>(text[used]) & 0xC0) == 0x80) {
-        shown += text[used++];
-    }
-    return used < text.size() ? fmt::format("'{}…' ({} bytes)", shown, text.size())
-                              : fmt::format("'{}'", shown);
+    const std::string shown = printable(text, Lines::single);
+    const std::string_view start = utf8_prefix(shown, k_max_bytes);
+    return start.size() < shown.size() ? fmt::format("'{}…' ({} bytes)", start, text.size())
+                                       : fmt::format("'{}'", shown);
+}
+
+namespace {
+
+// Formula characters after any leading apostrophes: the texts a writer guards. Counting every
+// apostrophe makes guarding one-to-one, so a reader that takes one off gets the text back.
+bool starts_like_formula(std::string_view text) {
+    const std::size_t start = text.find_first_not_of(k_formula_guard);
+    return start != std::string_view::npos &&
+           std::string_view("=+-@\t\r").find(text[start]) != std::string_view::npos;
+}
+
+} // namespace
+
+bool needs_formula_guard(std::string_view text) {
+    return starts_like_formula(text);
+}
+
+std::string_view without_formula_guard(std::string_view cell) {
+    return !cell.empty() && cell.front() == k_formula_guard && starts_like_formula(cell)
+               ? cell.substr(1)
+               : cell;
 }
 
 bool same_address(std::string_view a, std::string_view b) {
@@ -142,22 +259,28 @@ bool same_address(std::string_view a, std::string_view b) {
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) {
-        row[j] = j;
+    // Optimal string alignment: a swap of two neighbours ("lsit" for "list") is one edit, the
+    // commonest typing slip, where plain Levenshtein counts two and suggests "init".
+    const std::size_t width = b.size() + 1;
+    std::vector<std::size_t> d((a.size() + 1) * width);
+    const auto at = [&](std::size_t i, std::size_t j) -> std::size_t& { return d[i * width + j]; };
+    for (std::size_t i = 0; i <= a.size(); ++i) {
+        at(i, 0) = i;
     }
+    for (std::size_t j = 0; j <= b.size(); ++j) {
+        at(0, j) = j;
+    }
+    const auto same = [](char x, char y) { return ascii_lower(x) == ascii_lower(y); };
     for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
         for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t above = row[j];
-            row[j] =
-                std::min({row[j] + 1, row[j - 1] + 1,
-                          diagonal + (ascii_lower(a[i - 1]) == ascii_lower(b[j - 1]) ? 0 : 1)});
-            diagonal = above;
+            at(i, j) = std::min({at(i - 1, j) + 1, at(i, j - 1) + 1,
+                                 at(i - 1, j - 1) + (same(a[i - 1], b[j - 1]) ? 0 : 1)});
+            if (i > 1 && j > 1 && same(a[i - 1], b[j - 2]) && same(a[i - 2], b[j - 1])) {
+                at(i, j) = std::min(at(i, j), at(i - 2, j - 2) + 1);
+            }
         }
     }
-    return row[b.size()];
+    return at(a.size(), b.size());
 }
 
 } // namespace sileram::domain

@@ -120,6 +120,12 @@ std::optional<Timestamp> parse_timestamp(std::string_view text) {
     return sign == '+' ? at - offset : at + offset;
 }
 
+bool within_input_years(Timestamp at) {
+    using namespace std::chrono;
+    const int y = static_cast<int>(year_month_day{floor<days>(at)}.year());
+    return y >= k_first_year && y <= k_last_year;
+}
+
 std::optional<Date> parse_date(std::string_view text) {
     const auto at = parse_timestamp(text);
     if (!at) {

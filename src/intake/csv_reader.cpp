@@ -1,5 +1,6 @@
 #include "sileram/intake/csv_reader.hpp"
 
+#include "sileram/domain/text.hpp"
 #include "sileram/errors.hpp"
 
 #include <cstring>
@@ -78,6 +79,25 @@ int CsvReader::get() {
     return c;
 }
 
+std::string CsvReader::column_name(std::size_t index) const {
+    return index < m_header.size() && !m_header[index].empty() ? m_header[index]
+                                                               : std::to_string(index + 1);
+}
+
+void CsvReader::require_within_caps(std::size_t index, const std::string& field,
+                                    std::size_t record_bytes) const {
+    // m_row counts the rows before this record.
+    if (field.size() > k_max_field_bytes) {
+        throw InvalidInput(fmt::format(
+            "row {}, column {}: a field is longer than {} bytes; is a quote (\") never closed?",
+            m_row + 1, column_name(index), k_max_field_bytes));
+    }
+    if (record_bytes > k_max_record_bytes) {
+        throw InvalidInput(fmt::format("row {}, column {}: the row is longer than {} bytes",
+                                       m_row + 1, column_name(index), k_max_record_bytes));
+    }
+}
+
 bool CsvReader::read_fields(std::vector<std::string>& fields, std::string& error) {
     error.clear();
     // Blank lines are no records, but a spreadsheet counts them as rows.
@@ -100,7 +120,12 @@ bool CsvReader::read_fields(std::vector<std::string>& fields, std::string& error
         }
     }
     std::size_t count = 0;
+    std::size_t record_bytes = 0;
     for (;;) {
+        if (count == k_max_columns) {
+            throw InvalidInput(
+                fmt::format("row {}: the row has more than {} fields", m_row + 1, k_max_columns));
+        }
         if (count == fields.size()) {
             fields.emplace_back();
         }
@@ -120,11 +145,13 @@ bool CsvReader::read_fields(std::vector<std::string>& fields, std::string& error
                 if (quote == nullptr) {
                     field.append(start, left);
                     m_position = m_buffer.size();
+                    require_within_caps(count - 1, field, record_bytes + field.size());
                     continue;
                 }
                 const auto run = static_cast<std::size_t>(static_cast<const char*>(quote) - start);
                 field.append(start, run);
                 m_position += run + 1;
+                require_within_caps(count - 1, field, record_bytes + field.size());
                 if (peek() == '"') {
                     get();
                     field += '"';
@@ -150,10 +177,12 @@ bool CsvReader::read_fields(std::vector<std::string>& fields, std::string& error
             }
             field.append(start, run);
             m_position += run;
+            require_within_caps(count - 1, field, record_bytes + field.size());
             if (run < left) {
                 break;
             }
         }
+        record_bytes += field.size();
         const int c = get();
         if (c == m_delimiter) {
             continue;
@@ -178,6 +207,14 @@ bool CsvReader::next(Record& record) {
     }
     if (record.values.size() < m_header.size()) {
         record.values.resize(m_header.size());
+    }
+    // Undoes the apostrophe sileram's own CSV output puts before a formula character, so that
+    // `export --csv` reads back unchanged.
+    for (std::string& value : record.values) {
+        if (const std::string_view kept = domain::without_formula_guard(value);
+            kept.size() != value.size()) {
+            value.erase(0, value.size() - kept.size());
+        }
     }
     return true;
 }

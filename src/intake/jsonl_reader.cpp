@@ -1,5 +1,8 @@
 #include "sileram/intake/jsonl_reader.hpp"
 
+#include "sileram/domain/text.hpp"
+#include "sileram/errors.hpp"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -8,16 +11,41 @@ namespace sileram::intake {
 JsonLinesReader::JsonLinesReader(std::istream& in) : m_in(in) {}
 
 std::size_t JsonLinesReader::column_index(const std::string& key) {
-    const auto [it, added] = m_index.try_emplace(key, m_columns.size());
-    if (added) {
-        m_columns.push_back(key);
+    if (const auto found = m_index.find(key); found != m_index.end()) {
+        return found->second;
     }
-    return it->second;
+    if (m_columns.size() == k_max_columns) {
+        throw InvalidInput(fmt::format("row {}, column {}: the lines hold more than {} different "
+                                       "keys",
+                                       m_line, domain::quote_value(key), k_max_columns));
+    }
+    m_index.emplace(key, m_columns.size());
+    m_columns.push_back(key);
+    return m_columns.size() - 1;
+}
+
+bool JsonLinesReader::read_line() {
+    m_text.clear();
+    std::streambuf& in = *m_in.rdbuf();
+    for (;;) {
+        const int c = in.sbumpc();
+        if (c == std::char_traits<char>::eof()) {
+            return !m_text.empty();
+        }
+        if (c == '\n') {
+            return true;
+        }
+        if (m_text.size() == k_max_record_bytes) {
+            throw InvalidInput(fmt::format("row {}: the line is longer than {} bytes", m_line + 1,
+                                           k_max_record_bytes));
+        }
+        m_text.push_back(static_cast<char>(c));
+    }
 }
 
 bool JsonLinesReader::next(Record& record) {
     for (;;) {
-        if (!std::getline(m_in, m_text)) {
+        if (!read_line()) {
             return false;
         }
         ++m_line;
@@ -59,6 +87,11 @@ bool JsonLinesReader::next(Record& record) {
         }
         if (value.is_string()) {
             record.values[index] = value.get<std::string>();
+            if (record.values[index].size() > k_max_field_bytes) {
+                throw InvalidInput(fmt::format("row {}, column {}: a value is longer than {} bytes",
+                                               m_line, domain::quote_value(key),
+                                               k_max_field_bytes));
+            }
         } else if (value.is_number_float()) {
             // A double holds the number, not its digits: 99999999999999999999 would come back
             // as 1e+20, a different external id. Only text keeps such a value as it was written.

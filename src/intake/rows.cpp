@@ -1,6 +1,7 @@
 #include "sileram/intake/rows.hpp"
 
 #include "sileram/domain/text.hpp"
+#include "sileram/domain/time.hpp"
 #include "sileram/errors.hpp"
 
 #include <algorithm>
@@ -149,6 +150,11 @@ CheckedRow check_row(const Record& record, const ColumnPlan& plan, const RowRule
                         column, fmt::format("{} is not a date; use ISO 8601 such as 2026-12-01 "
                                             "or 2026-12-01T10:00:00Z",
                                             domain::quote_value(value))});
+                } else if (!domain::within_input_years(*s.submitted_at)) {
+                    problems.push_back(Problem{
+                        column, fmt::format("{} is out of range; give a date in the years {} to {}",
+                                            domain::quote_value(value), domain::k_first_year,
+                                            domain::k_last_year)});
                 }
             }
             break;

@@ -1,5 +1,6 @@
 #include "sileram/mail/content.hpp"
 
+#include "random.hpp"
 #include "sileram/output/format.hpp"
 
 #include <fmt/format.h>
@@ -94,15 +95,6 @@ Json result_of(const Signal& s, const ImpactSettings& settings) {
     return result;
 }
 
-std::uint64_t fnv1a(std::string_view text) {
-    std::uint64_t hash = 14695981039346656037ULL;
-    for (const char c : text) {
-        hash ^= static_cast<unsigned char>(c);
-        hash *= 1099511628211ULL;
-    }
-    return hash;
-}
-
 } // namespace
 
 Json template_values(const Signal& s, const Feedback& f, const ImpactSettings& settings,
@@ -153,15 +145,13 @@ Json template_values(const Signal& s, const Feedback& f, const ImpactSettings& s
     return values;
 }
 
-std::string message_id_for(SignalId signal, const Feedback& f, std::string_view sender_address) {
+std::string new_message_id(SignalId signal, RowId feedback, std::string_view sender_address) {
     const auto at = sender_address.rfind('@');
     const std::string_view domain_part = at == std::string_view::npos
                                              ? std::string_view("localhost")
                                              : sender_address.substr(at + 1);
-    const std::string key =
-        fmt::format("{}\n{}\n{}\n{}\n{}", f.recipient, to_string(f.outcome),
-                    f.stage ? to_string(*f.stage) : "", format_timestamp(f.queued_at), f.id);
-    return fmt::format("sileram.{}.{}.{:016x}@{}", signal, f.id, fnv1a(key), domain_part);
+    // Signal and row ids repeat in every database; the random part does not.
+    return fmt::format("sileram.{}.{}.{}@{}", signal, feedback, random_hex<8>(), domain_part);
 }
 
 Message compose(const Signal& s, const Feedback& f, const Templates& templates, const Mailbox& from,
@@ -177,7 +167,7 @@ Message compose(const Signal& s, const Feedback& f, const Templates& templates, 
     m.subject = std::move(rendered.subject);
     m.body = std::move(rendered.body);
     m.date = now;
-    m.message_id = message_id_for(s.id, f, from.address);
+    m.message_id = f.message_id.empty() ? new_message_id(s.id, f.id, from.address) : f.message_id;
     return m;
 }
 

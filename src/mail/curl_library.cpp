@@ -30,6 +30,12 @@ CurlLibrary load() {
                                         k_soname, why != nullptr ? why : "unknown error"));
     }
     CurlLibrary curl{};
+    curl_version_info_data* (*version_info)(CURLversion) = nullptr;
+    bind(library, "curl_version_info", version_info);
+    const curl_version_info_data* version = version_info(CURLVERSION_NOW);
+    require_curl_version(version != nullptr ? version->version_num : 0,
+                         version != nullptr && version->version != nullptr ? version->version
+                                                                           : "unknown");
     bind(library, "curl_global_init", curl.global_init);
     bind(library, "curl_global_cleanup", curl.global_cleanup);
     bind(library, "curl_easy_init", curl.easy_init);
@@ -48,6 +54,15 @@ CurlLibrary load() {
 }
 
 } // namespace
+
+void require_curl_version(unsigned int version_num, std::string_view version) {
+    if (version_num < k_minimum_curl_version) {
+        throw SystemFailure(fmt::format("{} is libcurl {}, too old to send mail: sileram needs "
+                                        "{} or newer (for CURLOPT_PROTOCOLS_STR); install a newer "
+                                        "libcurl4",
+                                        k_soname, version, k_minimum_curl_text));
+    }
+}
 
 const CurlLibrary& curl_library() {
     static const CurlLibrary curl = load();

@@ -47,19 +47,50 @@ public:
             return SendResult{Delivery::temporary, Scope::every_mail,
                               system_error("cannot create", temporary)};
         }
-        // Written, flushed to disk, then renamed: a crash leaves a whole mail or none.
+        // Written and flushed to disk before it gets its name: a crash leaves a whole mail or none.
         const bool written = write_all(fd, message) && ::fsync(fd) == 0;
-        const std::string error = written ? "" : system_error("cannot write", temporary);
+        const std::string write_error = written ? "" : system_error("cannot write", temporary);
         ::close(fd);
-        if (!written || ::rename(temporary.c_str(), target.c_str()) != 0) {
-            const std::string why = written ? system_error("cannot rename", temporary) : error;
+        if (!written) {
             ::unlink(temporary.c_str());
+            return SendResult{Delivery::temporary, Scope::every_mail, write_error};
+        }
+        // link, not rename: rename would replace a mail already there under this name.
+        if (::link(temporary.c_str(), target.c_str()) != 0) {
+            const int link_errno = errno;
+            const std::string why = system_error("cannot link it as", target);
+            ::unlink(temporary.c_str());
+            if (link_errno == EEXIST) {
+                return SendResult{Delivery::permanent, Scope::this_mail,
+                                  fmt::format("{} already exists; another mail of that name is "
+                                              "not overwritten",
+                                              target.string())};
+            }
             return SendResult{Delivery::temporary, Scope::every_mail, why};
+        }
+        ::unlink(temporary.c_str());
+        // The new name is on disk only once the folder is synced; until then a power cut could
+        // take back a mail the database already calls sent.
+        if (const std::string error = sync_folder(); !error.empty()) {
+            ::unlink(target.c_str());
+            return SendResult{Delivery::temporary, Scope::every_mail, error};
         }
         return SendResult{Delivery::accepted, Scope::this_mail, ""};
     }
 
 private:
+    // "" when the folder's entries are on disk, else what failed.
+    std::string sync_folder() const {
+        const int fd = ::open(m_folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0) {
+            return system_error("cannot open the folder", m_folder);
+        }
+        const bool synced = ::fsync(fd) == 0;
+        const std::string error = synced ? "" : system_error("cannot sync the folder", m_folder);
+        ::close(fd);
+        return error;
+    }
+
     fs::path m_folder;
 };
 

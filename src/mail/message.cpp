@@ -5,7 +5,7 @@
 
 #include <algorithm>
 #include <array>
-#include <fmt/chrono.h>
+#include <chrono>
 #include <fmt/format.h>
 #include <vector>
 
@@ -286,7 +286,21 @@ std::string quoted_printable(std::string_view text) {
 }
 
 std::string rfc5322_date(domain::Timestamp at) {
-    return fmt::format("{:%a, %d %b %Y %H:%M:%S} +0000", at);
+    // Computed from the time point itself: fmt's chrono formatting of a system_clock time
+    // converts through localtime, which would put the local hour beside "+0000".
+    using namespace std::chrono;
+    static constexpr std::array<std::string_view, 7> k_weekdays = {"Sun", "Mon", "Tue", "Wed",
+                                                                   "Thu", "Fri", "Sat"};
+    static constexpr std::array<std::string_view, 12> k_months = {
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    const sys_days day = floor<days>(at);
+    const year_month_day ymd{day};
+    const hh_mm_ss time{floor<seconds>(at - day)};
+    return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} +0000",
+                       k_weekdays[weekday{day}.c_encoding()], static_cast<unsigned>(ymd.day()),
+                       k_months[static_cast<unsigned>(ymd.month()) - 1],
+                       static_cast<int>(ymd.year()), time.hours().count(), time.minutes().count(),
+                       time.seconds().count());
 }
 
 std::string render_message(const Message& m) {

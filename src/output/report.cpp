@@ -1,6 +1,7 @@
 #include "sileram/output/report.hpp"
 
 #include "sileram/domain/rounding.hpp"
+#include "sileram/domain/text.hpp"
 #include "sileram/output/csv.hpp"
 #include "sileram/output/format.hpp"
 #include "sileram/output/table.hpp"
@@ -13,9 +14,23 @@ namespace sileram::output {
 namespace {
 
 constexpr std::size_t k_bar_width = 10;
+// " 40.0%": the part of a share cell that is never cut.
+constexpr std::size_t k_share_number_width = 6;
 
 bool is_numeric(Cell::Kind kind) {
-    return kind != Cell::Kind::text && kind != Cell::Kind::empty;
+    return kind != Cell::Kind::text && kind != Cell::Kind::empty && kind != Cell::Kind::flag &&
+           kind != Cell::Kind::counts;
+}
+
+std::string counts_text(const Cell& cell, bool grouped) {
+    std::string out;
+    for (const auto& [name, n] : cell.counts) {
+        if (!out.empty()) {
+            out += ", ";
+        }
+        out += fmt::format("{} {}", name, grouped ? count(n) : std::to_string(n));
+    }
+    return out;
 }
 
 } // namespace
@@ -77,6 +92,20 @@ Cell real_cell(Cell::Kind kind, const std::optional<double>& value, double unit)
 
 } // namespace
 
+Cell Cell::of_flag(bool value) {
+    Cell c;
+    c.kind = Kind::flag;
+    c.whole = value ? 1 : 0;
+    return c;
+}
+
+Cell Cell::of_counts(std::vector<std::pair<std::string, std::int64_t>> value) {
+    Cell c;
+    c.kind = Kind::counts;
+    c.counts = std::move(value);
+    return c;
+}
+
 Cell Cell::of_number(const std::optional<double>& value) {
     return real_cell(Kind::number, value, 0.01);
 }
@@ -106,9 +135,13 @@ std::string cell_text(const Cell& cell, const std::string& currency) {
     case Cell::Kind::number:
         return group_thousands(fmt::format("{:.2f}", cell.real));
     case Cell::Kind::share:
-        return fmt::format("{} {:5.1f}%", bar(cell.real, k_bar_width), cell.real * 100.0);
+        return fmt::format("{:5.1f}% {}", cell.real * 100.0, bar(cell.real, k_bar_width));
     case Cell::Kind::days:
         return group_thousands(fmt::format("{:.1f}", cell.real));
+    case Cell::Kind::flag:
+        return cell.whole != 0 ? "yes" : "";
+    case Cell::Kind::counts:
+        return counts_text(cell, true);
     }
     return "";
 }
@@ -132,6 +165,10 @@ std::string cell_csv(const Cell& cell) {
         return fmt::format("{:.4f}", cell.real);
     case Cell::Kind::days:
         return fmt::format("{:.1f}", cell.real);
+    case Cell::Kind::flag:
+        return cell.whole != 0 ? "true" : "false";
+    case Cell::Kind::counts:
+        return counts_text(cell, false);
     }
     return "";
 }
@@ -152,13 +189,76 @@ nlohmann::ordered_json cell_json(const Cell& cell) {
     case Cell::Kind::share:
     case Cell::Kind::days:
         return cell.real;
+    case Cell::Kind::flag:
+        return cell.whole != 0;
+    case Cell::Kind::counts: {
+        nlohmann::ordered_json object = nlohmann::ordered_json::object();
+        for (const auto& [name, n] : cell.counts) {
+            object[name] = n;
+        }
+        return object;
+    }
     }
     return nullptr;
 }
 
+namespace {
+
+// The cell text of every column after the first, "header: value", one per line.
+std::string grid_cell(const Section& section, const std::vector<Cell>& row,
+                      const std::string& currency, std::string_view separator) {
+    std::string text;
+    for (std::size_t i = 1; i < row.size() && i < section.columns.size(); ++i) {
+        if (i > 1) {
+            text.append(separator);
+        }
+        const bool money = row[i].kind == Cell::Kind::money;
+        // A bar in a wrapped cell would break over lines: the percentage alone says it.
+        const std::string value = money ? whole_money(row[i].amount)
+                                  : row[i].kind == Cell::Kind::share
+                                      ? fmt::format("{:.1f}%", row[i].real * 100.0)
+                                      : cell_text(row[i], currency);
+        text +=
+            fmt::format("{}{}: {}", section.columns[i].header, money ? " " + currency : "", value);
+    }
+    return text;
+}
+
+std::string render_grid(const Section& section, const Grid& grid, const TextStyle& style) {
+    Table table({{grid.corner},
+                 {grid.column_labels[0], Align::left, true, 12, Overflow::wrap},
+                 {grid.column_labels[1], Align::left, true, 12, Overflow::wrap}});
+    for (std::size_t r = 0; r < 2; ++r) {
+        std::vector<std::string> cells{grid.row_labels[r]};
+        for (std::size_t c = 0; c < 2; ++c) {
+            const std::size_t index = grid.row_at[r][c];
+            if (index >= section.rows.size() || section.rows[index].empty()) {
+                cells.emplace_back();
+                continue;
+            }
+            const std::vector<Cell>& row = section.rows[index];
+            cells.push_back(cell_text(row[0], style.currency) + "\n" +
+                            grid_cell(section, row, style.currency, "\n"));
+        }
+        table.add_row(std::move(cells));
+    }
+    std::string out = table.render(style.width, style.color);
+    if (!section.totals.empty()) {
+        const std::string total = cell_text(section.totals[0], style.currency) + ": " +
+                                  grid_cell(section, section.totals, style.currency, ", ");
+        for (const std::string& line : wrap_to_width(total, style.width)) {
+            out.append(line).push_back('\n');
+        }
+    }
+    return out;
+}
+
+} // namespace
+
 std::string render_text(const ReportDocument& document, const TextStyle& style) {
     std::string out;
-    const auto heading = [&](const std::string& text) {
+    const auto heading = [&](const std::string& stored) {
+        const std::string text = domain::printable(stored, domain::Lines::single);
         if (style.color == Color::on) {
             out.append(k_style_bold).append(text).append(k_style_reset);
         } else {
@@ -169,7 +269,11 @@ std::string render_text(const ReportDocument& document, const TextStyle& style) 
     if (!document.summary.empty()) {
         Table summary({{""}, {"", Align::right}});
         for (const Figure& f : document.summary) {
-            summary.add_row({f.label, cell_text(f.value, style.currency)});
+            // One figure per line: the currency stands with it, in whole units like the tables.
+            summary.add_row(
+                {f.label, f.value.kind == Cell::Kind::money
+                              ? fmt::format("{} {}", style.currency, whole_money(f.value.amount))
+                              : cell_text(f.value, style.currency)});
         }
         std::string lines = summary.render(style.width, Color::off);
         // The summary has no headings: drop the empty header line.
@@ -185,38 +289,62 @@ std::string render_text(const ReportDocument& document, const TextStyle& style) 
             out += "(none)\n";
             continue;
         }
+        if (section.grid) {
+            out += render_grid(section, *section.grid, style);
+            continue;
+        }
         std::vector<Column> columns;
+        std::vector<bool> money_columns;
         // A column is right-aligned when it holds numbers.
         for (std::size_t i = 0; i < section.columns.size(); ++i) {
-            bool numeric = false;
+            Cell::Kind kind = Cell::Kind::empty;
             for (const auto& row : section.rows) {
                 if (i < row.size() && row[i].kind != Cell::Kind::empty) {
-                    numeric = is_numeric(row[i].kind) && row[i].kind != Cell::Kind::share;
+                    kind = row[i].kind;
                     break;
                 }
             }
             const ReportColumn& c = section.columns[i];
-            columns.push_back(Column{c.header, numeric ? Align::right : Align::left, c.shrinkable,
-                                     c.min_width, Overflow::truncate});
+            const bool money = kind == Cell::Kind::money;
+            money_columns.push_back(money);
+            Column column{money ? fmt::format("{} {}", c.header, style.currency) : c.header,
+                          is_numeric(kind) && kind != Cell::Kind::share ? Align::right
+                                                                        : Align::left,
+                          c.shrinkable,
+                          c.min_width,
+                          Overflow::truncate,
+                          c.drop_rank};
+            if (kind == Cell::Kind::share) {
+                // "100.0%" stays; the bar after it goes first when room is short.
+                column.overflow = Overflow::clip;
+                column.shrinkable = true;
+                column.min_width = k_share_number_width;
+            }
+            columns.push_back(std::move(column));
         }
+        const auto table_cell = [&](const Cell& cell, std::size_t i) {
+            return money_columns[i] && cell.kind == Cell::Kind::money
+                       ? whole_money(cell.amount)
+                       : cell_text(cell, style.currency);
+        };
         Table table(columns);
         for (const auto& row : section.rows) {
             std::vector<std::string> cells;
-            for (const Cell& cell : row) {
-                cells.push_back(cell_text(cell, style.currency));
+            for (std::size_t i = 0; i < row.size(); ++i) {
+                cells.push_back(table_cell(row[i], i));
             }
             table.add_row(std::move(cells));
         }
         if (!section.totals.empty()) {
             std::vector<std::string> cells;
-            for (const Cell& cell : section.totals) {
-                cells.push_back(cell_text(cell, style.currency));
+            for (std::size_t i = 0; i < section.totals.size(); ++i) {
+                cells.push_back(table_cell(section.totals[i], i));
             }
             table.add_row(std::move(cells));
         }
         out += table.render(style.width, style.color);
         if (!section.note.empty()) {
-            out += section.note + "\n";
+            out += domain::printable(section.note, domain::Lines::multi) + "\n";
         }
     }
     return out;
@@ -229,9 +357,10 @@ std::string render_csv(const Section& section, char delimiter) {
     }
     std::string out = csv_record(header, delimiter);
     const auto add = [&](const std::vector<Cell>& row) {
-        std::vector<std::string> fields;
+        std::vector<CsvCell> fields;
         for (const Cell& cell : row) {
-            fields.push_back(cell_csv(cell));
+            fields.push_back(
+                CsvCell{cell_csv(cell), is_numeric(cell.kind) ? CsvKind::number : CsvKind::text});
         }
         fields.resize(section.columns.size());
         out += csv_record(fields, delimiter);

@@ -1,5 +1,6 @@
 #include "sileram/output/format.hpp"
 #include "sileram/output/report.hpp"
+#include "sileram/output/table.hpp"
 
 #include <fmt/format.h>
 
@@ -24,10 +25,13 @@ std::string shown_note(std::size_t shown, std::int64_t total, std::string_view w
 
 std::vector<ReportColumn> totals_columns(const std::string& first_key,
                                          const std::string& first_header) {
-    return {{first_key, first_header, true, 8}, {"signals", "signals"},
-            {"contacts", "contacts"},           {"score", "score"},
-            {"cost_per_period", "cost/period"}, {"cost_per_year", "cost/year"},
-            {"share_of_cost", "share of cost"}};
+    return {{first_key, first_header, true, 8},
+            {"signals", "signals"},
+            {"contacts", "contacts", false, 0, 2},
+            {"score", "score"},
+            {"cost_per_period", "cost/period", false, 0, 3},
+            {"cost_per_year", "cost/year", false, 0, 5},
+            {"share_of_cost", "share of cost", false, 0, 4}};
 }
 
 std::vector<Cell> totals_row(const domain::ImpactTotals& t, std::string_view label) {
@@ -38,6 +42,14 @@ std::vector<Cell> totals_row(const domain::ImpactTotals& t, std::string_view lab
             Cell::of_money(t.cost_per_period),
             Cell::of_money(t.cost_per_year),
             Cell::of_share(t.share_of_cost)};
+}
+
+Cell state_counts(const std::vector<domain::StateCount>& states) {
+    std::vector<std::pair<std::string, std::int64_t>> counts;
+    for (const domain::StateCount& c : states) {
+        counts.emplace_back(domain::to_string(c.state), c.signals);
+    }
+    return Cell::of_counts(std::move(counts));
 }
 
 std::string shown_value(const std::string& value) {
@@ -62,16 +74,17 @@ ReportDocument impact_document(const domain::ImpactReport& report, const std::st
     Section ranked;
     ranked.name = "signals";
     ranked.title = "Open signals by impact score";
+    // cost/year is cost/period times the periods of a year: the first to go.
     ranked.columns = {{"id", "id"},
-                      {"title", "title", true, 8},
-                      {"state", "state", true, 6},
-                      {"class", "class"},
-                      {"contacts", "contacts"},
-                      {"satisfaction_impact", "sat."},
+                      {"title", "title", true, k_min_title_width},
+                      {"state", "state", true, 6, 4},
+                      {"class", "class", false, 0, 3},
+                      {"contacts", "contacts", false, 0, 1},
+                      {"satisfaction_impact", "sat.", false, 0, 5},
                       {"score", "score"},
-                      {"cost_per_period", "cost/period"},
-                      {"cost_per_year", "cost/year"},
-                      {"quadrant", "quadrant", true, 5}};
+                      {"cost_per_period", "cost/period", false, 0, 2},
+                      {"cost_per_year", "cost/year", false, 0, 7},
+                      {"quadrant", "quadrant", true, 5, 6}};
     for (const domain::ImpactLine& l : report.ranked) {
         ranked.rows.push_back(
             {Cell::of_id(l.id), text(l.title), text(domain::to_string(l.state)),
@@ -103,6 +116,11 @@ ReportDocument impact_document(const domain::ImpactReport& report, const std::st
         quadrants.rows.push_back(totals_row(q, q.label));
     }
     quadrants.totals = totals_row(report.total, "total");
+    // The rows come as act first, plan, delegate, avoid (see domain::quadrant).
+    quadrants.grid = Grid{"",
+                          {"many contacts", "few contacts"},
+                          {"high satisfaction impact", "low satisfaction impact"},
+                          {{{0, 2}, {1, 3}}}};
     d.sections.push_back(std::move(quadrants));
     return d;
 }
@@ -118,18 +136,18 @@ ReportDocument funnel_document(const domain::FunnelReport& report) {
     steps.columns = {{"step", "step"},
                      {"name", "name"},
                      {"signals", "signals"},
-                     {"share", "share"},
-                     {"median_days", "median days"},
-                     {"longest_days", "longest days"},
-                     {"oldest_waiting_days", "waiting days"},
-                     {"oldest_waiting_signal", "oldest"},
-                     {"states", "states", true, 8}};
+                     {"share", "share", false, 0, 2},
+                     {"median_days", "median days", false, 0, 5},
+                     {"longest_days", "longest days", false, 0, 7},
+                     {"oldest_waiting_days", "waiting days", false, 0, 3},
+                     {"oldest_waiting_signal", "oldest", false, 0, 6},
+                     {"states", "states", true, 12, 4}};
     for (const domain::FunnelStep& s : report.steps) {
         steps.rows.push_back({Cell::of_count(s.step), text(s.name), Cell::of_count(s.signals),
                               Cell::of_share(s.share), Cell::of_days(s.median_days),
                               Cell::of_days(s.longest_days), Cell::of_days(s.oldest_days),
                               s.oldest_signal ? Cell::of_id(*s.oldest_signal) : Cell::none(),
-                              text(s.states)});
+                              state_counts(s.states)});
     }
     d.sections.push_back(std::move(steps));
 
@@ -187,15 +205,15 @@ ReportDocument effect_document(const domain::EffectReport& report,
     lines.name = "signals";
     lines.title = "Measured signals, most saved first";
     lines.columns = {{"id", "id"},
-                     {"title", "title", true, 12},
-                     {"measured_at", "measured"},
-                     {"contacts_before", "before"},
-                     {"contacts_after", "after"},
+                     {"title", "title", true, k_min_title_width},
+                     {"measured_at", "measured", false, 0, 5},
+                     {"contacts_before", "before", false, 0, 4},
+                     {"contacts_after", "after", false, 0, 3},
                      {"saved_per_year", "saved/year"},
-                     {"expected_per_year", "expected/year"},
-                     {"realised_share", "realised"},
-                     {"satisfaction_delta", "sat. change"},
-                     {"cost", "cost"}};
+                     {"expected_per_year", "expected/year", false, 0, 2},
+                     {"realised_share", "realised", false, 0, 1},
+                     {"satisfaction_delta", "sat. change", false, 0, 6},
+                     {"cost", "cost", false, 0, 7}};
     for (const domain::EffectLine& l : report.lines) {
         lines.rows.push_back(
             {Cell::of_id(l.id), text(l.title),
@@ -222,11 +240,11 @@ ReportDocument fields_document(const std::vector<domain::FieldBreakdown>& fields
         s.title = fmt::format("By {}, most frequent first", f.field);
         s.columns = {{"value", f.field, true, 8},
                      {"signals", "signals"},
-                     {"share", "share"},
-                     {"contacts", "contacts"},
-                     {"score", "score"},
-                     {"cost_per_period", "cost/period"},
-                     {"cost_per_year", "cost/year"}};
+                     {"share", "share", false, 0, 1},
+                     {"contacts", "contacts", false, 0, 3},
+                     {"score", "score", false, 0, 4},
+                     {"cost_per_period", "cost/period", false, 0, 2},
+                     {"cost_per_year", "cost/year", false, 0, 5}};
         for (const domain::FieldValueLine& v : f.values) {
             s.rows.push_back({text(shown_value(v.value)), Cell::of_count(v.sums.signals),
                               Cell::of_share(v.share), Cell::of_count(v.sums.contacts),
@@ -259,17 +277,17 @@ ReportDocument customers_document(const domain::CustomerReport& report, std::int
     Section s;
     s.name = "customers";
     s.title = "Customers, flagged first: candidates for a proactive call";
-    s.columns = {{"customer", "customer", true, 8},
-                 {"segment", "segment", true, 5},
+    s.columns = {{"customer", "customer", true, k_min_title_width},
+                 {"segment", "segment", true, 5, 7},
                  {"signals", "signals"},
-                 {"contacts", "contacts"},
-                 {"revenue", "revenue"},
-                 {"signals_per_million", "per million"},
-                 {"ratio", "ratio"},
-                 {"recent_signals", "recent"},
-                 {"care", "care"},
-                 {"disproportionate", "dispr."},
-                 {"reason", "why", true, 6}};
+                 {"contacts", "contacts", false, 0, 6},
+                 {"revenue", "revenue", false, 0, 5},
+                 {"signals_per_million", "per million", false, 0, 9},
+                 {"ratio", "ratio", false, 0, 4},
+                 {"recent_signals", "recent", false, 0, 8},
+                 {"care", "care", false, 0, 2},
+                 {"disproportionate", "dispr.", false, 0, 1},
+                 {"reason", "why", true, 6, 3}};
     for (const domain::CustomerLine& c : report.lines) {
         if (limit > 0 && static_cast<std::int64_t>(s.rows.size()) >= limit) {
             break;
@@ -277,8 +295,8 @@ ReportDocument customers_document(const domain::CustomerReport& report, std::int
         s.rows.push_back({text(c.name), text(c.segment), Cell::of_count(c.signals),
                           Cell::of_count(c.contacts), Cell::of_money(c.revenue),
                           Cell::of_number(c.signals_per_million), Cell::of_number(c.ratio),
-                          Cell::of_count(c.recent_signals), text(c.care ? "yes" : ""),
-                          text(c.disproportionate ? "yes" : ""), text(c.reason)});
+                          Cell::of_count(c.recent_signals), Cell::of_flag(c.care),
+                          Cell::of_flag(c.disproportionate), text(c.reason)});
     }
     s.note = shown_note(s.rows.size(), report.customers, "customers");
     d.sections.push_back(std::move(s));
@@ -300,10 +318,14 @@ ReportDocument overdue_document(const domain::OverdueReport& report,
     Section actions;
     actions.name = "actions";
     actions.title = "Actions past their due date";
-    actions.columns = {
-        {"signal", "signal"},        {"action", "action"},    {"title", "title", true, 10},
-        {"owner", "owner", true, 5}, {"due", "due"},          {"days_overdue", "days over"},
-        {"status", "status"},        {"progress", "progress"}};
+    actions.columns = {{"signal", "signal"},
+                       {"action", "action"},
+                       {"title", "title", true, k_min_title_width},
+                       {"owner", "owner", true, 5, 3},
+                       {"due", "due", false, 0, 4},
+                       {"days_overdue", "days over"},
+                       {"status", "status", false, 0, 2},
+                       {"progress", "progress", false, 0, 1}};
     for (const domain::OverdueAction& a : report.actions) {
         actions.rows.push_back(
             {Cell::of_id(a.action.signal), Cell::of_count(a.action.number), text(a.action.title),
@@ -318,9 +340,9 @@ ReportDocument overdue_document(const domain::OverdueReport& report,
     stale.name = "stale";
     stale.title = fmt::format("Signals without any change for {} days", settings.stale_days);
     stale.columns = {{"id", "id"},
-                     {"title", "title", true, 10},
-                     {"state", "state"},
-                     {"updated_at", "last change"},
+                     {"title", "title", true, k_min_title_width},
+                     {"state", "state", false, 0, 1},
+                     {"updated_at", "last change", false, 0, 2},
                      {"days_unchanged", "days"}};
     for (const domain::StaleSignal& s : report.stale) {
         stale.rows.push_back({Cell::of_id(s.signal.id), text(s.signal.title),
@@ -335,11 +357,11 @@ ReportDocument overdue_document(const domain::OverdueReport& report,
     silent.name = "silent";
     silent.title = fmt::format("Submitters who have heard nothing for {} days: call them",
                                settings.silent_days);
-    silent.columns = {{"email", "submitter", true, 10},
-                      {"open_signals", "open signals"},
-                      {"waiting_since", "waiting since"},
+    silent.columns = {{"email", "submitter", true, k_min_title_width},
+                      {"open_signals", "open signals", false, 0, 1},
+                      {"waiting_since", "waiting since", false, 0, 2},
                       {"days_waiting", "days"},
-                      {"oldest_signal", "oldest"}};
+                      {"oldest_signal", "oldest", false, 0, 3}};
     for (const domain::SilentSubmitter& s : report.silent) {
         silent.rows.push_back(
             {text(s.submitter.email), Cell::of_count(s.submitter.signals),

@@ -1,5 +1,6 @@
 #include "sileram/output/signal_json.hpp"
 
+#include "sileram/domain/steps.hpp"
 #include "sileram/domain/workflow.hpp"
 
 namespace sileram::output {
@@ -198,7 +199,7 @@ Json signal_to_json(const Signal& s, const ImpactSettings& settings, Timestamp n
                                {"to", to_string(h.to)},
                                {"detail", h.detail}});
     }
-    const std::string next = next_command(s.id, s.state);
+    const std::string next = next_step(s);
     return Json{
         {"id", s.id},
         {"title", s.title},

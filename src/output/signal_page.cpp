@@ -1,5 +1,7 @@
 #include "sileram/output/signal_page.hpp"
 
+#include "sileram/domain/steps.hpp"
+#include "sileram/domain/text.hpp"
 #include "sileram/output/format.hpp"
 #include "sileram/output/signal_json.hpp"
 #include "sileram/output/table.hpp"
@@ -18,7 +20,9 @@ class Page {
 public:
     Page(std::size_t width, Color color) : m_width(width), m_color(color) {}
 
-    void heading(const std::string& text) { m_text += bold(text) + "\n"; }
+    // Every piece of text enters the page through heading, line or block, each of which shows
+    // control characters escaped: stored text may come from older databases or other writers.
+    void heading(const std::string& text) { m_text += bold(printable(text, Lines::single)) + "\n"; }
 
     // A labelled line; continuation lines of the same section pass an empty label.
     void line(const std::string& label, const std::string& text) {
@@ -26,7 +30,7 @@ public:
         const std::size_t room = m_width > k_label_width + 20 ? m_width - k_label_width : 20;
         const std::string indent(k_label_width, ' ');
         bool first = true;
-        for (const std::string& paragraph : paragraphs(text)) {
+        for (const std::string& paragraph : paragraphs(printable(text, Lines::multi))) {
             for (const std::string& part : wrap_to_width(paragraph, room)) {
                 m_text += (first ? (label.empty() ? padded : bold(padded)) : indent) + part + "\n";
                 first = false;
@@ -34,7 +38,7 @@ public:
         }
     }
 
-    void block(const std::string& text) { m_text += text; }
+    void block(const std::string& text) { m_text += printable(text, Lines::multi); }
     void gap() { m_text += "\n"; }
     std::string text() const { return m_text; }
 
@@ -119,20 +123,21 @@ void actions_section(Page& page, const Signal& s, const ImpactSettings& settings
     }
     const Date today = std::chrono::floor<std::chrono::days>(now);
     Table table({{"#", Align::right},
-                 {"under", Align::right},
-                 {"action", Align::left, true, 10},
-                 {"owner", Align::left, true, 6},
-                 {"due"},
-                 {"cost", Align::right},
-                 {"status"},
-                 {"done", Align::right}});
+                 {"under", Align::right, false, 0, Overflow::truncate, 6},
+                 {"action", Align::left, true, k_min_title_width},
+                 {"owner", Align::left, true, 6, Overflow::truncate, 4},
+                 {"due", Align::left, false, 0, Overflow::truncate, 1},
+                 {"cost " + settings.currency, Align::right, false, 0, Overflow::truncate, 3},
+                 {"status", Align::left, false, 0, Overflow::truncate, 2},
+                 {"done", Align::right, false, 0, Overflow::truncate, 5}});
+    table.set_omission_hint("show --json has every column");
     for (const Action& a : s.actions) {
         const bool overdue =
             a.due && *a.due < today &&
             (a.status == ActionStatus::planned || a.status == ActionStatus::in_progress);
         table.add_row({std::to_string(a.number), a.parent ? std::to_string(*a.parent) : "", a.title,
                        a.owner, a.due ? format_date(*a.due) + (overdue ? " OVERDUE" : "") : "",
-                       money(a.cost, settings.currency), std::string(to_string(a.status)),
+                       whole_money(a.cost), std::string(to_string(a.status)),
                        fmt::format("{}%", a.progress)});
     }
     page.gap();
@@ -146,10 +151,10 @@ void actions_section(Page& page, const Signal& s, const ImpactSettings& settings
                            money(*bc.expected_savings_per_year, settings.currency), text);
     }
     if (bc.roi) {
-        text += fmt::format("; ROI {:.2f}", *bc.roi);
+        text += "; " + roi_text(*bc.roi);
     }
     if (bc.payback_months) {
-        text += fmt::format("; pays back in {:.1f} months", *bc.payback_months);
+        text += "; " + payback_text(*bc.payback_months);
     }
     if (bc.expected_satisfaction) {
         text += "; satisfaction " + change(*bc.expected_satisfaction) + " expected";
@@ -188,7 +193,7 @@ std::string signal_page(const Signal& s, const ImpactSettings& settings, Timesta
     Page page(width, color);
     page.heading(fmt::format("Signal {}: {}", s.id, s.title));
     page.line("State", fmt::format("{} (step {} of 10)", to_string(s.state), s.step));
-    const std::string next = next_command(s.id, s.state);
+    const std::string next = next_step(s);
     if (!next.empty()) {
         page.line("Next", next);
     }
@@ -247,10 +252,11 @@ std::string signal_page(const Signal& s, const ImpactSettings& settings, Timesta
                               to_string(f.status), f.sent_at ? " " + short_time(*f.sent_at) : ""));
     }
     Table history({{"when"},
-                   {"by", Align::left, true, 6},
+                   {"by", Align::left, true, 6, Overflow::truncate, 2},
                    {"event"},
-                   {"state"},
-                   {"detail", Align::left, true, 24, Overflow::wrap}});
+                   {"state", Align::left, false, 0, Overflow::truncate, 1},
+                   {"detail", Align::left, true, k_min_title_width, Overflow::wrap}});
+    history.set_omission_hint("show --json has every column");
     for (const HistoryEntry& h : s.history) {
         // The state it came from is the row above; the row shows where it went.
         history.add_row(

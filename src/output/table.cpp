@@ -1,5 +1,7 @@
 #include "sileram/output/table.hpp"
 
+#include "sileram/domain/text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -59,6 +61,19 @@ std::vector<std::string_view> split_lines(std::string_view text) {
     return lines;
 }
 
+// The text cut at `width` display columns without a mark; trailing spaces go too.
+std::string clip_to_width(const std::string& text, std::size_t width) {
+    if (display_width(text) <= width) {
+        return text;
+    }
+    // truncate_to_width keeps width - 1 columns and adds the one-column ellipsis.
+    std::string cut = truncate_to_width(text + " ", width + 1);
+    cut.resize(cut.size() - k_ellipsis.size());
+    const std::size_t end = cut.find_last_not_of(' ');
+    cut.resize(end == std::string::npos ? 0 : end + 1);
+    return cut;
+}
+
 void trim_trailing_spaces(std::string& line) {
     const std::size_t end = line.find_last_not_of(' ');
     line.resize(end == std::string::npos ? 0 : end + 1);
@@ -79,8 +94,10 @@ void Table::add_row(std::vector<std::string> cells) {
     }
     cells.resize(m_columns.size());
     for (std::size_t i = 0; i < cells.size(); ++i) {
-        cells[i] = m_columns[i].overflow == Overflow::wrap ? multi_line(std::move(cells[i]))
-                                                           : single_line(std::move(cells[i]));
+        // Stored text may hold control characters (older databases, other writers).
+        std::string shown = domain::printable(cells[i], domain::Lines::multi);
+        cells[i] = m_columns[i].overflow == Overflow::wrap ? multi_line(std::move(shown))
+                                                           : single_line(std::move(shown));
     }
     m_rows.push_back(std::move(cells));
 }
@@ -105,13 +122,27 @@ std::vector<std::size_t> Table::natural_widths() const {
     return widths;
 }
 
-std::vector<std::size_t> Table::fitted_widths(std::size_t max_width) const {
-    std::vector<std::size_t> widths = natural_widths();
+std::size_t Table::shrink(std::vector<std::size_t>& widths, std::size_t max_width) const {
     std::size_t total = 0;
+    std::size_t shown = 0;
     for (const std::size_t width : widths) {
-        total += width;
+        if (width > 0) {
+            total += width;
+            ++shown;
+        }
     }
-    total += k_column_gap.size() * (widths.size() - 1);
+    total += k_column_gap.size() * (shown > 0 ? shown - 1 : 0);
+
+    // A bar gives up its room first: its number stays, and the title keeps what is left.
+    for (std::size_t i = 0; i < widths.size() && total > max_width; ++i) {
+        if (widths[i] > 0 && m_columns[i].overflow == Overflow::clip) {
+            const std::size_t floor = std::max(m_columns[i].min_width, std::size_t{1});
+            const std::size_t give =
+                std::min(widths[i] - std::min(widths[i], floor), total - max_width);
+            widths[i] -= give;
+            total -= give;
+        }
+    }
 
     // Headers are kept whole while that suffices; only then may they be cut as well.
     std::vector<std::size_t> floor_keeping_header(widths.size());
@@ -127,7 +158,8 @@ std::vector<std::size_t> Table::fitted_widths(std::size_t max_width) const {
         while (total > max_width) {
             std::size_t widest = widths.size();
             for (std::size_t i = 0; i < widths.size(); ++i) {
-                if (m_columns[i].shrinkable && widths[i] > (*floors)[i] &&
+                if (m_columns[i].shrinkable && m_columns[i].overflow != Overflow::clip &&
+                    widths[i] > (*floors)[i] &&
                     (widest == widths.size() || widths[i] > widths[widest])) {
                     widest = i;
                 }
@@ -139,7 +171,35 @@ std::vector<std::size_t> Table::fitted_widths(std::size_t max_width) const {
             --total;
         }
     }
-    return widths;
+    return total;
+}
+
+std::vector<std::size_t> Table::fitted_widths(std::size_t max_width) const {
+    const std::vector<std::size_t> natural = natural_widths();
+    std::vector<bool> left_out(natural.size(), false);
+    while (true) {
+        std::vector<std::size_t> widths = natural;
+        for (std::size_t i = 0; i < widths.size(); ++i) {
+            // An empty column keeps one column of width so that 0 can mean "left out".
+            widths[i] = left_out[i] ? 0 : std::max(widths[i], std::size_t{1});
+        }
+        if (shrink(widths, max_width) <= max_width) {
+            return widths;
+        }
+        // Still too wide: leave out the least important column still shown, and start over
+        // from the natural widths so that the title regains what the column gives back.
+        std::size_t drop = widths.size();
+        for (std::size_t i = 0; i < widths.size(); ++i) {
+            if (!left_out[i] && m_columns[i].drop_rank > 0 &&
+                (drop == widths.size() || m_columns[i].drop_rank > m_columns[drop].drop_rank)) {
+                drop = i;
+            }
+        }
+        if (drop == widths.size()) {
+            return widths;
+        }
+        left_out[drop] = true;
+    }
 }
 
 std::vector<std::string> Table::cell_lines(const std::string& cell, std::size_t width,
@@ -147,6 +207,9 @@ std::vector<std::string> Table::cell_lines(const std::string& cell, std::size_t 
     // Only shrunk columns can be narrower than their text, and those may be cut or wrapped.
     if (overflow == Overflow::truncate) {
         return {truncate_to_width(cell, width)};
+    }
+    if (overflow == Overflow::clip) {
+        return {clip_to_width(cell, width)};
     }
     std::vector<std::string> lines;
     for (const std::string_view line : split_lines(cell)) {
@@ -169,18 +232,25 @@ std::string Table::render_row(const std::vector<std::string>& cells,
     std::size_t height = 1;
     for (std::size_t i = 0; i < cells.size(); ++i) {
         // Headers stay on one line, so that the header row is always a single line.
-        columns.push_back(cell_lines(cells[i], widths[i],
-                                     is_header ? Overflow::truncate : m_columns[i].overflow));
+        columns.push_back(widths[i] == 0
+                              ? std::vector<std::string>{}
+                              : cell_lines(cells[i], widths[i],
+                                           is_header ? Overflow::truncate : m_columns[i].overflow));
         height = std::max(height, columns.back().size());
     }
 
     std::string result;
     for (std::size_t row = 0; row < height; ++row) {
         std::string line;
+        bool first = true;
         for (std::size_t i = 0; i < columns.size(); ++i) {
-            if (i > 0) {
+            if (widths[i] == 0) {
+                continue;
+            }
+            if (!first) {
                 line.append(k_column_gap);
             }
+            first = false;
             // A cell with fewer lines than the row is blank below its last one.
             const std::string_view text =
                 row < columns[i].size() ? std::string_view(columns[i][row]) : std::string_view();
@@ -216,6 +286,19 @@ std::string Table::render(std::size_t max_width, Color color) const {
     result.push_back('\n');
     for (const auto& row : m_rows) {
         result.append(render_row(row, widths, false));
+    }
+    std::vector<std::string_view> left_out;
+    for (std::size_t i = 0; i < widths.size(); ++i) {
+        if (widths[i] == 0) {
+            left_out.push_back(m_columns[i].header);
+        }
+    }
+    if (!left_out.empty()) {
+        const std::string note = fmt::format("Left out at this width: {}; {}.",
+                                             fmt::join(left_out, ", "), m_omission_hint);
+        for (const std::string& line : wrap_to_width(note, std::max(max_width, std::size_t{20}))) {
+            result.append(line).push_back('\n');
+        }
     }
     return result;
 }

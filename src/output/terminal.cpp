@@ -11,6 +11,7 @@ namespace sileram::output {
 
 namespace {
 
+// A terminal that does not tell its width is taken to be this wide.
 constexpr std::size_t k_fallback_width = 100;
 constexpr std::size_t k_ellipsis_width = 1;
 constexpr char k_escape = '\x1b';
@@ -145,8 +146,11 @@ TerminalInfo detect_terminal(int fd) {
     std::size_t width = parse_columns(std::getenv("COLUMNS"));
     if (width == 0 && info.is_tty) {
         width = tty_columns(fd);
+        if (width == 0) {
+            width = k_fallback_width;
+        }
     }
-    info.width = width > 0 ? width : k_fallback_width;
+    info.width = width > 0 ? width : k_unlimited_width;
     return info;
 }
 

@@ -172,14 +172,15 @@ class Values(SileramTestCase):
         self.assertEqual(self.state(self.P), "implemented")
 
     def test_action_costs_beyond_the_money_range_are_refused(self):
-        """act --plan refuses a cost whose sum with the other actions' costs would overflow:
-        exit 2, nothing stored, and the signal still shows."""
-        big = "40000000000000000"
-        self.ok("act", self.R, "--plan", "Duur", "--cost", big)
+        """act --plan refuses a cost that takes the actions of a signal over their bound
+        (40,000,000 together): exit 2, nothing stored, and the signal still shows."""
+        self.ok("act", self.R, "--plan", "Duur", "--cost", "39999999.99")
         with self.unchanged():
-            rc, out, err = self.fx.run("act", self.R, "--plan", "Nog duurder", "--cost", big)
+            rc, out, err = self.fx.run("act", self.R, "--plan", "Nog duurder", "--cost", "0.02")
         self.assertEqual(rc, 2, f"exit {rc}: {err}")
-        self.assertIn("--cost", err)
+        self.assertIn("--cost 0.02", err)
+        self.assertIn("at most 40000000 together", err)
+        self.ok("act", self.R, "--plan", "Net genoeg", "--cost", "0.01")
 
     def test_json_error_format(self):
         cases = [(["show", "99"], 1, "99"),

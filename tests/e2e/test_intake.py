@@ -255,6 +255,41 @@ class FirstImport(harness.SileramTestCase):
                          "Melding 29999")
         self.assertEqual(self.submit("Na de eerste import", "b@example.org"), "30001")
 
+    def test_a_first_import_that_fills_the_disk_says_so_and_stores_nothing(self):
+        """The disk fills up while the import's pages are written: exit 75 with the reason and
+        the file, the database as it was (no journal left for a later command to roll back), and
+        the same import goes through once there is room. The full disk is the file size limit
+        (RLIMIT_FSIZE) of the import's process, which needs no root and fails a write the way a
+        full disk does; SIGXFSZ is ignored, so the write returns an error instead of killing."""
+        import resource
+        import signal
+        self.ok("init")
+        path = os.path.join(self.fx.tmp, "first.csv")
+        write_rows(path, 30000)
+        limit = os.path.getsize(self.fx.db) + (1 << 20)
+
+        def small_disk():
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+        with self.unchanged(check_bytes=False):
+            run = subprocess.run([harness.BIN, "--db", self.fx.db, "submit", "--from", path,
+                                  "--quiet"], cwd=self.fx.tmp, env=self.fx.env,
+                                 capture_output=True, text=True, preexec_fn=small_disk,
+                                 timeout=LARGE_IMPORT)
+        self.assertEqual(run.returncode, 75, run.stderr)
+        self.assertTrue(run.stderr.startswith("sileram: error: "), run.stderr)
+        self.assertIn("database or disk is full", run.stderr)
+        self.assertIn(self.fx.db, run.stderr)
+        self.assertNotIn("not an error", run.stderr)
+        self.assertFalse(os.path.exists(self.fx.db + "-journal"), "a journal was left behind")
+        self.assertEqual(query_one(self.fx.db, "PRAGMA integrity_check"), "ok")
+        self.assertEqual(self.journal_mode(), "wal")
+
+        rc, _, err = self.fx.run("submit", "--from", path, "--quiet", timeout=LARGE_IMPORT)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(query_one(self.fx.db, "SELECT count(*) FROM signals"), 30000)
+
     def test_an_open_reader_goes_on_reading_during_a_first_import(self):
         self.ok("init")
         path = os.path.join(self.fx.tmp, "first.csv")

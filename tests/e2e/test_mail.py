@@ -82,6 +82,9 @@ class MailTestCase(SileramTestCase):
     def setUp(self):
         super().setUp()
         self.servers = []
+        # The harness pins TZ=UTC; CTest runs this file under Europe/Amsterdam as well, where a
+        # local hour in the Date header would show.
+        self.fx.env["TZ"] = os.environ.get("TZ", "UTC")
 
     def tearDown(self):
         for server in self.servers:
@@ -97,6 +100,35 @@ class MailTestCase(SileramTestCase):
 
     def send(self, *extra, rc=0):
         return self.fx.js("close", "--send", *extra, rc=rc)
+
+    def start_send(self, db=None, *extra):
+        """A `close --send --json` running in the background."""
+        return subprocess.Popen([harness.BIN, "--db", db or self.db, "close", "--send", "--json",
+                                 *extra], cwd=self.tmp, env=self.fx.env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+
+    def finish(self, p, timeout=120):
+        """(exit status, JSON result or None, stderr) of a background run."""
+        out, err = p.communicate(timeout=timeout)
+        try:
+            result = json.loads(out)
+        except ValueError:
+            result = None
+        return p.returncode, result, err.decode()
+
+    def statuses(self):
+        con = sqlite3.connect(self.db)
+        try:
+            return dict(con.execute("SELECT recipient, status FROM feedback").fetchall())
+        finally:
+            con.close()
+
+    def wait_until(self, condition, what, timeout=30):
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                self.fail(f"timed out waiting until {what}")
+            time.sleep(0.02)
 
     def feedback(self, sid):
         return self.show(sid)["feedback"]
@@ -255,29 +287,136 @@ class Delivery(MailTestCase):
         got = sorted(r[0] for r, _, _ in server.received())
         self.assertEqual(got, sorted(recipients))  # each exactly once
 
-    def test_killed_mid_batch_loses_nothing(self):
+    def test_killed_run_leaves_its_mail_in_doubt_and_never_resends_it(self):
         recipients = [f"p{i}@example.nl" for i in range(6)]
         sid = self.rejected_signal("Bezorgtijd klopt niet", *recipients[1:], by=recipients[0])
-        server = self.server("--delay", "0.4")
+        held = recipients[2]
+        server = self.server("--hold", held)
         self.configure(f"smtp://127.0.0.1:{server.port}")
-        p = subprocess.Popen([harness.BIN, "--db", self.db, "close", "--send"], cwd=self.tmp,
-                             env=self.fx.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while len(server.received()) < 2 and time.monotonic() < deadline:
-            time.sleep(0.02)
-        time.sleep(0.1)  # into the next mail's DATA
-        p.send_signal(signal.SIGKILL)
-        p.wait()
-        time.sleep(0.5)  # the server finishes the mail in flight
-        before = len(server.received())
-        self.assertGreaterEqual(before, 2)
-        self.assertLess(before, 6, "the run finished before it was killed")
-        self.send()  # the next run sends the rest
+        p = self.start_send()
+        # Killed while the server holds the third mail: claimed, handed over, not recorded.
+        self.wait_until(lambda: self.statuses().get(held) == "sending", "the third mail is claimed")
+        self.wait_until(lambda: len(server.received()) == 2, "two mails are in")
+        p.kill()
+        p.communicate()
+        with open(os.path.join(server.folder, "release"), "w"):
+            pass  # the server may now take the held mail as well
+        status = self.statuses()
+        self.assertEqual([status[r] for r in recipients],
+                         ["sent", "sent", "sending", "queued", "queued", "queued"])
+        # The next run sends the rest and reports the held one as in doubt; it never sends it.
+        rc, out, err = self.fx.run("close", "--send", "--json")
+        self.assertEqual(rc, 0, err)
+        result = json.loads(out)
+        self.assertEqual((result["sent"], result["in_doubt"], result["queued"]), (3, 1, 0))
+        doubt = [m for m in result["mails"] if m["status"] == "in-doubt"]
+        self.assertEqual([m["to"] for m in doubt], [held])
+        self.assertIn("in doubt", err)
+        self.assertIn(held, err)
+        # An hour after the claim, a run marks it failed, saying why; still never sent again.
+        later = {"SILERAM_NOW": "2026-11-23T13:00:01Z"}
+        rc, out, err = self.fx.run("close", "--send", "--json", env_extra=later)
+        self.assertEqual(rc, 1, err)
+        self.assertEqual(json.loads(out)["failed"], 1)
+        failed = [f for f in self.feedback(sid) if f["to"] == held][0]
+        self.assertEqual(failed["status"], "failed")
+        self.assertRegex(failed["error"], r"delivery in doubt: claimed at 2026-11-23T12:00:00Z "
+                         r"by [^/ ]+/\d+, which never recorded")
+        self.assertEqual(self.fx.run("close", "--send", env_extra=later)[0], 0)
         got = [r[0] for r, _, _ in server.received()]
-        counts = {r: got.count(r) for r in recipients}
-        self.assertTrue(all(n >= 1 for n in counts.values()), counts)  # nothing lost
-        self.assertLessEqual(sum(n - 1 for n in counts.values()), 1, counts)  # one in flight
-        self.assertEqual([f["status"] for f in self.feedback(sid)], ["sent"] * 6)
+        self.assertEqual(sorted(r for r in got if r != held), sorted(set(recipients) - {held}))
+        self.assertLessEqual(got.count(held), 1)
+        self.assertEqual([f["status"] for f in self.feedback(sid)].count("sent"), 5)
+
+    def test_a_busy_database_does_not_send_a_mail_twice(self):
+        sid = self.rejected_signal("Bezorgtijd klopt niet", B)
+        server = self.server("--delay", "0.3")
+        self.configure(f"smtp://127.0.0.1:{server.port}")
+        holder = sqlite3.connect(self.db, isolation_level=None, timeout=30)
+        p = self.start_send()
+        # Another process takes the write lock once the first mail is claimed, and holds it
+        # past the normal busy timeout after the server has the mail.
+        self.wait_until(lambda: "sending" in self.statuses().values(), "a mail is claimed")
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            self.wait_until(lambda: len(server.received()) == 1, "the server has the first mail")
+            received_at = time.monotonic()
+            while time.monotonic() - received_at < 7:  # the busy timeout is 5 s
+                self.assertIsNone(p.poll(), "close --send gave up while the server had the mail")
+                time.sleep(0.05)
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        rc, result, err = self.finish(p)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(result["sent"], 2)
+        self.assertEqual(self.send()["sent"], 0)
+        got = sorted(r[0] for r, _, _ in server.received())
+        self.assertEqual(got, sorted([EXAMPLE_BY, B]))  # each exactly once
+        self.assertEqual([f["status"] for f in self.feedback(sid)], ["sent"] * 2)
+
+    def test_runs_through_a_symbolic_link_share_the_claims(self):
+        recipients = [f"p{i}@example.nl" for i in range(8)]
+        self.rejected_signal("Bezorgtijd klopt niet", *recipients[1:], by=recipients[0])
+        server = self.server("--delay", "0.5")
+        self.configure(f"smtp://127.0.0.1:{server.port}")
+        link = os.path.join(self.tmp, "via-link.db")
+        os.symlink(self.db, link)
+        first = self.start_send(link)
+        self.wait_until(lambda: "sending" in self.statuses().values(), "the first run claims")
+        second = self.start_send(self.db)
+        results = [self.finish(first), self.finish(second)]
+        self.assertEqual([rc for rc, _, _ in results], [0, 0], results)
+        self.assertEqual(sum(r["sent"] for _, r, _ in results), 8)
+        self.assertTrue(all(r["sent"] > 0 for _, r, _ in results), results)  # they overlapped
+        got = sorted(r[0] for r, _, _ in server.received())
+        self.assertEqual(got, sorted(recipients))  # each exactly once
+
+    def test_a_database_with_a_second_hard_link_is_refused(self):
+        sid = self.rejected_signal("Bezorgtijd klopt niet", B)
+        server = self.server()
+        self.configure(f"smtp://127.0.0.1:{server.port}")
+        hard = os.path.join(self.tmp, "hard.db")
+        os.link(self.db, hard)
+        # Two names would be two write-ahead logs: a claim made through one is not seen through
+        # the other. Both names are refused, and nothing is sent.
+        for db in (hard, self.db):
+            rc, out, err = self.fx.run("--db", db, "close", "--send", db=False)
+            self.assertEqual(rc, 1, err)
+            self.assertIn("hard links", err)
+        self.assertEqual(server.received(), [])
+        os.unlink(hard)
+        self.assertEqual(self.send()["sent"], 2)
+        self.assertEqual([f["status"] for f in self.feedback(sid)], ["sent"] * 2)
+
+    def test_a_connection_dropped_in_data_says_so(self):
+        sid = self.rejected_signal("Bezorgtijd klopt niet", B)
+        server = self.server("--drop", EXAMPLE_BY)
+        self.configure(f"smtp://127.0.0.1:{server.port}")
+        rc, out, err = self.fx.run("close", "--send", "--json")
+        self.assertEqual(rc, 75, err)
+        mail = json.loads(out)["mails"][0]
+        self.assertEqual((mail["to"], mail["status"]), (EXAMPLE_BY, "queued"))
+        self.assertIn("closed the connection after the whole mail", mail["error"])
+        self.assertNotIn("errno", mail["error"])
+        status = {f["to"]: f["status"] for f in self.feedback(sid)}
+        self.assertEqual(status, {EXAMPLE_BY: "queued", B: "queued"})
+
+    def test_a_refusal_at_the_end_of_data_quotes_the_refusal(self):
+        sid = self.rejected_signal("Bezorgtijd klopt niet", B)
+        server = self.server("--refuse-data", B)
+        self.configure(f"smtp://127.0.0.1:{server.port}")
+        rc, out, err = self.fx.run("close", "--send")
+        self.assertEqual(rc, 1, err)
+        error = [f for f in self.feedback(sid) if f["to"] == B][0]["error"]
+        self.assertIn("554 5.7.1 message refused", error)
+        self.assertNotIn("221", error)
+        self.assertEqual([r[0] for r, _, _ in server.received()], [EXAMPLE_BY])
+
+    def test_no_mail_settings_names_the_keys(self):
+        self.rejected_signal("Bezorgtijd klopt niet", B)
+        self.assert_refused(2, ["close", "--send"], "mail.url", "mail.from", check_bytes=False)
+        self.assertEqual(set(self.statuses().values()), {"queued"})
 
     def test_starttls_required_but_not_offered(self):
         self.rejected_signal("Bezorgtijd klopt niet", B)
@@ -313,6 +452,45 @@ class Folder(MailTestCase):
             self.assertEqual(msg["Subject"], f"Your signal {sid}: Bezorgtijd klopt niet € 5")
         self.assertEqual(self.send()["sent"], 0)
         self.assertEqual(len(os.listdir(outbox)), 2)
+
+    def test_two_databases_never_overwrite_each_others_mails(self):
+        outbox = os.path.join(self.tmp, "outbox")
+        os.mkdir(outbox)
+        self.configure(f"file://{outbox}")
+        self.rejected_signal("Bezorgtijd klopt niet")
+        other = os.path.join(self.tmp, "other.db")
+        # The same signal and mail ids in a second database.
+        self.ok("--db", other, "submit", "Bezorgtijd klopt niet", "--by", EXAMPLE_BY, db=False)
+        for args in (["triage", "1", "--reject", "geen klantsignaal"], ["close", "1"]):
+            self.ok("--db", other, *args, "--quiet", db=False)
+        self.assertEqual(self.send()["sent"], 1)
+        self.assertEqual(self.fx.js("--db", other, "close", "--send", db=False)["sent"], 1)
+        ids = []
+        for name in os.listdir(outbox):
+            with open(os.path.join(outbox, name), "rb") as f:
+                ids.append(email.message_from_bytes(f.read())["Message-ID"])
+        self.assertEqual(len(set(ids)), 2, ids)
+
+    def test_an_existing_eml_is_never_overwritten(self):
+        sid = self.rejected_signal("Bezorgtijd klopt niet")
+        outbox = os.path.join(self.tmp, "outbox")
+        os.mkdir(outbox)
+        self.configure(f"file://{outbox}")
+        # A Message-ID from an earlier attempt is kept; a file of that name is there already.
+        con = sqlite3.connect(self.db)
+        con.execute("UPDATE feedback SET message_id = 'sileram.1.1.0123456789abcdef@example.org'")
+        con.commit()
+        con.close()
+        existing = os.path.join(outbox, "sileram.1.1.0123456789abcdef.eml")
+        with open(existing, "w") as f:
+            f.write("an earlier mail\n")
+        rc, out, err = self.fx.run("close", "--send")
+        self.assertEqual(rc, 1, err)
+        self.assertIn("already exists", err)
+        with open(existing) as f:
+            self.assertEqual(f.read(), "an earlier mail\n")
+        self.assertEqual(sorted(os.listdir(outbox)), ["sileram.1.1.0123456789abcdef.eml"])
+        self.assertEqual([f["status"] for f in self.feedback(sid)], ["failed"])
 
     def test_a_missing_outbox_keeps_the_mail_queued(self):
         sid = self.rejected_signal("Bezorgtijd klopt niet", B)

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+import subprocess
 import tomllib
 import unittest
 
@@ -155,8 +156,8 @@ class WorkedExample(SileramTestCase):
         for state in harness.MAIN_STATES:
             self.assertIn(state, history)
         self.assertNotIn("\x1b[", out, "colour despite NO_COLOR and no terminal")
-        self.assertTrue(all(len(line) <= 100 for line in out.splitlines()),
-                        "a line wider than 100 columns when stdout is not a terminal")
+        # Not a terminal and no COLUMNS: nothing is cut, so the longest history detail is whole.
+        self.assertIn("Nieuwe factuur sinds januari", out)
 
     def test_show_text_separates_long_labels_from_their_values(self):
         sid = self.closed_example()
@@ -417,20 +418,81 @@ class Init(SileramTestCase):
 class MissingDatabase(SileramTestCase):
 
     def test_reading_commands_do_not_create_the_file(self):
-        rc, out, err = self.fx.run("list")
-        self.assertEqual(rc, 0, err)
-        self.assertIn("0 signals", out)
-        self.assertEqual(self.fx.js("list"), [])
-        rc, out, err = self.fx.run("list", "--csv")
-        self.assertEqual(rc, 0, err)
-        self.assertEqual(len(list(csv.reader(io.StringIO(out, newline="")))), 1, "only the header")
-        rc, out, err = self.fx.run("show", "1")
-        self.assertEqual(rc, 1)
-        self.assertIn("1", err)
-        rc, out, err = self.fx.run("export")
-        self.assertEqual((rc, out), (0, ""))
+        # A missing database is refused (exit 1, naming the path and init), never created.
+        for args in (["list"], ["list", "--csv"], ["list", "--json"], ["show", "1"], ["export"]):
+            rc, out, err = self.fx.run(*args)
+            self.assertEqual((rc, out), (1, ""), err)
+            self.assertIn("no database at", err)
+            self.assertIn("sileram init", err)
         leftovers = [name for name in os.listdir(self.tmp) if name.startswith("signals.db")]
         self.assertEqual(leftovers, [], "a reading command created the database")
+
+
+class DatabaseFiles(SileramTestCase):
+    """What a reading command finds in the file system: it creates and writes nothing, and a
+    database it cannot use is refused with the reason and what to do."""
+
+    def leftovers(self):
+        return sorted(name for name in os.listdir(self.tmp) if name.startswith("signals.db"))
+
+    def test_reading_a_file_of_0_bytes_reads_an_empty_database_and_writes_nothing(self):
+        open(self.db, "wb").close()
+        self.assertEqual(self.fx.js("list"), [])
+        rc, out, err = self.fx.run("export")
+        self.assertEqual((rc, out), (0, ""), err)
+        for report in ("funnel", "impact", "fields"):
+            rc, _, err = self.fx.run("report", report)
+            self.assertEqual(rc, 0, err)
+        rc, _, err = self.fx.run("show", "1")
+        self.assertEqual(rc, 1, err)
+        self.assertEqual(os.path.getsize(self.db), 0, "a reading command wrote into the file")
+        self.assertEqual(self.leftovers(), ["signals.db"])
+        # A writing command makes it a database.
+        self.assertEqual(self.submit(), "1")
+        self.assertEqual([s["id"] for s in self.fx.js("list")], [1])
+
+    def run_as_a_user_who_may_not_write(self, *args):
+        """Runs sileram with the folder read-only for it: root ignores permissions, so as root
+        the command runs as `nobody` (the folder stays root's and 0755); otherwise the folder
+        becomes 0555. Returns (rc, stdout, stderr)."""
+        preexec = None
+        if os.geteuid() == 0:
+            import pwd
+            nobody = pwd.getpwnam("nobody")
+
+            def preexec():
+                os.setgid(nobody.pw_gid)
+                os.setgroups([])
+                os.setuid(nobody.pw_uid)
+            os.chmod(self.tmp, 0o755)
+        else:
+            os.chmod(self.tmp, 0o555)
+        self.addCleanup(os.chmod, self.tmp, 0o700)
+        os.chmod(self.db, 0o644)
+        p = subprocess.run([harness.BIN, "--db", self.db, *args], cwd=self.tmp, env=self.fx.env,
+                           capture_output=True, text=True, preexec_fn=preexec,
+                           timeout=harness.TIMEOUT_SECONDS)
+        return p.returncode, p.stdout, p.stderr
+
+    def test_a_database_in_a_read_only_folder_is_refused_naming_the_folder(self):
+        """SQLite keeps a WAL database's -wal and -shm files beside it, and even a reader must
+        create them. Reading the file anyway (SQLite's immutable mode) would ignore the locks of
+        a writer who may write there, so the command refuses and says how to fix it."""
+        self.submit()
+        # Compared by its bytes: opening it through SQLite to compare rows would leave the -wal
+        # and -shm files that the refused commands must not find.
+        digest = self.fx.file_digest()
+        self.assertEqual(self.leftovers(), ["signals.db"])
+        for args in (["list"], ["show", "1"], ["submit", "Nog een", "--by", EXAMPLE_BY]):
+            rc, out, err = self.run_as_a_user_who_may_not_write(*args)
+            context = f"{args}: exit {rc}\nstdout: {out}\nstderr: {err}"
+            self.assertEqual((rc, out), (1, ""), context)
+            self.assertTrue(err.startswith("sileram: error: "), context)
+            self.assertIn(f"the folder {self.tmp} is not writable", err, context)
+            self.assertIn("signals.db-wal", err, context)
+            self.assertIn("Make the folder writable", err, context)
+        self.assertEqual(self.fx.file_digest(), digest)
+        self.assertEqual(self.leftovers(), ["signals.db"])
 
 
 if __name__ == "__main__":

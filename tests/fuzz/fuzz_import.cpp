@@ -1,10 +1,12 @@
 // The import readers and the row checks of `submit --from` on arbitrary bytes. The first byte
 // picks the format (CSV or JSON lines); the rest is the file. Every record is checked as the
-// import checks it. A file may be refused with InvalidInput and a row may carry problems; nothing
-// may crash, hang or trip a sanitizer, and a valid row must hold valid UTF-8 without NUL.
+// import checks it; a CSV file is also read as `customer import` reads it. A file may be refused
+// with InvalidInput and a row may carry problems; nothing may crash, hang or trip a sanitizer, and
+// a valid row must hold valid UTF-8 without NUL.
 #include "sileram/domain/text.hpp"
 #include "sileram/errors.hpp"
 #include "sileram/intake/csv_reader.hpp"
+#include "sileram/intake/customers.hpp"
 #include "sileram/intake/jsonl_reader.hpp"
 #include "sileram/intake/rows.hpp"
 
@@ -41,6 +43,19 @@ void read_all(sileram::intake::RecordReader& reader) {
     }
 }
 
+// The customer reader refuses what it cannot take; what it accepts must be clean text.
+void read_customer_file(const std::string& text) {
+    std::istringstream in(text);
+    try {
+        for (const auto& customer : sileram::intake::read_customers(in, "fuzz.csv").customers) {
+            require_clean(customer.name);
+            require_clean(customer.segment);
+        }
+    } catch (const sileram::InvalidInput&) {
+        // Refused with a message, like the import.
+    }
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -50,6 +65,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::istringstream in(std::string(reinterpret_cast<const char*>(data) + 1, size - 1));
     try {
         if (data[0] % 2 == 0) {
+            read_customer_file(in.str());
             sileram::intake::CsvReader reader(in);
             read_all(reader);
         } else {

@@ -315,3 +315,20 @@ TEST_CASE("Windows line endings and a byte-order mark are fine") {
     CHECK(config.impact.periods_per_year == 52);
     check_located("[impact]\r\nhigh = 6000\r\nmeduim = 10\r\n", 3, "impact.meduim");
 }
+
+TEST_CASE("impact.cost_per_contact and the satisfaction scale stop at their bounds") {
+    CHECK(parse_config("[impact]\ncost_per_contact = 10000\n", k_origin).impact.cost_per_contact ==
+          Decimal::from_whole(10'000));
+    CHECK_THROWS_WITH_AS(parse_config("[impact]\ncost_per_contact = 10000.01\n", k_origin),
+                         doctest::Contains("impact.cost_per_contact: 10000.01 is too large; a "
+                                           "contact costs at most 10000"),
+                         InvalidInput);
+    CHECK_THROWS_WITH_AS(parse_config("[impact]\ncost_per_contact = 99999999999999999\n", k_origin),
+                         doctest::Contains("is too large"), InvalidInput);
+    CHECK(parse_config("[impact]\nsatisfaction_scale = [-1000, 1000]\n", k_origin)
+              .impact.satisfaction_max == Decimal::from_whole(1000));
+    CHECK_THROWS_WITH_AS(parse_config("[impact]\nsatisfaction_scale = [0, 1000.01]\n", k_origin),
+                         doctest::Contains("must lie within -1000 and 1000"), InvalidInput);
+    CHECK_THROWS_AS(parse_config("[impact]\nsatisfaction_scale = [-1000.01, 0]\n", k_origin),
+                    InvalidInput);
+}

@@ -217,3 +217,14 @@ TEST_CASE("overflow throws InvalidInput") {
         CHECK(e.code() == sileram::ExitCode::invalid_input);
     }
 }
+
+TEST_CASE("is_number_text tells a number too large to hold from no number") {
+    CHECK(Decimal::is_number_text("99999999999999999999"));
+    CHECK(Decimal::is_number_text("-12.5"));
+    CHECK_FALSE(Decimal::parse("99999999999999999999").has_value());
+    CHECK(Decimal::parse(Decimal::largest().to_string()) == Decimal::largest());
+    CHECK_FALSE(Decimal::is_number_text("12.345"));
+    CHECK_FALSE(Decimal::is_number_text("1e5"));
+    CHECK_FALSE(Decimal::is_number_text("12."));
+    CHECK_FALSE(Decimal::is_number_text(""));
+}

@@ -1,4 +1,6 @@
+#include "sileram/domain/limits.hpp"
 #include "sileram/domain/reports.hpp"
+#include "sileram/errors.hpp"
 #include "support.hpp"
 
 #include <doctest/doctest.h>
@@ -102,7 +104,11 @@ TEST_CASE("funnel: steps from state counts, median and waiting days from the sta
     REQUIRE(r.steps.size() == 10);
     CHECK(r.steps[0].signals == 4);
     CHECK(r.steps[3].signals == 3);
-    CHECK(r.steps[3].states == "prioritised 2, parked 1");
+    REQUIRE(r.steps[3].states.size() == 2);
+    CHECK(r.steps[3].states[0].state == State::prioritised);
+    CHECK(r.steps[3].states[0].signals == 2);
+    CHECK(r.steps[3].states[1].state == State::parked);
+    CHECK(r.steps[3].states[1].signals == 1);
     CHECK(r.steps[3].share == doctest::Approx(0.3));
     CHECK(*r.steps[2].median_days == doctest::Approx(2.0));
     CHECK(*r.steps[2].longest_days == doctest::Approx(10.0));
@@ -127,7 +133,8 @@ TEST_CASE("effect: the worked example, realised share and ROI over the totals") 
     s.signals = 1;
     s.contacts_saved = 5000;
     s.saved_per_period_cents = 5'000'000;
-    s.expected_per_year_cents = 57'600'000; // 1,440,000 x 40 %
+    s.expected_per_year_split = 57'600; // 1,440,000 x 40 % in thousands of cents
+    s.expected_per_year_rest_cents = 0;
     s.saved_per_period_expected_cents = 5'000'000;
     s.cost_cents = 3'200'000;
     s.satisfaction_delta_hundredths = 30;
@@ -209,4 +216,33 @@ TEST_CASE("overdue: days past due, unchanged and waiting, counted from now") {
     CHECK(r.actions_total == 5);
     CHECK(r.stale[0].days_unchanged == 22);
     CHECK(r.silent[0].days_waiting == 53);
+}
+
+TEST_CASE("effect totals of a billion signals at the bounds come out to the cent") {
+    ImpactSettings impact;
+    impact.period = "year";
+    impact.periods_per_year = 1;
+    EffectSums s;
+    s.signals = k_bounded_signals;
+    // Each signal saves 40,000,000.00 a year and expected 40,000,000.01 (split in thousands of
+    // cents and the rest, as storage sums them).
+    s.saved_per_period_cents = k_bounded_signals * k_max_cost_per_period.hundredths();
+    s.expected_per_year_split = k_bounded_signals * 4'000'000;
+    s.expected_per_year_rest_cents = k_bounded_signals * 1;
+    s.saved_per_period_expected_cents = s.saved_per_period_cents;
+    s.cost_cents = k_bounded_signals * k_max_action_cost.hundredths();
+    const EffectReport r = build_effect_report({}, s, impact);
+    CHECK(r.total.saved_per_year == Decimal::from_hundredths(4'000'000'000'000'000'000));
+    CHECK(r.total.expected_per_year == Decimal::from_hundredths(4'000'000'001'000'000'000));
+    CHECK(r.total.cost == Decimal::from_hundredths(4'000'000'000'000'000'000));
+    // Per month the same signals save twelve times as much a year: more than 62 bits hold, so
+    // the report is refused with the reason rather than showing a wrapped or rounded figure.
+    impact.period = "month";
+    impact.periods_per_year = 12;
+    CHECK_THROWS_WITH_AS(build_effect_report({}, s, impact),
+                         doctest::Contains("the savings per year"), sileram::Refused);
+    s.expected_per_year_split = k_bounded_signals * 48'000'000;
+    s.saved_per_period_cents = 0;
+    CHECK_THROWS_WITH_AS(build_effect_report({}, s, impact),
+                         doctest::Contains("the expected savings per year"), sileram::Refused);
 }

@@ -1,4 +1,5 @@
 #include "sileram/domain/figures.hpp"
+#include "sileram/domain/limits.hpp"
 #include "sileram/domain/steps.hpp"
 #include "sileram/errors.hpp"
 #include "support.hpp"
@@ -70,7 +71,8 @@ Signal planned(SignalId id) {
                 NewAction{"Test the layout with customers", "ux", date("2026-02-15"),
                           Decimal::from_whole(2000), 1},
                 stamp("2026-01-10T09:30:00Z"));
-    set_expectation(signal, Decimal::from_whole(40), std::nullopt, stamp("2026-01-10T10:00:00Z"));
+    set_expectation(signal, Decimal::from_whole(40), std::nullopt, ImpactSettings{},
+                    stamp("2026-01-10T10:00:00Z"));
     return signal;
 }
 
@@ -199,7 +201,7 @@ TEST_CASE("the main path from submitted to closed with the worked example") {
     CHECK(signal.actions[1].status == ActionStatus::planned);
     CHECK(signal.actions[1].changed);
 
-    set_expectation(signal, Decimal::from_whole(40), dec("0.5"),
+    set_expectation(signal, Decimal::from_whole(40), dec("0.5"), ImpactSettings{},
                     stamp("2026-01-10T10:00:00Z", "olga"));
     CHECK(signal.state == State::planned);
     CHECK(signal.expected_reduction == Decimal::from_whole(40));
@@ -248,6 +250,13 @@ TEST_CASE("the main path from submitted to closed with the worked example") {
     CHECK(e.saved_per_year == Decimal::from_whole(600000));
     CHECK(e.satisfaction_delta == Decimal::from_hundredths(30));
 
+    // The closed mail tells what was done: a measured signal needs the summary.
+    CHECK_THROWS_AS(close(signal, std::nullopt, stamp("2026-05-21T09:00:00Z", "carl")),
+                    InvalidInput);
+    CHECK_THROWS_AS(close(signal, std::string("  "), stamp("2026-05-21T09:00:00Z", "carl")),
+                    InvalidInput);
+    CHECK(signal.state == State::measured);
+    CHECK(signal.feedback.empty());
     close(signal, std::string("Invoices now name their period"),
           stamp("2026-05-21T09:00:00Z", "carl"));
     CHECK(signal.state == State::closed);
@@ -549,6 +558,68 @@ TEST_CASE("contacts so large the score overflows are refused") {
     CHECK_FALSE(signal.impact.has_value());
 }
 
+TEST_CASE("impact figures at their bounds are taken, one above is refused") {
+    Signal signal = submitted(10);
+    accept(signal, stamp("2026-01-06T09:00:00Z"));
+    const Stamp when = stamp("2026-01-07T09:00:00Z");
+    ImpactInput input;
+    input.satisfaction_impact = 5;
+    input.contacts = k_max_contacts + 1;
+    input.cost_per_contact = dec("0.01");
+    CHECK_THROWS_WITH_AS(analyse(signal, input, k_settings, when),
+                         doctest::Contains("--contacts 10000001 is too large; at most 10000000"),
+                         InvalidInput);
+    input.contacts = 1;
+    input.cost_per_contact = k_max_cost_per_contact + dec("0.01");
+    CHECK_THROWS_WITH_AS(analyse(signal, input, k_settings, when),
+                         doctest::Contains("--cost-per-contact 10000.01 is too large"),
+                         InvalidInput);
+    // 4,000 contacts at 10,000 and 10,000,000 at 4 cost 40,000,000 a period: the bound.
+    input.contacts = 4'001;
+    input.cost_per_contact = k_max_cost_per_contact;
+    CHECK_THROWS_WITH_AS(analyse(signal, input, k_settings, when),
+                         doctest::Contains("sileram counts at most 40000000 per month"),
+                         InvalidInput);
+    CHECK_FALSE(signal.impact.has_value());
+    input.contacts = 4'000;
+    analyse(signal, input, k_settings, when);
+    CHECK(impact_figures(*signal.impact, k_settings).cost_per_period == k_max_cost_per_period);
+    input.contacts = k_max_contacts;
+    input.cost_per_contact = dec("4.01");
+    CHECK_THROWS_AS(analyse(signal, input, k_settings, when), InvalidInput);
+    input.cost_per_contact = dec("4");
+    analyse(signal, input, k_settings, when);
+    CHECK(signal.impact->contacts == k_max_contacts);
+    CHECK(impact_figures(*signal.impact, k_settings).score == 5 * k_max_contacts);
+}
+
+TEST_CASE("a measurement beyond the cost bound is refused") {
+    Signal done = implemented(96); // baseline cost per contact 10
+    CHECK_THROWS_WITH_AS(
+        measure(done, 4'000'001, std::nullopt, "", k_settings, stamp("2026-03-01T09:00:00Z")),
+        doctest::Contains("at most 40000000 per month"), InvalidInput);
+    CHECK_THROWS_AS(measure(done, k_max_contacts + 1, std::nullopt, "", k_settings,
+                            stamp("2026-03-01T09:00:00Z")),
+                    InvalidInput);
+    CHECK(done.measurements.empty());
+    measure(done, 4'000'000, std::nullopt, "", k_settings, stamp("2026-03-01T09:00:00Z"));
+    CHECK(done.measurements.size() == 1);
+}
+
+TEST_CASE("an action cost at its bound is taken, one cent above is refused") {
+    Signal signal = root_caused(95);
+    const Stamp when = stamp("2026-01-10T09:00:00Z");
+    CHECK_THROWS_WITH_AS(plan_action(signal,
+                                     NewAction{"Too dear", "", std::nullopt,
+                                               k_max_action_cost + dec("0.01"), std::nullopt},
+                                     when),
+                         doctest::Contains("--cost 40000000.01 is too large"), InvalidInput);
+    CHECK(signal.actions.empty());
+    plan_action(signal, NewAction{"All of it", "", std::nullopt, k_max_action_cost, std::nullopt},
+                when);
+    CHECK(total_action_cost(signal) == k_max_action_cost);
+}
+
 TEST_CASE("park, revive with go; analyse again from parked") {
     Signal signal = analysed(12);
     CHECK_THROWS_AS(
@@ -669,7 +740,12 @@ TEST_CASE("close queues one mail per distinct submitter with the right outcome")
     SUBCASE("measured") {
         Signal signal = implemented(31);
         measure(signal, 7000, dec("7.2"), "", k_settings, stamp("2026-05-01T09:00:00Z"));
-        close(signal, std::nullopt, stamp("2026-05-02T09:00:00Z"));
+        // The feedback mail tells what was done: a measured signal needs a summary to close.
+        CHECK_THROWS_AS(close(signal, std::nullopt, stamp("2026-05-02T09:00:00Z")), InvalidInput);
+        CHECK_THROWS_AS(close(signal, std::string("  "), stamp("2026-05-02T09:00:00Z")),
+                        InvalidInput);
+        CHECK(signal.feedback.empty());
+        close(signal, std::string("New invoice layout"), stamp("2026-05-02T09:00:00Z"));
         REQUIRE(signal.feedback.size() == 1);
         CHECK(signal.feedback[0].outcome == Outcome::closed);
     }
@@ -736,15 +812,25 @@ TEST_CASE("act: planning actions and sub-activities") {
 TEST_CASE("act: expectations") {
     Signal signal = root_caused(41);
     const Stamp when = stamp("2026-01-10T09:00:00Z");
-    CHECK_THROWS_AS(set_expectation(signal, std::nullopt, std::nullopt, when), InvalidInput);
-    CHECK_THROWS_AS(set_expectation(signal, dec("100.01"), std::nullopt, when), InvalidInput);
-    CHECK_THROWS_AS(set_expectation(signal, dec("-1"), std::nullopt, when), InvalidInput);
+    CHECK_THROWS_AS(set_expectation(signal, std::nullopt, std::nullopt, ImpactSettings{}, when),
+                    InvalidInput);
+    CHECK_THROWS_AS(set_expectation(signal, dec("100.01"), std::nullopt, ImpactSettings{}, when),
+                    InvalidInput);
+    CHECK_THROWS_AS(set_expectation(signal, dec("-1"), std::nullopt, ImpactSettings{}, when),
+                    InvalidInput);
+    // On the default scale 1–10 a score changes by at most 9 either way.
+    CHECK_THROWS_WITH_AS(set_expectation(signal, std::nullopt, dec("9.01"), ImpactSettings{}, when),
+                         doctest::Contains("from -9 to 9"), InvalidInput);
+    CHECK_THROWS_AS(set_expectation(signal, std::nullopt, dec("-9.01"), ImpactSettings{}, when),
+                    InvalidInput);
+    CHECK_THROWS_AS(set_expectation(signal, std::nullopt, dec("100"), ImpactSettings{}, when),
+                    InvalidInput);
     CHECK(signal.state == State::root_caused);
-    set_expectation(signal, std::nullopt, dec("0.3"), when);
+    set_expectation(signal, std::nullopt, dec("0.3"), ImpactSettings{}, when);
     CHECK(signal.state == State::planned);
     CHECK_FALSE(signal.expected_reduction.has_value());
     CHECK(signal.expected_satisfaction == Decimal::from_hundredths(30));
-    set_expectation(signal, Decimal::from_whole(100), std::nullopt, when);
+    set_expectation(signal, Decimal::from_whole(100), std::nullopt, ImpactSettings{}, when);
     CHECK(signal.expected_reduction == Decimal::from_whole(100));
     CHECK(signal.expected_satisfaction == Decimal::from_hundredths(30));
 }
@@ -753,7 +839,7 @@ TEST_CASE("act: approval needs a live action and an expected reduction") {
     const Stamp when = stamp("2026-01-11T09:00:00Z");
     SUBCASE("no action at all") {
         Signal signal = root_caused(50);
-        set_expectation(signal, Decimal::from_whole(40), std::nullopt, when);
+        set_expectation(signal, Decimal::from_whole(40), std::nullopt, ImpactSettings{}, when);
         CHECK_THROWS_AS(decide_go(signal, Verdict::go, "", when), Refused);
         CHECK(contains(message_of([&] { decide_go(signal, Verdict::go, "", when); }), "--plan"));
         CHECK(signal.state == State::planned);
@@ -762,7 +848,7 @@ TEST_CASE("act: approval needs a live action and an expected reduction") {
     SUBCASE("only cancelled actions") {
         Signal signal = root_caused(51);
         plan_action(signal, NewAction{"One", "", std::nullopt, Decimal{}, std::nullopt}, when);
-        set_expectation(signal, Decimal::from_whole(40), std::nullopt, when);
+        set_expectation(signal, Decimal::from_whole(40), std::nullopt, ImpactSettings{}, when);
         cancel_action(signal, 1, when);
         CHECK_THROWS_AS(decide_go(signal, Verdict::go, "", when), Refused);
         CHECK(signal.state == State::planned);
@@ -773,9 +859,9 @@ TEST_CASE("act: approval needs a live action and an expected reduction") {
         CHECK_THROWS_AS(decide_go(signal, Verdict::go, "", when), Refused);
         CHECK(contains(message_of([&] { decide_go(signal, Verdict::go, "", when); }),
                        "--expect-reduction"));
-        set_expectation(signal, std::nullopt, dec("0.5"), when);
+        set_expectation(signal, std::nullopt, dec("0.5"), ImpactSettings{}, when);
         CHECK_THROWS_AS(decide_go(signal, Verdict::go, "", when), Refused);
-        set_expectation(signal, Decimal::from_whole(10), std::nullopt, when);
+        set_expectation(signal, Decimal::from_whole(10), std::nullopt, ImpactSettings{}, when);
         decide_go(signal, Verdict::go, "", when);
         CHECK(signal.state == State::approved);
     }
@@ -956,7 +1042,7 @@ TEST_CASE("contacts whose score does not fit are refused before any arithmetic")
 TEST_CASE("an action that makes the total cost too large is refused") {
     Signal signal = root_caused(97);
     const Stamp when = stamp("2026-01-10T09:00:00Z");
-    const Decimal huge = Decimal::from_hundredths((std::int64_t{1} << 62) - 1);
+    const Decimal huge = k_max_action_cost;
     plan_action(signal, NewAction{"Everything", "", std::nullopt, huge, std::nullopt}, when);
     CHECK_THROWS_AS(
         plan_action(signal, NewAction{"One cent more", "", std::nullopt, dec("0.01"), std::nullopt},
@@ -968,14 +1054,14 @@ TEST_CASE("an action that makes the total cost too large is refused") {
                            NewAction{"One cent more", "", std::nullopt, dec("0.01"), std::nullopt},
                            when);
                    }),
-                   "too large"));
+                   "at most 40000000 together"));
 }
 
 TEST_CASE("an action that makes the total cost too large is not kept") {
     // Nothing is written by a failed command: the refused action must not stay on the signal.
     Signal signal = root_caused(99);
     const Stamp when = stamp("2026-01-10T09:00:00Z");
-    const Decimal huge = Decimal::from_hundredths((std::int64_t{1} << 62) - 1);
+    const Decimal huge = k_max_action_cost;
     plan_action(signal, NewAction{"Everything", "", std::nullopt, huge, std::nullopt}, when);
     CHECK_THROWS_AS(
         plan_action(signal, NewAction{"One cent more", "", std::nullopt, dec("0.01"), std::nullopt},
@@ -1027,9 +1113,9 @@ TEST_CASE("a refused analyse or expectation leaves the signal as it was") {
     CHECK(done.impact->contacts == 12000);
 
     Signal go = approved(95);
-    CHECK_THROWS_AS(
-        set_expectation(go, Decimal::from_whole(90), dec("1"), stamp("2026-03-01T09:00:00Z")),
-        Refused);
+    CHECK_THROWS_AS(set_expectation(go, Decimal::from_whole(90), dec("1"), ImpactSettings{},
+                                    stamp("2026-03-01T09:00:00Z")),
+                    Refused);
     CHECK(go.expected_reduction == Decimal::from_whole(40));
     CHECK_FALSE(go.expected_satisfaction.has_value());
 }

@@ -71,6 +71,18 @@ TEST_CASE("code_point_count counts characters, not bytes") {
     CHECK(code_point_count(repeat("é", 300)) == 300);
 }
 
+TEST_CASE("utf8_prefix never ends inside a character") {
+    CHECK(utf8_prefix("abc", 10) == "abc");
+    CHECK(utf8_prefix("abc", 2) == "ab");
+    // "é" is two bytes, "€" three: a cut inside either drops the whole character.
+    CHECK(utf8_prefix("aé", 2) == "a");
+    CHECK(utf8_prefix("aé", 3) == "aé");
+    CHECK(utf8_prefix("a€", 3) == "a");
+    CHECK(utf8_prefix("a€", 2) == "a");
+    CHECK(utf8_prefix("€", 0).empty());
+    CHECK(is_valid_utf8(utf8_prefix(std::string(1999, 'x') + "ßß", 2000)));
+}
+
 TEST_CASE("require_clean_text") {
     CHECK_NOTHROW(require_clean_text("one line", "the value", Lines::single));
     CHECK_NOTHROW(require_clean_text("two\nlines", "the value", Lines::multi));
@@ -196,7 +208,10 @@ TEST_CASE("edit_distance") {
     CHECK(edit_distance("abc", "") == 3);
     CHECK(edit_distance("kitten", "sitting") == 3);
     CHECK(edit_distance("channel", "chanel") == 1);
-    CHECK(edit_distance("triage", "traige") == 2);
+    // A swap of two neighbours is one edit (Damerau).
+    CHECK(edit_distance("triage", "traige") == 1);
+    CHECK(edit_distance("lsit", "list") == 1);
+    CHECK(edit_distance("ca", "abc") == 3);
     CHECK(edit_distance("flaw", "lawn") == 2);
     CHECK(edit_distance("ABC", "abc") == 0);
     CHECK(edit_distance("abc", "abd") == 1);
@@ -213,10 +228,69 @@ TEST_CASE("closest_name") {
     CHECK(closest_name("xyz", fields).empty());
     CHECK(closest_name("deadline", fields).empty());
     CHECK(closest_name("chanel", std::vector<std::string>{}).empty());
+    const std::vector<std::string> commands{"init", "submit", "list", "show"};
+    CHECK(closest_name("lsit", commands) == "list");
 
     constexpr std::string_view sections[] = {"database", "fields", "impact", "mail"};
     CHECK(closest_name("databse", sections) == "database");
     CHECK(closest_name("mial", sections) == "mail");
     CHECK(closest_name("impacts", sections) == "impact");
     CHECK(closest_name("smtp", sections).empty());
+}
+
+TEST_CASE("require_clean_text refuses control characters that could drive a terminal") {
+    const auto message = [](std::string_view text, Lines lines) {
+        try {
+            require_clean_text(text, "the title", lines);
+        } catch (const InvalidInput& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    CHECK(message("clear \x1b[2J", Lines::single).find("the title") != std::string::npos);
+    CHECK(message("clear \x1b[2J", Lines::single).find("\\x1b at character 7") !=
+          std::string::npos);
+    CHECK(message("bell \a", Lines::multi).find("\\x07") != std::string::npos);
+    CHECK(message("del \x7f", Lines::multi).find("\\x7f") != std::string::npos);
+    CHECK(message("c1 \u009b31m", Lines::multi).find("\\u009b at character 4") !=
+          std::string::npos);
+    CHECK(message("tab\there", Lines::single).find("\\x09") != std::string::npos);
+    // Every message stays free of the character it names.
+    CHECK(message("osc \x1b]0;x\a", Lines::single).find_first_of("\x1b\a") == std::string::npos);
+    // Multi-line text keeps its line breaks and tabs; other text and non-controls pass.
+    CHECK(message("line\r\n\tindented\n", Lines::multi).empty());
+    CHECK(message("Zoë's café — € ✓ 日本語 \u00a0 \u202e", Lines::single).empty());
+}
+
+TEST_CASE("printable shows control characters as escapes and nothing else changes") {
+    CHECK(printable("plain text, café", Lines::single) == "plain text, café");
+    CHECK(printable("\x1b[2J\x1b]0;t\a", Lines::single) == "\\x1b[2J\\x1b]0;t\\x07");
+    CHECK(printable("\u009b31m \x7f", Lines::multi) == "\\u009b31m \\x7f");
+    CHECK(printable("a\r\nb\rc\n\td", Lines::multi) == "a\nb\nc\n\td");
+    CHECK(printable("a\r\nb\td", Lines::single) == "a\\r\\nb\\td");
+    CHECK(printable("bad \xff byte", Lines::single) == "bad \uFFFD byte");
+    CHECK(printable(std::string_view("nul\0", 4), Lines::multi) == "nul\\x00");
+}
+
+TEST_CASE("quote_value escapes C1 controls too") {
+    CHECK(quote_value("x\u009by") == "'x\\u009by'");
+    CHECK(quote_value("x\x1b") == "'x\\x1b'");
+}
+
+TEST_CASE("the formula guard marks what a spreadsheet would compute") {
+    for (const std::string_view text :
+         {"=1+2", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "'=x", "''-x"}) {
+        CAPTURE(text);
+        CHECK(needs_formula_guard(text));
+    }
+    for (const std::string_view text : {"", "a=b", "'", "'x", "12", " =x"}) {
+        CAPTURE(text);
+        CHECK_FALSE(needs_formula_guard(text));
+    }
+    CHECK(without_formula_guard("'=x") == "=x");
+    CHECK(without_formula_guard("''=x") == "'=x");
+    CHECK(without_formula_guard("'''@x") == "''@x");
+    CHECK(without_formula_guard("'x") == "'x");
+    CHECK(without_formula_guard("'") == "'");
+    CHECK(without_formula_guard("=x") == "=x");
 }

@@ -117,3 +117,79 @@ TEST_CASE("fields longer than a read block stream through") {
     CHECK(rows[0][0].size() == long_text.size());
     CHECK(rows[0][1].size() == long_text.size());
 }
+
+TEST_CASE("a field, a row and the fields of a row stop at their caps") {
+    using sileram::intake::k_max_columns;
+    using sileram::intake::k_max_field_bytes;
+    using sileram::intake::k_max_record_bytes;
+    const std::string at_cap(k_max_field_bytes, 'x');
+    SUBCASE("a quoted and an unquoted field of exactly the cap are read") {
+        const auto rows = read_all("title,description\n\"" + at_cap + "\"," + at_cap + "\n");
+        REQUIRE(rows.size() == 1);
+        CHECK(rows[0][0].size() == k_max_field_bytes);
+        CHECK(rows[0][1].size() == k_max_field_bytes);
+    }
+    SUBCASE("one byte over, quoted or not, stops with the row and the column") {
+        for (const std::string& field : {"\"" + at_cap + "x\"", at_cap + "x"}) {
+            std::istringstream in("title,description\nok,fine\nok," + field + "\n");
+            CsvReader reader(in);
+            Record record;
+            REQUIRE(reader.next(record));
+            CHECK_THROWS_WITH_AS(reader.next(record),
+                                 doctest::Contains("row 3, column description: a field is longer "
+                                                   "than 1048576 bytes"),
+                                 sileram::InvalidInput);
+        }
+    }
+    SUBCASE("a quote that never closes stops at the cap, not at the end of the input") {
+        std::string text = "title,description\n\"never closed,";
+        text += std::string(3 * k_max_field_bytes, 'y');
+        std::istringstream in(text);
+        CsvReader reader(in);
+        Record record;
+        CHECK_THROWS_WITH_AS(reader.next(record), doctest::Contains("row 2, column title"),
+                             sileram::InvalidInput);
+        // Stopped after about one field's cap plus one block, not after all of the input.
+        CHECK(static_cast<std::size_t>(in.tellg()) < 2 * k_max_field_bytes);
+    }
+    SUBCASE("a row of exactly the record cap is read, one byte more stops") {
+        const std::size_t fields = k_max_record_bytes / k_max_field_bytes;
+        std::string header;
+        std::string row;
+        for (std::size_t i = 0; i < fields; ++i) {
+            header += (i == 0 ? "c" : ",c") + std::to_string(i);
+            row += (i == 0 ? "" : ",") + at_cap;
+        }
+        CHECK(read_all(header + "\n" + row + "\n").size() == 1);
+        std::istringstream in(header + ",last\n" + row + ",z\n");
+        CsvReader reader(in);
+        Record record;
+        CHECK_THROWS_WITH_AS(reader.next(record),
+                             doctest::Contains("row 2, column last: the row is longer than"),
+                             sileram::InvalidInput);
+    }
+    SUBCASE("a row of the most fields is read, one more stops") {
+        std::string header = "title";
+        for (std::size_t i = 1; i < k_max_columns; ++i) {
+            header += ",c" + std::to_string(i);
+        }
+        std::istringstream in(header + "\n" + std::string(k_max_columns - 1, ',') + "\n" +
+                              std::string(k_max_columns, ',') + "\n");
+        CsvReader reader(in);
+        CHECK(reader.columns().size() == k_max_columns);
+        Record record;
+        REQUIRE(reader.next(record));
+        CHECK(record.error.empty());
+        CHECK_THROWS_WITH_AS(reader.next(record),
+                             doctest::Contains("row 3: the row has more than 1000 fields"),
+                             sileram::InvalidInput);
+        std::istringstream wide(header + ",one too many\n");
+        CHECK_THROWS_AS(CsvReader{wide}, sileram::InvalidInput);
+    }
+}
+
+TEST_CASE("the apostrophe CSV output puts before a formula is taken off") {
+    const auto rows = read_all("title,note\r\n'=1+2,'+x\r\n''=y,'plain\r\n-5,'\r\n");
+    CHECK(rows ==
+          std::vector<std::vector<std::string>>{{"=1+2", "+x"}, {"'=y", "'plain"}, {"-5", "'"}});
+}

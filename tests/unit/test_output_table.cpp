@@ -427,13 +427,24 @@ TEST_CASE("detect_terminal outside a tty") {
         for (const char* value : {"0", "-5", "80x", "wide", ""}) {
             const ScopedEnv columns("COLUMNS", value);
             CAPTURE(value);
-            CHECK(detect_terminal(fds[1]).width == 100);
+            CHECK(detect_terminal(fds[1]).width == k_unlimited_width);
         }
     }
-    SUBCASE("without COLUMNS a pipe is 100 wide") {
+    SUBCASE("without COLUMNS a pipe is not cut") {
         const ScopedEnv columns("COLUMNS", nullptr);
-        CHECK(detect_terminal(fds[1]).width == 100);
+        CHECK(detect_terminal(fds[1]).width == k_unlimited_width);
     }
     ::close(fds[0]);
     ::close(fds[1]);
+}
+
+TEST_CASE("a table shows control characters in its cells as escapes") {
+    Table table({{"title", Align::left, true, 5}, {"note", Align::left, true, 5, Overflow::wrap}});
+    table.add_row({"clear \x1b[2J title \x1b]0;pwned\a", "red \u009b31m\r\nnext"});
+    const std::string out = table.render(200, Color::off);
+    CHECK(out.find_first_of("\x1b\a\r") == std::string::npos);
+    CHECK(out.find("\u009b") == std::string::npos);
+    CHECK(out.find("clear \\x1b[2J title \\x1b]0;pwned\\x07") != std::string::npos);
+    CHECK(out.find("red \\u009b31m") != std::string::npos);
+    CHECK(out.find("next") != std::string::npos);
 }

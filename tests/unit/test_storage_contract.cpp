@@ -7,6 +7,7 @@
 #include "support.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
@@ -191,8 +192,12 @@ void list_filters_and_sorts(const std::string& db) {
     CHECK(ids_of(store->list(by_title)) == std::vector<SignalId>{1, 3});
 
     ListQuery state;
-    state.state = State::accepted;
+    state.states = {State::accepted};
     CHECK(ids_of(store->list(state)) == std::vector<SignalId>{2});
+    CHECK(store->count(state) == 1);
+    state.states.push_back(State::submitted);
+    CHECK(store->count(state) == 3);
+    CHECK(store->count(ListQuery{}) == 3);
     ListQuery field;
     field.fields = {{"region", "zuid"}};
     CHECK(ids_of(store->list(field)) == std::vector<SignalId>{2, 3});
@@ -256,6 +261,59 @@ void reading_a_new_database(const std::string& db) {
     CHECK(initialise_database(db) == current_schema_version());
 }
 
+// One signal with one queued mail, through two stores as two `close --send` runs would have.
+void feedback_claimed_once(const std::string& db) {
+    using namespace std::chrono_literals;
+    auto first = open_store(db, Access::write);
+    auto second = open_store(db, Access::write);
+    const SignalId id = add(*first, new_signal("De factuur is onduidelijk"));
+    {
+        WriteTransaction tx(*first);
+        Signal w = *first->load(id);
+        w.feedback.push_back(Feedback{});
+        w.feedback.back().recipient = "agent1@example.nl";
+        w.feedback.back().outcome = Outcome::rejected;
+        w.feedback.back().queued_at = at("2026-11-23T12:00:00Z");
+        first->save(w);
+        tx.commit();
+    }
+    const auto status = [&] { return first->load(id)->feedback.at(0).status; };
+    const RowId mail = first->load(id)->feedback.at(0).id;
+    const auto now = at("2026-11-24T09:00:00Z");
+    FeedbackQueue& one = first->feedback_queue();
+    FeedbackQueue& two = second->feedback_queue();
+    REQUIRE(one.queued_feedback(0, 10).size() == 1);
+
+    const auto claimed = one.claim_feedback(mail, "host/1/aa", now, "sileram.1.1.aa@example.org");
+    REQUIRE(claimed.has_value());
+    CHECK(*claimed == "sileram.1.1.aa@example.org");
+    CHECK(status() == DeliveryStatus::sending);
+    CHECK_FALSE(two.claim_feedback(mail, "host/2/bb", now, "sileram.1.1.bb@example.org"));
+    CHECK(two.queued_feedback(0, 10).empty());
+    const auto sending = two.claimed_feedback();
+    REQUIRE(sending.size() == 1);
+    CHECK(sending[0].signal_id == id);
+    CHECK(sending[0].claim == "host/1/aa");
+    CHECK(sending[0].claimed_at == now);
+
+    // Only the holder records; a temporary failure queues it again with its Message-ID.
+    CHECK_FALSE(two.mark_feedback_sent(mail, "host/2/bb", now, 1s));
+    CHECK(status() == DeliveryStatus::sending);
+    CHECK(one.mark_feedback_failed(mail, "host/1/aa", now, "450 busy", Failure::temporary, 1s));
+    CHECK(status() == DeliveryStatus::queued);
+    CHECK(two.claimed_feedback().empty());
+    const auto again = two.claim_feedback(mail, "host/2/bb", now, "sileram.1.1.bb@example.org");
+    REQUIRE(again.has_value());
+    CHECK(*again == "sileram.1.1.aa@example.org");
+    CHECK(two.mark_feedback_sent(mail, "host/2/bb", now, 1s));
+    CHECK_FALSE(one.mark_feedback_failed(mail, "host/1/aa", now, "late", Failure::permanent, 1s));
+    const Feedback done = first->load(id)->feedback.at(0);
+    CHECK(done.status == DeliveryStatus::sent);
+    CHECK(done.attempts == 2);
+    CHECK(done.last_error.empty());
+    CHECK(done.sent_at == std::optional<Timestamp>(now));
+}
+
 const Backend k_sqlite{"sqlite", fresh_sqlite};
 const Backend k_postgres{"postgresql", fresh_postgres};
 
@@ -274,6 +332,8 @@ SILERAM_CONTRACT_CASE("a rolled back transaction keeps nothing", rollback_keeps_
 SILERAM_CONTRACT_CASE("list filters, sorts and searches alike", list_filters_and_sorts)
 SILERAM_CONTRACT_CASE("similar signals and bulk insert", similar_and_bulk)
 SILERAM_CONTRACT_CASE("reading a database that has no schema yet", reading_a_new_database)
+SILERAM_CONTRACT_CASE("a queued mail is claimed by one run, recorded under its claim",
+                      feedback_claimed_once)
 
 TEST_CASE("postgresql: bad situations map to the documented exit codes [pg]") {
     const std::string db = k_postgres.fresh();
@@ -318,4 +378,83 @@ TEST_CASE("postgresql: bad situations map to the documented exit codes [pg]") {
         CHECK(e.code() == ExitCode::refused);
         CHECK(test_support::contains(e.what(), "newer"));
     }
+}
+
+namespace {
+
+// Runs `sql` on the test database `db` (a postgresql:/// URI of fresh_postgres) over a connection
+// of its own, which stays open, with its transaction, until it is finished.
+PGconn* pg_session(const std::string& db, const char* sql) {
+    const std::string name = db.substr(std::string("postgresql:///").size());
+    PGconn* c = PQconnectdb(("dbname=" + name).c_str());
+    REQUIRE(PQstatus(c) == CONNECTION_OK);
+    PGresult* r = PQexec(c, sql);
+    const ExecStatusType status = PQresultStatus(r);
+    const std::string error = PQresultErrorMessage(r);
+    PQclear(r);
+    REQUIRE_MESSAGE((status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK), error);
+    return c;
+}
+
+} // namespace
+
+TEST_CASE("postgresql: recording a mail waits for a row lock as long as told, then leaves the "
+          "claim [pg]") {
+    using namespace std::chrono_literals;
+    const std::string db = k_postgres.fresh();
+    auto store = open_store(db, Access::write);
+    const SignalId id = add(*store, new_signal("De factuur is onduidelijk"));
+    {
+        WriteTransaction tx(*store);
+        Signal w = *store->load(id);
+        w.feedback.push_back(Feedback{});
+        w.feedback.back().recipient = "agent1@example.nl";
+        w.feedback.back().queued_at = at("2026-11-23T12:00:00Z");
+        store->save(w);
+        tx.commit();
+    }
+    const RowId mail = store->load(id)->feedback.at(0).id;
+    const auto now = at("2026-11-24T09:00:00Z");
+    FeedbackQueue& queue = store->feedback_queue();
+    REQUIRE(queue.claim_feedback(mail, "host/1/aa", now, "sileram.1.1.aa@example.org"));
+    PGconn* holder = pg_session(
+        db, fmt::format("BEGIN; SELECT id FROM sileram.feedback WHERE id = {} FOR UPDATE", mail)
+                .c_str());
+    const auto started = std::chrono::steady_clock::now();
+    try {
+        queue.mark_feedback_sent(mail, "host/1/aa", now, 1s);
+        FAIL("no error while another connection holds the row");
+    } catch (const Error& e) {
+        CHECK(e.code() == ExitCode::temporary_failure);
+    }
+    CHECK(std::chrono::steady_clock::now() - started >= 1s);
+    PQfinish(holder);
+    CHECK(store->load(id)->feedback.at(0).status == DeliveryStatus::sending);
+    CHECK(queue.mark_feedback_sent(mail, "host/1/aa", now, 1s));
+    CHECK(store->load(id)->feedback.at(0).status == DeliveryStatus::sent);
+}
+
+TEST_CASE("postgresql: a version 6 database gets the claim columns of version 7 [pg]") {
+    const std::string db = k_postgres.fresh();
+    CHECK(initialise_database(db) == 7);
+    {
+        auto store = open_store(db, Access::write);
+        add(*store, new_signal("De factuur is onduidelijk"));
+    }
+    // Back to the feedback table of version 6, with a queued mail in it.
+    PQfinish(pg_session(
+        db, "SET search_path = sileram; "
+            "INSERT INTO feedback (signal_id, recipient, outcome, status, queued_at) "
+            "VALUES (1, 'a@example.nl', 'rejected', 'queued', '2026-11-23T12:00:00Z'); "
+            "DROP INDEX feedback_sending; "
+            "ALTER TABLE feedback DROP COLUMN claimed_at, DROP COLUMN claim, "
+            "DROP CONSTRAINT feedback_status_check, ADD CONSTRAINT feedback_status_check "
+            "CHECK (status IN ('queued', 'sent', 'failed')); "
+            "UPDATE schema_version SET version = 6"));
+    CHECK(initialise_database(db) == current_schema_version());
+    auto store = open_store(db, Access::write);
+    FeedbackQueue& queue = store->feedback_queue();
+    REQUIRE(queue.queued_feedback(0, 10).size() == 1);
+    CHECK(queue.claim_feedback(1, "host/1/aa", at("2026-11-24T09:00:00Z"), "m@example.org"));
+    CHECK(store->load(1)->feedback.at(0).status == DeliveryStatus::sending);
 }

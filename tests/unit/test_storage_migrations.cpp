@@ -11,12 +11,14 @@
 #include "support.hpp"
 #include "tallies.hpp"
 
+#include <csignal>
 #include <doctest/doctest.h>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -140,6 +142,31 @@ void check_version_1_data(Store& store) {
     CHECK(duplicate->external_id == "EXT-9");
 }
 
+// The rows of the later seeds, where the database began at or after their version.
+void check_later_seeds(Store& store, int version) {
+    if (version >= 4) {
+        const auto parked = store.load(3);
+        REQUIRE(parked.has_value());
+        REQUIRE(parked->feedback.size() == 1);
+        const domain::Feedback& progress = parked->feedback[0];
+        CHECK(progress.outcome == domain::Outcome::progress);
+        CHECK(progress.stage == domain::State::accepted);
+        CHECK(progress.status == domain::DeliveryStatus::queued);
+        CHECK(progress.attempts == 2);
+        CHECK(progress.last_error == "450 4.2.1 mailbox busy");
+    }
+    const std::vector<QueuedFeedback> claimed = store.feedback_queue().claimed_feedback();
+    if (version >= 7) {
+        REQUIRE(claimed.size() == 1);
+        CHECK(claimed[0].feedback.id == 5);
+        CHECK(claimed[0].claim == "mailhost/4242/0123456789abcdef");
+        CHECK(claimed[0].claimed_at == domain::parse_timestamp("2026-06-03T11:01:00Z"));
+        CHECK(store.load(4)->feedback[0].status == domain::DeliveryStatus::sending);
+    } else {
+        CHECK(claimed.empty()); // nothing was claimed before version 7
+    }
+}
+
 // Each tally of version 5 against the same figures computed from the signals, as text.
 struct Tally {
     const char* kept;
@@ -244,6 +271,7 @@ TEST_CASE("a database at every earlier schema version migrates with all its data
         {
             const auto store = open_store(database.file, Access::write);
             check_version_1_data(*store);
+            check_later_seeds(*store, version);
         }
         CHECK(initialise_database(database.file) == current);
         CHECK(check(database.file, "PRAGMA integrity_check") == "ok");
@@ -494,4 +522,85 @@ TEST_CASE("a database from a newer sileram is refused and left as it is") {
     CHECK_THROWS_AS(open_store(database.file, Access::write), Refused);
     CHECK_THROWS_AS(open_store(database.file, Access::read), Refused);
     CHECK(count_rows(database.file, "signals") == 4);
+}
+
+TEST_CASE(
+    "a migration that fills the disk reports the full disk and leaves the version as it was") {
+    TemporaryDatabase database(1, "-full");
+    build_at_version(database.file, 1);
+    const std::int64_t signals = count_rows(database.file, "signals");
+    {
+        sqlite::Connection db(database.file, sqlite::Connection::Mode::read_write_create);
+        // The file may not grow by a page: the next schema's tables find the database full.
+        sqlite::Statement pages = db.prepare("PRAGMA page_count");
+        REQUIRE(pages.step());
+        db.exec(fmt::format("PRAGMA max_page_count = {}", pages.integer(0)));
+        std::string message;
+        try {
+            sqlite::migrate(db);
+        } catch (const TemporaryFailure& e) {
+            message = e.what();
+        } catch (const std::exception& e) {
+            FAIL("the migration failed with another error than a full disk: " << e.what());
+        }
+        CHECK(test_support::contains(message, "database or disk is full"));
+        CHECK(test_support::contains(message, database.file.filename().string()));
+        CHECK_FALSE(test_support::contains(message, "no transaction is active"));
+        CHECK(sqlite::schema_version(db) == 1);
+    }
+    CHECK(count_rows(database.file, "signals") == signals);
+    CHECK(check(database.file, "PRAGMA integrity_check") == "ok");
+    // With room again, the same file migrates.
+    CHECK(initialise_database(database.file) == current_schema_version());
+    CHECK(count_rows(database.file, "signals") == signals);
+}
+
+namespace {
+
+// While it lives, no file of this process may grow beyond `bytes`, and a write that would goes
+// wrong with EFBIG as on a full disk (SIGXFSZ, which would end the process, is ignored).
+class FileSizeLimit {
+public:
+    explicit FileSizeLimit(std::uintmax_t bytes) {
+        REQUIRE(::getrlimit(RLIMIT_FSIZE, &m_before) == 0);
+        m_signal = std::signal(SIGXFSZ, SIG_IGN);
+        const rlimit limited{static_cast<rlim_t>(bytes), m_before.rlim_max};
+        REQUIRE(::setrlimit(RLIMIT_FSIZE, &limited) == 0);
+    }
+    ~FileSizeLimit() {
+        ::setrlimit(RLIMIT_FSIZE, &m_before);
+        std::signal(SIGXFSZ, m_signal);
+    }
+    FileSizeLimit(const FileSizeLimit&) = delete;
+    FileSizeLimit& operator=(const FileSizeLimit&) = delete;
+
+private:
+    rlimit m_before{};
+    void (*m_signal)(int) = nullptr;
+};
+
+} // namespace
+
+TEST_CASE("a migration whose commit fails keeps that error, not the rollback's after it") {
+    // A write error at COMMIT makes SQLite roll the whole transaction back by itself; a ROLLBACK
+    // after that fails with "no transaction is active", which must not hide the write error.
+    TemporaryDatabase database(1, "-commit");
+    build_at_version(database.file, 1);
+    const std::int64_t signals = count_rows(database.file, "signals");
+    std::string message;
+    {
+        sqlite::Connection db(database.file, sqlite::Connection::Mode::read_write_create);
+        const FileSizeLimit limit(fs::file_size(database.file));
+        try {
+            sqlite::migrate(db);
+        } catch (const std::exception& e) {
+            message = e.what();
+        }
+    }
+    CHECK(test_support::contains(message, "database or disk is full"));
+    CHECK(test_support::contains(message, database.file.string()));
+    CHECK_FALSE(test_support::contains(message, "no transaction is active"));
+    CHECK(count_rows(database.file, "signals") == signals);
+    CHECK(check(database.file, "PRAGMA integrity_check") == "ok");
+    CHECK(check(database.file, "PRAGMA user_version") == "1");
 }

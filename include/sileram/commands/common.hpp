@@ -52,6 +52,9 @@ domain::Signal change_signal(Session& session, domain::SignalId id, Change&& cha
 // After a step: the signal as JSON, or `message` and what comes next as text.
 void report_change(Session& session, const domain::Signal& signal, const std::string& message);
 
+// Refuses --csv together with --json (exit 2): the output can be only one of them.
+void require_one_format(const Session& session, bool csv);
+
 // Prints JSON to stdout in the one layout every command uses.
 void print_json(Session& session, const nlohmann::ordered_json& value);
 

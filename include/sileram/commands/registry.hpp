@@ -26,4 +26,7 @@ struct CommandEntry {
 // Every command, in the order of the ten steps; also the order of `--help`.
 std::span<const CommandEntry> all_commands();
 
+// The reports `sileram report` makes, by the name it takes; also offered by shell completion.
+std::span<const std::string_view> report_names();
+
 } // namespace sileram::commands

@@ -2,8 +2,8 @@
 
 #include "sileram/domain/fields.hpp"
 #include "sileram/domain/figures.hpp"
-#include "sileram/domain/workflow.hpp"
 #include "sileram/domain/reports.hpp"
+#include "sileram/domain/workflow.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -15,6 +15,7 @@ namespace sileram::config {
 struct MailSettings {
     std::string from = "sileram <sileram@localhost>";
     std::string url = "smtp://localhost:25";
+    bool url_given = false; // the configuration set mail.url; `close --send` needs it set
     std::string username;
     std::string password_env = "SILERAM_SMTP_PASSWORD";
     std::filesystem::path templates;   // empty: the built-in templates

@@ -11,6 +11,9 @@ namespace sileram::domain {
 // hundredths. Money, satisfaction scores and percentages use it so that sums never drift.
 class Decimal {
 public:
+    // The largest magnitude in hundredths: a product of two such values fits 128 bits.
+    static constexpr std::int64_t k_max_hundredths = (std::int64_t{1} << 62) - 1;
+
     constexpr Decimal() = default;
 
     static constexpr Decimal from_hundredths(std::int64_t hundredths) {
@@ -21,6 +24,11 @@ public:
     // Parses "12", "-3.5" or "1234.56"; nullopt for anything else, for a third decimal,
     // or for a value whose hundredths do not fit in 62 bits.
     static std::optional<Decimal> parse(std::string_view text);
+    // Whether `text` is written as `parse` reads it, whatever its size: tells a value too large
+    // to hold from one that is not a number at all.
+    static bool is_number_text(std::string_view text);
+    // The largest value `parse` accepts.
+    static constexpr Decimal largest() { return Decimal(k_max_hundredths); }
 
     constexpr std::int64_t hundredths() const { return m_hundredths; }
     double to_double() const { return static_cast<double>(m_hundredths) / 100.0; }

@@ -134,9 +134,9 @@ struct MonthFlow {
 struct FunnelStep {
     int step = 1;
     std::string name;
-    std::int64_t signals = 0; // signals whose state is at this step now
-    double share = 0;         // of all signals in the report
-    std::string states;       // "analysed 3, parked 1"
+    std::int64_t signals = 0;       // signals whose state is at this step now
+    double share = 0;               // of all signals in the report
+    std::vector<StateCount> states; // the states at this step that hold signals, in order
     std::optional<double> median_days;
     std::optional<double> longest_days;
     std::optional<double> oldest_days; // how long the longest-waiting signal has been in it
@@ -174,7 +174,10 @@ struct EffectSums {
     std::int64_t signals = 0;
     std::int64_t contacts_saved = 0;
     std::int64_t saved_per_period_cents = 0;
-    std::int64_t expected_per_year_cents = 0;         // over signals with an expectation
+    // Over signals with an expectation: Σ (cents / k_split_cents) and Σ (cents mod k_split_cents),
+    // as one sum would not fit 64 bits (domain/limits.hpp).
+    std::int64_t expected_per_year_split = 0;
+    std::int64_t expected_per_year_rest_cents = 0;
     std::int64_t saved_per_period_expected_cents = 0; // the same signals' realised savings
     std::int64_t cost_cents = 0;
     std::int64_t satisfaction_delta_hundredths = 0; // over signals with both scores

@@ -1,15 +1,23 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace sileram::domain {
 
-// The words of `text` as the full-text index sees them: split at every character that is not a
-// letter or digit, case-folded and without accents ("Façtuur" -> "factuur"), each word once, in
-// order of first appearance. Matches SQLite's unicode61 tokenizer with remove_diacritics 2.
+// How the search index treats one code point, exactly as SQLite's FTS5 tokenizer `unicode61
+// remove_diacritics 2` does: nullopt for a separator (anything but letters, numbers, private use
+// and code points unassigned in its Unicode tables), else the code point lower-cased one to one
+// and stripped of its diacritic ('É' -> 'e', 'ï' -> 'i'; 'ß' and 'ﬁ' stay as they are), or 0 for
+// a combining diacritic, which the word drops. A PostgreSQL index needs its own fold.
+std::optional<char32_t> fold_for_search(char32_t code_point);
+
+// The words of `text` as the full-text index sees them: runs of code points that
+// fold_for_search keeps, folded ("Façtuur" -> "factuur", "Straße" -> "straße"), each word once,
+// in order of first appearance. A byte that is not UTF-8 separates words like a space does.
 std::vector<std::string> search_terms(std::string_view text);
 
 // One query word and how many stored signals hold it (capped by the caller's probe).

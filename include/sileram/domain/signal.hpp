@@ -100,7 +100,8 @@ struct Measurement {
 
 // `progress` is a mail sent while the signal is still open, when it reaches a configured state.
 enum class Outcome { closed, rejected, dropped, duplicate, progress };
-enum class DeliveryStatus { queued, sent, failed };
+// `sending`: claimed by one `close --send` run, which sends it and then records its fate.
+enum class DeliveryStatus { queued, sending, sent, failed };
 
 std::string_view to_string(Outcome outcome);
 std::string_view to_string(DeliveryStatus status);

@@ -57,9 +57,11 @@ struct NewAction {
 };
 int plan_action(Signal& signal, NewAction action, const Stamp& stamp);
 
-// Step 6: what the actions are expected to achieve, the input of the business case.
+// Step 6: what the actions are expected to achieve, the input of the business case; the
+// satisfaction change lies within the width of the configured scale.
 void set_expectation(Signal& signal, std::optional<Decimal> reduction_percent,
-                     std::optional<Decimal> satisfaction_change, const Stamp& stamp);
+                     std::optional<Decimal> satisfaction_change, const ImpactSettings& settings,
+                     const Stamp& stamp);
 
 // Step 7: the sanity check of the business case.
 void decide_go(Signal& signal, Verdict verdict, const std::string& reason, const Stamp& stamp);
@@ -73,7 +75,12 @@ void cancel_action(Signal& signal, int number, const Stamp& stamp);
 void measure(Signal& signal, std::int64_t contacts, std::optional<Decimal> satisfaction,
              const std::string& note, const ImpactSettings& settings, const Stamp& stamp);
 
-// Step 10: closes the signal and queues one feedback mail for each distinct submitter.
+// The command that moves this signal on: next_command of its state, except that a planned
+// signal whose expected reduction is known goes straight on to the go/no-go.
+std::string next_step(const Signal& signal);
+
+// Step 10: closes the signal and queues one feedback mail for each distinct submitter; a
+// measured signal needs a summary (InvalidInput without one).
 void close(Signal& signal, const std::optional<std::string>& summary, const Stamp& stamp);
 
 // Progress mails: when `signal` has just reached a state listed in `notify`, queues one progress

@@ -20,6 +20,16 @@ std::optional<Timestamp> parse_timestamp(std::string_view text);
 // Parses a calendar day "2026-12-01" (a full timestamp is accepted and cut to its UTC day).
 std::optional<Date> parse_date(std::string_view text);
 
+// The years of a date sileram takes as input (submitted, due, until, since). A date before 1970
+// is a placeholder (0000-01-01, 1900-01-01) rather than when a customer spoke up, and one after
+// 2199 a "never" (9999-12-31) rather than a due date; both would sort and count wrongly in the
+// reports. Dates already stored are read as they are.
+constexpr int k_first_year = 1970;
+constexpr int k_last_year = 2199;
+
+// Whether `at` lies within the years k_first_year to k_last_year (UTC), inclusive.
+bool within_input_years(Timestamp at);
+
 // "2026-12-01T10:00:00Z"
 std::string format_timestamp(Timestamp at);
 // "2026-12-01"

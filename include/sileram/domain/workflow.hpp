@@ -76,6 +76,14 @@ inline constexpr StateInfo k_states[] = {
 };
 // clang-format on
 
+// Open: still to be worked on. Closed, rejected, duplicate and dropped signals have their
+// outcome (the last three wait only for their feedback mail); `list` shows the open ones by
+// default and the duplicate guard of `submit` compares with them.
+constexpr bool is_open(State state) {
+    return state != State::closed && state != State::rejected && state != State::duplicate &&
+           state != State::dropped;
+}
+
 struct Transition {
     Event event;
     State from;

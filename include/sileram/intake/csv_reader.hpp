@@ -13,7 +13,10 @@ namespace sileram::intake {
 // A streaming RFC 4180 reader: a header row, then records. Accepts a UTF-8 byte order mark,
 // CRLF or LF line ends, quoted fields with doubled quotes and line breaks inside; the delimiter is
 // ',' or ';', taken from the header when not given (whichever occurs more outside quotes). Blank
-// lines are skipped. Reads in blocks, so memory stays flat however long the input is.
+// lines are skipped. A value's leading apostrophe before a formula character (=, +, -, @, tab,
+// carriage return), which CSV output adds for spreadsheets, is removed. Reads in blocks, so memory
+// stays flat however long the input is; a field, a record or a row's number of fields over its cap
+// (record.hpp) stops the reading with InvalidInput naming the row and the column.
 class CsvReader final : public RecordReader {
 public:
     // Reads the header at once; throws InvalidInput when the input is empty or the header
@@ -30,6 +33,11 @@ public:
 private:
     // Reads one record's fields; false at the end of the input.
     bool read_fields(std::vector<std::string>& fields, std::string& error);
+    // Throws InvalidInput when the field `index` of the record being read, or the record as a
+    // whole (`record_bytes`), has outgrown its cap.
+    void require_within_caps(std::size_t index, const std::string& field,
+                             std::size_t record_bytes) const;
+    std::string column_name(std::size_t index) const;
     bool fill();
     int peek();
     int get();

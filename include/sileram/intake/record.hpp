@@ -1,10 +1,20 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace sileram::intake {
+
+// What a reader holds at most, so that memory stays flat however a file is broken (an unclosed
+// quote would otherwise gather the rest of the file into one field). Far above any valid record:
+// a title has at most 300 characters and a description 20,000, that is 80,000 bytes of UTF-8 or
+// 240,000 as JSON \u escapes. A reader stops with InvalidInput naming the row (and column) at
+// the first record over a cap: the file itself is broken, so no row of it is imported.
+constexpr std::size_t k_max_field_bytes = std::size_t{1} << 20;  // one value, 1 MiB
+constexpr std::size_t k_max_record_bytes = std::size_t{4} << 20; // a record or JSON line, 4 MiB
+constexpr std::size_t k_max_columns = 1000; // CSV fields in a row, distinct JSON keys in a file
 
 // One record of an import file, before validation.
 struct Record {

@@ -16,13 +16,15 @@ namespace sileram::mail {
 nlohmann::json template_values(const domain::Signal& signal, const domain::Feedback& feedback,
                                const domain::ImpactSettings& settings, std::string_view sender);
 
-// The Message-ID of a feedback mail, "sileram.S.F.HASH@DOMAIN" for signal S and mail F: the same
-// on every attempt, so a mail sent twice after a crash can be recognised as one.
-std::string message_id_for(domain::SignalId signal, const domain::Feedback& feedback,
+// A new Message-ID for feedback mail F about signal S, "sileram.S.F.RANDOM@DOMAIN": 64 random
+// bits, so no two databases give the same. The queue keeps it from the first attempt on, so
+// every attempt of one mail carries the same.
+std::string new_message_id(domain::SignalId signal, domain::RowId feedback,
                            std::string_view sender_address);
 
-// The whole mail `feedback` about `signal`, from its template, dated `now`. Throws InvalidInput
-// when a value cannot go into the mail (a recipient with a line break, a broken template).
+// The whole mail `feedback` about `signal`, from its template, dated `now`, with the feedback's
+// Message-ID, or a new one when it has none yet. Throws InvalidInput when a value cannot go into
+// the mail (a recipient with a line break, a broken template).
 Message compose(const domain::Signal& signal, const domain::Feedback& feedback,
                 const Templates& templates, const Mailbox& from,
                 const domain::ImpactSettings& settings, domain::Timestamp now);

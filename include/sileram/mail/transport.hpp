@@ -4,7 +4,6 @@
 
 #include <filesystem>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -44,26 +43,17 @@ public:
 // in the environment. Nothing connects until the first send.
 std::unique_ptr<Transport> open_transport(const config::MailSettings& settings);
 
-// A folder of .eml files: each mail is written to a temporary file and renamed into place, so a
-// reader never sees half a mail.
+// A folder of .eml files: each mail is written to a temporary file, synced, and linked into place
+// under its name (never over an existing file), then the folder is synced: a reader never sees
+// half a mail, and a mail reported accepted survives a power cut. A name already taken is a
+// permanent failure of that mail.
 std::unique_ptr<Transport> folder_transport(const std::filesystem::path& folder);
 
-// An exclusive advisory lock (flock) on a file, held for the object's life, so that two
-// processes never work the queue at once.
-class ExclusiveLock {
-public:
-    // The lock, or nullopt when another process holds it. Throws SystemFailure when the lock
-    // file cannot be opened.
-    static std::optional<ExclusiveLock> try_acquire(const std::filesystem::path& file);
-    ~ExclusiveLock();
-    ExclusiveLock(ExclusiveLock&& other) noexcept;
-    ExclusiveLock& operator=(ExclusiveLock&&) = delete;
-    ExclusiveLock(const ExclusiveLock&) = delete;
-    ExclusiveLock& operator=(const ExclusiveLock&) = delete;
+// A new claim for this `close --send` run on the mails it sends: "host/pid/random", different
+// for every run on every machine that shares the database.
+std::string new_claim();
 
-private:
-    explicit ExclusiveLock(int fd) : m_fd(fd) {}
-    int m_fd = -1;
-};
+// Who holds `claim`, "host/pid", for a message to a person.
+std::string claim_holder(std::string_view claim);
 
 } // namespace sileram::mail

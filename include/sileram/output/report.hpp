@@ -4,10 +4,12 @@
 #include "sileram/domain/reports.hpp"
 #include "sileram/output/terminal.hpp"
 
+#include <array>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sileram::output {
@@ -15,9 +17,10 @@ namespace sileram::output {
 // One value of a report, typed so that text, CSV and JSON show the same number each in its
 // own way: text with thousands separators and the currency, CSV and JSON plain.
 struct Cell {
-    enum class Kind { empty, text, id, count, money, change, number, share, days };
+    enum class Kind { empty, text, id, count, money, change, number, share, days, flag, counts };
     Kind kind = Kind::empty;
     std::string text;
+    std::vector<std::pair<std::string, std::int64_t>> counts; // Kind::counts, in order
     std::int64_t whole = 0;
     domain::Decimal amount;
     double real = 0;
@@ -32,6 +35,9 @@ struct Cell {
     static Cell of_number(const std::optional<double>& value);          // two decimals
     static Cell of_share(const std::optional<double>& value); // 0-1: a bar and a percentage
     static Cell of_days(const std::optional<double>& value);  // one decimal
+    static Cell of_flag(bool value); // text "yes" or blank, JSON true/false, CSV true/false
+    // Named counts: text "analysed 3, parked 1", JSON {"analysed": 3, "parked": 1}.
+    static Cell of_counts(std::vector<std::pair<std::string, std::int64_t>> value);
 };
 
 struct ReportColumn {
@@ -39,6 +45,16 @@ struct ReportColumn {
     std::string header; // the text table's heading
     bool shrinkable = false;
     std::size_t min_width = 0;
+    int drop_rank = 0; // 0: always in the text table; else left out when narrow, highest first
+};
+
+// A section whose text shows its rows as a 2x2 grid, each cell one row (its first column as
+// the cell's name, then each other column as "header: value").
+struct Grid {
+    std::string corner;
+    std::array<std::string, 2> row_labels;
+    std::array<std::string, 2> column_labels;
+    std::array<std::array<std::size_t, 2>, 2> row_at; // row_at[r][c]: the section row shown there
 };
 
 // One table of a report with an optional line of totals under it.
@@ -49,6 +65,7 @@ struct Section {
     std::vector<std::vector<Cell>> rows;
     std::vector<Cell> totals; // empty: no totals row; else one cell per column
     std::string note;         // a line under the table, e.g. "20 of 1,234 shown"
+    std::optional<Grid> grid; // text only: the rows as a 2x2 grid instead of a table
 };
 
 // A key figure of a report, shown above its tables.
@@ -71,7 +88,9 @@ struct TextStyle {
     std::string currency = "EUR";
 };
 
-// The report as aligned tables that fit `width`; shares as bars.
+// The report as aligned tables that fit `width`, leaving out the columns of the highest drop
+// rank when they cannot; money in whole units with the currency in the column's heading,
+// shares as a percentage and a bar that narrows first.
 std::string render_text(const ReportDocument& document, const TextStyle& style);
 // One section as RFC 4180 CSV with a header row; totals, if any, as a last row named "total".
 std::string render_csv(const Section& section, char delimiter);

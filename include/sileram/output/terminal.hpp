@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,10 @@ std::vector<std::string> wrap_to_width(std::string_view utf8, std::size_t width)
 // the left for Align::right; text already that wide or wider comes back unchanged.
 std::string pad_to_width(std::string_view utf8, std::size_t width, Align align);
 
+// The width of output that goes to no terminal and has no COLUMNS: nothing is cut, so that
+// `sileram list | grep WORD` sees every title whole.
+inline constexpr std::size_t k_unlimited_width = std::numeric_limits<std::size_t>::max();
+
 // What the program knows about the terminal an output stream goes to.
 struct TerminalInfo {
     bool is_tty = false;
@@ -42,8 +47,9 @@ struct TerminalInfo {
     std::size_t width = 100;
 };
 
-// Inspects `fd`: width is COLUMNS when it holds a positive number, else the tty's own width,
-// else 100; colour only on a tty with NO_COLOR unset or empty and TERM other than "dumb".
+// Inspects `fd`: width is COLUMNS when it holds a positive number, else the tty's own width
+// (100 when a tty does not tell), else k_unlimited_width; colour only on a tty with NO_COLOR unset
+// or empty and TERM other than "dumb".
 TerminalInfo detect_terminal(int fd);
 
 // The number with its integer digits grouped by threes ("-1234567.5" → "-1,234,567.5"); an

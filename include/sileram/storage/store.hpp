@@ -5,6 +5,7 @@
 #include "sileram/domain/summary.hpp"
 #include "sileram/storage/reports.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -22,7 +23,7 @@ enum class SortOrder { ascending, descending };
 
 // The filters of `list`; each one that is set narrows the result.
 struct ListQuery {
-    std::optional<domain::State> state;
+    std::vector<domain::State> states; // any of these; empty: every state
     std::optional<int> step;
     std::optional<std::int64_t> min_score; // inclusive; from an impact class
     std::optional<std::int64_t> max_score; // exclusive
@@ -54,30 +55,48 @@ public:
     virtual void finish() = 0;
 };
 
-// A feedback mail waiting in the queue, with the signal it is about.
+// A feedback mail waiting in the queue, or claimed by a run, with the signal it is about.
 struct QueuedFeedback {
     domain::SignalId signal_id = 0;
     domain::Feedback feedback;
+    std::string claim; // for a `sending` mail: the claim of the run that has it ("host/pid/random")
+    std::optional<domain::Timestamp> claimed_at;
 };
 
 // What a failed delivery attempt means for the mail: try again later, or give up.
 enum class Failure { temporary, permanent };
 
-// The feedback queue that `close --send` works through. Each call is meant to run in its own
-// short write transaction, so a mail's fate is stored the moment it is known.
+// The feedback queue that `close --send` works through. A run claims one mail at a time, sends it
+// holding no lock, and records its fate under its claim; each call runs in its own short write
+// transaction, committed before it returns, so a mail's fate is stored the moment it is known. A
+// server backend does the same with row locks (UPDATE ... WHERE status = 'queued', or SELECT ...
+// FOR UPDATE SKIP LOCKED).
 class FeedbackQueue {
 public:
     virtual ~FeedbackQueue() = default;
     // Queued mails with an id above `after`, in id order, at most `limit`.
     virtual std::vector<QueuedFeedback> queued_feedback(domain::RowId after, int limit) = 0;
-    // The server accepted mail `id`: it becomes sent, with the time and the Message-ID.
-    // False if it was not queued any more.
-    virtual bool mark_feedback_sent(domain::RowId id, domain::Timestamp at,
-                                    const std::string& message_id) = 0;
-    // An attempt failed: one more attempt counted, the error kept; a permanent failure ends it
-    // as failed, a temporary one leaves it queued for the next run.
-    virtual void mark_feedback_failed(domain::RowId id, domain::Timestamp at,
-                                      const std::string& error, Failure failure) = 0;
+    // Every mail in `sending`, claimed by a run, in id order.
+    virtual std::vector<QueuedFeedback> claimed_feedback() = 0;
+    // Claims queued mail `id` for the run `claim` at `at`, and gives it `message_id` unless it has
+    // one from an earlier attempt. Returns the Message-ID the mail carries, or nullopt when the
+    // mail is not queued any more (another run has it). Throws TemporaryFailure when the database
+    // stays busy past the normal timeout; nothing is claimed then.
+    virtual std::optional<std::string> claim_feedback(domain::RowId id, const std::string& claim,
+                                                      domain::Timestamp at,
+                                                      const std::string& message_id) = 0;
+    // The server accepted mail `id`, claimed by `claim`: it becomes sent, with the time. Waits up
+    // to `patience` for the write lock, since the claim keeps every other run off the mail; throws
+    // TemporaryFailure after that, and the mail stays `sending`. False if `claim` no longer holds
+    // the mail.
+    virtual bool mark_feedback_sent(domain::RowId id, const std::string& claim,
+                                    domain::Timestamp at, std::chrono::seconds patience) = 0;
+    // An attempt of mail `id` under `claim` failed with `error`: one more attempt counted; a
+    // permanent failure ends it as failed, a temporary one queues it again for the next run.
+    // Waits as mark_feedback_sent does. False if `claim` no longer holds the mail.
+    virtual bool mark_feedback_failed(domain::RowId id, const std::string& claim,
+                                      domain::Timestamp at, const std::string& error,
+                                      Failure failure, std::chrono::seconds patience) = 0;
 };
 
 // Everything sileram keeps. Commands use only this interface, so another database is another
@@ -101,6 +120,8 @@ public:
 
     virtual std::optional<domain::SignalId> find_by_external_id(const std::string& external_id) = 0;
     virtual std::vector<SignalSummary> list(const ListQuery& query) = 0;
+    // How many signals `list` would give for this query without its limit.
+    virtual std::int64_t count(const ListQuery& query) = 0;
     // Names of the fields in use beyond the standard four.
     virtual std::vector<std::string> custom_field_names() = 0;
     // Calls `visit` for every signal, by id, fully loaded.

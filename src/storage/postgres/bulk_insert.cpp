@@ -66,7 +66,7 @@ void line(std::string& out, std::initializer_list<std::optional<std::string>> fi
     out += '\n';
 }
 
-std::optional<std::string> standard_field(const Signal& signal, std::string_view name) {
+std::optional<std::string> bulk_standard_field(const Signal& signal, std::string_view name) {
     const auto it = signal.fields.find(std::string(name));
     return it == signal.fields.end() ? std::nullopt : std::optional<std::string>(it->second);
 }
@@ -107,9 +107,10 @@ public:
         line(m_signals,
              {id, s.title, s.description, std::string(to_string(s.state)), std::to_string(s.step),
               s.submitted_by, format_timestamp(s.submitted_at), format_timestamp(s.updated_at),
-              s.external_id, standard_field(s, k_standard_fields[0]),
-              standard_field(s, k_standard_fields[1]), standard_field(s, k_standard_fields[2]),
-              standard_field(s, k_standard_fields[3]), search_words(s.title, s.description)});
+              s.external_id, bulk_standard_field(s, k_standard_fields[0]),
+              bulk_standard_field(s, k_standard_fields[1]),
+              bulk_standard_field(s, k_standard_fields[2]),
+              bulk_standard_field(s, k_standard_fields[3]), search_words(s.title, s.description)});
         for (const auto& [name, value] : s.fields) {
             if (!is_standard_field(name)) {
                 line(m_fields, {id, name, value});

@@ -185,6 +185,20 @@ CREATE TABLE customers (
 CREATE UNIQUE INDEX customers_name ON customers (ascii_lower(name));
 )sql";
 
+// Version 7, as on SQLite: a mail claimed in the database before it is sent (`sending`, with the
+// claim of the run and its time), so two runs never send one mail. PostgreSQL alters the table in
+// place; the status CHECK keeps the name PostgreSQL gave it in version 6.
+constexpr const char* k_schema_v7 = R"sql(
+ALTER TABLE feedback DROP CONSTRAINT feedback_status_check;
+ALTER TABLE feedback ADD CONSTRAINT feedback_status_check
+    CHECK (status IN ('queued', 'sending', 'sent', 'failed'));
+ALTER TABLE feedback ADD COLUMN claim text COLLATE "C"
+    CONSTRAINT feedback_claim_check CHECK ((status = 'sending') = (claim IS NOT NULL));
+ALTER TABLE feedback ADD COLUMN claimed_at text COLLATE "C"
+    CONSTRAINT feedback_claimed_at_check CHECK ((claim IS NULL) = (claimed_at IS NULL));
+CREATE INDEX feedback_sending ON feedback (id) WHERE status = 'sending';
+)sql";
+
 // The text search configuration: PostgreSQL's `simple` parser and dictionary behind `unaccent`,
 // so "Café" and "cafe" are one word, as with SQLite's unicode61 remove_diacritics 2. The
 // extension is installed into the schema `sileram` unless the database has it already.
@@ -232,7 +246,7 @@ WHERE n.nspname = 'sileram' AND c.relkind = 'r'
 
 const std::vector<Migration>& migrations() {
     // Version 6 is where PostgreSQL came in: one step makes the schema of SQLite version 6.
-    static const std::vector<Migration> list = {{6, k_schema_v6}};
+    static const std::vector<Migration> list = {{6, k_schema_v6}, {7, k_schema_v7}};
     return list;
 }
 

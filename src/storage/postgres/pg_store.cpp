@@ -7,6 +7,7 @@
 #include "search.hpp"
 #include "sileram/errors.hpp"
 
+#include <chrono>
 #include <fmt/format.h>
 #include <variant>
 
@@ -121,15 +122,33 @@ SELECT id, recipient, outcome, status, queued_at, sent_at, message_id, attempts,
        signal_id
 FROM feedback WHERE status = 'queued' AND id > $1 ORDER BY id LIMIT $2
 )sql";
+constexpr const char* k_select_claimed_feedback = R"sql(
+SELECT id, recipient, outcome, status, queued_at, sent_at, message_id, attempts, last_error, stage,
+       signal_id, claim, claimed_at
+FROM feedback WHERE status = 'sending' ORDER BY id
+)sql";
+// Under read committed a second run that reaches the row while the first holds it waits, then
+// sees `sending` and changes nothing. The Message-ID of an earlier attempt stays, so every
+// attempt of one mail carries the same.
+constexpr const char* k_claim_feedback = R"sql(
+UPDATE feedback SET status = 'sending', claim = $1, claimed_at = $2,
+       message_id = CASE WHEN message_id = '' THEN $3 ELSE message_id END
+WHERE id = $4 AND status = 'queued'
+RETURNING message_id
+)sql";
 constexpr const char* k_mark_feedback_sent = R"sql(
-UPDATE feedback SET status = 'sent', sent_at = $1, message_id = $2, attempts = attempts + 1,
-       last_error = '', last_attempt_at = $1
-WHERE id = $3 AND status = 'queued'
+UPDATE feedback SET status = 'sent', sent_at = $1, attempts = attempts + 1, last_error = '',
+       last_attempt_at = $1, claim = NULL, claimed_at = NULL
+WHERE id = $2 AND status = 'sending' AND claim = $3
 )sql";
 constexpr const char* k_mark_feedback_failed = R"sql(
-UPDATE feedback SET status = $1, attempts = attempts + 1, last_error = $2, last_attempt_at = $3
-WHERE id = $4 AND status = 'queued'
+UPDATE feedback SET status = $1, attempts = attempts + 1, last_error = $2, last_attempt_at = $3,
+       claim = NULL, claimed_at = NULL
+WHERE id = $4 AND status = 'sending' AND claim = $5
 )sql";
+// For this transaction only: how long the record of a mail's fate waits for a row lock.
+constexpr const char* k_set_local_lock_timeout =
+    "SELECT pg_catalog.set_config('lock_timeout', $1, true)";
 constexpr const char* k_insert_history = R"sql(
 INSERT INTO history (signal_id, at, by, event, from_state, to_state, detail)
 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
@@ -155,6 +174,7 @@ SELECT s.id, s.title, s.state, s.step, s.submitted_by, s.submitted_at, s.updated
        s.cost_per_contact_cents, s.satisfaction_hundredths,
        (SELECT count(*) FROM submitters u WHERE u.signal_id = s.id)
 FROM signals s WHERE true)sql";
+constexpr const char* k_count_signals = "SELECT count(*) FROM signals s WHERE true";
 // Read commands see one snapshot, as a SQLite read transaction does.
 constexpr const char* k_begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 // Read committed with the signal's row locked (k_select_signal_for_update): a waiting writer
@@ -360,15 +380,25 @@ public:
         return r.rows() == 0 ? std::nullopt : std::optional<SignalId>(r.integer(0, 0));
     }
 
-    std::vector<SignalSummary> list(const ListQuery& q) override {
-        std::string sql = k_list_columns;
-        // Only fixed SQL fragments are appended; every value is bound as $N in the same order.
+    std::int64_t count(const ListQuery& q) override {
+        std::string sql = k_count_signals;
         Params p;
+        append_list_filters(q, sql, p);
+        return m_db.exec(sql.c_str(), p).integer(0, 0);
+    }
+
+    // The WHERE conditions of `list` and `count`, the same for both. Only fixed SQL fragments
+    // are appended; every value is bound as $N in the same order. Returns the last N used.
+    static int append_list_filters(const ListQuery& q, std::string& sql, Params& p) {
         int n = 0;
         const auto next = [&n] { return fmt::format("${}", ++n); };
-        if (q.state) {
-            sql += " AND s.state = " + next();
-            p.add(to_string(*q.state));
+        if (!q.states.empty()) {
+            sql += " AND s.state IN (";
+            for (std::size_t i = 0; i < q.states.size(); ++i) {
+                sql += (i == 0 ? "" : ", ") + next();
+                p.add(to_string(q.states[i]));
+            }
+            sql += ")";
         }
         if (q.step) {
             sql += " AND s.step = " + next();
@@ -404,6 +434,14 @@ public:
             sql += fmt::format(" AND s.search @@ to_tsquery('sileram.search', {})", next());
             p.add(search_query(*q.search));
         }
+        return n;
+    }
+
+    std::vector<SignalSummary> list(const ListQuery& q) override {
+        std::string sql = k_list_columns;
+        Params p;
+        int n = append_list_filters(q, sql, p);
+        const auto next = [&n] { return fmt::format("${}", ++n); };
         const std::string_view direction = q.order == SortOrder::descending ? "DESC" : "ASC";
         sql += fmt::format(" ORDER BY {} {}, s.id {}", sort_column(q.sort), direction, direction);
         if (q.limit) {
@@ -474,21 +512,53 @@ public:
         const Result r = m_db.exec(k_select_queued_feedback, Params(after, limit));
         std::vector<QueuedFeedback> result;
         for (int row = 0; row < r.rows(); ++row) {
-            result.push_back(QueuedFeedback{r.integer(row, 10), read_feedback(r, row)});
+            result.push_back(
+                QueuedFeedback{r.integer(row, 10), read_feedback(r, row), "", std::nullopt});
         }
         return result;
     }
 
-    bool mark_feedback_sent(RowId id, Timestamp at, const std::string& message_id) override {
-        return m_db.exec(k_mark_feedback_sent, Params(format_timestamp(at), message_id, id))
-                   .changes() == 1;
+    std::vector<QueuedFeedback> claimed_feedback() override {
+        const Result r = m_db.exec(k_select_claimed_feedback);
+        std::vector<QueuedFeedback> result;
+        for (int row = 0; row < r.rows(); ++row) {
+            result.push_back(QueuedFeedback{r.integer(row, 10), read_feedback(r, row),
+                                            r.text(row, 11), read_optional_time(r, row, 12)});
+        }
+        return result;
     }
 
-    void mark_feedback_failed(RowId id, Timestamp at, const std::string& error,
-                              Failure failure) override {
-        m_db.exec(k_mark_feedback_failed,
-                  Params(failure == Failure::permanent ? "failed" : "queued", error,
-                         format_timestamp(at), id));
+    std::optional<std::string> claim_feedback(RowId id, const std::string& claim, Timestamp at,
+                                              const std::string& message_id) override {
+        WriteTransaction transaction(*this);
+        const Result r =
+            m_db.exec(k_claim_feedback, Params(claim, format_timestamp(at), message_id, id));
+        std::optional<std::string> claimed;
+        if (r.rows() == 1) {
+            claimed = r.text(0, 0);
+        }
+        transaction.commit();
+        return claimed;
+    }
+
+    bool mark_feedback_sent(RowId id, const std::string& claim, Timestamp at,
+                            std::chrono::seconds patience) override {
+        return record_claimed(patience, [&] {
+            return m_db.exec(k_mark_feedback_sent, Params(format_timestamp(at), id, claim))
+                .changes();
+        });
+    }
+
+    bool mark_feedback_failed(RowId id, const std::string& claim, Timestamp at,
+                              const std::string& error, Failure failure,
+                              std::chrono::seconds patience) override {
+        return record_claimed(patience, [&] {
+            return m_db
+                .exec(k_mark_feedback_failed,
+                      Params(failure == Failure::permanent ? "failed" : "queued", error,
+                             format_timestamp(at), id, claim))
+                .changes();
+        });
     }
 
     std::vector<SimilarSignal> find_similar(const std::string& title,
@@ -501,6 +571,18 @@ public:
         return start_bulk_insert(m_db, [this](Signal& s) { insert(s); });
     }
     void checkpoint() override {}
+
+    // Runs `update` in its own write transaction whose row locks wait up to `patience` (the
+    // claim keeps other runs off the mail, so waiting costs nothing); true when it changed the
+    // row. A lock still held after that is TemporaryFailure, and nothing is written.
+    template <typename Update>
+    bool record_claimed(std::chrono::seconds patience, Update&& update) {
+        WriteTransaction transaction(*this);
+        m_db.exec(k_set_local_lock_timeout, Params(fmt::format("{}s", patience.count())));
+        const bool changed = update() == 1;
+        transaction.commit();
+        return changed;
+    }
 
     ReportQueries& reports() override {
         if (!m_reports) {

@@ -43,11 +43,6 @@ std::string lexeme(const std::string& term) {
     return "'" + term + "'";
 }
 
-bool is_open(State state) {
-    return state != State::closed && state != State::rejected && state != State::duplicate &&
-           state != State::dropped;
-}
-
 std::vector<std::string> query_terms(const std::string& title, const std::string& description) {
     std::vector<std::string> terms = search_terms(title);
     for (std::string& t :

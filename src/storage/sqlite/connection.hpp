@@ -1,5 +1,8 @@
 #pragma once
 
+#include "sql.hpp"
+
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -7,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 struct sqlite3;
@@ -38,6 +42,9 @@ public:
         return value ? bind(index, *value) : bind(index, std::nullopt);
     }
 
+    // The highest parameter position the statement uses (?N); binding beyond it is an error.
+    int parameter_count() const;
+
     // Binds each argument to the next position, from 1.
     template <typename... Args>
     Statement& bind_all(const Args&... args) {
@@ -60,6 +67,8 @@ public:
     std::optional<std::string> optional_text(int column) const;
 
 private:
+    void check_bind(int rc, int index);
+
     sqlite3* m_db;
     sqlite3_stmt* m_statement = nullptr;
 };
@@ -70,6 +79,8 @@ class Connection {
 public:
     enum class Mode { read_write_create, read_only, memory };
 
+    // Opens `file` and reads its header, so that a file SQLite cannot use (not a database, a
+    // folder where the write-ahead log cannot keep its files) is refused here, with the reason.
     Connection(const std::filesystem::path& file, Mode mode);
     ~Connection();
     Connection(const Connection&) = delete;
@@ -83,19 +94,27 @@ public:
 
     // Runs SQL without parameters (schema, pragmas, transaction control).
     void exec(std::string_view sql);
-    // A statement prepared once per connection and kept for reuse; `sql` must outlive it.
-    Statement& cached(const char* sql);
+    // BEGIN IMMEDIATE, waiting up to `patience` for the write lock instead of the normal busy
+    // timeout; throws TemporaryFailure naming `doing` when it stays taken that long.
+    void begin_immediate(std::chrono::seconds patience, std::string_view doing);
+    // A statement prepared once per connection for each SQL text and kept for reuse.
+    Statement& cached(Sql sql);
     Statement prepare(std::string_view sql);
 
     std::int64_t last_insert_id() const;
     int changes() const;
-    sqlite3* handle() const { return m_db; }
+    sqlite3* handle() const { return m_db.get(); }
     const std::filesystem::path& file() const { return m_file; }
 
 private:
-    sqlite3* m_db = nullptr;
+    struct Close {
+        void operator()(sqlite3* db) const;
+    };
+    // Owns the handle from the moment sqlite3_open_v2 returns it, so a constructor that throws
+    // later still closes it; declared before the cache, whose statements must go first.
+    std::unique_ptr<sqlite3, Close> m_db;
     std::filesystem::path m_file;
-    std::map<const char*, std::unique_ptr<Statement>> m_cache;
+    std::unordered_map<Sql, std::unique_ptr<Statement>, SqlHash> m_cache;
 };
 
 // Drops the indexes or triggers (`kind`) that `query` lists as rows of name and CREATE statement,
@@ -110,7 +129,9 @@ void restore_schema_objects(Connection& db, std::vector<std::string>& creates);
 // PRAGMA integrity_check; a failed or partial copy is removed.
 std::int64_t backup(Connection& source, const std::filesystem::path& target);
 
-// Throws the right sileram error for an SQLite result code: busy and locked are temporary.
+// Throws the right sileram error for an SQLite result code `code`, the result of what it was
+// `doing` on `db`: busy, locked and a full disk are temporary; the text is SQLite's message for
+// that result (not a later one's), with the file where it helps.
 [[noreturn]] void fail(sqlite3* db, int code, std::string_view doing);
 
 } // namespace sileram::storage::sqlite

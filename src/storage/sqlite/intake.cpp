@@ -1,6 +1,7 @@
 #include "intake.hpp"
 
 #include "sileram/domain/search.hpp"
+#include "sileram/domain/text.hpp"
 #include "sileram/errors.hpp"
 
 #include <algorithm>
@@ -28,7 +29,7 @@ constexpr std::size_t k_rare_terms = 5;
 constexpr std::int64_t k_rank_budget = 500;
 // Candidates fetched and scored.
 constexpr int k_candidates = 40;
-// Only the start of a long description counts.
+// Only the start of a long description counts, cut on a character boundary.
 constexpr std::size_t k_description_bytes = 2000;
 
 constexpr const char* k_probe = R"sql(
@@ -52,21 +53,15 @@ FROM recurrences r JOIN signals s ON s.id = r.closed_signal_id
 WHERE r.signal_id = ? ORDER BY r.similarity DESC, r.closed_signal_id
 )sql";
 
-// Terms come from search_terms: letters and digits only, so quoting cannot be escaped.
+// Terms come from search_terms: token characters only, never a quote, so quoting cannot be
+// escaped.
 std::string phrase(const std::string& term) {
     return "\"" + term + "\"";
 }
 
-bool is_open(State state) {
-    return state != State::closed && state != State::rejected && state != State::duplicate &&
-           state != State::dropped;
-}
-
 std::vector<std::string> query_terms(const std::string& title, const std::string& description) {
     std::vector<std::string> terms = search_terms(title);
-    for (std::string& t :
-         search_terms(std::string_view(description)
-                          .substr(0, std::min(description.size(), k_description_bytes)))) {
+    for (std::string& t : search_terms(utf8_prefix(description, k_description_bytes))) {
         if (std::find(terms.begin(), terms.end(), t) == terms.end()) {
             terms.push_back(std::move(t));
         }
@@ -79,7 +74,7 @@ std::vector<std::string> query_terms(const std::string& title, const std::string
     return terms;
 }
 
-std::vector<SignalId> candidates(Connection& db, const char* sql, const std::string& match) {
+std::vector<SignalId> candidates(Connection& db, Sql sql, const std::string& match) {
     std::vector<SignalId> ids;
     Statement& query = db.cached(sql);
     query.bind_all(match, k_candidates);
@@ -156,8 +151,12 @@ std::vector<SimilarSignal> find_similar(Connection& db, const std::string& title
             const auto state = parse_state(row.text(2));
             if (state && (is_open(*state) || *state == State::closed)) {
                 const std::string candidate_title = row.text(0);
-                const double score =
-                    similarity(weights, total, search_terms(candidate_title + " " + row.text(1)));
+                // substr() counts characters: cut to the bytes the query side saw.
+                const std::string description_start = row.text(1);
+                const double score = similarity(
+                    weights, total,
+                    search_terms(candidate_title + " " +
+                                 std::string(utf8_prefix(description_start, k_description_bytes))));
                 auto& list = is_open(*state) ? open : closed;
                 list.push_back(
                     SimilarSignal{id, candidate_title, *state, std::round(score * 1000) / 1000});

@@ -4,6 +4,7 @@
 #include "tallies.hpp"
 
 #include <fmt/format.h>
+#include <sqlite3.h>
 
 namespace sileram::storage::sqlite {
 
@@ -726,6 +727,42 @@ constexpr const char* k_schema_v6 = R"sql(
 CREATE INDEX IF NOT EXISTS step_stays_signal ON step_stays (signal_id, step, seconds);
 )sql";
 
+// Version 7: a mail claimed in the database before it is sent. `close --send` sets `sending` with
+// its claim (host/pid/random) and the time in a short transaction, sends without holding a lock,
+// and records the result only under its own claim: two runs never send one mail, whatever path
+// they opened the file by, and a mail the server may have accepted is never queued again
+// unrecorded. The wider CHECK needs the table rebuilt, as in version 4; every column is copied.
+constexpr const char* k_schema_v7 = R"sql(
+CREATE TABLE feedback_v7 (
+    id              INTEGER PRIMARY KEY,
+    signal_id       INTEGER NOT NULL REFERENCES signals (id),
+    recipient       TEXT NOT NULL COLLATE NOCASE,
+    outcome         TEXT NOT NULL CHECK (outcome IN ('closed', 'rejected', 'dropped', 'duplicate',
+                                                     'progress')),
+    stage           TEXT NOT NULL DEFAULT '' CHECK ((outcome = 'progress') = (stage <> '')),
+    status          TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'failed')),
+    queued_at       TEXT NOT NULL,
+    sent_at         TEXT,
+    message_id      TEXT NOT NULL DEFAULT '',
+    attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+    last_error      TEXT NOT NULL DEFAULT '',
+    last_attempt_at TEXT,
+    claim           TEXT CHECK ((status = 'sending') = (claim IS NOT NULL)),
+    claimed_at      TEXT CHECK ((claim IS NULL) = (claimed_at IS NULL)),
+    UNIQUE (signal_id, recipient, outcome, stage)
+);
+INSERT INTO feedback_v7 (id, signal_id, recipient, outcome, stage, status, queued_at, sent_at,
+                         message_id, attempts, last_error, last_attempt_at)
+SELECT id, signal_id, recipient, outcome, stage, status, queued_at, sent_at, message_id, attempts,
+       last_error, last_attempt_at
+FROM feedback;
+DROP TABLE feedback;
+ALTER TABLE feedback_v7 RENAME TO feedback;
+CREATE INDEX feedback_queued ON feedback (id) WHERE status = 'queued';
+CREATE INDEX feedback_signal ON feedback (signal_id);
+CREATE INDEX feedback_sending ON feedback (id) WHERE status = 'sending';
+)sql";
+
 void fill_tallies(Connection& db) {
     add_to_tallies(db, TallyMarks{});
 }
@@ -737,6 +774,7 @@ constexpr Migration k_migrations[] = {
     {4, k_schema_v4},
     {5, k_schema_v5, fill_tallies},
     {6, k_schema_v6},
+    {7, k_schema_v7},
 };
 
 int newest_version() {
@@ -801,7 +839,15 @@ void migrate(Connection& db) {
         }
         db.exec("COMMIT");
     } catch (...) {
-        db.exec("ROLLBACK");
+        // SQLite has rolled back by itself after a full disk or an I/O error; a ROLLBACK then
+        // fails, and its error must not replace the one that tells what went wrong.
+        if (sqlite3_get_autocommit(db.handle()) == 0) {
+            try {
+                db.exec("ROLLBACK");
+            } catch (...) {
+                // The first error is the one to report; the file is rolled back when closed.
+            }
+        }
         throw;
     }
 }

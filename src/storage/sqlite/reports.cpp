@@ -1,5 +1,6 @@
 #include "reports.hpp"
 
+#include "sileram/domain/limits.hpp"
 #include "sileram/errors.hpp"
 
 #include <algorithm>
@@ -411,7 +412,8 @@ public:
             tallied
                 ? std::string("SELECT count(*), coalesce(sum(contacts_saved), 0), "
                               "coalesce(sum(saved_cents), 0), "
-                              "coalesce(sum((expected_base * ? + 5000) / 10000), 0), "
+                              "coalesce(sum((expected_base * ?1 + 5000) / 10000 / ?2), 0), "
+                              "coalesce(sum((expected_base * ?1 + 5000) / 10000 % ?2), 0), "
                               "coalesce(sum(CASE WHEN expects_reduction THEN saved_cents END), 0), "
                               "coalesce(sum(cost_cents), 0), coalesce(sum(satisfaction_delta), 0), "
                               "count(satisfaction_delta) FROM tally_effect")
@@ -420,25 +422,31 @@ public:
                       "coalesce(sum((s.contacts - m.contacts) * s.cost_per_contact_cents), 0), "
                       // The business case rounds each signal's expectation half away from zero to a
                       // cent.
-                      "coalesce(sum((s.contacts * s.cost_per_contact_cents * ? * "
-                      "s.expected_reduction_hundredths + 5000) / 10000), 0), "
+                      "coalesce(sum((s.contacts * s.cost_per_contact_cents * ?1 * "
+                      "s.expected_reduction_hundredths + 5000) / 10000 / ?2), 0), "
+                      "coalesce(sum((s.contacts * s.cost_per_contact_cents * ?1 * "
+                      "s.expected_reduction_hundredths + 5000) / 10000 % ?2), 0), "
                       "coalesce(sum(CASE WHEN s.expected_reduction_hundredths > 0 THEN "
                       "(s.contacts - m.contacts) * s.cost_per_contact_cents END), 0), "
                       "coalesce(sum({}), 0), "
                       "coalesce(sum(m.satisfaction_hundredths - s.satisfaction_hundredths), 0), "
                       "count(m.satisfaction_hundredths - s.satisfaction_hundredths) {}",
                       k_cost, from));
-        bind_with_filter(totals, where, std::int64_t{impact.periods_per_year});
+        // The expectations per year are summed in two parts (domain/limits.hpp): one sum would
+        // overflow 64 bits long before the other money sums do.
+        bind_with_filter(totals, where, std::int64_t{impact.periods_per_year},
+                         std::int64_t{k_split_cents});
         if (totals.step()) {
             EffectSums& t = data.sums;
             t.signals = totals.integer(0);
             t.contacts_saved = totals.integer(1);
             t.saved_per_period_cents = totals.integer(2);
-            t.expected_per_year_cents = totals.integer(3);
-            t.saved_per_period_expected_cents = totals.integer(4);
-            t.cost_cents = totals.integer(5);
-            t.satisfaction_delta_hundredths = totals.integer(6);
-            t.satisfaction_measured = totals.integer(7);
+            t.expected_per_year_split = totals.integer(3);
+            t.expected_per_year_rest_cents = totals.integer(4);
+            t.saved_per_period_expected_cents = totals.integer(5);
+            t.cost_cents = totals.integer(6);
+            t.satisfaction_delta_hundredths = totals.integer(7);
+            t.satisfaction_measured = totals.integer(8);
         }
         Statement lines = m_db.prepare(
             fmt::format("SELECT s.id, s.title, s.state, s.contacts, s.satisfaction_impact, "

@@ -120,14 +120,27 @@ SELECT id, recipient, outcome, status, queued_at, sent_at, message_id, attempts,
        signal_id
 FROM feedback WHERE status = 'queued' AND id > ? ORDER BY id LIMIT ?
 )sql";
-constexpr const char* k_mark_feedback_sent = R"sql(
-UPDATE feedback SET status = 'sent', sent_at = ?, message_id = ?, attempts = attempts + 1,
-       last_error = '', last_attempt_at = ?
+constexpr const char* k_select_claimed_feedback = R"sql(
+SELECT id, recipient, outcome, status, queued_at, sent_at, message_id, attempts, last_error, stage,
+       signal_id, claim, claimed_at
+FROM feedback WHERE status = 'sending' ORDER BY id
+)sql";
+// The Message-ID of an earlier attempt stays, so every attempt of one mail carries the same.
+constexpr const char* k_claim_feedback = R"sql(
+UPDATE feedback SET status = 'sending', claim = ?, claimed_at = ?,
+       message_id = CASE WHEN message_id = '' THEN ? ELSE message_id END
 WHERE id = ? AND status = 'queued'
+RETURNING message_id
+)sql";
+constexpr const char* k_mark_feedback_sent = R"sql(
+UPDATE feedback SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = '',
+       last_attempt_at = ?, claim = NULL, claimed_at = NULL
+WHERE id = ? AND status = 'sending' AND claim = ?
 )sql";
 constexpr const char* k_mark_feedback_failed = R"sql(
-UPDATE feedback SET status = ?, attempts = attempts + 1, last_error = ?, last_attempt_at = ?
-WHERE id = ? AND status = 'queued'
+UPDATE feedback SET status = ?, attempts = attempts + 1, last_error = ?, last_attempt_at = ?,
+       claim = NULL, claimed_at = NULL
+WHERE id = ? AND status = 'sending' AND claim = ?
 )sql";
 
 constexpr const char* k_insert_history = R"sql(
@@ -140,6 +153,14 @@ FROM history WHERE signal_id = ? ORDER BY id
 )sql";
 
 constexpr const char* k_find_external_id = "SELECT id FROM signals WHERE external_id = ?";
+// The start of `list` and of its count; the filters are appended as " AND …".
+constexpr std::string_view k_list_signals = R"sql(
+SELECT s.id, s.title, s.state, s.step, s.submitted_by, s.submitted_at, s.updated_at,
+       s.channel, s.product, s.process, s.customer, s.contacts, s.satisfaction_impact,
+       s.cost_per_contact_cents, s.satisfaction_hundredths,
+       (SELECT count(*) FROM submitters u WHERE u.signal_id = s.id)
+FROM signals s WHERE 1 = 1)sql";
+constexpr std::string_view k_count_signals = "SELECT count(*) FROM signals s WHERE 1 = 1";
 constexpr const char* k_custom_field_names =
     "SELECT DISTINCT name FROM signal_fields ORDER BY name";
 constexpr const char* k_all_ids = "SELECT id FROM signals WHERE id > ? ORDER BY id LIMIT 500";
@@ -430,50 +451,9 @@ public:
     }
 
     std::vector<SignalSummary> list(const ListQuery& q) override {
-        std::string sql = R"sql(
-SELECT s.id, s.title, s.state, s.step, s.submitted_by, s.submitted_at, s.updated_at,
-       s.channel, s.product, s.process, s.customer, s.contacts, s.satisfaction_impact,
-       s.cost_per_contact_cents, s.satisfaction_hundredths,
-       (SELECT count(*) FROM submitters u WHERE u.signal_id = s.id)
-FROM signals s WHERE 1 = 1)sql";
-        // Only fixed SQL fragments are appended; every value is bound below in the same order.
+        std::string sql = std::string(k_list_signals);
         std::vector<std::variant<std::int64_t, std::string>> values;
-        if (q.state) {
-            sql += " AND s.state = ?";
-            values.emplace_back(std::string(to_string(*q.state)));
-        }
-        if (q.step) {
-            sql += " AND s.step = ?";
-            values.emplace_back(std::int64_t{*q.step});
-        }
-        if (q.min_score) {
-            sql += " AND s.contacts * s.satisfaction_impact >= ?";
-            values.emplace_back(*q.min_score);
-        }
-        if (q.max_score) {
-            sql += " AND s.contacts * s.satisfaction_impact < ?";
-            values.emplace_back(*q.max_score);
-        }
-        if (q.since) {
-            sql += " AND s.submitted_at >= ?";
-            values.emplace_back(format_timestamp(*q.since));
-        }
-        for (const auto& [name, value] : q.fields) {
-            if (is_standard_field(name)) {
-                // The column name comes from the fixed list of standard fields, not from input.
-                sql += fmt::format(" AND s.{} = ?", name);
-                values.emplace_back(value);
-            } else {
-                sql += " AND EXISTS (SELECT 1 FROM signal_fields f WHERE f.signal_id = s.id "
-                       "AND f.name = ? AND f.value = ?)";
-                values.emplace_back(name);
-                values.emplace_back(value);
-            }
-        }
-        if (q.search) {
-            sql += " AND s.id IN (SELECT rowid FROM signals_fts WHERE signals_fts MATCH ?)";
-            values.emplace_back(sqlite::search_query(*q.search));
-        }
+        append_list_filters(q, sql, values);
         const std::string_view direction = q.order == SortOrder::descending ? "DESC" : "ASC";
         sql += fmt::format(" ORDER BY {} {}, s.id {}", sort_column(q.sort), direction, direction);
         if (q.limit) {
@@ -508,6 +488,66 @@ FROM signals s WHERE 1 = 1)sql";
             result.push_back(std::move(s));
         }
         return result;
+    }
+
+    std::int64_t count(const ListQuery& q) override {
+        std::string sql = std::string(k_count_signals);
+        std::vector<std::variant<std::int64_t, std::string>> values;
+        append_list_filters(q, sql, values);
+        Statement row = m_db.prepare(sql);
+        int index = 0;
+        for (const auto& value : values) {
+            std::visit([&](const auto& v) { row.bind(++index, v); }, value);
+        }
+        return row.step() ? row.integer(0) : 0;
+    }
+
+    // The WHERE conditions of `list` and `count`, the same for both. Only fixed SQL fragments
+    // are appended; every value is bound in the same order.
+    static void append_list_filters(const ListQuery& q, std::string& sql,
+                                    std::vector<std::variant<std::int64_t, std::string>>& values) {
+        if (!q.states.empty()) {
+            sql += " AND s.state IN (?";
+            for (std::size_t i = 1; i < q.states.size(); ++i) {
+                sql += ", ?";
+            }
+            sql += ")";
+            for (const State state : q.states) {
+                values.emplace_back(std::string(to_string(state)));
+            }
+        }
+        if (q.step) {
+            sql += " AND s.step = ?";
+            values.emplace_back(std::int64_t{*q.step});
+        }
+        if (q.min_score) {
+            sql += " AND s.contacts * s.satisfaction_impact >= ?";
+            values.emplace_back(*q.min_score);
+        }
+        if (q.max_score) {
+            sql += " AND s.contacts * s.satisfaction_impact < ?";
+            values.emplace_back(*q.max_score);
+        }
+        if (q.since) {
+            sql += " AND s.submitted_at >= ?";
+            values.emplace_back(format_timestamp(*q.since));
+        }
+        for (const auto& [name, value] : q.fields) {
+            if (is_standard_field(name)) {
+                // The column name comes from the fixed list of standard fields, not from input.
+                sql += fmt::format(" AND s.{} = ?", name);
+                values.emplace_back(value);
+            } else {
+                sql += " AND EXISTS (SELECT 1 FROM signal_fields f WHERE f.signal_id = s.id "
+                       "AND f.name = ? AND f.value = ?)";
+                values.emplace_back(name);
+                values.emplace_back(value);
+            }
+        }
+        if (q.search) {
+            sql += " AND s.id IN (SELECT rowid FROM signals_fts WHERE signals_fts MATCH ?)";
+            values.emplace_back(sqlite::search_query(*q.search));
+        }
     }
 
     std::vector<std::string> custom_field_names() override {
@@ -552,26 +592,57 @@ FROM signals s WHERE 1 = 1)sql";
         row.bind_all(after, limit);
         std::vector<QueuedFeedback> result;
         while (row.step()) {
-            result.push_back(QueuedFeedback{row.integer(10), read_feedback(row)});
+            result.push_back(QueuedFeedback{row.integer(10), read_feedback(row), "", std::nullopt});
         }
         row.reset();
         return result;
     }
 
-    bool mark_feedback_sent(RowId id, Timestamp at, const std::string& message_id) override {
-        m_db.cached(k_mark_feedback_sent)
-            .bind_all(format_timestamp(at), message_id, format_timestamp(at), id)
-            .run();
-        return m_db.changes() == 1;
+    std::vector<QueuedFeedback> claimed_feedback() override {
+        Statement& row = m_db.cached(k_select_claimed_feedback);
+        std::vector<QueuedFeedback> result;
+        while (row.step()) {
+            result.push_back(QueuedFeedback{row.integer(10), read_feedback(row), row.text(11),
+                                            read_optional_time(row, 12)});
+        }
+        row.reset();
+        return result;
     }
 
-    void mark_feedback_failed(RowId id, Timestamp at, const std::string& error,
-                              Failure failure) override {
-        m_db.cached(k_mark_feedback_failed)
-            .bind_all(failure == Failure::permanent ? "failed" : "queued", error,
-                      format_timestamp(at), id)
-            .run();
+    std::optional<std::string> claim_feedback(RowId id, const std::string& claim, Timestamp at,
+                                              const std::string& message_id) override {
+        WriteTransaction transaction(*this);
+        Statement& row = m_db.cached(k_claim_feedback);
+        row.bind_all(claim, format_timestamp(at), message_id, id);
+        std::optional<std::string> claimed;
+        if (row.step()) {
+            claimed = row.text(0);
+        }
+        row.reset();
+        transaction.commit();
+        return claimed;
     }
+
+    bool mark_feedback_sent(RowId id, const std::string& claim, Timestamp at,
+                            std::chrono::seconds patience) override {
+        return record_claimed(patience, id, [&] {
+            m_db.cached(k_mark_feedback_sent)
+                .bind_all(format_timestamp(at), format_timestamp(at), id, claim)
+                .run();
+        });
+    }
+
+    bool mark_feedback_failed(RowId id, const std::string& claim, Timestamp at,
+                              const std::string& error, Failure failure,
+                              std::chrono::seconds patience) override {
+        return record_claimed(patience, id, [&] {
+            m_db.cached(k_mark_feedback_failed)
+                .bind_all(failure == Failure::permanent ? "failed" : "queued", error,
+                          format_timestamp(at), id, claim)
+                .run();
+        });
+    }
+
     std::vector<SimilarSignal> find_similar(const std::string& title,
                                             const std::string& description, int limit) override {
         return sqlite::find_similar(m_db, title, description, limit);
@@ -593,6 +664,22 @@ FROM signals s WHERE 1 = 1)sql";
             m_db.use_write_ahead_log();
         } catch (const TemporaryFailure&) {
             // A reader came in after the commit; the next command that writes switches.
+        }
+    }
+
+    // Runs `update` of mail `id` in its own write transaction, waiting up to `patience` for the
+    // write lock; true when it changed the row.
+    template <typename Update>
+    bool record_claimed(std::chrono::seconds patience, RowId id, Update&& update) {
+        m_db.begin_immediate(patience, fmt::format("recording the fate of feedback {}", id));
+        try {
+            update();
+            const bool changed = m_db.changes() == 1;
+            commit();
+            return changed;
+        } catch (...) {
+            rollback();
+            throw;
         }
     }
 
@@ -770,11 +857,43 @@ private:
     bool m_rollback_journal = false; // see prepare_bulk_write
 };
 
+// A database with the current schema and nothing in it, kept in memory: what reading `file` finds
+// where nothing has been written.
+std::unique_ptr<Store> empty_store(const fs::path& file) {
+    auto store = std::make_unique<SqliteStore>(file, Connection::Mode::memory);
+    sqlite::migrate(store->connection());
+    return store;
+}
+
+// A file of 0 bytes (`touch`, or a name reserved by another tool) holds no database yet, and no
+// writer has one in its log; SQLite would read it as empty too, but a reader must not write the
+// schema into it.
+bool is_empty_file(const fs::path& file) {
+    std::error_code error;
+    const auto size = fs::file_size(file, error);
+    if (error || size != 0) {
+        return false;
+    }
+    const auto log = fs::file_size(file.string() + "-wal", error);
+    return error || log == 0;
+}
+
 } // namespace
 
 std::unique_ptr<Store> open_store(const fs::path& file, Access access) {
     if (postgres::is_uri(file.string())) {
         return postgres::open_store(file.string(), access);
+    }
+    std::error_code no_count;
+    if (const auto names = fs::hard_link_count(file, no_count); !no_count && names > 1) {
+        // SQLite keeps the write-ahead log and its index beside the name a file is opened by:
+        // two names are two logs, so writes through one are not seen through the other (a mail
+        // claimed through one name is free through the other) and the file can be corrupted.
+        throw Refused(fmt::format(
+            "{} has {} names (hard links); SQLite keeps its write-ahead log beside the name it "
+            "is opened by, so two names would mean two logs and a damaged file. Keep one name "
+            "and remove the other links (a symbolic link is fine)",
+            file.string(), names));
     }
     if (access == Access::read && !fs::exists(file)) {
         // Reading a database that does not exist yet: an empty one, and no file is created.
@@ -786,6 +905,9 @@ std::unique_ptr<Store> open_store(const fs::path& file, Access access) {
         // A first import was cut off (see prepare_bulk_write), or runs now: only a writer may
         // roll its journal back, and a reader would have to wait for it all the same.
         return open_store(file, Access::write);
+    }
+    if (access == Access::read && is_empty_file(file)) {
+        return empty_store(file);
     }
     if (access == Access::read) {
         auto store = std::make_unique<SqliteStore>(file, Connection::Mode::read_only);

@@ -1,5 +1,6 @@
 #include "tallies.hpp"
 
+#include <array>
 #include <fmt/format.h>
 #include <span>
 #include <utility>
@@ -163,8 +164,14 @@ SELECT (SELECT coalesce(max(id), 0) FROM signals), (SELECT coalesce(max(id), 0) 
 
 void run_additions(Connection& db, std::span<const char* const> additions,
                    const TallyMarks& marks) {
+    const std::array<std::int64_t, 3> values{marks.signals, marks.stays, marks.submitters};
     for (const char* sql : additions) {
-        db.prepare(sql).bind(1, marks.signals).bind(2, marks.stays).bind(3, marks.submitters).run();
+        // Each statement uses the marks it needs, numbered as in `values`.
+        Statement addition = db.prepare(sql);
+        for (int i = 1; i <= addition.parameter_count(); ++i) {
+            addition.bind(i, values.at(i - 1));
+        }
+        addition.run();
     }
 }
 

@@ -1,0 +1,2 @@
+-- Version 7: a mail claimed by a `close --send` run that has not recorded it.
+INSERT INTO feedback (id, signal_id, recipient, outcome, stage, status, queued_at, sent_at, message_id, attempts, last_error, last_attempt_at, claim, claimed_at) VALUES (5, 4, 'd@example.org', 'duplicate', '', 'sending', '2026-06-03T11:00:00Z', NULL, 'sileram.4.5.0123456789abcdef@example.org', 0, '', NULL, 'mailhost/4242/0123456789abcdef', '2026-06-03T11:01:00Z');
