@@ -14,22 +14,16 @@ Session::Session(config::Config config, std::filesystem::path database, std::str
     : m_config(std::move(config)), m_database(std::move(database)), m_actor(std::move(actor)),
       m_clock(std::move(clock)), m_output(output) {}
 
-namespace {
-
-// A server address (postgresql://…) names no file whose absence could be checked here.
-bool names_a_file(const std::filesystem::path& database) {
-    return database.string().find("://") == std::string::npos;
-}
-
-} // namespace
-
 storage::Store& Session::store(storage::Access access) {
     if (!m_store) {
         // A mistyped --db in a cron line must fail loudly rather than read or fill a new file.
-        const bool missing = names_a_file(m_database) && !std::filesystem::exists(m_database);
+        // A server address names no file: a mistyped one fails when connecting, and a database
+        // without sileram's schema reads as empty, as on a fresh server.
+        const bool missing =
+            !storage::is_database_uri(m_database.string()) && !std::filesystem::exists(m_database);
         if (missing && !m_may_create) {
             throw Refused(fmt::format("no database at {}; `sileram init` creates one, or pass --db",
-                                      m_database.string()));
+                                      storage::display_name(m_database)));
         }
         m_store = storage::open_store(m_database, access);
         m_access = access;

@@ -69,3 +69,31 @@ TEST_CASE("session: a writer's store is opened once and serves reads too") {
     CHECK(&s.session.store(Access::write) == &writer);
     CHECK(fs::exists(s.file));
 }
+
+TEST_CASE("session: a missing file is refused even when its name has \"://\"; a PostgreSQL URI "
+          "is no file") {
+    std::ostringstream out;
+    std::ostringstream err;
+    const auto session_on = [&](const fs::path& database) {
+        return Session({}, database, "tester@example.org",
+                       std::make_unique<sileram::commands::FixedClock>(
+                           test_support::at("2026-12-01T10:00:00Z")),
+                       sileram::commands::Output{{}, {}, {}, {}, &out, &err});
+    };
+    const fs::path odd = fs::temp_directory_path() / fmt::format("nosuch-{}://x.db", ::getpid());
+    Session on_file = session_on(odd);
+    CHECK_THROWS_AS(on_file.store(Access::read), sileram::Refused);
+    CHECK_FALSE(fs::exists(odd));
+    // Nothing listens on port 1: the server is unreachable (exit 75), not a missing file (exit 1),
+    // and the message names the server without the password.
+    Session on_server = session_on("postgresql://someone:Geheim42xyz@127.0.0.1:1/quality");
+    try {
+        on_server.store(Access::read);
+        FAIL("no error for an unreachable server");
+    } catch (const sileram::Error& e) {
+        CHECK(e.code() == sileram::ExitCode::temporary_failure);
+        CHECK(test_support::contains(e.what(), "127.0.0.1:1"));
+        CHECK_FALSE(test_support::contains(e.what(), "Geheim42xyz"));
+        CHECK_FALSE(test_support::contains(e.what(), "no database at"));
+    }
+}
