@@ -109,11 +109,11 @@ class Fixture:
 
     (Not methods of the TestCase, whose `run` is unittest's own.)"""
 
-    def __init__(self, name):
+    def __init__(self, name, on_postgres=ON_POSTGRES):
         self.tmp = tempfile.mkdtemp(prefix=f"sileram-e2e-{name}-")
         self.db = os.path.join(self.tmp, "signals.db")
         self.pg = None
-        if ON_POSTGRES:
+        if on_postgres:
             self.pg = new_pg_database()
             self.db = f"postgresql:///{self.pg}"
         env = dict(os.environ)
@@ -258,8 +258,12 @@ class SileramTestCase(unittest.TestCase):
 
     maxDiff = None
 
+    # True for a test class about the database file itself (a missing, empty or read-only file):
+    # it keeps a SQLite file under SILERAM_TEST_DB=postgresql too.
+    FILE_DATABASE = False
+
     def setUp(self):
-        self.fx = Fixture(self.id().rsplit(".", 1)[-1])
+        self.fx = Fixture(self.id().rsplit(".", 1)[-1], ON_POSTGRES and not self.FILE_DATABASE)
         self.tmp = self.fx.tmp  # read by Result: removed on success, kept on failure
         self.db = self.fx.db
 

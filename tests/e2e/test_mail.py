@@ -117,11 +117,7 @@ class MailTestCase(SileramTestCase):
         return p.returncode, result, err.decode()
 
     def statuses(self):
-        con = sqlite3.connect(self.db)
-        try:
-            return dict(con.execute("SELECT recipient, status FROM feedback").fetchall())
-        finally:
-            con.close()
+        return dict(self.fx.query("SELECT recipient, status FROM feedback"))
 
     def wait_until(self, condition, what, timeout=30):
         deadline = time.monotonic() + timeout

@@ -416,6 +416,7 @@ class Init(SileramTestCase):
 
 
 class MissingDatabase(SileramTestCase):
+    FILE_DATABASE = True
 
     def test_reading_commands_do_not_create_the_file(self):
         # A missing database is refused (exit 1, naming the path and init), never created.
@@ -431,6 +432,7 @@ class MissingDatabase(SileramTestCase):
 class DatabaseFiles(SileramTestCase):
     """What a reading command finds in the file system: it creates and writes nothing, and a
     database it cannot use is refused with the reason and what to do."""
+    FILE_DATABASE = True
 
     def leftovers(self):
         return sorted(name for name in os.listdir(self.tmp) if name.startswith("signals.db"))

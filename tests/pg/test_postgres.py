@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
 import harness  # noqa: E402
+import test_mail  # noqa: E402
 
 WRITERS = 6
 
@@ -82,14 +83,16 @@ class OnPostgres(harness.SileramTestCase):
                                       "'sileram'", other), [["0"]])
 
     def test_bulk_import_is_all_or_nothing_and_idempotent(self):
-        rows = "title,submitted_by,external_id,channel,process\n" + "".join(
-            f"Melding {n} met tab\tén backslash \\ erin,a{n}@example.org,EXT-{n},phone,billing\n"
-            for n in range(1, 12001))
+        # A tab and a backslash must pass COPY's text format unharmed (a title takes no tab).
+        rows = "title,description,submitted_by,external_id,channel,process\n" + "".join(
+            f"Melding {n} met backslash \\ erin,met tab\tén,a{n}@example.org,EXT-{n},phone,"
+            "billing\n" for n in range(1, 12001))
         path = self.fx.write("many.csv", rows)
         d = self.fx.js("submit", "--from", path)
         self.assertEqual((d["new"], d["skipped"], d["rejected"]), (12000, 0, 0))
         s = self.show(12000)
-        self.assertEqual(s["title"], "Melding 12000 met tab\tén backslash \\ erin")
+        self.assertEqual(s["title"], "Melding 12000 met backslash \\ erin")
+        self.assertEqual(s["description"], "met tab\tén")
         self.assertEqual(s["fields"], {"channel": "phone", "process": "billing"})
         self.assertEqual(s["external_id"], "EXT-12000")
         self.assertEqual([r["id"] for r in self.fx.js("list", "--search", "MELDING 777")], [777])
@@ -101,6 +104,27 @@ class OnPostgres(harness.SileramTestCase):
             rc, out, err = self.fx.run("submit", "--from", bad)
         self.assertEqual(rc, 2, err)
         self.assertEqual(self.submit("Daarna"), "12001")
+
+
+class CloseSendOnPostgres(test_mail.MailTestCase):
+    def test_two_runs_at_once_send_each_mail_once(self):
+        self.assertTrue(harness.ON_POSTGRES, "run inside tests/pg/cluster.py")
+        recipients = [f"p{i}@example.nl" for i in range(8)]
+        self.rejected_signal("Bezorgtijd klopt niet", *recipients[1:], by=recipients[0])
+        server = self.server("--delay", "0.5")
+        self.configure(f"smtp://127.0.0.1:{server.port}")
+        first = self.start_send()
+        self.wait_until(lambda: "sending" in self.statuses().values(), "the first run claims")
+        second = self.start_send()
+        results = [self.finish(first), self.finish(second)]
+        self.assertEqual([rc for rc, _, _ in results], [0, 0], results)
+        self.assertEqual(sum(r["sent"] for _, r, _ in results), 8)
+        self.assertTrue(all(r["sent"] > 0 for _, r, _ in results), results)  # they overlapped
+        got = sorted(r[0] for r, _, _ in server.received())
+        self.assertEqual(got, sorted(recipients))  # each exactly once
+        self.assertEqual(set(self.statuses().values()), {"sent"})
+        self.assertEqual(self.fx.query("SELECT count(*) FROM feedback WHERE claim IS NOT NULL"),
+                         [(0,)])
 
 
 if __name__ == "__main__":
