@@ -93,8 +93,10 @@ SELECT id, title, state, updated_at FROM signals
 SELECT min(submitted_by), count(*), min(submitted_at) FROM signals
  WHERE state <> 'closed' AND submitted_at < '2026-10-24T12:00:00Z'
  GROUP BY submitted_by COLLATE NOCASE;""",
+    # `list` shows the open signals by default.
     "list": "SELECT id, title, state, step, process, contacts * satisfaction_impact, submitted_at "
-            "FROM signals ORDER BY id LIMIT 50;",
+            "FROM signals WHERE state NOT IN ('closed', 'rejected', 'duplicate', 'dropped') "
+            "ORDER BY id LIMIT 50;",
     "list --state analysed --sort -score": """
 SELECT id, title, state, step, process, contacts * satisfaction_impact, submitted_at
  FROM signals WHERE state = 'analysed'

@@ -9,7 +9,7 @@
 
 namespace sileram::mail {
 
-// "cannot lock /var/lib/x.send-lock: Permission denied": what failed, on which file, and why,
+// "cannot write /var/mail/outbox/x.eml: Permission denied": what failed, on which file, and why,
 // from errno as the failing system call left it.
 inline std::string system_error(std::string_view doing, const std::filesystem::path& file) {
     return fmt::format("{} {}: {}", doing, file.string(), std::strerror(errno));
