@@ -21,6 +21,7 @@ struct ActOptions {
     std::optional<std::string> under;
     std::optional<std::string> expect_reduction;
     std::optional<std::string> expect_satisfaction;
+    std::optional<std::string> revise;
     bool go = false;
     std::optional<std::string> drop;
     std::string reason;
@@ -76,6 +77,10 @@ void act(Session& session, const ActOptions& o) {
         throw InvalidInput("act needs exactly one of --plan TITLE, --expect-reduction PCT, --go, "
                            "--drop REASON, --progress ACTION=PCT, --done ACTION, --cancel ACTION");
     }
+    if (o.revise && !expecting) {
+        throw InvalidInput("--revise REASON goes with --expect-reduction PCT or "
+                           "--expect-satisfaction DELTA: it changes an approved business case");
+    }
     if (!o.reason.empty() && !o.go) {
         throw InvalidInput("--reason goes with --go; --drop takes its reason directly");
     }
@@ -98,8 +103,8 @@ void act(Session& session, const ActOptions& o) {
                                         ? std::optional(parse_decimal(*o.expect_satisfaction,
                                                                       "--expect-satisfaction"))
                                         : std::nullopt;
-                domain::set_expectation(signal, reduction, change, session.impact_settings(),
-                                        stamp);
+                domain::set_expectation(signal, reduction, change, session.impact_settings(), stamp,
+                                        o.revise);
                 const auto bc = domain::business_case(signal, session.impact_settings());
                 const std::string& currency = session.impact_settings().currency;
                 message = fmt::format(
@@ -110,10 +115,12 @@ void act(Session& session, const ActOptions& o) {
                     bc.roi ? "; " + output::roi_text(*bc.roi) : "",
                     bc.payback_months ? "; " + output::payback_text(*bc.payback_months) : "");
             } else if (o.go) {
-                domain::decide_go(signal, domain::Verdict::go, o.reason, stamp);
+                domain::decide_go(signal, domain::Verdict::go, o.reason, session.impact_settings(),
+                                  stamp);
                 message = fmt::format("signal {}: go, actions approved", id);
             } else if (o.drop) {
-                domain::decide_go(signal, domain::Verdict::drop, *o.drop, stamp);
+                domain::decide_go(signal, domain::Verdict::drop, *o.drop, session.impact_settings(),
+                                  stamp);
                 message = fmt::format("signal {}: dropped: {}", id, *o.drop);
             } else if (o.progress) {
                 message = progress(*o.progress, signal, session);
@@ -150,6 +157,11 @@ Runner define_act(CLI::App& command) {
         .add_option("--expect-satisfaction", o->expect_satisfaction,
                     "Expected change of the satisfaction score")
         ->type_name("DELTA");
+    command
+        .add_option("--revise", o->revise,
+                    "With --expect-…: change an approved business case, for this reason "
+                    "(recorded)")
+        ->type_name("REASON");
     command.add_flag("--go", o->go, "Approve the business case (step 7)");
     command.add_option("--drop", o->drop, "Do not carry it out, with the reason")
         ->type_name("REASON");

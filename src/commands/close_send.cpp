@@ -172,6 +172,20 @@ bool record_result(Session& session, storage::FeedbackQueue& queue,
     return true;
 }
 
+// A merged submitter reads their own story: the signal they raised, before it joined this one.
+std::optional<mail::OwnSignal> own_signal(storage::Store& store, const domain::Signal& signal,
+                                          const std::string& recipient) {
+    const auto merged = signal.merged_from(recipient);
+    if (!merged) {
+        return std::nullopt;
+    }
+    const auto own = store.load(*merged);
+    if (!own) {
+        return std::nullopt;
+    }
+    return mail::OwnSignal{own->id, own->title, own->submitted_at};
+}
+
 } // namespace
 
 void preview_close(Session& session, const domain::Signal& closed) {
@@ -183,7 +197,8 @@ void preview_close(Session& session, const domain::Signal& closed) {
             continue; // queued before: not this close's
         }
         const mail::Message message =
-            mail::compose(closed, f, templates, from, session.impact_settings(), session.now());
+            mail::compose(closed, f, templates, from, session.impact_settings(), session.now(),
+                          own_signal(session.store(storage::Access::read), closed, f.recipient));
         if (session.json()) {
             mails.push_back(Json{{"to", f.recipient},
                                  {"outcome", domain::to_string(f.outcome)},
@@ -270,8 +285,9 @@ void send_feedback(Session& session, DryRun dry_run) {
             std::string text;
             std::string message_id;
             try {
-                const mail::Message message = mail::compose(it->second, q.feedback, templates, from,
-                                                            session.impact_settings(), now);
+                const mail::Message message = mail::compose(
+                    it->second, q.feedback, templates, from, session.impact_settings(), now,
+                    own_signal(session.store(access), it->second, q.feedback.recipient));
                 message_id = message.message_id;
                 text = mail::render_message(message);
                 if (dry_run == DryRun::yes) {

@@ -5,6 +5,7 @@ namespace sileram::commands {
 Runner define_init(CLI::App& command);
 Runner define_submit(CLI::App& command);
 Runner define_triage(CLI::App& command);
+Runner define_answer(CLI::App& command);
 Runner define_impact(CLI::App& command);
 Runner define_root_cause(CLI::App& command);
 Runner define_act(CLI::App& command);
@@ -24,7 +25,8 @@ namespace {
 constexpr CommandEntry k_commands[] = {
     {"init",       "Create the database and print a commented sample config",       define_init},
     {"submit",     "Step 1: submit a signal, or join an existing one",              define_submit},
-    {"triage",     "Step 2: quality check: accept, reject, or mark as duplicate",   define_triage},
+    {"triage",     "Step 2: quality check: accept, reject, duplicate, or ask",      define_triage},
+    {"answer",     "Step 2: the submitter's answer to a question of triage",        define_answer},
     {"impact",     "Steps 3-4: impact analysis, then go, drop or park",             define_impact},
     {"root-cause", "Step 5: the real cause, from the customer's perspective",       define_root_cause},
     {"act",        "Steps 6-8: actions, business case, go/no-go, execution",        define_act},

@@ -99,6 +99,10 @@ void join_existing(Session& session, const SubmitOptions& options) {
     storage::WriteTransaction transaction(store);
     domain::Signal signal = load_signal(session, storage::Access::write, id);
     const bool joined = domain::join(signal, email, options.title, session.stamp());
+    if (joined && session.config().mail.acknowledge) {
+        domain::acknowledge(signal, email, session.config().targets.first_response_days,
+                            session.stamp());
+    }
     store.save(signal);
     transaction.commit();
     if (session.json()) {
@@ -133,6 +137,10 @@ void submit_one(Session& session, const SubmitOptions& options) {
     input.external_id = options.external_id;
     domain::require_fields(input.fields, session.config().fields);
     domain::Signal signal = domain::new_signal(std::move(input), session.stamp());
+    if (session.config().mail.acknowledge) {
+        domain::acknowledge(signal, signal.submitted_by,
+                            session.config().targets.first_response_days, session.stamp());
+    }
 
     storage::Store& store = session.store(storage::Access::write);
     storage::WriteTransaction transaction(store);

@@ -382,6 +382,10 @@ void submit_from(Session& session, const ImportOptions& options) {
                 }
             } else if (counts.rejected == 0 || rejects) {
                 // After the first invalid row of an all-or-nothing import, rows are only checked.
+                if (session.config().mail.acknowledge) {
+                    domain::acknowledge(signal, signal.submitted_by,
+                                        session.config().targets.first_response_days, stamp);
+                }
                 if (bulk->add(signal)) {
                     ++counts.added;
                     counts.first_id = counts.first_id == 0 ? signal.id : counts.first_id;

@@ -15,14 +15,15 @@ struct TriageOptions {
     bool accept = false;
     std::optional<std::string> reject;
     std::optional<std::string> duplicate_of;
+    std::optional<std::string> needs_info;
 };
 
 void triage(Session& session, const TriageOptions& options) {
-    const int verdicts =
-        (options.accept ? 1 : 0) + (options.reject ? 1 : 0) + (options.duplicate_of ? 1 : 0);
+    const int verdicts = (options.accept ? 1 : 0) + (options.reject ? 1 : 0) +
+                         (options.duplicate_of ? 1 : 0) + (options.needs_info ? 1 : 0);
     if (verdicts != 1) {
-        throw InvalidInput(
-            "triage needs exactly one of --accept, --reject REASON, --duplicate-of ID");
+        throw InvalidInput("triage needs exactly one of --accept, --reject REASON, --duplicate-of "
+                           "ID, --needs-info QUESTION");
     }
     const auto id = parse_id(options.id, "signal");
     const auto original_id =
@@ -34,6 +35,11 @@ void triage(Session& session, const TriageOptions& options) {
             if (options.accept) {
                 domain::accept(signal, stamp);
                 message = fmt::format("signal {} accepted", id);
+            } else if (options.needs_info) {
+                domain::ask_for_info(signal, *options.needs_info, stamp);
+                message = fmt::format("signal {} waits for an answer; the question went to its "
+                                      "submitters",
+                                      id);
             } else if (options.reject) {
                 domain::reject(signal, *options.reject, stamp);
                 message = fmt::format("signal {} rejected: {}", id, *options.reject);
@@ -64,6 +70,11 @@ Runner define_triage(CLI::App& command) {
         .add_option("--duplicate-of", options->duplicate_of,
                     "Same as signal ID; every submitter joins that one")
         ->type_name("ID");
+    command
+        .add_option("--needs-info", options->needs_info,
+                    "Not clear yet: ask the submitters this question; the signal waits for "
+                    "`sileram answer`")
+        ->type_name("QUESTION");
     return [options](Session& session) { triage(session, *options); };
 }
 

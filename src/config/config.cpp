@@ -47,6 +47,7 @@ constexpr Key k_keys[] = {
     {"mail",     "templates",          Kind::string},
     {"mail",     "starttls",           Kind::boolean},
     {"mail",     "notify",             Kind::string_list},
+    {"mail",     "acknowledge",        Kind::boolean},
     {"reports",  "stale_days",               Kind::integer},
     {"reports",  "silent_days",              Kind::integer},
     {"reports",  "disproportion",            Kind::number},
@@ -55,10 +56,12 @@ constexpr Key k_keys[] = {
     {"reports",  "many_contacts",            Kind::integer},
     {"reports",  "high_satisfaction_impact", Kind::integer},
     {"reports",  "rows",                     Kind::integer},
+    {"targets",  "first_response_days",      Kind::integer},
 };
 // clang-format on
 
-constexpr std::string_view k_sections[] = {"database", "fields", "impact", "mail", "reports"};
+constexpr std::string_view k_sections[] = {"database", "fields",  "impact",
+                                           "mail",     "reports", "targets"};
 
 std::string_view kind_name(Kind kind) {
     switch (kind) {
@@ -176,11 +179,11 @@ std::string string_value(const toml::node& node, const Reporter& report, std::st
     return value;
 }
 
-// Progress mails are for the open states; closing sends its own mail.
+// Progress mails are for the open states; closing and a question send their own mails.
 bool notify_allowed(domain::State state) {
     using domain::State;
     return state != State::submitted && state != State::closed && state != State::rejected &&
-           state != State::duplicate && state != State::dropped;
+           state != State::duplicate && state != State::dropped && state != State::needs_info;
 }
 
 std::string notify_state_names() {
@@ -311,6 +314,12 @@ void apply_key(Config& config, const Key& key, const toml::node& node, const Rep
                 config.mail.notify.push_back(*state);
             }
         }
+    } else if (name == "mail.acknowledge") {
+        config.mail.acknowledge = *node.value<bool>();
+    } else if (name == "targets.first_response_days") {
+        constexpr std::int64_t k_a_year = 365;
+        config.targets.first_response_days =
+            static_cast<int>(whole_in(node, report, name, 0, k_a_year));
     } else if (name == "reports.disproportion") {
         config.reports.disproportion = to_decimal(node, report, name);
         if (config.reports.disproportion.hundredths() <= 0) {
@@ -502,9 +511,9 @@ url = "smtp://localhost:25"
 username = ""
 # The environment variable that holds the SMTP password; it is never stored.
 password_env = "SILERAM_SMTP_PASSWORD"
-# A folder with closed.mustache, rejected.mustache, dropped.mustache, duplicate.mustache and
-# progress.mustache (relative to this file); a file that is missing, or no folder, means the
-# built-in English template.
+# A folder with closed.mustache, rejected.mustache, dropped.mustache, duplicate.mustache,
+# progress.mustache, acknowledged.mustache and needs-info.mustache (relative to this file); a
+# file that is missing, or no folder, means the built-in English template.
 # templates = "templates"
 # smtp:// only: true refuses to send unless the server offers STARTTLS (smtps:// is TLS anyway).
 starttls = false
@@ -513,6 +522,10 @@ starttls = false
 # implemented, measured. Empty: no progress mails. Example:
 # notify = ["accepted", "prioritised", "approved", "implemented"]
 notify = []
+# true: every new submitter (submit, each row of submit --from, --join) gets a mail that the
+# signal arrived, with its number and, with targets.first_response_days, the day they will hear
+# by (acknowledged.mustache).
+acknowledge = false
 
 [reports]
 # report overdue: a signal without any change for this many days is stale,
@@ -531,6 +544,11 @@ many_contacts = 1000
 high_satisfaction_impact = 3
 # Rows a report lists unless --limit says otherwise (0: all).
 rows = 20
+
+[targets]
+# Days from submit until the first verdict or question (a whole number, 0-365); the
+# acknowledgement mail names the day. Unset: no target.
+# first_response_days = 5
 )";
 }
 

@@ -144,15 +144,10 @@ Decimal total_action_cost(const Signal& signal) {
     return total;
 }
 
-BusinessCase business_case(const Signal& signal, const ImpactSettings& settings) {
-    BusinessCase bc;
-    bc.expected_reduction = signal.expected_reduction;
-    bc.expected_satisfaction = signal.expected_satisfaction;
-    bc.cost = total_action_cost(signal);
-    if (signal.impact && signal.expected_reduction) {
-        const Decimal cost_per_year = impact_figures(*signal.impact, settings).cost_per_year;
-        bc.expected_savings_per_year = cost_per_year.percent_of(*signal.expected_reduction);
-    }
+namespace {
+
+// ROI and payback follow from savings and cost alone, so an approved case yields them the same way.
+void add_returns(BusinessCase& bc) {
     if (bc.expected_savings_per_year) {
         const double savings = bc.expected_savings_per_year->to_double();
         const double cost = bc.cost.to_double();
@@ -163,7 +158,56 @@ BusinessCase business_case(const Signal& signal, const ImpactSettings& settings)
             bc.payback_months = rounded(cost * 12.0 / savings, 0.01);
         }
     }
+}
+
+} // namespace
+
+BusinessCase business_case(const Signal& signal, const ImpactSettings& settings) {
+    BusinessCase bc;
+    bc.expected_reduction = signal.expected_reduction;
+    bc.expected_satisfaction = signal.expected_satisfaction;
+    bc.cost = total_action_cost(signal);
+    if (signal.impact && signal.expected_reduction) {
+        const Decimal cost_per_year = impact_figures(*signal.impact, settings).cost_per_year;
+        bc.expected_savings_per_year = cost_per_year.percent_of(*signal.expected_reduction);
+    }
+    add_returns(bc);
     return bc;
+}
+
+BusinessCase approved_business_case(const ApprovedCase& approved) {
+    BusinessCase bc;
+    bc.expected_reduction = approved.expected_reduction;
+    bc.expected_satisfaction = approved.expected_satisfaction;
+    bc.expected_savings_per_year = approved.expected_savings_per_year;
+    bc.cost = approved.cost;
+    add_returns(bc);
+    return bc;
+}
+
+BusinessCase case_difference(const BusinessCase& approved, const BusinessCase& current) {
+    const auto minus = [](const std::optional<Decimal>& now,
+                          const std::optional<Decimal>& then) -> std::optional<Decimal> {
+        return now && then ? std::optional<Decimal>(*now - *then) : std::nullopt;
+    };
+    const auto minus_ratio = [](const std::optional<double>& now, const std::optional<double>& then,
+                                double step) -> std::optional<double> {
+        return now && then ? std::optional<double>(rounded(*now - *then, step)) : std::nullopt;
+    };
+    BusinessCase d;
+    d.expected_reduction = minus(current.expected_reduction, approved.expected_reduction);
+    d.expected_satisfaction = minus(current.expected_satisfaction, approved.expected_satisfaction);
+    d.expected_savings_per_year =
+        minus(current.expected_savings_per_year, approved.expected_savings_per_year);
+    d.cost = current.cost - approved.cost;
+    d.roi = minus_ratio(current.roi, approved.roi, 0.0001);
+    d.payback_months = minus_ratio(current.payback_months, approved.payback_months, 0.01);
+    return d;
+}
+
+ApprovedCase approve_case(const BusinessCase& current, Timestamp at) {
+    return ApprovedCase{current.expected_reduction, current.expected_satisfaction,
+                        current.expected_savings_per_year, current.cost, at};
 }
 
 Effect effect(const Impact& baseline, const Measurement& measurement,

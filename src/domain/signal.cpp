@@ -3,6 +3,7 @@
 #include "sileram/domain/text.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <utility>
 
 namespace sileram::domain {
@@ -22,11 +23,11 @@ constexpr Named<ActionStatus> k_action_statuses[] = {{ActionStatus::planned, "pl
                                                      {ActionStatus::in_progress, "in-progress"},
                                                      {ActionStatus::done, "done"},
                                                      {ActionStatus::cancelled, "cancelled"}};
-constexpr Named<Outcome> k_outcomes[] = {{Outcome::closed, "closed"},
-                                         {Outcome::rejected, "rejected"},
-                                         {Outcome::dropped, "dropped"},
-                                         {Outcome::duplicate, "duplicate"},
-                                         {Outcome::progress, "progress"}};
+constexpr Named<Outcome> k_outcomes[] = {
+    {Outcome::closed, "closed"},        {Outcome::rejected, "rejected"},
+    {Outcome::dropped, "dropped"},      {Outcome::duplicate, "duplicate"},
+    {Outcome::progress, "progress"},    {Outcome::acknowledged, "acknowledged"},
+    {Outcome::needs_info, "needs-info"}};
 constexpr Named<DeliveryStatus> k_delivery_statuses[] = {{DeliveryStatus::queued, "queued"},
                                                          {DeliveryStatus::sending, "sending"},
                                                          {DeliveryStatus::sent, "sent"},
@@ -79,6 +80,13 @@ std::optional<DeliveryStatus> parse_delivery_status(std::string_view name) {
     return value_of(k_delivery_statuses, name);
 }
 
+std::string stage_text(const Feedback& feedback) {
+    if (feedback.outcome == Outcome::needs_info) {
+        return std::to_string(feedback.question);
+    }
+    return feedback.stage ? std::string(to_string(*feedback.stage)) : std::string();
+}
+
 const Action* Signal::find_action(int number) const {
     const auto it = std::find_if(actions.begin(), actions.end(),
                                  [number](const Action& a) { return a.number == number; });
@@ -92,6 +100,22 @@ Action* Signal::find_action(int number) {
 bool Signal::has_submitter(std::string_view email) const {
     return std::any_of(submitters.begin(), submitters.end(),
                        [email](const Submitter& s) { return same_address(s.email, email); });
+}
+
+std::optional<SignalId> Signal::merged_from(std::string_view email) const {
+    constexpr std::string_view k_prefix = "duplicate ";
+    for (const Submitter& s : submitters) {
+        if (!same_address(s.email, email) || !s.via.starts_with(k_prefix)) {
+            continue;
+        }
+        SignalId id = 0;
+        const std::string_view number = std::string_view(s.via).substr(k_prefix.size());
+        const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), id);
+        if (ec == std::errc() && end == number.data() + number.size() && id > 0) {
+            return id;
+        }
+    }
+    return std::nullopt;
 }
 
 } // namespace sileram::domain

@@ -171,6 +171,57 @@ void accept(Signal& signal, const Stamp& stamp) {
     signal.triage_reason.reset();
 }
 
+bool acknowledge(Signal& signal, const std::string& email, std::optional<int> first_response_days,
+                 const Stamp& stamp) {
+    const bool known =
+        std::any_of(signal.feedback.begin(), signal.feedback.end(), [&](const Feedback& f) {
+            return f.outcome == Outcome::acknowledged && same_address(f.recipient, email);
+        });
+    if (known) {
+        return false;
+    }
+    Feedback mail;
+    mail.recipient = email;
+    mail.outcome = Outcome::acknowledged;
+    mail.queued_at = stamp.at;
+    if (first_response_days) {
+        mail.detail = format_date(std::chrono::floor<std::chrono::days>(stamp.at) +
+                                  std::chrono::days(*first_response_days));
+    }
+    signal.feedback.push_back(std::move(mail));
+    return true;
+}
+
+void ask_for_info(Signal& signal, const std::string& question, const Stamp& stamp) {
+    require_transition(signal.id, signal.state, signal.step, Event::ask_for_info);
+    const std::string text = require_reason(question, "the question");
+    apply(signal, Event::ask_for_info, stamp, text);
+    const auto asked =
+        std::count_if(signal.history.begin(), signal.history.end(), [](const HistoryEntry& h) {
+            return h.event == to_string(Event::ask_for_info);
+        });
+    for (const std::string& to : distinct_recipients(signal)) {
+        Feedback mail;
+        mail.recipient = to;
+        mail.outcome = Outcome::needs_info;
+        mail.question = static_cast<int>(asked);
+        mail.detail = text;
+        mail.queued_at = stamp.at;
+        signal.feedback.push_back(std::move(mail));
+    }
+}
+
+void answer(Signal& signal, const std::string& text, const std::string& answered_by,
+            const Stamp& stamp) {
+    require_transition(signal.id, signal.state, signal.step, Event::answer);
+    const std::string answer_text = require_reason(text, "the answer");
+    if (!answered_by.empty()) {
+        require_email(answered_by, "--by");
+    }
+    apply(signal, Event::answer, stamp,
+          answered_by.empty() ? answer_text : answered_by + ": " + answer_text);
+}
+
 void reject(Signal& signal, const std::string& reason, const Stamp& stamp) {
     const std::string why = require_reason(reason, "the reason for rejecting");
     apply(signal, Event::reject, stamp, why);
@@ -333,8 +384,24 @@ int plan_action(Signal& signal, NewAction input, const Stamp& stamp) {
 
 void set_expectation(Signal& signal, std::optional<Decimal> reduction_percent,
                      std::optional<Decimal> satisfaction_change, const ImpactSettings& settings,
-                     const Stamp& stamp) {
-    require_transition(signal.id, signal.state, signal.step, Event::expect_effect);
+                     const Stamp& stamp, const std::optional<std::string>& revise) {
+    Event event = Event::expect_effect;
+    std::string why;
+    if (revise) {
+        why = require_reason(*revise, "--revise REASON");
+        event = Event::revise;
+    } else if (!find_transition(Event::expect_effect, signal.state) &&
+               find_transition(Event::revise, signal.state)) {
+        throw Refused(fmt::format(
+            "signal {} is {}: its business case was approved{}. Changing the expectation needs "
+            "the reason, which is recorded: sileram act {} --expect-… --revise REASON",
+            signal.id, to_string(signal.state),
+            signal.approved_case ? " on " + format_date(std::chrono::floor<std::chrono::days>(
+                                                signal.approved_case->at))
+                                 : std::string(),
+            signal.id));
+    }
+    require_transition(signal.id, signal.state, signal.step, event);
     if (!reduction_percent && !satisfaction_change) {
         throw InvalidInput("give --expect-reduction PCT and/or --expect-satisfaction DELTA");
     }
@@ -362,10 +429,15 @@ void set_expectation(Signal& signal, std::optional<Decimal> reduction_percent,
         signal.expected_satisfaction = satisfaction_change;
         parts.push_back(fmt::format("satisfaction {:+}", satisfaction_change->to_double()));
     }
-    apply(signal, Event::expect_effect, stamp, fmt::format("{}", fmt::join(parts, ", ")));
+    std::string detail = fmt::format("{}", fmt::join(parts, ", "));
+    if (event == Event::revise) {
+        detail += "; " + why;
+    }
+    apply(signal, event, stamp, std::move(detail));
 }
 
-void decide_go(Signal& signal, Verdict verdict, const std::string& reason, const Stamp& stamp) {
+void decide_go(Signal& signal, Verdict verdict, const std::string& reason,
+               const ImpactSettings& settings, const Stamp& stamp) {
     const Event event = verdict == Verdict::go ? Event::approve : Event::drop_at_approval;
     require_transition(signal.id, signal.state, signal.step, event);
     std::string why = reason;
@@ -388,6 +460,9 @@ void decide_go(Signal& signal, Verdict verdict, const std::string& reason, const
     }
     signal.decisions.push_back(Decision{0, Gate::go_no_go, verdict, why, std::nullopt, stamp});
     apply(signal, event, stamp, why);
+    if (verdict == Verdict::go) {
+        signal.approved_case = approve_case(business_case(signal, settings), stamp.at);
+    }
 }
 
 void progress_action(Signal& signal, int number, int percent, const Stamp& stamp) {

@@ -36,6 +36,9 @@ constexpr EventInfo k_events[] = {
     {Event::finish,           "implemented",     "act --done"},
     {Event::measure,          "measure",         "measure"},
     {Event::close,            "close",           "close"},
+    {Event::ask_for_info,     "needs-info",      "triage --needs-info"},
+    {Event::answer,           "answer",          "answer"},
+    {Event::revise,           "revise",          "act --revise"},
 };
 // clang-format on
 

@@ -98,7 +98,7 @@ Json result_of(const Signal& s, const ImpactSettings& settings) {
 } // namespace
 
 Json template_values(const Signal& s, const Feedback& f, const ImpactSettings& settings,
-                     std::string_view sender) {
+                     std::string_view sender, const std::optional<OwnSignal>& own) {
     Json actions = Json::array();
     for (const Action& a : s.actions) {
         if (!a.is_live()) {
@@ -136,7 +136,18 @@ Json template_values(const Signal& s, const Feedback& f, const ImpactSettings& s
         {"has_result", !result.is_boolean()},
         {"stage", false},
         {"sender", std::string(sender)},
+        {"question", f.outcome == Outcome::needs_info ? f.detail : std::string()},
+        {"respond_by", f.outcome == Outcome::acknowledged ? f.detail : std::string()},
+        {"has_respond_by", f.outcome == Outcome::acknowledged && !f.detail.empty()},
+        {"own_signal", false},
     };
+    if (own) {
+        values["own_signal"] =
+            Json{{"id", own->id},
+                 {"title", own->title},
+                 {"submitted_at",
+                  format_date(std::chrono::floor<std::chrono::days>(own->submitted_at))}};
+    }
     if (f.stage) {
         values["stage"] = Json{{"name", to_string(*f.stage)},
                                {"step", info(*f.stage).step},
@@ -155,10 +166,11 @@ std::string new_message_id(SignalId signal, RowId feedback, std::string_view sen
 }
 
 Message compose(const Signal& s, const Feedback& f, const Templates& templates, const Mailbox& from,
-                const ImpactSettings& settings, Timestamp now) {
+                const ImpactSettings& settings, Timestamp now,
+                const std::optional<OwnSignal>& own) {
     require_address(f.recipient, "the recipient");
     const Json values =
-        template_values(s, f, settings, from.name.empty() ? from.address : from.name);
+        template_values(s, f, settings, from.name.empty() ? from.address : from.name, own);
     RenderedMail rendered =
         render_mail(templates.text(f.outcome), values, templates.origin(f.outcome));
     Message m;

@@ -21,7 +21,13 @@ constexpr std::string_view k_closed = R"(Subject: Your signal {{signal.id}} is c
 
 Hello,
 
+{{#own_signal}}
+On {{own_signal.submitted_at}} you raised signal {{own_signal.id}}: "{{own_signal.title}}".
+It was merged into signal {{signal.id}}: "{{signal.title}}", which was raised before.
+{{/own_signal}}
+{{^own_signal}}
 On {{signal.submitted_at}} you raised signal {{signal.id}}: "{{signal.title}}".
+{{/own_signal}}
 This is what became of it.
 {{#has_summary}}
 
@@ -53,7 +59,13 @@ constexpr std::string_view k_rejected = R"(Subject: Your signal {{signal.id}}: {
 
 Hello,
 
+{{#own_signal}}
+On {{own_signal.submitted_at}} you raised signal {{own_signal.id}}: "{{own_signal.title}}".
+It was merged into signal {{signal.id}}: "{{signal.title}}", which was raised before.
+{{/own_signal}}
+{{^own_signal}}
 On {{signal.submitted_at}} you raised signal {{signal.id}}: "{{signal.title}}".
+{{/own_signal}}
 We looked at it and will not take it further, for this reason:
 
 {{reason}}
@@ -67,7 +79,13 @@ constexpr std::string_view k_dropped = R"(Subject: Your signal {{signal.id}}: {{
 
 Hello,
 
+{{#own_signal}}
+On {{own_signal.submitted_at}} you raised signal {{own_signal.id}}: "{{own_signal.title}}".
+It was merged into signal {{signal.id}}: "{{signal.title}}", which was raised before.
+{{/own_signal}}
+{{^own_signal}}
 On {{signal.submitted_at}} you raised signal {{signal.id}}: "{{signal.title}}".
+{{/own_signal}}
 We weighed it against everything else and decided not to go on with it, for this reason:
 
 {{reason}}
@@ -98,10 +116,53 @@ constexpr std::string_view k_progress = R"(Subject: Your signal {{signal.id}} is
 
 Hello,
 
+{{#own_signal}}
+On {{own_signal.submitted_at}} you raised signal {{own_signal.id}}: "{{own_signal.title}}".
+It was merged into signal {{signal.id}}: "{{signal.title}}", which was raised before.
+{{/own_signal}}
+{{^own_signal}}
 On {{signal.submitted_at}} you raised signal {{signal.id}}: "{{signal.title}}".
+{{/own_signal}}
 It has reached step {{stage.step}} of 10: {{stage.description}}.
 
 We will let you know when there is more news.
+
+{{sender}}
+)";
+
+constexpr std::string_view k_acknowledged = R"(Subject: Your signal {{signal.id}} has arrived: {{signal.title}}
+
+Hello,
+
+Thank you for raising signal {{signal.id}}: "{{signal.title}}".
+It has arrived and is on our list. Next we check that it is clear and decide whether we take it
+on; if anything is unclear, we will ask you.
+{{#has_respond_by}}
+You will hear from us by {{respond_by}}.
+{{/has_respond_by}}
+{{^has_respond_by}}
+You will hear from us as soon as we have looked at it.
+{{/has_respond_by}}
+
+{{sender}}
+)";
+
+constexpr std::string_view k_needs_info = R"(Subject: A question about your signal {{signal.id}}: {{signal.title}}
+
+Hello,
+
+{{#own_signal}}
+On {{own_signal.submitted_at}} you raised signal {{own_signal.id}}: "{{own_signal.title}}".
+It was merged into signal {{signal.id}}: "{{signal.title}}", which was raised before.
+{{/own_signal}}
+{{^own_signal}}
+On {{signal.submitted_at}} you raised signal {{signal.id}}: "{{signal.title}}".
+{{/own_signal}}
+Before we can take it further, we need to know more:
+
+{{question}}
+
+Please reply to this mail with your answer; the signal waits for it.
 
 {{sender}}
 )";
@@ -111,8 +172,9 @@ std::size_t slot(Outcome outcome) {
     return static_cast<std::size_t>(outcome);
 }
 
-constexpr Outcome k_kinds[] = {Outcome::closed, Outcome::rejected, Outcome::dropped,
-                               Outcome::duplicate, Outcome::progress};
+constexpr Outcome k_kinds[] = {Outcome::closed,    Outcome::rejected, Outcome::dropped,
+                               Outcome::duplicate, Outcome::progress, Outcome::acknowledged,
+                               Outcome::needs_info};
 
 mustache::data to_data(const nlohmann::json& value) {
     switch (value.type()) {
@@ -216,6 +278,10 @@ std::string_view builtin_template(Outcome outcome) {
         return k_duplicate;
     case Outcome::progress:
         return k_progress;
+    case Outcome::acknowledged:
+        return k_acknowledged;
+    case Outcome::needs_info:
+        return k_needs_info;
     }
     return k_closed;
 }

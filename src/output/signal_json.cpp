@@ -57,11 +57,7 @@ Json root_cause_json(const Signal& s) {
     };
 }
 
-Json business_case_json(const Signal& s, const ImpactSettings& settings) {
-    if (s.actions.empty() && !s.expected_reduction && !s.expected_satisfaction) {
-        return nullptr;
-    }
-    const BusinessCase bc = business_case(s, settings);
+Json case_json(const BusinessCase& bc) {
     return Json{
         {"expected_reduction", number(bc.expected_reduction)},
         {"expected_satisfaction", number(bc.expected_satisfaction)},
@@ -70,6 +66,26 @@ Json business_case_json(const Signal& s, const ImpactSettings& settings) {
         {"roi", optional_double(bc.roi)},
         {"payback_months", optional_double(bc.payback_months)},
     };
+}
+
+// The current case at the top level, as before approval; `approved` as `act --go` kept it and
+// `difference`, current minus approved, once it is approved.
+Json business_case_json(const Signal& s, const ImpactSettings& settings) {
+    if (s.actions.empty() && !s.expected_reduction && !s.expected_satisfaction) {
+        return nullptr;
+    }
+    const BusinessCase current = business_case(s, settings);
+    Json json = case_json(current);
+    json["current"] = case_json(current);
+    json["approved"] = nullptr;
+    json["difference"] = nullptr;
+    if (s.approved_case) {
+        const BusinessCase approved = approved_business_case(*s.approved_case);
+        json["approved"] = case_json(approved);
+        json["approved"]["at"] = format_timestamp(s.approved_case->at);
+        json["difference"] = case_json(case_difference(approved, current));
+    }
+    return json;
 }
 
 Json actions_json(const Signal& s, Timestamp now) {

@@ -116,6 +116,53 @@ void root_cause_section(Page& page, const Signal& s) {
     }
 }
 
+std::string case_text(const BusinessCase& bc, const ImpactSettings& settings) {
+    std::string text = fmt::format("cost {}", money(bc.cost, settings.currency));
+    if (bc.expected_reduction && bc.expected_savings_per_year) {
+        text = fmt::format("{}% fewer contacts saves {} a year; {}",
+                           bc.expected_reduction->to_string(),
+                           money(*bc.expected_savings_per_year, settings.currency), text);
+    }
+    if (bc.roi) {
+        text += "; " + roi_text(*bc.roi);
+    }
+    if (bc.payback_months) {
+        text += "; " + payback_text(*bc.payback_months);
+    }
+    if (bc.expected_satisfaction) {
+        text += "; satisfaction " + change(*bc.expected_satisfaction) + " expected";
+    }
+    return text;
+}
+
+std::string signed_money(const Decimal& amount, const ImpactSettings& settings) {
+    return amount.hundredths() < 0 ? "-" + money(Decimal() - amount, settings.currency)
+                                   : "+" + money(amount, settings.currency);
+}
+
+// Current minus approved, with signs: "savings -EUR 12,000.00 a year; cost +EUR 5,000.00".
+std::string difference_text(const BusinessCase& d, const ImpactSettings& settings) {
+    std::vector<std::string> parts;
+    if (d.expected_reduction) {
+        parts.push_back("reduction " + change(*d.expected_reduction) + " points");
+    }
+    if (d.expected_savings_per_year) {
+        parts.push_back("savings " + signed_money(*d.expected_savings_per_year, settings) +
+                        " a year");
+    }
+    parts.push_back("cost " + signed_money(d.cost, settings));
+    if (d.roi) {
+        parts.push_back(fmt::format("ROI {:+.1f}×", *d.roi));
+    }
+    if (d.payback_months) {
+        parts.push_back(fmt::format("payback {:+.1f} months", *d.payback_months));
+    }
+    if (d.expected_satisfaction) {
+        parts.push_back("satisfaction " + change(*d.expected_satisfaction));
+    }
+    return fmt::format("{}", fmt::join(parts, "; "));
+}
+
 void actions_section(Page& page, const Signal& s, const ImpactSettings& settings, Timestamp now,
                      std::size_t width, Color color) {
     if (s.actions.empty()) {
@@ -144,22 +191,15 @@ void actions_section(Page& page, const Signal& s, const ImpactSettings& settings
     page.heading("Actions");
     page.block(table.render(width, color));
     const BusinessCase bc = business_case(s, settings);
-    std::string text = fmt::format("cost {}", money(bc.cost, settings.currency));
-    if (bc.expected_reduction && bc.expected_savings_per_year) {
-        text = fmt::format("{}% fewer contacts saves {} a year; {}",
-                           bc.expected_reduction->to_string(),
-                           money(*bc.expected_savings_per_year, settings.currency), text);
+    if (!s.approved_case) {
+        page.line("Business case", case_text(bc, settings));
+        return;
     }
-    if (bc.roi) {
-        text += "; " + roi_text(*bc.roi);
-    }
-    if (bc.payback_months) {
-        text += "; " + payback_text(*bc.payback_months);
-    }
-    if (bc.expected_satisfaction) {
-        text += "; satisfaction " + change(*bc.expected_satisfaction) + " expected";
-    }
-    page.line("Business case", text);
+    const BusinessCase approved = approved_business_case(*s.approved_case);
+    page.line("Approved case", fmt::format("{}: {}", short_time(s.approved_case->at),
+                                           case_text(approved, settings)));
+    page.line("Current case", case_text(bc, settings));
+    page.line("Difference", difference_text(case_difference(approved, bc), settings));
 }
 
 void effect_section(Page& page, const Signal& s, const ImpactSettings& settings) {

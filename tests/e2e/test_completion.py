@@ -15,7 +15,7 @@ import harness
 
 STATES = ["submitted", "accepted", "analysed", "prioritised", "root-caused", "planned",
           "approved", "in-progress", "implemented", "measured", "closed", "rejected", "duplicate",
-          "parked", "dropped"]
+          "needs-info", "parked", "dropped"]
 
 
 class BashCompletion(harness.SileramTestCase):

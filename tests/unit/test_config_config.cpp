@@ -332,3 +332,22 @@ TEST_CASE("impact.cost_per_contact and the satisfaction scale stop at their boun
     CHECK_THROWS_AS(parse_config("[impact]\nsatisfaction_scale = [-1000.01, 0]\n", k_origin),
                     InvalidInput);
 }
+
+TEST_CASE("the waiting customer: mail.acknowledge and targets.first_response_days") {
+    const Config defaults = parse_config("", k_origin);
+    CHECK_FALSE(defaults.mail.acknowledge);
+    CHECK_FALSE(defaults.targets.first_response_days.has_value());
+    const Config config =
+        parse_config("[mail]\nacknowledge = true\n[targets]\nfirst_response_days = 5\n", k_origin);
+    CHECK(config.mail.acknowledge);
+    CHECK(config.targets.first_response_days == 5);
+    CHECK(parse_config("[targets]\nfirst_response_days = 0\n", k_origin)
+              .targets.first_response_days == 0);
+    check_located("[mail]\nfrom = \"a@b.c\"\n\n[targets]\nfirst_response_days = -1\n", 5,
+                  "targets.first_response_days");
+    check_located("[targets]\nfirst_response_days = 2.5\n", 2, "targets.first_response_days");
+    check_located("[targets]\nfirst_response_days = 366\n", 2, "targets.first_response_days");
+    check_located("[mail]\nacknowledge = \"yes\"\n", 2, "mail.acknowledge");
+    check_located("[targets]\nfirst_respons_days = 2\n", 2, "targets.first_respons_days");
+    CHECK_THROWS_AS(parse_config("[mail]\nnotify = [\"needs-info\"]\n", k_origin), InvalidInput);
+}

@@ -78,7 +78,7 @@ Signal planned(SignalId id) {
 
 Signal approved(SignalId id) {
     Signal signal = planned(id);
-    decide_go(signal, Verdict::go, "worth it", stamp("2026-01-11T09:00:00Z"));
+    decide_go(signal, Verdict::go, "worth it", k_settings, stamp("2026-01-11T09:00:00Z"));
     return signal;
 }
 
@@ -213,7 +213,8 @@ TEST_CASE("the main path from submitted to closed with the worked example") {
     REQUIRE(bc.roi.has_value());
     CHECK(*bc.roi == doctest::Approx(17.0));
 
-    decide_go(signal, Verdict::go, "business case holds", stamp("2026-01-11T09:00:00Z", "dora"));
+    decide_go(signal, Verdict::go, "business case holds", k_settings,
+              stamp("2026-01-11T09:00:00Z", "dora"));
     CHECK(signal.state == State::approved);
     CHECK(signal.step == 7);
     REQUIRE(signal.decisions.size() == 2);
@@ -308,7 +309,8 @@ TEST_CASE("a step command refuses a signal at the wrong step and changes nothing
     CHECK_THROWS_AS(plan_action(signal, NewAction{"x", "", std::nullopt, Decimal{}, std::nullopt},
                                 stamp("2026-01-06T09:00:00Z")),
                     Refused);
-    CHECK_THROWS_AS(decide_go(signal, Verdict::go, "", stamp("2026-01-06T09:00:00Z")), Refused);
+    CHECK_THROWS_AS(decide_go(signal, Verdict::go, "", k_settings, stamp("2026-01-06T09:00:00Z")),
+                    Refused);
     CHECK_THROWS_AS(close(signal, std::nullopt, stamp("2026-01-06T09:00:00Z")), Refused);
     CHECK(signal.state == State::submitted);
     CHECK(signal.step == 1);
@@ -699,9 +701,9 @@ TEST_CASE("drop at priority (step 4) and close with outcome dropped") {
 
 TEST_CASE("drop at go/no-go (step 7) and close with outcome dropped") {
     Signal signal = planned(14);
-    CHECK_THROWS_AS(decide_go(signal, Verdict::drop, "", stamp("2026-01-11T09:00:00Z")),
+    CHECK_THROWS_AS(decide_go(signal, Verdict::drop, "", k_settings, stamp("2026-01-11T09:00:00Z")),
                     InvalidInput);
-    decide_go(signal, Verdict::drop, "department is being reorganised",
+    decide_go(signal, Verdict::drop, "department is being reorganised", k_settings,
               stamp("2026-01-11T09:00:00Z", "dora"));
     CHECK(signal.state == State::dropped);
     CHECK(signal.step == 7);
@@ -840,8 +842,9 @@ TEST_CASE("act: approval needs a live action and an expected reduction") {
     SUBCASE("no action at all") {
         Signal signal = root_caused(50);
         set_expectation(signal, Decimal::from_whole(40), std::nullopt, ImpactSettings{}, when);
-        CHECK_THROWS_AS(decide_go(signal, Verdict::go, "", when), Refused);
-        CHECK(contains(message_of([&] { decide_go(signal, Verdict::go, "", when); }), "--plan"));
+        CHECK_THROWS_AS(decide_go(signal, Verdict::go, "", k_settings, when), Refused);
+        CHECK(contains(message_of([&] { decide_go(signal, Verdict::go, "", k_settings, when); }),
+                       "--plan"));
         CHECK(signal.state == State::planned);
         CHECK(signal.decisions.size() == 1); // only the step-4 go
     }
@@ -850,19 +853,19 @@ TEST_CASE("act: approval needs a live action and an expected reduction") {
         plan_action(signal, NewAction{"One", "", std::nullopt, Decimal{}, std::nullopt}, when);
         set_expectation(signal, Decimal::from_whole(40), std::nullopt, ImpactSettings{}, when);
         cancel_action(signal, 1, when);
-        CHECK_THROWS_AS(decide_go(signal, Verdict::go, "", when), Refused);
+        CHECK_THROWS_AS(decide_go(signal, Verdict::go, "", k_settings, when), Refused);
         CHECK(signal.state == State::planned);
     }
     SUBCASE("no expected reduction") {
         Signal signal = root_caused(52);
         plan_action(signal, NewAction{"One", "", std::nullopt, Decimal{}, std::nullopt}, when);
-        CHECK_THROWS_AS(decide_go(signal, Verdict::go, "", when), Refused);
-        CHECK(contains(message_of([&] { decide_go(signal, Verdict::go, "", when); }),
+        CHECK_THROWS_AS(decide_go(signal, Verdict::go, "", k_settings, when), Refused);
+        CHECK(contains(message_of([&] { decide_go(signal, Verdict::go, "", k_settings, when); }),
                        "--expect-reduction"));
         set_expectation(signal, std::nullopt, dec("0.5"), ImpactSettings{}, when);
-        CHECK_THROWS_AS(decide_go(signal, Verdict::go, "", when), Refused);
+        CHECK_THROWS_AS(decide_go(signal, Verdict::go, "", k_settings, when), Refused);
         set_expectation(signal, Decimal::from_whole(10), std::nullopt, ImpactSettings{}, when);
-        decide_go(signal, Verdict::go, "", when);
+        decide_go(signal, Verdict::go, "", k_settings, when);
         CHECK(signal.state == State::approved);
     }
 }
@@ -1126,4 +1129,100 @@ TEST_CASE("join names the note, not the title, when the note is bad") {
         [&] { join(signal, "bert@example.org", "line\nbreak", stamp("2026-01-06T09:00:00Z")); });
     CHECK(contains(message, "line break"));
     CHECK_FALSE(contains(message, "title"));
+}
+
+TEST_CASE("a question moves the signal to needs-info and mails every submitter once per question") {
+    Signal signal = submitted(7);
+    CHECK(join(signal, "bert@example.org", "", stamp("2026-01-05T10:00:00Z")));
+    CHECK_THROWS_AS(ask_for_info(signal, " ", stamp("2026-01-06T09:00:00Z")), InvalidInput);
+    ask_for_info(signal, "Which invoice?", stamp("2026-01-06T09:00:00Z"));
+    CHECK(signal.state == State::needs_info);
+    CHECK(signal.step == 2);
+    REQUIRE(signal.feedback.size() == 2);
+    for (const Feedback& f : signal.feedback) {
+        CHECK(f.outcome == Outcome::needs_info);
+        CHECK(f.question == 1);
+        CHECK(f.detail == "Which invoice?");
+        CHECK(stage_text(f) == "1");
+    }
+    CHECK(signal.history.back().event == "needs-info");
+    CHECK(signal.history.back().detail == "Which invoice?");
+    ask_for_info(signal, "Which page?", stamp("2026-01-06T10:00:00Z"));
+    CHECK(signal.feedback.back().question == 2);
+
+    CHECK_THROWS_AS(answer(signal, "", "", stamp("2026-01-07T09:00:00Z")), InvalidInput);
+    CHECK_THROWS_AS(answer(signal, "Invoice 42", "not an address", stamp("2026-01-07T09:00:00Z")),
+                    InvalidInput);
+    answer(signal, "Invoice 42", "anna@example.org", stamp("2026-01-07T09:00:00Z"));
+    CHECK(signal.state == State::submitted);
+    CHECK(signal.step == 1);
+    CHECK(signal.history.back().detail == "anna@example.org: Invoice 42");
+    CHECK_THROWS_AS(answer(signal, "again", "", stamp("2026-01-07T10:00:00Z")), Refused);
+}
+
+TEST_CASE("triage decides straight from needs-info; a closed signal takes no question") {
+    Signal signal = submitted(8);
+    ask_for_info(signal, "Which invoice?", stamp("2026-01-06T09:00:00Z"));
+    accept(signal, stamp("2026-01-07T09:00:00Z"));
+    CHECK(signal.state == State::accepted);
+
+    Signal rejected = submitted(9);
+    ask_for_info(rejected, "Which invoice?", stamp("2026-01-06T09:00:00Z"));
+    reject(rejected, "not a customer signal", stamp("2026-01-07T09:00:00Z"));
+    close(rejected, std::nullopt, stamp("2026-01-08T09:00:00Z"));
+    CHECK_THROWS_AS(ask_for_info(rejected, "Anything?", stamp("2026-01-09T09:00:00Z")), Refused);
+}
+
+TEST_CASE("an acknowledgement goes once to each submitter and names the day to hear by") {
+    Signal signal = submitted(10);
+    CHECK(acknowledge(signal, "anna@example.org", 5, stamp("2026-01-05T23:30:00Z")));
+    CHECK_FALSE(acknowledge(signal, "ANNA@example.org", 5, stamp("2026-01-06T09:00:00Z")));
+    CHECK(acknowledge(signal, "bert@example.org", std::nullopt, stamp("2026-01-06T09:00:00Z")));
+    REQUIRE(signal.feedback.size() == 2);
+    CHECK(signal.feedback[0].outcome == Outcome::acknowledged);
+    CHECK(signal.feedback[0].detail == "2026-01-10");
+    CHECK(stage_text(signal.feedback[0]).empty());
+    CHECK(signal.feedback[1].detail.empty());
+}
+
+TEST_CASE("go keeps the business case as approved; a later expectation needs a revision") {
+    Signal signal = root_caused(11);
+    plan_action(signal,
+                NewAction{"New layout", "billing", std::nullopt, dec("30000"), std::nullopt},
+                stamp("2026-01-10T09:00:00Z"));
+    set_expectation(signal, dec("40"), std::nullopt, k_settings, stamp("2026-01-10T10:00:00Z"));
+    CHECK_THROWS_AS(set_expectation(signal, dec("30"), std::nullopt, k_settings,
+                                    stamp("2026-01-10T11:00:00Z"), std::string("other")),
+                    Refused);
+    decide_go(signal, Verdict::go, "", k_settings, stamp("2026-01-11T09:00:00Z"));
+    REQUIRE(signal.approved_case.has_value());
+    CHECK(*signal.approved_case->expected_reduction == dec("40"));
+    CHECK(*signal.approved_case->expected_savings_per_year == dec("576000"));
+    CHECK(signal.approved_case->cost == dec("30000"));
+
+    CHECK_THROWS_AS(
+        set_expectation(signal, dec("30"), std::nullopt, k_settings, stamp("2026-01-12T09:00:00Z")),
+        Refused);
+    CHECK(contains(message_of([&] {
+                       set_expectation(signal, dec("30"), std::nullopt, k_settings,
+                                       stamp("2026-01-12T09:00:00Z"));
+                   }),
+                   "--revise REASON"));
+    CHECK_THROWS_AS(set_expectation(signal, dec("30"), std::nullopt, k_settings,
+                                    stamp("2026-01-12T09:00:00Z"), std::string("  ")),
+                    InvalidInput);
+    set_expectation(signal, dec("30"), std::nullopt, k_settings, stamp("2026-01-12T09:00:00Z"),
+                    std::string("fewer customers affected"));
+    CHECK(signal.state == State::approved);
+    CHECK(signal.history.back().event == "revise");
+    CHECK(contains(signal.history.back().detail, "fewer customers affected"));
+    CHECK(*signal.approved_case->expected_reduction == dec("40"));
+
+    const BusinessCase approved = approved_business_case(*signal.approved_case);
+    const BusinessCase current = business_case(signal, k_settings);
+    const BusinessCase d = case_difference(approved, current);
+    CHECK(*d.expected_reduction == dec("-10"));
+    CHECK(*d.expected_savings_per_year == dec("-144000"));
+    CHECK(d.cost == Decimal());
+    CHECK(approved.roi.has_value());
 }

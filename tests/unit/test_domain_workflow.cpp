@@ -19,7 +19,8 @@ constexpr Event k_all_events[] = {
     Event::analyse,          Event::prioritise,  Event::park,          Event::drop_at_priority,
     Event::find_root_cause,  Event::plan_action, Event::expect_effect, Event::approve,
     Event::drop_at_approval, Event::progress,    Event::cancel_action, Event::finish,
-    Event::measure,          Event::close,
+    Event::measure,          Event::close,       Event::ask_for_info,  Event::answer,
+    Event::revise,
 };
 
 bool in_table(Event event, State from) {
@@ -51,6 +52,7 @@ TEST_CASE("every state has a name, a step and round-trips through parse_state") 
         {State::duplicate,   {"duplicate",   2}},
         {State::parked,      {"parked",      4}},
         {State::dropped,     {"dropped",     4}},
+        {State::needs_info,  {"needs-info",  2}},
     };
     // clang-format on
     CHECK(all_states().size() == std::size(expected));
@@ -232,4 +234,28 @@ TEST_CASE("next_command fills in the id everywhere and is empty when closed") {
             CHECK(contains(next, " 99"));
         }
     }
+}
+
+TEST_CASE("a signal waiting for an answer goes back to submitted, or is triaged straight away") {
+    CHECK(find_transition(Event::ask_for_info, State::submitted)->to == State::needs_info);
+    CHECK(find_transition(Event::ask_for_info, State::submitted)->step == 2);
+    CHECK(find_transition(Event::ask_for_info, State::needs_info)->to == State::needs_info);
+    CHECK(find_transition(Event::answer, State::needs_info)->to == State::submitted);
+    CHECK(find_transition(Event::answer, State::needs_info)->step == 1);
+    for (const Event verdict : {Event::accept, Event::reject, Event::mark_duplicate}) {
+        CHECK(find_transition(verdict, State::needs_info).has_value());
+    }
+    CHECK(is_open(State::needs_info));
+    CHECK_FALSE(find_transition(Event::ask_for_info, State::closed).has_value());
+    CHECK_FALSE(find_transition(Event::answer, State::submitted).has_value());
+}
+
+TEST_CASE("after approval the expectation changes only by a revision") {
+    for (const State state :
+         {State::approved, State::in_progress, State::implemented, State::measured}) {
+        CAPTURE(to_string(state));
+        CHECK_FALSE(find_transition(Event::expect_effect, state).has_value());
+        CHECK(find_transition(Event::revise, state)->to == state);
+    }
+    CHECK_FALSE(find_transition(Event::revise, State::planned).has_value());
 }

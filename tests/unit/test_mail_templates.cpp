@@ -43,7 +43,8 @@ TEST_CASE("render_mail splits the subject line off and flattens line breaks in i
 TEST_CASE("every built-in template renders and has a subject") {
     for (const auto outcome :
          {domain::Outcome::closed, domain::Outcome::rejected, domain::Outcome::dropped,
-          domain::Outcome::duplicate, domain::Outcome::progress}) {
+          domain::Outcome::duplicate, domain::Outcome::progress, domain::Outcome::acknowledged,
+          domain::Outcome::needs_info}) {
         const RenderedMail mail =
             render_mail(builtin_template(outcome), Json::object(), "built-in");
         CHECK(!mail.subject.empty());
@@ -99,4 +100,43 @@ TEST_CASE("the closed mail names the signal, the actions, the result and thanks"
     const Message retry =
         compose(s, f, Templates(), from, settings, domain::parse_timestamp("2026-12-02").value());
     CHECK(retry.message_id == m.message_id);
+}
+
+TEST_CASE("a merged submitter reads their own signal; a question and a day to hear by go in") {
+    domain::Signal s;
+    s.id = 12;
+    s.title = "De factuur is onduidelijk";
+    s.submitted_at = domain::parse_timestamp("2026-11-02T09:00:00Z").value();
+    s.closing_summary = "Nieuwe factuur sinds januari";
+    domain::Feedback f;
+    f.id = 3;
+    f.recipient = "agent2@example.nl";
+    f.outcome = domain::Outcome::closed;
+    const domain::ImpactSettings settings;
+    const Mailbox from{"Klantsignalen", "signalen@example.org"};
+    const auto now = domain::parse_timestamp("2026-12-01").value();
+    const OwnSignal own{14, "Factuur snap ik niet",
+                        domain::parse_timestamp("2026-11-05T23:00:00Z").value()};
+    const Message merged = compose(s, f, Templates(), from, settings, now, own);
+    CHECK(merged.body.find("On 2026-11-05 you raised signal 14: \"Factuur snap ik niet\".") !=
+          std::string::npos);
+    CHECK(merged.body.find("It was merged into signal 12: \"De factuur is onduidelijk\"") !=
+          std::string::npos);
+    CHECK(merged.body.find("On 2026-11-02") == std::string::npos);
+    const Message plain = compose(s, f, Templates(), from, settings, now);
+    CHECK(plain.body.find("On 2026-11-02 you raised signal 12") != std::string::npos);
+    CHECK(plain.body.find("merged") == std::string::npos);
+
+    f.outcome = domain::Outcome::needs_info;
+    f.question = 1;
+    f.detail = "Welke factuur?";
+    const Message question = compose(s, f, Templates(), from, settings, now);
+    CHECK(question.subject == "A question about your signal 12: De factuur is onduidelijk");
+    CHECK(question.body.find("\nWelke factuur?\n") != std::string::npos);
+
+    f.outcome = domain::Outcome::acknowledged;
+    f.detail = "2026-12-06";
+    const Message ack = compose(s, f, Templates(), from, settings, now);
+    CHECK(ack.subject == "Your signal 12 has arrived: De factuur is onduidelijk");
+    CHECK(ack.body.find("You will hear from us by 2026-12-06.") != std::string::npos);
 }

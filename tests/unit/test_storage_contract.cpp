@@ -314,6 +314,79 @@ void feedback_claimed_once(const std::string& db) {
     CHECK(done.sent_at == std::optional<Timestamp>(now));
 }
 
+// Schema version 8: a signal waiting for an answer, its mails (a question by number with its
+// text, an acknowledgement with the day to hear by) and the approved business case.
+void waiting_customer_round_trip(const std::string& db) {
+    auto store = open_store(db, Access::write);
+    const SignalId id = add(*store, new_signal("De factuur is onduidelijk"));
+    {
+        WriteTransaction tx(*store);
+        Signal w = *store->load(id);
+        w.state = State::needs_info;
+        w.step = 2;
+        for (int question : {1, 2}) {
+            w.feedback.push_back(Feedback{});
+            w.feedback.back().recipient = "agent1@example.nl";
+            w.feedback.back().outcome = Outcome::needs_info;
+            w.feedback.back().question = question;
+            w.feedback.back().detail = question == 1 ? "Welke factuur?" : "Welke pagina?";
+            w.feedback.back().queued_at = at("2026-11-24T09:00:00Z");
+        }
+        w.feedback.push_back(Feedback{});
+        w.feedback.back().recipient = "agent2@example.nl";
+        w.feedback.back().outcome = Outcome::acknowledged;
+        w.feedback.back().detail = "2026-11-28";
+        w.feedback.back().queued_at = at("2026-11-24T09:00:00Z");
+        w.approved_case = ApprovedCase{test_support::dec("40"), test_support::dec("-0.5"),
+                                       test_support::dec("576000"), test_support::dec("32000"),
+                                       at("2026-11-25T10:00:00Z")};
+        store->save(w);
+        tx.commit();
+    }
+    const Signal loaded = *store->load(id);
+    CHECK(loaded.state == State::needs_info);
+    CHECK(loaded.step == 2);
+    REQUIRE(loaded.feedback.size() == 3);
+    CHECK(loaded.feedback[0].outcome == Outcome::needs_info);
+    CHECK(loaded.feedback[0].question == 1);
+    CHECK(loaded.feedback[0].detail == "Welke factuur?");
+    CHECK(loaded.feedback[1].question == 2);
+    CHECK_FALSE(loaded.feedback[1].stage.has_value());
+    CHECK(loaded.feedback[2].outcome == Outcome::acknowledged);
+    CHECK(loaded.feedback[2].detail == "2026-11-28");
+    const auto queued = store->feedback_queue().queued_feedback(0, 10);
+    REQUIRE(queued.size() == 3);
+    CHECK(queued[1].signal_id == id);
+    CHECK(queued[1].feedback.detail == "Welke pagina?");
+    REQUIRE(loaded.approved_case.has_value());
+    CHECK(loaded.approved_case->expected_reduction == test_support::dec("40"));
+    CHECK(loaded.approved_case->expected_satisfaction == test_support::dec("-0.5"));
+    CHECK(loaded.approved_case->expected_savings_per_year == test_support::dec("576000"));
+    CHECK(loaded.approved_case->cost == test_support::dec("32000"));
+    CHECK(loaded.approved_case->at == at("2026-11-25T10:00:00Z"));
+    ListQuery waiting;
+    waiting.states = {State::needs_info};
+    CHECK(store->list(waiting).size() == 1);
+
+    // An import with acknowledgements keeps them with their signals.
+    {
+        WriteTransaction tx(*store);
+        auto bulk = store->bulk_insert();
+        Signal s = new_signal("Bezorging te laat");
+        s.feedback.push_back(Feedback{});
+        s.feedback.back().recipient = "agent1@example.nl";
+        s.feedback.back().outcome = Outcome::acknowledged;
+        s.feedback.back().queued_at = s.submitted_at;
+        REQUIRE(bulk->add(s));
+        bulk->finish();
+        tx.commit();
+        const Signal imported = *store->load(s.id);
+        REQUIRE(imported.feedback.size() == 1);
+        CHECK(imported.feedback[0].outcome == Outcome::acknowledged);
+        CHECK(imported.feedback[0].detail.empty());
+    }
+}
+
 const Backend k_sqlite{"sqlite", fresh_sqlite};
 const Backend k_postgres{"postgresql", fresh_postgres};
 
@@ -332,6 +405,7 @@ SILERAM_CONTRACT_CASE("a rolled back transaction keeps nothing", rollback_keeps_
 SILERAM_CONTRACT_CASE("list filters, sorts and searches alike", list_filters_and_sorts)
 SILERAM_CONTRACT_CASE("similar signals and bulk insert", similar_and_bulk)
 SILERAM_CONTRACT_CASE("reading a database that has no schema yet", reading_a_new_database)
+SILERAM_CONTRACT_CASE("needs-info, its mails and the approved case", waiting_customer_round_trip)
 SILERAM_CONTRACT_CASE("a queued mail is claimed by one run, recorded under its claim",
                       feedback_claimed_once)
 
@@ -436,7 +510,7 @@ TEST_CASE("postgresql: recording a mail waits for a row lock as long as told, th
 
 TEST_CASE("postgresql: a version 6 database gets the claim columns of version 7 [pg]") {
     const std::string db = k_postgres.fresh();
-    CHECK(initialise_database(db) == 7);
+    CHECK(initialise_database(db) == current_schema_version());
     {
         auto store = open_store(db, Access::write);
         add(*store, new_signal("De factuur is onduidelijk"));

@@ -283,17 +283,28 @@ TEST_CASE("a database at every earlier schema version migrates with all its data
             CHECK(count_rows(database.file, table) == rows_before[table]);
         }
 
-        // The migrated file takes new signals as a fresh one would.
+        // The migrated file takes new signals as a fresh one would, also one that waits for an
+        // answer to a mailed question (version 8).
         const auto store = open_store(database.file, Access::write);
         WriteTransaction transaction(*store);
         domain::Signal fresh;
         fresh.title = "After the migration";
+        fresh.state = domain::State::needs_info;
+        fresh.step = 2;
         fresh.submitted_by = "new@example.org";
         fresh.submitted_at = fresh.updated_at = store->load(1)->submitted_at;
         fresh.submitters.push_back({0, "new@example.org", fresh.submitted_at, "submit"});
+        domain::Feedback question;
+        question.recipient = "new@example.org";
+        question.outcome = domain::Outcome::needs_info;
+        question.question = 1;
+        question.detail = "Which invoice?";
+        question.queued_at = fresh.submitted_at;
+        fresh.feedback.push_back(question);
         store->insert(fresh);
         transaction.commit();
         CHECK(fresh.id == 5);
+        CHECK(store->load(5)->feedback.at(0).detail == "Which invoice?");
         check_tallies(database.file);
     }
 }

@@ -21,6 +21,12 @@ struct MailSettings {
     std::filesystem::path templates;   // empty: the built-in templates
     bool starttls = false;             // smtp:// only: refuse to send unless STARTTLS succeeds
     std::vector<domain::State> notify; // states that queue a progress mail when reached
+    bool acknowledge = false;          // a new submitter gets a mail that the signal arrived
+};
+
+// The response targets of [targets]: how soon the people who wait hear from us.
+struct TargetSettings {
+    std::optional<int> first_response_days; // submit until the first verdict or question
 };
 
 // Everything the TOML configuration can set; defaults apply where it is silent or absent.
@@ -31,6 +37,7 @@ struct Config {
     domain::ImpactSettings impact;
     MailSettings mail;
     domain::ReportSettings reports;
+    TargetSettings targets;
 };
 
 // Reads and checks a configuration file. Throws InvalidInput naming file, line and key for a

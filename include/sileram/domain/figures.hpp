@@ -55,6 +55,15 @@ Decimal total_action_cost(const Signal& signal);
 // Step 6: what the planned actions cost and what the expected reduction of contacts saves.
 BusinessCase business_case(const Signal& signal, const ImpactSettings& settings);
 
+// Step 7: the business case as it was approved, with its ROI and payback.
+BusinessCase approved_business_case(const ApprovedCase& approved);
+
+// Current minus approved, figure by figure; a figure one of them lacks has no difference.
+BusinessCase case_difference(const BusinessCase& approved, const BusinessCase& current);
+
+// What `act --go` keeps of the current business case.
+ApprovedCase approve_case(const BusinessCase& current, Timestamp at);
+
 struct Effect {
     std::int64_t contacts_saved = 0;
     Decimal saved_per_period;

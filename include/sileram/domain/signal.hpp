@@ -98,8 +98,9 @@ struct Measurement {
     Stamp stamp;
 };
 
-// `progress` is a mail sent while the signal is still open, when it reaches a configured state.
-enum class Outcome { closed, rejected, dropped, duplicate, progress };
+// `progress` is a mail sent while the signal is still open, when it reaches a configured state;
+// `acknowledged` tells a new submitter the signal arrived, `needs_info` asks them a question.
+enum class Outcome { closed, rejected, dropped, duplicate, progress, acknowledged, needs_info };
 // `sending`: claimed by one `close --send` run, which sends it and then records its fate.
 enum class DeliveryStatus { queued, sending, sent, failed };
 
@@ -114,6 +115,10 @@ struct Feedback {
     std::string recipient;
     Outcome outcome = Outcome::closed;
     std::optional<State> stage; // the state reached, for a progress mail
+    int question = 0;           // which question of the signal (1, 2, …), for a needs-info mail
+    // What this one mail says beyond the signal: the question of a needs-info mail, the day an
+    // acknowledged submitter will hear by (empty without a first-response target).
+    std::string detail;
     DeliveryStatus status = DeliveryStatus::queued;
     Timestamp queued_at;
     std::optional<Timestamp> sent_at;
@@ -122,6 +127,10 @@ struct Feedback {
     std::string last_error;
 };
 
+// What tells two mails of one outcome to one recipient apart, as text: the state of a progress
+// mail, the number of the question of a needs-info mail, else empty.
+std::string stage_text(const Feedback& feedback);
+
 struct HistoryEntry {
     RowId id = 0;
     Stamp stamp;
@@ -129,6 +138,15 @@ struct HistoryEntry {
     std::optional<State> from;
     State to = State::submitted;
     std::string detail;
+};
+
+// The business case as `act --go` approved it, kept while the current one may change.
+struct ApprovedCase {
+    std::optional<Decimal> expected_reduction;
+    std::optional<Decimal> expected_satisfaction;
+    std::optional<Decimal> expected_savings_per_year;
+    Decimal cost;
+    Timestamp at;
 };
 
 // A closed signal that a new one resembles: if its root cause comes back, it was not the root
@@ -168,6 +186,7 @@ struct Signal {
     std::optional<Decimal> expected_satisfaction; // expected change of the score, step 6
     std::optional<RootCause> root_cause;
     std::optional<std::string> closing_summary;
+    std::optional<ApprovedCase> approved_case; // from `act --go` on
 
     std::vector<Submitter> submitters;
     std::vector<Decision> decisions;
@@ -180,6 +199,8 @@ struct Signal {
     const Action* find_action(int number) const;
     Action* find_action(int number);
     bool has_submitter(std::string_view email) const;
+    // The signal `email` raised before it was merged into this one as a duplicate, if any.
+    std::optional<SignalId> merged_from(std::string_view email) const;
 };
 
 } // namespace sileram::domain

@@ -24,8 +24,20 @@ Signal new_signal(NewSignal input, const Stamp& stamp);
 // Step 1, `--join`: adds `email` as a submitter of an open signal; false if already one.
 bool join(Signal& signal, const std::string& email, const std::string& note, const Stamp& stamp);
 
+// Step 1: queues an acknowledgement mail to `email`, a new submitter of `signal`, unless one is
+// queued already; with a first-response target it names the day they will hear by. True if
+// queued.
+bool acknowledge(Signal& signal, const std::string& email, std::optional<int> first_response_days,
+                 const Stamp& stamp);
+
 // Step 2.
 void accept(Signal& signal, const Stamp& stamp);
+// Step 2: asks the submitters `question` (state needs-info) and queues a mail with it to each.
+void ask_for_info(Signal& signal, const std::string& question, const Stamp& stamp);
+// The answer to the open question, from `answered_by` (an e-mail address, or empty when not
+// given): recorded in the history, and the signal is submitted again.
+void answer(Signal& signal, const std::string& text, const std::string& answered_by,
+            const Stamp& stamp);
 void reject(Signal& signal, const std::string& reason, const Stamp& stamp);
 // Marks `signal` a duplicate of `original`; every submitter of `signal` joins `original`.
 void mark_duplicate(Signal& signal, Signal& original, const Stamp& stamp);
@@ -58,13 +70,15 @@ struct NewAction {
 int plan_action(Signal& signal, NewAction action, const Stamp& stamp);
 
 // Step 6: what the actions are expected to achieve, the input of the business case; the
-// satisfaction change lies within the width of the configured scale.
+// satisfaction change lies within the width of the configured scale. Once the business case is
+// approved a change needs `revise`, the reason, which the history keeps (Refused without it).
 void set_expectation(Signal& signal, std::optional<Decimal> reduction_percent,
                      std::optional<Decimal> satisfaction_change, const ImpactSettings& settings,
-                     const Stamp& stamp);
+                     const Stamp& stamp, const std::optional<std::string>& revise = std::nullopt);
 
-// Step 7: the sanity check of the business case.
-void decide_go(Signal& signal, Verdict verdict, const std::string& reason, const Stamp& stamp);
+// Step 7: the sanity check of the business case; a go keeps the case as approved.
+void decide_go(Signal& signal, Verdict verdict, const std::string& reason,
+               const ImpactSettings& settings, const Stamp& stamp);
 
 // Step 8: progress of one action; 100 % finishes it.
 void progress_action(Signal& signal, int number, int percent, const Stamp& stamp);

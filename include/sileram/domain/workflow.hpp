@@ -24,6 +24,7 @@ enum class State {
     duplicate,
     parked,
     dropped,
+    needs_info,
 };
 
 // What happens to a signal; each event is one row or more of the transition table.
@@ -46,6 +47,9 @@ enum class Event {
     finish,
     measure,
     close,
+    ask_for_info,
+    answer,
+    revise,
 };
 
 struct StateInfo {
@@ -71,6 +75,7 @@ inline constexpr StateInfo k_states[] = {
     {State::closed,      "closed",      10, ""},
     {State::rejected,    "rejected",    2,  "sileram close {id}"},
     {State::duplicate,   "duplicate",   2,  "sileram close {id}"},
+    {State::needs_info,  "needs-info",  2,  "sileram answer {id} TEXT --by EMAIL, or triage {id} --accept | --reject REASON"},
     {State::parked,      "parked",      4,  "sileram impact {id} --go | --drop REASON"},
     {State::dropped,     "dropped",     4,  "sileram close {id}"},
 };
@@ -97,6 +102,12 @@ inline constexpr Transition k_transitions[] = {
     {Event::accept,           State::submitted,   State::accepted,    2},
     {Event::reject,           State::submitted,   State::rejected,    2},
     {Event::mark_duplicate,   State::submitted,   State::duplicate,   2},
+    {Event::ask_for_info,     State::submitted,   State::needs_info,  2},
+    {Event::ask_for_info,     State::needs_info,  State::needs_info,  2},
+    {Event::answer,           State::needs_info,  State::submitted,   1},
+    {Event::accept,           State::needs_info,  State::accepted,    2},
+    {Event::reject,           State::needs_info,  State::rejected,    2},
+    {Event::mark_duplicate,   State::needs_info,  State::duplicate,   2},
     {Event::analyse,          State::accepted,    State::analysed,    3},
     {Event::analyse,          State::analysed,    State::analysed,    3},
     {Event::analyse,          State::parked,      State::analysed,    3},
@@ -113,6 +124,10 @@ inline constexpr Transition k_transitions[] = {
     {Event::plan_action,      State::in_progress, State::in_progress, 8},
     {Event::expect_effect,    State::root_caused, State::planned,     6},
     {Event::expect_effect,    State::planned,     State::planned,     6},
+    {Event::revise,           State::approved,    State::approved,    7},
+    {Event::revise,           State::in_progress, State::in_progress, 8},
+    {Event::revise,           State::implemented, State::implemented, 8},
+    {Event::revise,           State::measured,    State::measured,    9},
     {Event::approve,          State::planned,     State::approved,    7},
     {Event::drop_at_approval, State::planned,     State::dropped,     7},
     {Event::progress,         State::approved,    State::in_progress, 8},

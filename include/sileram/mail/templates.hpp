@@ -28,8 +28,9 @@ struct RenderedMail {
 RenderedMail render_mail(std::string_view text, const nlohmann::json& values,
                          std::string_view name);
 
-// The templates of the five kinds of feedback mail: closed, rejected, dropped, duplicate and
-// progress, each the built-in English one unless the folder overrides it.
+// The templates of the seven kinds of feedback mail: closed, rejected, dropped, duplicate,
+// progress, acknowledged and needs-info, each the built-in English one unless the folder
+// overrides it.
 class Templates {
 public:
     // The built-in English templates.
@@ -44,8 +45,9 @@ public:
     const std::string& origin(domain::Outcome outcome) const;
 
 private:
-    std::array<std::string, 5> m_texts;
-    std::array<std::string, 5> m_origins;
+    static constexpr std::size_t k_kind_count = 7;
+    std::array<std::string, k_kind_count> m_texts;
+    std::array<std::string, k_kind_count> m_origins;
 };
 
 // The built-in English template for `outcome`.

@@ -199,6 +199,29 @@ ALTER TABLE feedback ADD COLUMN claimed_at text COLLATE "C"
 CREATE INDEX feedback_sending ON feedback (id) WHERE status = 'sending';
 )sql";
 
+// Version 8, as on SQLite: the state `needs-info`, the mails `acknowledged` and `needs-info`
+// (the question's number as the stage, its text as `detail`) and the approved business case.
+// PostgreSQL alters the CHECKs in place, by the names it gave them in version 6.
+constexpr const char* k_schema_v8 = R"sql(
+ALTER TABLE signals DROP CONSTRAINT signals_state_check;
+ALTER TABLE signals ADD CONSTRAINT signals_state_check CHECK (state IN ('submitted', 'accepted',
+    'analysed', 'prioritised', 'root-caused', 'planned', 'approved', 'in-progress',
+    'implemented', 'measured', 'closed', 'rejected', 'duplicate', 'parked', 'dropped',
+    'needs-info'));
+ALTER TABLE signals ADD COLUMN approved_at text COLLATE "C";
+ALTER TABLE signals ADD COLUMN approved_reduction_hundredths bigint;
+ALTER TABLE signals ADD COLUMN approved_satisfaction_hundredths bigint;
+ALTER TABLE signals ADD COLUMN approved_savings_per_year_cents bigint;
+ALTER TABLE signals ADD COLUMN approved_cost_cents bigint;
+ALTER TABLE feedback DROP CONSTRAINT feedback_outcome_check;
+ALTER TABLE feedback ADD CONSTRAINT feedback_outcome_check CHECK (outcome IN ('closed',
+    'rejected', 'dropped', 'duplicate', 'progress', 'acknowledged', 'needs-info'));
+ALTER TABLE feedback DROP CONSTRAINT feedback_stage_check;
+ALTER TABLE feedback ADD CONSTRAINT feedback_stage_check
+    CHECK ((outcome IN ('progress', 'needs-info')) = (stage <> ''));
+ALTER TABLE feedback ADD COLUMN detail text COLLATE "C" NOT NULL DEFAULT '';
+)sql";
+
 // The text search configuration: PostgreSQL's `simple` parser and dictionary behind `unaccent`,
 // so "Café" and "cafe" are one word, as with SQLite's unicode61 remove_diacritics 2. The
 // extension is installed into the schema `sileram` unless the database has it already.
@@ -246,7 +269,8 @@ WHERE n.nspname = 'sileram' AND c.relkind = 'r'
 
 const std::vector<Migration>& migrations() {
     // Version 6 is where PostgreSQL came in: one step makes the schema of SQLite version 6.
-    static const std::vector<Migration> list = {{6, k_schema_v6}, {7, k_schema_v7}};
+    static const std::vector<Migration> list = {
+        {6, k_schema_v6}, {7, k_schema_v7}, {8, k_schema_v8}};
     return list;
 }
 

@@ -8,6 +8,7 @@
 #include "sileram/errors.hpp"
 
 #include <chrono>
+#include <cstdlib>
 #include <fmt/format.h>
 #include <variant>
 
@@ -39,8 +40,18 @@ constexpr const char* k_select_signal = R"sql(
 SELECT id, title, description, state, step, submitted_by, submitted_at, updated_at, external_id,
        channel, product, process, customer, triage_reason, duplicate_of, contacts,
        satisfaction_impact, cost_per_contact_cents, satisfaction_hundredths,
-       expected_reduction_hundredths, expected_satisfaction_hundredths, closing_summary
+       expected_reduction_hundredths, expected_satisfaction_hundredths, closing_summary,
+       approved_at, approved_reduction_hundredths, approved_satisfaction_hundredths,
+       approved_savings_per_year_cents, approved_cost_cents
 FROM signals WHERE id = $1
+)sql";
+
+// Apart from the other columns, as on SQLite: only an approved signal writes them.
+constexpr const char* k_update_approved_case = R"sql(
+UPDATE signals SET approved_at = $1, approved_reduction_hundredths = $2,
+       approved_satisfaction_hundredths = $3, approved_savings_per_year_cents = $4,
+       approved_cost_cents = $5
+WHERE id = $6
 )sql";
 // In a write transaction the signal's row stays locked from its read until the commit, so two
 // commands that change the same signal take turns instead of one overwriting the other.
@@ -48,7 +59,9 @@ constexpr const char* k_select_signal_for_update = R"sql(
 SELECT id, title, description, state, step, submitted_by, submitted_at, updated_at, external_id,
        channel, product, process, customer, triage_reason, duplicate_of, contacts,
        satisfaction_impact, cost_per_contact_cents, satisfaction_hundredths,
-       expected_reduction_hundredths, expected_satisfaction_hundredths, closing_summary
+       expected_reduction_hundredths, expected_satisfaction_hundredths, closing_summary,
+       approved_at, approved_reduction_hundredths, approved_satisfaction_hundredths,
+       approved_savings_per_year_cents, approved_cost_cents
 FROM signals WHERE id = $1 FOR UPDATE
 )sql";
 
@@ -110,21 +123,22 @@ SELECT id, contacts, satisfaction_hundredths, note, measured_by, measured_at
 FROM measurements WHERE signal_id = $1 ORDER BY id
 )sql";
 constexpr const char* k_insert_feedback = R"sql(
-INSERT INTO feedback (signal_id, recipient, outcome, status, queued_at, stage)
-VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
+INSERT INTO feedback (signal_id, recipient, outcome, status, queued_at, stage, detail)
+VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
 )sql";
 constexpr const char* k_select_feedback = R"sql(
-SELECT id, recipient, outcome, status, queued_at, sent_at, message_id, attempts, last_error, stage
+SELECT id, recipient, outcome, status, queued_at, sent_at, message_id, attempts, last_error, stage,
+       detail
 FROM feedback WHERE signal_id = $1 ORDER BY id
 )sql";
 constexpr const char* k_select_queued_feedback = R"sql(
 SELECT id, recipient, outcome, status, queued_at, sent_at, message_id, attempts, last_error, stage,
-       signal_id
+       detail, signal_id
 FROM feedback WHERE status = 'queued' AND id > $1 ORDER BY id LIMIT $2
 )sql";
 constexpr const char* k_select_claimed_feedback = R"sql(
 SELECT id, recipient, outcome, status, queued_at, sent_at, message_id, attempts, last_error, stage,
-       signal_id, claim, claimed_at
+       detail, signal_id, claim, claimed_at
 FROM feedback WHERE status = 'sending' ORDER BY id
 )sql";
 // Under read committed a second run that reaches the row while the first holds it waits, then
@@ -280,9 +294,12 @@ Feedback read_feedback(const Result& r, int row) {
     f.message_id = r.text(row, 6);
     f.attempts = static_cast<int>(r.integer(row, 7));
     f.last_error = r.text(row, 8);
-    if (!r.text(row, 9).empty()) {
+    if (f.outcome == Outcome::needs_info) {
+        f.question = static_cast<int>(std::strtol(r.text(row, 9).c_str(), nullptr, 10));
+    } else if (!r.text(row, 9).empty()) {
         f.stage = read_state(r, row, 9);
     }
+    f.detail = r.text(row, 10);
     return f;
 }
 
@@ -340,6 +357,11 @@ public:
         s.expected_reduction = read_decimal(r, 0, 19);
         s.expected_satisfaction = read_decimal(r, 0, 20);
         s.closing_summary = r.optional_text(0, 21);
+        if (!r.is_null(0, 22)) {
+            s.approved_case =
+                ApprovedCase{read_decimal(r, 0, 23), read_decimal(r, 0, 24), read_decimal(r, 0, 25),
+                             Decimal::from_hundredths(r.integer(0, 26)), read_time(r, 0, 22)};
+        }
         load_children(s);
         return s;
     }
@@ -372,6 +394,16 @@ public:
         add_figures(p, s);
         p.add(s.id);
         m_db.exec(k_update_signal, p);
+        if (s.approved_case) {
+            const ApprovedCase& a = *s.approved_case;
+            Params approved(format_timestamp(a.at));
+            approved.add(hundredths(a.expected_reduction));
+            approved.add(hundredths(a.expected_satisfaction));
+            approved.add(hundredths(a.expected_savings_per_year));
+            approved.add(a.cost.hundredths());
+            approved.add(s.id);
+            m_db.exec(k_update_approved_case, approved);
+        }
         save_children(s);
     }
 
@@ -513,7 +545,7 @@ public:
         std::vector<QueuedFeedback> result;
         for (int row = 0; row < r.rows(); ++row) {
             result.push_back(
-                QueuedFeedback{r.integer(row, 10), read_feedback(r, row), "", std::nullopt});
+                QueuedFeedback{r.integer(row, 11), read_feedback(r, row), "", std::nullopt});
         }
         return result;
     }
@@ -522,8 +554,8 @@ public:
         const Result r = m_db.exec(k_select_claimed_feedback);
         std::vector<QueuedFeedback> result;
         for (int row = 0; row < r.rows(); ++row) {
-            result.push_back(QueuedFeedback{r.integer(row, 10), read_feedback(r, row),
-                                            r.text(row, 11), read_optional_time(r, row, 12)});
+            result.push_back(QueuedFeedback{r.integer(row, 11), read_feedback(r, row),
+                                            r.text(row, 12), read_optional_time(r, row, 13)});
         }
         return result;
     }
@@ -645,11 +677,11 @@ private:
         }
         for (Feedback& f : s.feedback) {
             if (f.id == 0) {
-                f.id = m_db.exec(k_insert_feedback,
-                                 Params(s.id, f.recipient, to_string(f.outcome),
-                                        to_string(f.status), format_timestamp(f.queued_at),
-                                        f.stage ? std::string(to_string(*f.stage)) : std::string()))
-                           .integer(0, 0);
+                f.id =
+                    m_db.exec(k_insert_feedback,
+                              Params(s.id, f.recipient, to_string(f.outcome), to_string(f.status),
+                                     format_timestamp(f.queued_at), stage_text(f), f.detail))
+                        .integer(0, 0);
             }
         }
         for (HistoryEntry& h : s.history) {

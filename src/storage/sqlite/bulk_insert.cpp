@@ -54,6 +54,11 @@ constexpr const char* k_bulk_field =
     "INSERT INTO signal_fields (signal_id, name, value) VALUES (?, ?, ?)";
 constexpr const char* k_bulk_submitter =
     "INSERT INTO submitters (signal_id, email, joined_at, via) VALUES (?, ?, ?, ?)";
+// An acknowledgement mail, when mail.acknowledge asks for one.
+constexpr const char* k_bulk_feedback = R"sql(
+INSERT INTO feedback (signal_id, recipient, outcome, status, queued_at, stage, detail)
+VALUES (?, ?, ?, ?, ?, ?, ?)
+)sql";
 constexpr const char* k_bulk_history = R"sql(
 INSERT INTO history (signal_id, at, by, event, from_state, to_state, detail)
 VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -279,6 +284,13 @@ public:
                           to_string(h.to), h.detail)
                 .run();
             h.id = m_db.last_insert_id();
+        }
+        for (Feedback& f : s.feedback) {
+            m_db.cached(k_bulk_feedback)
+                .bind_all(s.id, f.recipient, to_string(f.outcome), to_string(f.status),
+                          m_stamp_text(f.queued_at), stage_text(f), f.detail)
+                .run();
+            f.id = m_db.last_insert_id();
         }
         if (!m_rebuild) {
             if (m_first == 0) {

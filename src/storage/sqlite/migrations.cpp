@@ -763,6 +763,82 @@ CREATE INDEX feedback_signal ON feedback (signal_id);
 CREATE INDEX feedback_sending ON feedback (id) WHERE status = 'sending';
 )sql";
 
+// Version 8: the waiting customer. A signal may wait for an answer (`needs-info`); a new
+// submitter is acknowledged and a question goes to the submitters by mail (outcomes
+// `acknowledged` and `needs-info`, the question's number as the stage, its text as `detail`);
+// `act --go` keeps the approved business case beside the current one. The feedback table is
+// rebuilt for its wider CHECKs as in version 7; the signals table keeps its rows, see
+// widen_state_check.
+constexpr const char* k_schema_v8 = R"sql(
+ALTER TABLE signals ADD COLUMN approved_at TEXT;
+ALTER TABLE signals ADD COLUMN approved_reduction_hundredths INTEGER;
+ALTER TABLE signals ADD COLUMN approved_satisfaction_hundredths INTEGER;
+ALTER TABLE signals ADD COLUMN approved_savings_per_year_cents INTEGER;
+ALTER TABLE signals ADD COLUMN approved_cost_cents INTEGER;
+
+CREATE TABLE feedback_v8 (
+    id              INTEGER PRIMARY KEY,
+    signal_id       INTEGER NOT NULL REFERENCES signals (id),
+    recipient       TEXT NOT NULL COLLATE NOCASE,
+    outcome         TEXT NOT NULL CHECK (outcome IN ('closed', 'rejected', 'dropped', 'duplicate',
+                                                     'progress', 'acknowledged', 'needs-info')),
+    stage           TEXT NOT NULL DEFAULT ''
+                    CHECK ((outcome IN ('progress', 'needs-info')) = (stage <> '')),
+    status          TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'failed')),
+    queued_at       TEXT NOT NULL,
+    sent_at         TEXT,
+    message_id      TEXT NOT NULL DEFAULT '',
+    attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+    last_error      TEXT NOT NULL DEFAULT '',
+    last_attempt_at TEXT,
+    claim           TEXT CHECK ((status = 'sending') = (claim IS NOT NULL)),
+    claimed_at      TEXT CHECK ((claim IS NULL) = (claimed_at IS NULL)),
+    detail          TEXT NOT NULL DEFAULT '',
+    UNIQUE (signal_id, recipient, outcome, stage)
+);
+INSERT INTO feedback_v8 (id, signal_id, recipient, outcome, stage, status, queued_at, sent_at,
+                         message_id, attempts, last_error, last_attempt_at, claim, claimed_at)
+SELECT id, signal_id, recipient, outcome, stage, status, queued_at, sent_at, message_id, attempts,
+       last_error, last_attempt_at, claim, claimed_at
+FROM feedback;
+DROP TABLE feedback;
+ALTER TABLE feedback_v8 RENAME TO feedback;
+CREATE INDEX feedback_queued ON feedback (id) WHERE status = 'queued';
+CREATE INDEX feedback_signal ON feedback (signal_id);
+CREATE INDEX feedback_sending ON feedback (id) WHERE status = 'sending';
+)sql";
+
+// The state CHECK of the signals table must take `needs-info`. Rebuilding the table would
+// rewrite every signal, its search index and its triggers; a CHECK that only allows one more
+// value can instead be changed in the stored schema text (SQLite's documented procedure for
+// changing constraints), since no stored row can break it. The ALTERs of version 8 then change
+// the schema cookie, so every other connection reads the new text.
+constexpr const char* k_state_check_v7 = "'parked', 'dropped'))";
+constexpr const char* k_state_check_v8 = "'parked', 'dropped', 'needs-info'))";
+constexpr const char* k_widen_state_check = R"sql(
+UPDATE sqlite_schema SET sql = replace(sql, ?1, ?2) WHERE type = 'table' AND name = 'signals'
+)sql";
+constexpr const char* k_signals_schema =
+    "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'signals'";
+
+void widen_state_check(Connection& db) {
+    db.exec("PRAGMA writable_schema = ON");
+    db.prepare(k_widen_state_check).bind_all(k_state_check_v7, k_state_check_v8).run();
+    db.exec("PRAGMA writable_schema = RESET");
+    db.exec("PRAGMA writable_schema = OFF");
+    Statement schema = db.prepare(k_signals_schema);
+    if (!schema.step() || schema.text(0).find(k_state_check_v8) == std::string::npos) {
+        throw SystemFailure(fmt::format("{}: the signals table does not have the state CHECK of "
+                                        "schema version 7; it was changed outside sileram",
+                                        db.file().string()));
+    }
+}
+
+void migrate_v8(Connection& db) {
+    widen_state_check(db);
+    db.exec(k_schema_v8);
+}
+
 void fill_tallies(Connection& db) {
     add_to_tallies(db, TallyMarks{});
 }
@@ -775,6 +851,7 @@ constexpr Migration k_migrations[] = {
     {5, k_schema_v5, fill_tallies},
     {6, k_schema_v6},
     {7, k_schema_v7},
+    {8, "", migrate_v8},
 };
 
 int newest_version() {

@@ -7,6 +7,7 @@
 #include "sileram/storage/store.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <fmt/format.h>
 #include <sqlite3.h>
 #include <variant>
@@ -41,8 +42,18 @@ constexpr const char* k_select_signal = R"sql(
 SELECT id, title, description, state, step, submitted_by, submitted_at, updated_at, external_id,
        channel, product, process, customer, triage_reason, duplicate_of, contacts,
        satisfaction_impact, cost_per_contact_cents, satisfaction_hundredths,
-       expected_reduction_hundredths, expected_satisfaction_hundredths, closing_summary
+       expected_reduction_hundredths, expected_satisfaction_hundredths, closing_summary,
+       approved_at, approved_reduction_hundredths, approved_satisfaction_hundredths,
+       approved_savings_per_year_cents, approved_cost_cents
 FROM signals WHERE id = ?
+)sql";
+
+// Apart from the other columns, so the approval alone does not run the tallies' triggers.
+constexpr const char* k_update_approved_case = R"sql(
+UPDATE signals SET approved_at = ?, approved_reduction_hundredths = ?,
+       approved_satisfaction_hundredths = ?, approved_savings_per_year_cents = ?,
+       approved_cost_cents = ?
+WHERE id = ?
 )sql";
 
 constexpr const char* k_insert_field =
@@ -108,21 +119,22 @@ FROM measurements WHERE signal_id = ? ORDER BY id
 )sql";
 
 constexpr const char* k_insert_feedback = R"sql(
-INSERT INTO feedback (signal_id, recipient, outcome, status, queued_at, stage)
-VALUES (?, ?, ?, ?, ?, ?)
+INSERT INTO feedback (signal_id, recipient, outcome, status, queued_at, stage, detail)
+VALUES (?, ?, ?, ?, ?, ?, ?)
 )sql";
 constexpr const char* k_select_feedback = R"sql(
-SELECT id, recipient, outcome, status, queued_at, sent_at, message_id, attempts, last_error, stage
+SELECT id, recipient, outcome, status, queued_at, sent_at, message_id, attempts, last_error, stage,
+       detail
 FROM feedback WHERE signal_id = ? ORDER BY id
 )sql";
 constexpr const char* k_select_queued_feedback = R"sql(
 SELECT id, recipient, outcome, status, queued_at, sent_at, message_id, attempts, last_error, stage,
-       signal_id
+       detail, signal_id
 FROM feedback WHERE status = 'queued' AND id > ? ORDER BY id LIMIT ?
 )sql";
 constexpr const char* k_select_claimed_feedback = R"sql(
 SELECT id, recipient, outcome, status, queued_at, sent_at, message_id, attempts, last_error, stage,
-       signal_id, claim, claimed_at
+       detail, signal_id, claim, claimed_at
 FROM feedback WHERE status = 'sending' ORDER BY id
 )sql";
 // The Message-ID of an earlier attempt stays, so every attempt of one mail carries the same.
@@ -281,9 +293,12 @@ Feedback read_feedback(const Statement& row) {
     f.message_id = row.text(6);
     f.attempts = static_cast<int>(row.integer(7));
     f.last_error = row.text(8);
-    if (const std::string stage = row.text(9); !stage.empty()) {
+    if (f.outcome == Outcome::needs_info) {
+        f.question = static_cast<int>(std::strtol(row.text(9).c_str(), nullptr, 10));
+    } else if (const std::string stage = row.text(9); !stage.empty()) {
         f.stage = read_state(row, 9);
     }
+    f.detail = row.text(10);
     return f;
 }
 
@@ -341,6 +356,11 @@ public:
         s.expected_reduction = read_decimal(row, 19);
         s.expected_satisfaction = read_decimal(row, 20);
         s.closing_summary = row.optional_text(21);
+        if (!row.is_null(22)) {
+            s.approved_case =
+                ApprovedCase{read_decimal(row, 23), read_decimal(row, 24), read_decimal(row, 25),
+                             Decimal::from_hundredths(row.integer(26)), read_time(row, 22)};
+        }
         row.reset();
         load_children(s);
         return s;
@@ -380,6 +400,14 @@ public:
                       hundredths(s.expected_reduction), hundredths(s.expected_satisfaction),
                       s.closing_summary, s.id)
             .run();
+        if (s.approved_case) {
+            const ApprovedCase& a = *s.approved_case;
+            m_db.cached(k_update_approved_case)
+                .bind_all(format_timestamp(a.at), hundredths(a.expected_reduction),
+                          hundredths(a.expected_satisfaction),
+                          hundredths(a.expected_savings_per_year), a.cost.hundredths(), s.id)
+                .run();
+        }
         save_children(s);
     }
 
@@ -420,8 +448,7 @@ public:
             if (f.id == 0) {
                 m_db.cached(k_insert_feedback)
                     .bind_all(s.id, f.recipient, to_string(f.outcome), to_string(f.status),
-                              format_timestamp(f.queued_at),
-                              f.stage ? std::string(to_string(*f.stage)) : std::string())
+                              format_timestamp(f.queued_at), stage_text(f), f.detail)
                     .run();
                 f.id = m_db.last_insert_id();
             }
@@ -592,7 +619,7 @@ public:
         row.bind_all(after, limit);
         std::vector<QueuedFeedback> result;
         while (row.step()) {
-            result.push_back(QueuedFeedback{row.integer(10), read_feedback(row), "", std::nullopt});
+            result.push_back(QueuedFeedback{row.integer(11), read_feedback(row), "", std::nullopt});
         }
         row.reset();
         return result;
@@ -602,8 +629,8 @@ public:
         Statement& row = m_db.cached(k_select_claimed_feedback);
         std::vector<QueuedFeedback> result;
         while (row.step()) {
-            result.push_back(QueuedFeedback{row.integer(10), read_feedback(row), row.text(11),
-                                            read_optional_time(row, 12)});
+            result.push_back(QueuedFeedback{row.integer(11), read_feedback(row), row.text(12),
+                                            read_optional_time(row, 13)});
         }
         row.reset();
         return result;
