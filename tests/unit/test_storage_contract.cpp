@@ -508,6 +508,60 @@ TEST_CASE("postgresql: recording a mail waits for a row lock as long as told, th
     CHECK(store->load(id)->feedback.at(0).status == DeliveryStatus::sent);
 }
 
+// Takes a PostgreSQL database back from schema version 8 to 7: the state `needs-info`, the
+// outcomes `acknowledged` and `needs-info`, `feedback.detail` and the approved case go.
+constexpr const char* k_back_to_v7 =
+    "SET search_path = sileram; "
+    "ALTER TABLE signals DROP COLUMN approved_at, DROP COLUMN approved_reduction_hundredths, "
+    "DROP COLUMN approved_satisfaction_hundredths, DROP COLUMN approved_savings_per_year_cents, "
+    "DROP COLUMN approved_cost_cents, DROP CONSTRAINT signals_state_check, "
+    "ADD CONSTRAINT signals_state_check CHECK (state IN ('submitted', 'accepted', 'analysed', "
+    "'prioritised', 'root-caused', 'planned', 'approved', 'in-progress', 'implemented', "
+    "'measured', 'closed', 'rejected', 'duplicate', 'parked', 'dropped')); "
+    "ALTER TABLE feedback DROP COLUMN detail, DROP CONSTRAINT feedback_stage_check, "
+    "ADD CONSTRAINT feedback_check CHECK ((outcome = 'progress') = (stage <> '')), "
+    "DROP CONSTRAINT feedback_outcome_check, ADD CONSTRAINT feedback_outcome_check "
+    "CHECK (outcome IN ('closed', 'rejected', 'dropped', 'duplicate', 'progress')); "
+    "UPDATE schema_version SET version = 7";
+
+TEST_CASE("postgresql: a version 7 database takes the waiting customer of version 8 [pg]") {
+    const std::string db = k_postgres.fresh();
+    CHECK(initialise_database(db) == current_schema_version());
+    {
+        auto store = open_store(db, Access::write);
+        add(*store, new_signal("De factuur is onduidelijk"));
+    }
+    PQfinish(pg_session(db, k_back_to_v7));
+    PQfinish(pg_session(
+        db, "SET search_path = sileram; "
+            "INSERT INTO feedback (signal_id, recipient, outcome, stage, status, queued_at) "
+            "VALUES (1, 'a@example.nl', 'progress', 'accepted', 'queued', "
+            "'2026-11-23T12:00:00Z')"));
+    CHECK(initialise_database(db) == current_schema_version());
+    auto store = open_store(db, Access::write);
+    {
+        WriteTransaction tx(*store);
+        Signal w = *store->load(1);
+        REQUIRE(w.feedback.size() == 1);
+        CHECK(w.feedback[0].stage == State::accepted);
+        CHECK(w.feedback[0].detail.empty());
+        w.state = State::needs_info;
+        w.step = 2;
+        w.feedback.push_back(Feedback{});
+        w.feedback.back().recipient = "a@example.nl";
+        w.feedback.back().outcome = Outcome::needs_info;
+        w.feedback.back().question = 1;
+        w.feedback.back().detail = "Welke factuur?";
+        w.feedback.back().queued_at = at("2026-11-24T09:00:00Z");
+        store->save(w);
+        tx.commit();
+    }
+    const Signal loaded = *store->load(1);
+    CHECK(loaded.state == State::needs_info);
+    REQUIRE(loaded.feedback.size() == 2);
+    CHECK(loaded.feedback[1].detail == "Welke factuur?");
+}
+
 TEST_CASE("postgresql: a version 6 database gets the claim columns of version 7 [pg]") {
     const std::string db = k_postgres.fresh();
     CHECK(initialise_database(db) == current_schema_version());
@@ -516,6 +570,7 @@ TEST_CASE("postgresql: a version 6 database gets the claim columns of version 7 
         add(*store, new_signal("De factuur is onduidelijk"));
     }
     // Back to the feedback table of version 6, with a queued mail in it.
+    PQfinish(pg_session(db, k_back_to_v7));
     PQfinish(pg_session(
         db, "SET search_path = sileram; "
             "INSERT INTO feedback (signal_id, recipient, outcome, status, queued_at) "

@@ -201,7 +201,8 @@ CREATE INDEX feedback_sending ON feedback (id) WHERE status = 'sending';
 
 // Version 8, as on SQLite: the state `needs-info`, the mails `acknowledged` and `needs-info`
 // (the question's number as the stage, its text as `detail`) and the approved business case.
-// PostgreSQL alters the CHECKs in place, by the names it gave them in version 6.
+// PostgreSQL alters the CHECKs in place, by the names it gave them in version 6 (the stage's,
+// over two columns, is `feedback_check`), and names the new stage CHECK.
 constexpr const char* k_schema_v8 = R"sql(
 ALTER TABLE signals DROP CONSTRAINT signals_state_check;
 ALTER TABLE signals ADD CONSTRAINT signals_state_check CHECK (state IN ('submitted', 'accepted',
@@ -216,7 +217,7 @@ ALTER TABLE signals ADD COLUMN approved_cost_cents bigint;
 ALTER TABLE feedback DROP CONSTRAINT feedback_outcome_check;
 ALTER TABLE feedback ADD CONSTRAINT feedback_outcome_check CHECK (outcome IN ('closed',
     'rejected', 'dropped', 'duplicate', 'progress', 'acknowledged', 'needs-info'));
-ALTER TABLE feedback DROP CONSTRAINT feedback_stage_check;
+ALTER TABLE feedback DROP CONSTRAINT feedback_check;
 ALTER TABLE feedback ADD CONSTRAINT feedback_stage_check
     CHECK ((outcome IN ('progress', 'needs-info')) = (stage <> ''));
 ALTER TABLE feedback ADD COLUMN detail text COLLATE "C" NOT NULL DEFAULT '';
