@@ -191,14 +191,13 @@ void actions_section(Page& page, const Signal& s, const ImpactSettings& settings
     page.heading("Actions");
     page.block(table.render(width, color));
     const BusinessCase bc = business_case(s, settings);
+    page.line("Business case", case_text(bc, settings));
     if (!s.approved_case) {
-        page.line("Business case", case_text(bc, settings));
         return;
     }
     const BusinessCase approved = approved_business_case(*s.approved_case);
     page.line("Approved case", fmt::format("{}: {}", short_time(s.approved_case->at),
                                            case_text(approved, settings)));
-    page.line("Current case", case_text(bc, settings));
     page.line("Difference", difference_text(case_difference(approved, bc), settings));
 }
 

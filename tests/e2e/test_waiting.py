@@ -210,8 +210,8 @@ class ApprovedCase(WaitingTestCase):
         self.assertEqual(case["difference"]["expected_reduction"], -10)
 
         page = self.ok("show", sid)
-        self.assertIn("Approved case", page)
-        self.assertIn("Current case", page)
+        self.assertRegex(page, r"(?m)^Business case\s+30% fewer contacts")
+        self.assertRegex(page, r"(?m)^Approved case\s+.*40% fewer contacts")
         self.assertIn("savings -EUR 144,000.00 a year; cost +EUR 8,000.00", page)
 
     def test_before_approval_there_is_no_approved_case_and_no_revision(self):
