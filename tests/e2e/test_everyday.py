@@ -54,6 +54,9 @@ def run_on_terminal(fx, args, env_extra, columns=80):
 
 
 class MissingDatabase(SileramTestCase):
+    # A missing file; tests/pg/test_postgres.py has the same for a database without the schema.
+    FILE_DATABASE = True
+
     def test_every_reading_or_changing_command_refuses_a_missing_database(self):
         for args in READING_AND_CHANGING:
             with self.subTest(args=args):

@@ -163,6 +163,7 @@ class ImportTallies(harness.SileramTestCase):
     """An import counts its signals into the report tallies in batches, one write per distinct
     value; without a filter the reports read those tallies, with one the signals themselves.
     Both must give the same figures."""
+    FILE_DATABASE = True  # about SQLite's report tallies (tally_* tables)
 
     def schema(self):
         with sqlite3.connect(f"file:{self.fx.db}?mode=ro", uri=True) as db:
@@ -216,6 +217,7 @@ class FirstImport(harness.SileramTestCase):
     """A database without signals takes its first import with a rollback journal instead of the
     write-ahead log (its pages are written once), and is back in WAL afterwards; while another
     process has the file open, the import keeps to the log so that process goes on reading."""
+    FILE_DATABASE = True  # about SQLite's journal modes
 
     def journal_mode(self):
         return query_one(self.fx.db, "PRAGMA journal_mode")
@@ -317,6 +319,7 @@ class FirstImport(harness.SileramTestCase):
 class SearchIndexAfterImport(harness.SileramTestCase):
     """A large import merges the search index into one segment, so that the single writes of
     later submits do not drag the import's terms into FTS5's merges (a stall of seconds)."""
+    FILE_DATABASE = True  # about SQLite's FTS5 segments
 
     def segments(self):
         return query_one(self.fx.db, "SELECT count(DISTINCT segid) FROM signals_fts_idx")
@@ -423,6 +426,7 @@ class DuplicateGuard(harness.SileramTestCase):
 
 
 class Migration(harness.SileramTestCase):
+    FILE_DATABASE = True  # about a SQLite file of schema version 1
 
     def test_a_version_1_database_gets_its_signals_indexed(self):
         """Schema version 2 builds the full-text index from the signals already there."""

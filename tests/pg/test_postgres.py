@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
 import harness  # noqa: E402
+import test_everyday  # noqa: E402
 import test_mail  # noqa: E402
 
 WRITERS = 6
@@ -76,6 +77,24 @@ class OnPostgres(harness.SileramTestCase):
             self.assertEqual(rc, 2, err)
             self.assertIn(user, err)
             self.assertNotIn(secret, out + err)
+
+    def test_a_database_without_the_schema_is_refused_as_a_missing_file_is(self):
+        # The PostgreSQL side of test_everyday's MissingDatabase: a mistyped database name in a
+        # cron line fails loudly instead of reading an empty database or filling a new one.
+        schemas = "SELECT count(*) FROM pg_namespace WHERE nspname = 'sileram'"
+        for args in test_everyday.READING_AND_CHANGING:
+            with self.subTest(args=args):
+                err = self.assert_refused(1, args, "no sileram schema in the database",
+                                          "sileram init")
+                self.assertIn(self.fx.pg, err)
+                self.assertIn("--db", err)
+                self.assertEqual(harness.psql(schemas, self.fx.pg), [["0"]], args)
+        rc, out, err = self.fx.run("list", "--json")
+        self.assertEqual(rc, 1)
+        self.assertIn("no sileram schema", json.loads(err)["error"]["message"])
+        # submit may start a database, as it may create a file.
+        self.submit()
+        self.assertEqual(harness.psql(schemas, self.fx.pg), [["1"]])
 
     def test_a_newer_schema_is_refused_and_left_alone(self):
         self.submit()

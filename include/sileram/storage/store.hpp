@@ -153,12 +153,19 @@ public:
 };
 
 enum class Access { read, write };
+// What opening does with a database that has no sileram schema yet (no file, or a PostgreSQL
+// database without the schema `sileram`): create it, or refuse (a mistyped --db in a cron line
+// must fail loudly rather than read or fill a new database).
+enum class IfMissing { create, refuse };
 
 // Opens the database file. For writing, a file that does not exist is created and an older
 // schema is migrated; for reading, a missing file reads as an empty database and nothing is
-// created. Throws Refused for a database written by a newer sileram, TemporaryFailure when it
-// stays locked past the busy timeout, SystemFailure when it is not a usable database.
-std::unique_ptr<Store> open_store(const std::filesystem::path& file, Access access);
+// created. With IfMissing::refuse, a database without sileram's schema is refused (Refused,
+// naming it and `sileram init`) and nothing is created. Throws Refused for a database written
+// by a newer sileram, TemporaryFailure when it stays locked past the busy timeout,
+// SystemFailure when it is not a usable database.
+std::unique_ptr<Store> open_store(const std::filesystem::path& file, Access access,
+                                  IfMissing if_missing = IfMissing::create);
 
 // Creates the database (or migrates it) without writing anything else, for `init`. Returns the
 // schema version it now has.

@@ -816,14 +816,19 @@ private:
 
 } // namespace
 
-std::unique_ptr<Store> open_store(const std::string& uri, Access access) {
+std::unique_ptr<Store> open_store(const std::string& uri, Access access, IfMissing if_missing) {
     auto store = std::make_unique<PgStore>(uri);
     Connection& db = store->connection();
+    const int version = schema_version(db);
+    if (version == 0 && if_missing == IfMissing::refuse) {
+        throw Refused(fmt::format("no sileram schema in the database {} at {}; `sileram init` "
+                                  "creates it, or pass --db",
+                                  redact(uri), db.where()));
+    }
     if (access == Access::write) {
         migrate(db);
         return store;
     }
-    const int version = schema_version(db);
     const int newest = migrations().back().version;
     if (version > newest) {
         migrate(db); // refuses, naming both versions

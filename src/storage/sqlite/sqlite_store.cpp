@@ -880,9 +880,13 @@ bool is_empty_file(const fs::path& file) {
 
 } // namespace
 
-std::unique_ptr<Store> open_store(const fs::path& file, Access access) {
+std::unique_ptr<Store> open_store(const fs::path& file, Access access, IfMissing if_missing) {
     if (postgres::is_uri(file.string())) {
-        return postgres::open_store(file.string(), access);
+        return postgres::open_store(file.string(), access, if_missing);
+    }
+    if (if_missing == IfMissing::refuse && !fs::exists(file)) {
+        throw Refused(fmt::format("no database at {}; `sileram init` creates one, or pass --db",
+                                  file.string()));
     }
     std::error_code no_count;
     if (const auto names = fs::hard_link_count(file, no_count); !no_count && names > 1) {
