@@ -182,6 +182,29 @@ class Fixture:
         return [tuple(int(v) if v.lstrip("-").isdigit() else v for v in row)
                 for row in psql("SET search_path = sileram; " + sql, self.pg)]
 
+    def execute(self, sql, params=()):
+        """Changes the test's database behind sileram's back, as an older sileram or another
+        program would: runs one statement with `?` parameters (text or numbers, any characters
+        but NUL) on SQLite or PostgreSQL (schema `sileram` first) and commits."""
+        if self.pg is None:
+            con = sqlite3.connect(self.db)
+            try:
+                con.execute(sql, params)
+                con.commit()
+            finally:
+                con.close()
+            return
+        # psql quotes a variable as a literal (:'name') only in what it reads, not in -c.
+        variables = []
+        for n, value in enumerate(params):
+            sql = sql.replace("?", f":'p{n}'", 1)
+            variables += ["-v", f"p{n}={value}"]
+        p = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", *variables, "-d", self.pg],
+                           input=f"SET search_path = sileram;\n{sql};\n", capture_output=True,
+                           text=True, timeout=TIMEOUT_SECONDS)
+        if p.returncode != 0:
+            raise AssertionError(f"psql {sql!r}: {p.stderr}")
+
     def db_snapshot(self, path=None):
         """Every row of every table, the schema and user_version, in a stable order; None if the
         file does not exist. Opens the file read-only."""
@@ -253,6 +276,13 @@ class Fixture:
         return path
 
 
+def file_database(test):
+    """Marks one test as about the SQLite file itself (its links, its lock, a file another
+    program wrote): it keeps a file under SILERAM_TEST_DB=postgresql too."""
+    test.on_file = True
+    return test
+
+
 class SileramTestCase(unittest.TestCase):
     """A test with its own Fixture (self.fx) and helpers that walk signals and check refusals."""
 
@@ -263,7 +293,9 @@ class SileramTestCase(unittest.TestCase):
     FILE_DATABASE = False
 
     def setUp(self):
-        self.fx = Fixture(self.id().rsplit(".", 1)[-1], ON_POSTGRES and not self.FILE_DATABASE)
+        on_file = self.FILE_DATABASE or getattr(getattr(self, self._testMethodName), "on_file",
+                                                False)
+        self.fx = Fixture(self.id().rsplit(".", 1)[-1], ON_POSTGRES and not on_file)
         self.tmp = self.fx.tmp  # read by Result: removed on success, kept on failure
         self.db = self.fx.db
 

@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import os
-import sqlite3
 
 import harness
 from harness import EXAMPLE_BY, SileramTestCase
@@ -56,12 +55,10 @@ class Search(SileramTestCase):
 class ControlCharacters(SileramTestCase):
     def test_stored_control_characters_never_reach_the_terminal(self):
         sid = self.walk("analysed")
-        con = sqlite3.connect(self.db)  # an older database, or another writer
-        con.execute("UPDATE signals SET title = ?, description = ? WHERE id = ?",
-                    (HOSTILE_TITLE, "regel 1\r\nregel 2\x1b]8;;http://evil\x1b\\klik\x1b]8;;\x1b\\",
-                     sid))
-        con.commit()
-        con.close()
+        # An older database, or another writer
+        self.fx.execute("UPDATE signals SET title = ?, description = ? WHERE id = ?",
+                        (HOSTILE_TITLE,
+                         "regel 1\r\nregel 2\x1b]8;;http://evil\x1b\\klik\x1b]8;;\x1b\\", sid))
         for args in (["list"], ["show", sid], ["report", "impact"]):
             with self.subTest(args):
                 out = self.ok(*args, env_extra={"COLUMNS": "200"})
