@@ -209,19 +209,7 @@ class Fixture:
         """Every row of every table, the schema and user_version, in a stable order; None if the
         file does not exist. Opens the file read-only."""
         if self.pg is not None and path is None:
-            # The same shape as SQLite's: the schema version, the tables and their rows.
-            tables = psql("SELECT tablename FROM pg_tables WHERE schemaname = 'sileram' "
-                          "AND tablename <> 'schema_version' ORDER BY 1", self.pg)
-            if not tables:
-                return None
-            return {
-                "user_version": int(psql("SELECT version FROM sileram.schema_version",
-                                         self.pg)[0][0]),
-                "schema": psql("SELECT tablename FROM pg_tables WHERE schemaname = 'sileram' "
-                               "UNION ALL SELECT indexname FROM pg_indexes "
-                               "WHERE schemaname = 'sileram' ORDER BY 1", self.pg),
-                "tables": self._pg_rows([name for [name] in tables]),
-            }
+            return self._pg_snapshot()
         path = path or self.db
         if not os.path.exists(path):
             return None
@@ -247,14 +235,30 @@ class Fixture:
         finally:
             con.close()
 
-    def _pg_rows(self, names):
-        """Every row of each table in `names` as JSON text, sorted, from one psql run."""
-        rows = {name: [] for name in names}
+    def _pg_snapshot(self):
+        """db_snapshot on PostgreSQL, from two psql runs (a test takes hundreds of snapshots):
+        the same shape as SQLite's, the schema version, the names of tables and indexes, and
+        every row of every table as JSON text (which escapes line breaks)."""
+        listing = psql(
+            "SELECT 'v', version::text FROM sileram.schema_version "
+            "UNION ALL (SELECT 't', tablename FROM pg_tables WHERE schemaname = 'sileram' "
+            "UNION ALL SELECT 'i', indexname FROM pg_indexes WHERE schemaname = 'sileram' "
+            "ORDER BY 2)", self.pg) \
+            if psql("SELECT to_regclass('sileram.schema_version') IS NOT NULL", self.pg) == [["t"]] \
+            else []
+        if not listing:
+            return None
+        tables = [name for kind, name in listing if kind == "t" and name != "schema_version"]
+        rows = {name: [] for name in tables}
         union = " UNION ALL ".join(f"SELECT '{name}', row_to_json(t)::text FROM sileram.{name} t"
-                                   for name in names)
+                                   for name in tables)
         for name, row in psql(union, self.pg):
             rows[name].append(row)
-        return {name: sorted(found) for name, found in rows.items()}
+        return {
+            "user_version": int(next(value for kind, value in listing if kind == "v")),
+            "schema": sorted(name for kind, name in listing if kind != "v"),
+            "tables": {name: sorted(found) for name, found in rows.items()},
+        }
 
     def file_digest(self, path=None):
         """SHA-256 of the file's bytes; None if it does not exist (or the database is not a
