@@ -3,7 +3,11 @@ reachability errors, a schema of a newer sileram, the schema `sileram` and nothi
 bulk import through COPY. Runs inside tests/pg/cluster.py (CTest: e2e-pg.test_postgres)."""
 import json
 import os
+import random
+import signal
+import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
@@ -14,6 +18,7 @@ import test_mail  # noqa: E402
 WRITERS = 6
 # More than max_connections of a default server (100); the test cluster allows 250.
 SUBMITTERS = 200
+KILLS = 6
 
 
 class OnPostgres(harness.SileramTestCase):
@@ -120,6 +125,54 @@ class OnPostgres(harness.SileramTestCase):
         self.assertEqual((rc, json.loads(out)), (0, []), err)
         self.assertEqual(harness.psql("SELECT count(*) FROM pg_namespace WHERE nspname = "
                                       "'sileram'", other), [["0"]])
+
+    def test_a_killed_import_leaves_all_rows_or_none(self):
+        # Killed at random moments, each into its own copy of the database (the first run
+        # excepted: it goes to its end and tells how long an import takes here): after each kill
+        # the copy holds every row of the import or none of them.
+        rows = 10000
+        csv = self.fx.write("signals.csv", "external_id,title,submitted_by,channel\n" + "".join(
+            f"K-{n},Factuur {n} onduidelijk,agent{n % 97}@example.nl,phone\n"
+            for n in range(rows)))
+        self.submit("Al bekend voor de import")
+        pristine = harness.new_pg_database(template=self.fx.pg)
+
+        def counts(database):
+            return tuple(int(v) for v in harness.psql(
+                "SELECT (SELECT count(*) FROM sileram.signals), "
+                "(SELECT count(*) FROM sileram.history), "
+                "(SELECT count(*) FROM sileram.submitters)", database)[0])
+
+        def start_import(database):
+            return subprocess.Popen([harness.BIN, "--db", f"postgresql:///{database}", "submit",
+                                     "--from", csv, "--quiet"], cwd=self.fx.tmp, env=self.fx.env,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+        started = time.monotonic()
+        _, errors = start_import(self.fx.pg).communicate(timeout=600)
+        duration = time.monotonic() - started
+        self.assertEqual(counts(self.fx.pg), (1 + rows,) * 3, errors)
+        rng = random.Random(20261203)
+        outcomes = set()
+        for kill in range(KILLS):
+            database = harness.new_pg_database(template=pristine)
+            process = start_import(database)
+            time.sleep(rng.uniform(0.0, duration))
+            process.send_signal(signal.SIGKILL)
+            process.communicate()
+            found = counts(database)
+            self.assertIn(found, [(1, 1, 1), (1 + rows,) * 3], f"kill {kill}")
+            outcomes.add(found[0])
+            if kill == 0:
+                # After a kill an import completes, and a second one adds nothing.
+                uri = f"postgresql:///{database}"
+                self.assertEqual(self.fx.js("--db", uri, "submit", "--from", csv, db=False)["new"]
+                                 + found[0] - 1, rows)
+                self.assertEqual(
+                    self.fx.js("--db", uri, "submit", "--from", csv, db=False)["skipped"], rows)
+                self.assertEqual(counts(database), (1 + rows,) * 3)
+            harness.drop_pg_database(database)
+        self.assertIn(1, outcomes, "no kill landed before the commit")
 
     def test_bulk_import_is_all_or_nothing_and_idempotent(self):
         # A tab and a backslash must pass COPY's text format unharmed (a title takes no tab).
