@@ -17,8 +17,8 @@ namespace {
 std::vector<std::string> in_lists_starting_with(const std::string& sql, const std::string& first) {
     std::vector<std::string> lists;
     const std::regex list("IN\\s*(\\('" + first + "'[^)]*\\))");
-    for (auto it = std::sregex_iterator(sql.begin(), sql.end(), list);
-         it != std::sregex_iterator(); ++it) {
+    for (auto it = std::sregex_iterator(sql.begin(), sql.end(), list); it != std::sregex_iterator();
+         ++it) {
         lists.push_back(std::regex_replace((*it)[1].str(), std::regex("\\s+"), " "));
     }
     return lists;
