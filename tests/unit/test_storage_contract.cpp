@@ -2,6 +2,7 @@
 // half ("[pg]") runs in the CTest test unit-pg, inside the throwaway cluster of tests/pg/cluster.py
 // (SILERAM_TEST_DB=postgresql and PG* set); there a missing server fails the test, never skips it.
 
+#include "sileram/domain/steps.hpp"
 #include "sileram/errors.hpp"
 #include "sileram/storage/store.hpp"
 #include "support.hpp"
@@ -11,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <functional>
 #include <libpq-fe.h>
 #include <unistd.h>
@@ -314,6 +316,263 @@ void feedback_claimed_once(const std::string& db) {
     CHECK(done.sent_at == std::optional<Timestamp>(now));
 }
 
+// ---- reports: the same figures, rows and order on both databases ---------------------------
+
+using ChangeSignal = std::function<void(Signal&, const Stamp&)>;
+
+// Loads signal `id`, changes it as a command would at `when` and saves it in its own write.
+void change(Store& store, SignalId id, const std::string& when, const ChangeSignal& how) {
+    WriteTransaction tx(store);
+    Signal s = *store.load(id);
+    how(s, Stamp{"lead@example.nl", at(when)});
+    store.save(s);
+    tx.commit();
+}
+
+SignalId submit_for_reports(Store& store, const std::string& title, const std::string& by,
+                            const std::string& when, std::map<std::string, std::string> fields) {
+    NewSignal input;
+    input.title = title;
+    input.submitted_by = by;
+    input.fields = std::move(fields);
+    Signal s = new_signal(std::move(input), Stamp{by, at(when)});
+    return add(store, s);
+}
+
+// Moves signal `id` from submitted along the main path until `to`, a day or more apart.
+void walk_to(Store& store, SignalId id, State to, std::int64_t contacts, int impact) {
+    const ImpactSettings settings;
+    const auto reached = [&] { return store.load(id)->state; };
+    const std::vector<std::pair<std::string, ChangeSignal>> path = {
+        {"2026-09-02T10:00:00Z", [](Signal& s, const Stamp& st) { accept(s, st); }},
+        {"2026-09-04T11:30:00Z",
+         [&](Signal& s, const Stamp& st) {
+             analyse(s, ImpactInput{contacts, impact, dec("2.50"), dec("6.5")}, settings, st);
+         }},
+        {"2026-09-07T08:00:00Z",
+         [](Signal& s, const Stamp& st) { prioritise(s, Verdict::go, "big", std::nullopt, st); }},
+        {"2026-09-11T09:00:00Z",
+         [](Signal& s, const Stamp& st) {
+             RootCause cause;
+             cause.cause = "the form";
+             cause.stamp = st;
+             record_root_cause(s, cause, st);
+         }},
+        {"2026-09-12T09:00:00Z",
+         [](Signal& s, const Stamp& st) {
+             plan_action(s, NewAction{"fix the form", "web", date("2026-10-01"), dec("1500"), {}},
+                         st);
+             set_expectation(s, dec("40"), std::nullopt, ImpactSettings{}, st);
+         }},
+        {"2026-09-15T16:00:00Z",
+         [](Signal& s, const Stamp& st) { decide_go(s, Verdict::go, "", st); }},
+        {"2026-09-20T16:00:00Z", [](Signal& s, const Stamp& st) { finish_action(s, 1, st); }},
+        {"2026-10-20T12:00:00Z",
+         [&](Signal& s, const Stamp& st) {
+             measure(s, contacts / 2, dec("7.25"), "", settings, st);
+         }},
+        {"2026-10-28T12:00:00Z",
+         [](Signal& s, const Stamp& st) { close(s, std::string("done"), st); }},
+    };
+    for (const auto& [when, how] : path) {
+        if (reached() == to) {
+            return;
+        }
+        change(store, id, when, how);
+    }
+    REQUIRE(reached() == to);
+}
+
+// The same signals in every state a report looks at, customers in several spellings.
+void fill_for_reports(Store& store) {
+    using F = std::map<std::string, std::string>;
+    const SignalId closed =
+        submit_for_reports(store, "Factuur onduidelijk", "Agent1@example.nl",
+                           "2026-09-01T09:00:00Z", {{"channel", "phone"}, {"customer", "Acme BV"}});
+    walk_to(store, closed, State::closed, 1200, 4);
+    const SignalId measured =
+        submit_for_reports(store, "Pakket beschadigd", "agent2@example.nl", "2026-09-01T10:00:00Z",
+                           {{"channel", "email"}, {"customer", "acme bv"}, {"region", "noord"}});
+    walk_to(store, measured, State::measured, 900, 3);
+    const SignalId approved =
+        submit_for_reports(store, "Opzeggen lukt niet", "agent1@example.nl", "2026-09-01T11:00:00Z",
+                           {{"channel", "chat"}, {"customer", "Café Ïda"}, {"region", "zuid"}});
+    walk_to(store, approved, State::approved, 7000, 5);
+    const SignalId analysed =
+        submit_for_reports(store, "Wachtwoord vergeten", "agent3@example.nl",
+                           "2026-09-01T12:00:00Z", {{"channel", "phone"}, {"region", "noord"}});
+    walk_to(store, analysed, State::analysed, 300, 2);
+    const SignalId planned =
+        submit_for_reports(store, "App crasht", "AGENT3@example.nl", "2026-09-03T12:00:00Z",
+                           {{"channel", "phone"}, {"customer", "Beta NV "}});
+    walk_to(store, planned, State::planned, 2500, 4);
+    const SignalId rejected =
+        submit_for_reports(store, "Geen signaal", "agent4@example.nl", "2026-10-02T08:00:00Z", F{});
+    change(store, rejected, "2026-10-03T08:00:00Z",
+           [](Signal& s, const Stamp& st) { reject(s, "no signal", st); });
+    const SignalId fresh = submit_for_reports(store, "Nieuw", "agent5@example.nl",
+                                              "2026-11-20T08:00:00Z", {{"channel", "email"}});
+    change(store, fresh, "2026-11-21T08:00:00Z",
+           [](Signal& s, const Stamp& st) { join(s, "late@example.nl", "", st); });
+    {
+        WriteTransaction tx(store);
+        store.reports().set_customer(Customer{"ACME BV", dec("1000000"), "smb"},
+                                     at("2026-09-01T00:00:00Z"));
+        store.reports().set_customer(Customer{"beta nv", dec("9000000"), "enterprise"},
+                                     at("2026-09-01T00:00:00Z"));
+        tx.commit();
+    }
+}
+
+std::string sums_text(const ImpactSums& s) {
+    return fmt::format("{}/{}/{}/{}", s.signals, s.contacts, s.score, s.cost_cents);
+}
+
+std::string decimal_text(const std::optional<Decimal>& d) {
+    return d ? std::to_string(d->hundredths()) : std::string("-");
+}
+
+// Every value of every report on `store`, one line each, for a comparison that names the
+// line that differs.
+std::vector<std::string> all_reports(Store& store, const ReportFilter& filter) {
+    ReportQueries& q = store.reports();
+    std::vector<std::string> out;
+    const auto line = [&](std::string text) { out.push_back(std::move(text)); };
+    for (const std::string by : {"", "customer", "channel", "region"}) {
+        const ImpactData impact = q.impact(filter, by, ReportSettings{});
+        for (const auto& r : impact.ranked) {
+            line(fmt::format("impact ranked {} {} {} {} {} {} {}", r.id, r.title,
+                             to_string(r.state), r.impact.contacts, r.impact.satisfaction_impact,
+                             r.impact.cost_per_contact.hundredths(),
+                             decimal_text(r.impact.satisfaction)));
+        }
+        for (const auto& g : impact.groups) {
+            line(fmt::format("impact by {} '{}' {}", by, g.value, sums_text(g.sums)));
+        }
+        for (const auto& qd : impact.quadrants) {
+            line(fmt::format("impact quadrant {} {} {}", qd.many_contacts,
+                             qd.high_satisfaction_impact, sums_text(qd.sums)));
+        }
+    }
+    const FunnelData funnel = q.funnel(filter, at("2026-08-01T00:00:00Z"));
+    for (const auto& s : funnel.states) {
+        line(fmt::format("funnel state {} {} {}", to_string(s.state), s.step, s.signals));
+    }
+    for (const auto& s : funnel.stays) {
+        line(fmt::format("funnel step {} done {} middle {}/{} longest {} waiting {} oldest {} {}",
+                         s.step, s.completed, s.middle_lower_seconds, s.middle_upper_seconds,
+                         s.longest_seconds, s.waiting,
+                         s.oldest_entered ? format_timestamp(*s.oldest_entered) : "-",
+                         s.oldest_signal.value_or(0)));
+    }
+    for (const auto& m : funnel.months) {
+        line(fmt::format("funnel month {} {} {}", m.month, m.entered, m.left));
+    }
+    const EffectData effect = q.effect(filter, ImpactSettings{});
+    const EffectSums& e = effect.sums;
+    line(fmt::format("effect sums {} {} {} {} {} {} {} {} {}", e.signals, e.contacts_saved,
+                     e.saved_per_period_cents, e.expected_per_year_split,
+                     e.expected_per_year_rest_cents, e.saved_per_period_expected_cents,
+                     e.cost_cents, e.satisfaction_delta_hundredths, e.satisfaction_measured));
+    for (const auto& l : effect.lines) {
+        line(fmt::format("effect line {} {} {} {} {} {} {} {} {} {}", l.id, l.title,
+                         to_string(l.state), l.baseline.contacts, l.last.contacts,
+                         decimal_text(l.last.satisfaction), l.last.stamp.by,
+                         format_timestamp(l.last.stamp.at), decimal_text(l.expected_reduction),
+                         l.action_cost.hundredths()));
+    }
+    const FieldsData fields = q.fields(filter, {"channel", "customer", "region"});
+    line(fmt::format("fields signals {}", fields.signals));
+    for (const auto& f : fields.fields) {
+        line(fmt::format("fields {} distinct {}", f.field, f.distinct));
+        for (const auto& v : f.values) {
+            line(fmt::format("fields {} '{}' {}", f.field, v.value, sums_text(v.sums)));
+        }
+    }
+    const CustomersData customers = q.customers(filter, at("2026-09-02T00:00:00Z"), 5000);
+    line(fmt::format("customers revenue {}", customers.revenue_total.hundredths()));
+    for (const auto& c : customers.customers) {
+        line(fmt::format("customer '{}' {} {} {} {} {} {} '{}'", c.name, c.signals, c.contacts,
+                         c.score, c.recent_signals, c.recent_high_impact, decimal_text(c.revenue),
+                         c.segment));
+    }
+    const OverdueData overdue = q.overdue(filter, date("2026-11-25"), at("2026-11-11T00:00:00Z"),
+                                          at("2026-10-26T00:00:00Z"));
+    line(fmt::format("overdue totals {} {} {}", overdue.actions_total, overdue.stale_total,
+                     overdue.silent_total));
+    for (const auto& a : overdue.actions) {
+        line(fmt::format("overdue action {} {} {} {} {} {} {} {}", a.signal, a.signal_title,
+                         a.number, a.title, a.owner, format_date(a.due), to_string(a.status),
+                         a.progress));
+    }
+    for (const auto& s : overdue.stale) {
+        line(fmt::format("stale {} {} {} {}", s.id, s.title, to_string(s.state),
+                         format_timestamp(s.updated_at)));
+    }
+    for (const auto& s : overdue.silent) {
+        line(fmt::format("silent {} {} {} {}", s.email, s.signals,
+                         format_timestamp(s.waiting_since), s.oldest_signal));
+    }
+    return out;
+}
+
+// The filters the reports are compared under: none (SQLite's tallies), fields, a window, a
+// custom field, and a limit.
+std::vector<ReportFilter> report_filters() {
+    std::vector<ReportFilter> filters(6);
+    filters[1].fields = {{"channel", "phone"}};
+    filters[2].since = at("2026-09-01T10:30:00Z");
+    filters[2].until = at("2026-11-01T00:00:00Z");
+    filters[3].fields = {{"region", "noord"}};
+    filters[4].fields = {{"customer", "acme bv"}};
+    filters[5].limit = 1;
+    return filters;
+}
+
+// The reports on one store: known figures, and each filter narrows as documented.
+void reports_known_figures(const std::string& db) {
+    auto store = open_store(db, Access::write);
+    fill_for_reports(*store);
+    ReportQueries& q = store->reports();
+    const FieldsData fields = q.fields(ReportFilter{}, {"customer"});
+    CHECK(fields.signals == 7);
+    REQUIRE(fields.fields.size() == 1);
+    // Acme in two spellings is one customer; the two signals without one are the value ''.
+    REQUIRE(fields.fields[0].values.size() == 4);
+    CHECK(fields.fields[0].values[0].value == "");
+    CHECK(fields.fields[0].values[0].sums.signals == 3);
+    CHECK(fields.fields[0].values[1].value == "Acme BV");
+    CHECK(fields.fields[0].values[1].sums.signals == 2);
+
+    const OverdueData overdue = q.overdue(ReportFilter{}, date("2026-11-25"),
+                                          at("2026-11-11T00:00:00Z"), at("2026-10-26T00:00:00Z"));
+    CHECK(overdue.actions_total == 1);
+    REQUIRE(overdue.silent.size() == 4);
+    // agent3 in two spellings: one address, first spelling bytewise, its oldest signal; the
+    // rejected signal is not closed yet, so agent4 still waits.
+    CHECK(overdue.silent[0].email == "agent2@example.nl");
+    CHECK(overdue.silent[1].email == "agent1@example.nl");
+    CHECK(overdue.silent[2].email == "AGENT3@example.nl");
+    CHECK(overdue.silent[2].signals == 2);
+    CHECK(overdue.silent[3].email == "agent4@example.nl");
+    CHECK(overdue.silent[2].oldest_signal == 4);
+
+    const FunnelData funnel = q.funnel(ReportFilter{}, at("2026-08-01T00:00:00Z"));
+    REQUIRE_FALSE(funnel.stays.empty());
+    CHECK(funnel.stays[0].step == 1);
+    CHECK(funnel.stays[0].completed == 6);
+    CHECK(funnel.stays[0].waiting == 1);
+    const CustomersData customers = q.customers(ReportFilter{}, at("2026-09-02T00:00:00Z"), 5000);
+    REQUIRE(customers.customers.size() == 3);
+    CHECK(customers.customers[0].name == "ACME BV");
+    CHECK(customers.customers[0].revenue == std::optional<Decimal>(dec("1000000")));
+    CHECK(customers.customers[1].name == "beta nv");
+    CHECK(customers.customers[2].name == "Café Ïda");
+    const EffectData effect = q.effect(ReportFilter{}, ImpactSettings{});
+    CHECK(effect.sums.signals == 2);
+    CHECK(effect.sums.contacts_saved == 600 + 450);
+}
+
 const Backend k_sqlite{"sqlite", fresh_sqlite};
 const Backend k_postgres{"postgresql", fresh_postgres};
 
@@ -334,6 +593,23 @@ SILERAM_CONTRACT_CASE("similar signals and bulk insert", similar_and_bulk)
 SILERAM_CONTRACT_CASE("reading a database that has no schema yet", reading_a_new_database)
 SILERAM_CONTRACT_CASE("a queued mail is claimed by one run, recorded under its claim",
                       feedback_claimed_once)
+SILERAM_CONTRACT_CASE("every report gives its documented figures", reports_known_figures)
+
+// The same signals in a SQLite file and in PostgreSQL: every report, under every filter, gives
+// the same rows in the same order with the same figures (SQLite without a filter from its
+// tallies, PostgreSQL from the signals).
+TEST_CASE("store contract: every report agrees between SQLite and PostgreSQL [pg]") {
+    auto sqlite = open_store(k_sqlite.fresh(), Access::write);
+    auto postgres = open_store(k_postgres.fresh(), Access::write);
+    fill_for_reports(*sqlite);
+    fill_for_reports(*postgres);
+    for (const ReportFilter& filter : report_filters()) {
+        const std::vector<std::string> expected = all_reports(*sqlite, filter);
+        CHECK(expected.size() > 20);
+        CHECK(fmt::format("{}", fmt::join(all_reports(*postgres, filter), "\n")) ==
+              fmt::format("{}", fmt::join(expected, "\n")));
+    }
+}
 
 TEST_CASE("postgresql: bad situations map to the documented exit codes [pg]") {
     const std::string db = k_postgres.fresh();
