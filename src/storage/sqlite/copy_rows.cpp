@@ -25,6 +25,12 @@ std::string copied_indexes() {
                        "NULL AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN ({}) ORDER BY name",
                        tables);
 }
+// The page cache while rows go in, as for an import (bulk_insert.cpp): the B-trees of the tables
+// and their unique indexes stay in memory. Then smaller, since each index sort takes runs as
+// large as the cache; afterwards SQLite's default again.
+constexpr const char* k_copy_cache = "PRAGMA cache_size = -32768";
+constexpr const char* k_copy_build_cache = "PRAGMA cache_size = -8192; PRAGMA shrink_memory";
+constexpr const char* k_default_cache = "PRAGMA cache_size = -2000";
 constexpr const char* k_rebuild_search = "INSERT INTO signals_fts (signals_fts) VALUES ('rebuild')";
 // One segment above the levels later submits merge (see bulk_insert.cpp).
 constexpr const char* k_merge_search = "INSERT INTO signals_fts (signals_fts) VALUES ('optimize')";
@@ -97,6 +103,7 @@ bool has_rows(Connection& db, const CopiedTable& table) {
 
 CopyTarget::CopyTarget(Connection& db) : m_db(db) {
     m_db.exec(k_defer_references);
+    m_db.exec(k_copy_cache);
     m_triggers = drop_schema_objects(m_db, "TRIGGER", k_all_triggers);
     m_indexes = drop_schema_objects(m_db, "INDEX", copied_indexes());
 }
@@ -106,6 +113,7 @@ std::unique_ptr<RowWriter> CopyTarget::write_rows(const CopiedTable& table) {
 }
 
 void CopyTarget::finish() {
+    m_db.exec(k_copy_build_cache);
     restore_schema_objects(m_db, m_indexes);
     m_db.exec(k_rebuild_search);
     m_db.exec(k_merge_search);
@@ -113,6 +121,7 @@ void CopyTarget::finish() {
     fill_step_stays(m_db);
     add_to_tallies(m_db, TallyMarks{});
     restore_schema_objects(m_db, m_triggers);
+    m_db.exec(k_default_cache);
 }
 
 } // namespace sileram::storage::sqlite
