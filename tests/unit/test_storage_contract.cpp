@@ -17,6 +17,7 @@
 #include <map>
 #include <set>
 #include <sqlite3.h>
+#include <stdexcept>
 #include <unistd.h>
 
 namespace {
@@ -421,6 +422,67 @@ void copy_keeps_rows_and_ids(const Backend& backend) {
     CHECK(all_rows(*other) == before);
 }
 
+// A source store that lets another connection submit a signal while the copy reads it: after
+// the signals are read, before their submitters and history.
+class WrittenDuringCopy final : public Store {
+public:
+    WrittenDuringCopy(Store& inner, Store& writer) : m_inner(inner), m_writer(writer) {}
+    void read_rows(const CopiedTable& table,
+                   const std::function<void(const Row&)>& visit) override {
+        if (table.name == "submitters") {
+            add(m_writer, new_signal("Tijdens de kopie"));
+        }
+        m_inner.read_rows(table, visit);
+    }
+    int schema_version() override { return m_inner.schema_version(); }
+    void begin_snapshot() override { m_inner.begin_snapshot(); }
+    void rollback() override { m_inner.rollback(); }
+    // The rest is not used as a source.
+    void begin_write() override { unused(); }
+    void commit() override { unused(); }
+    std::optional<Signal> load(SignalId) override { unused(); }
+    void insert(Signal&) override { unused(); }
+    void save(Signal&) override { unused(); }
+    std::optional<SignalId> find_by_external_id(const std::string&) override { unused(); }
+    std::vector<SignalSummary> list(const ListQuery&) override { unused(); }
+    std::int64_t count(const ListQuery&) override { unused(); }
+    std::vector<std::string> custom_field_names() override { unused(); }
+    void for_each_signal(const std::function<void(const Signal&)>&) override { unused(); }
+    std::int64_t backup_to(const std::filesystem::path&) override { unused(); }
+    bool has_rows(const CopiedTable&) override { unused(); }
+    void begin_copy() override { unused(); }
+    std::unique_ptr<RowWriter> write_rows(const CopiedTable&) override { unused(); }
+    void finish_copy() override { unused(); }
+    FeedbackQueue& feedback_queue() override { unused(); }
+    std::vector<SimilarSignal> find_similar(const std::string&, const std::string&, int) override {
+        unused();
+    }
+    void prepare_bulk_write() override { unused(); }
+    std::unique_ptr<BulkInsert> bulk_insert() override { unused(); }
+    void checkpoint() override { unused(); }
+    ReportQueries& reports() override { unused(); }
+
+private:
+    [[noreturn]] static void unused() { throw std::logic_error("not used by a copy's source"); }
+    Store& m_inner;
+    Store& m_writer;
+};
+
+void copy_reads_one_snapshot(const Backend& backend) {
+    const std::string db = backend.fresh();
+    auto source = open_store(db, Access::write);
+    add(*source, new_signal("Voor de kopie"));
+    auto writer = open_store(db, Access::write);
+    auto target = open_store(backend.fresh(), Access::write);
+    WrittenDuringCopy during(*source, *writer);
+    // Without one snapshot the new signal's submitter would arrive without its signal.
+    const CopyCount copied = copy_into(during, *target, "the target");
+    CHECK(copied.signals == 1);
+    CHECK(copied.rows == 3); // the signal, its submitter, its history row
+    CHECK(ids_of(target->list(ListQuery{})) == std::vector<SignalId>{1});
+    CHECK(ids_of(source->list(ListQuery{})) == std::vector<SignalId>{1, 2});
+}
+
 // The tables and columns of the schema, each either copied or derived.
 void no_table_forgotten(const std::map<std::string, std::set<std::string>>& schema) {
     REQUIRE(schema.size() > 10);
@@ -510,6 +572,12 @@ TEST_CASE("store contract: copy keeps every row and id, refuses a target with ro
 }
 TEST_CASE("store contract: copy keeps every row and id, refuses a target with rows [pg]") {
     copy_keeps_rows_and_ids(k_postgres);
+}
+TEST_CASE("store contract: copy reads the source as one snapshot [sqlite]") {
+    copy_reads_one_snapshot(k_sqlite);
+}
+TEST_CASE("store contract: copy reads the source as one snapshot [pg]") {
+    copy_reads_one_snapshot(k_postgres);
 }
 TEST_CASE("copy: every SQLite table is copied or derived [sqlite]") {
     sqlite_tables_all_listed(k_sqlite.fresh());
