@@ -7,6 +7,7 @@
 #include "sileram/storage/store.hpp"
 #include "support.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -15,6 +16,10 @@
 #include <fmt/ranges.h>
 #include <functional>
 #include <libpq-fe.h>
+#include <map>
+#include <set>
+#include <sqlite3.h>
+#include <stdexcept>
 #include <unistd.h>
 
 namespace {
@@ -571,6 +576,231 @@ void reports_known_figures(const std::string& db) {
     const EffectData effect = q.effect(ReportFilter{}, ImpactSettings{});
     CHECK(effect.sums.signals == 2);
     CHECK(effect.sums.contacts_saved == 600 + 450);
+// Every row of every copied table, as the store reads them for a copy.
+std::vector<std::vector<Row>> all_rows(Store& store) {
+    std::vector<std::vector<Row>> tables;
+    store.begin_snapshot();
+    for (const CopiedTable& table : k_copied_tables) {
+        tables.emplace_back();
+        store.read_rows(table, [&](const Row& row) { tables.back().push_back(row); });
+    }
+    store.rollback();
+    return tables;
+}
+
+// A database with a row in every copied table, a reference to a later signal, a real number
+// that needs all its digits, and a mail claimed by a run.
+void fill_every_table(Store& store) {
+    Signal one = new_signal("Eerste melding");
+    Signal two = new_signal("De factuur is onduidelijk", "Klanten bellen over de btw-regel");
+    two.external_id = "CRM-7";
+    two.fields = {{"channel", "phone"}, {"region", "noord"}};
+    Signal three = new_signal("Derde melding", "lijkt op de eerste");
+    add(store, one);
+    add(store, two);
+    three.recurrence_of.push_back(PossibleRecurrence{1, "", 2.0 / 3.0});
+    add(store, three);
+    WriteTransaction tx(store);
+    Signal w = *store.load(1);
+    w.state = State::duplicate;
+    w.step = 2;
+    w.duplicate_of = 3;
+    w.history.push_back(HistoryEntry{0, Stamp{"lead", at("2026-11-24T09:00:00Z")}, "duplicate",
+                                     State::submitted, State::duplicate, "#3"});
+    store.save(w);
+    Signal v = *store.load(2);
+    v.state = State::analysed;
+    v.step = 3;
+    v.impact = Impact{12000, 4, test_support::dec("10"), test_support::dec("6.9")};
+    for (int number : {1, 2}) {
+        v.actions.push_back(Action{});
+        v.actions.back().number = number;
+        v.actions.back().parent = number == 2 ? std::optional<int>(1) : std::nullopt;
+        v.actions.back().title = fmt::format("Actie {}", number);
+        v.actions.back().created_at = at("2026-11-24T09:00:00Z");
+    }
+    Decision go;
+    go.gate = Gate::prioritise;
+    go.verdict = Verdict::go;
+    go.reason = "raakt alle klanten";
+    go.stamp = Stamp{"lead", at("2026-11-24T09:00:00Z")};
+    v.decisions.push_back(go);
+    RootCause cause;
+    cause.cause = "BTW-regel staat los van het bedrag";
+    cause.whys = {"layout uit 2015", "niemand is eigenaar"};
+    cause.stamp = Stamp{"lead", at("2026-11-24T09:00:00Z")};
+    v.root_cause = cause;
+    v.measurements.push_back(Measurement{0, 7000, test_support::dec("7.2"), "na",
+                                         Stamp{"lead", at("2026-12-01T09:00:00Z")}});
+    v.feedback.push_back(Feedback{});
+    v.feedback.back().recipient = "agent1@example.nl";
+    v.feedback.back().outcome = Outcome::rejected;
+    v.feedback.back().queued_at = at("2026-11-24T09:00:00Z");
+    v.history.push_back(HistoryEntry{0, Stamp{"lead", at("2026-11-24T09:00:00Z")}, "analyse",
+                                     State::submitted, State::analysed, ""});
+    store.save(v);
+    store.reports().set_customer(Customer{"Acme BV", test_support::dec("125000"), "groot"},
+                                 at("2026-11-24T09:00:00Z"));
+    tx.commit();
+    const RowId mail = store.load(2)->feedback.at(0).id;
+    REQUIRE(store.feedback_queue().claim_feedback(mail, "host/1/aa", at("2026-11-25T09:00:00Z"),
+                                                  "m@example.org"));
+}
+
+void copy_keeps_rows_and_ids(const Backend& backend) {
+    auto source = open_store(backend.fresh(), Access::write);
+    fill_every_table(*source);
+    auto target = open_store(backend.fresh(), Access::write);
+    const CopyCount copied = copy_into(*source, *target, "the target");
+    CHECK(copied.signals == 3);
+    const auto rows = all_rows(*source);
+    CHECK(all_rows(*target) == rows);
+    for (std::size_t t = 0; t < rows.size(); ++t) {
+        INFO(k_copied_tables[t].name);
+        CHECK_FALSE(rows[t].empty());
+    }
+    // Derived data is there: the search finds the copied words, the claimed mail is in doubt.
+    ListQuery search;
+    search.search = "btw";
+    CHECK(ids_of(target->list(search)) == std::vector<SignalId>{2});
+    CHECK(target->feedback_queue().claimed_feedback().size() == 1);
+    CHECK(target->load(1)->duplicate_of == std::optional<SignalId>(3));
+    // New rows continue after the copied ids.
+    const SignalId next = add(*target, new_signal("Na de kopie"));
+    CHECK(next == 4);
+    CHECK(target->load(next)->submitters.at(0).id == 4);
+    CHECK(target->load(next)->history.at(0).id == 6);
+
+    // A target with rows is refused and keeps them.
+    auto other = open_store(backend.fresh(), Access::write);
+    add(*other, new_signal("Al aanwezig"));
+    const auto before = all_rows(*other);
+    CHECK_THROWS_AS(copy_into(*source, *other, "the other"), Refused);
+    CHECK(all_rows(*other) == before);
+}
+
+// A source store that lets another connection submit a signal while the copy reads it: after
+// the signals are read, before their submitters and history.
+class WrittenDuringCopy final : public Store {
+public:
+    WrittenDuringCopy(Store& inner, Store& writer) : m_inner(inner), m_writer(writer) {}
+    void read_rows(const CopiedTable& table,
+                   const std::function<void(const Row&)>& visit) override {
+        if (table.name == "submitters") {
+            add(m_writer, new_signal("Tijdens de kopie"));
+        }
+        m_inner.read_rows(table, visit);
+    }
+    int schema_version() override { return m_inner.schema_version(); }
+    void begin_snapshot() override { m_inner.begin_snapshot(); }
+    void rollback() override { m_inner.rollback(); }
+    // The rest is not used as a source.
+    void begin_write() override { unused(); }
+    void commit() override { unused(); }
+    std::optional<Signal> load(SignalId) override { unused(); }
+    void insert(Signal&) override { unused(); }
+    void save(Signal&) override { unused(); }
+    std::optional<SignalId> find_by_external_id(const std::string&) override { unused(); }
+    std::vector<SignalSummary> list(const ListQuery&) override { unused(); }
+    std::int64_t count(const ListQuery&) override { unused(); }
+    std::vector<std::string> custom_field_names() override { unused(); }
+    void for_each_signal(const std::function<void(const Signal&)>&) override { unused(); }
+    std::int64_t backup_to(const std::filesystem::path&) override { unused(); }
+    bool has_rows(const CopiedTable&) override { unused(); }
+    void begin_copy() override { unused(); }
+    std::unique_ptr<RowWriter> write_rows(const CopiedTable&) override { unused(); }
+    void finish_copy() override { unused(); }
+    FeedbackQueue& feedback_queue() override { unused(); }
+    std::vector<SimilarSignal> find_similar(const std::string&, const std::string&, int) override {
+        unused();
+    }
+    void prepare_bulk_write() override { unused(); }
+    std::unique_ptr<BulkInsert> bulk_insert() override { unused(); }
+    void checkpoint() override { unused(); }
+    ReportQueries& reports() override { unused(); }
+
+private:
+    [[noreturn]] static void unused() { throw std::logic_error("not used by a copy's source"); }
+    Store& m_inner;
+    Store& m_writer;
+};
+
+void copy_reads_one_snapshot(const Backend& backend) {
+    const std::string db = backend.fresh();
+    auto source = open_store(db, Access::write);
+    add(*source, new_signal("Voor de kopie"));
+    auto writer = open_store(db, Access::write);
+    auto target = open_store(backend.fresh(), Access::write);
+    WrittenDuringCopy during(*source, *writer);
+    // Without one snapshot the new signal's submitter would arrive without its signal.
+    const CopyCount copied = copy_into(during, *target, "the target");
+    CHECK(copied.signals == 1);
+    CHECK(copied.rows == 3); // the signal, its submitter, its history row
+    CHECK(ids_of(target->list(ListQuery{})) == std::vector<SignalId>{1});
+    CHECK(ids_of(source->list(ListQuery{})) == std::vector<SignalId>{1, 2});
+}
+
+// The tables and columns of the schema, each either copied or derived.
+void no_table_forgotten(const std::map<std::string, std::set<std::string>>& schema) {
+    REQUIRE(schema.size() > 10);
+    for (const auto& [table, columns] : schema) {
+        INFO("table ", table);
+        const auto copied = std::find_if(k_copied_tables.begin(), k_copied_tables.end(),
+                                         [&](const CopiedTable& t) { return t.name == table; });
+        if (copied == k_copied_tables.end()) {
+            CHECK_MESSAGE(std::find(std::begin(k_derived_tables), std::end(k_derived_tables),
+                                    table) != std::end(k_derived_tables),
+                          "the table ", table,
+                          " is neither in k_copied_tables nor in "
+                          "k_derived_tables (include/sileram/storage/copy.hpp)");
+            continue;
+        }
+        // A derived column is built by the target where its schema has it.
+        std::set<std::string> found = columns;
+        for (const std::string_view derived : k_derived_columns) {
+            if (derived.starts_with(table + ".")) {
+                found.erase(std::string(derived.substr(table.size() + 1)));
+            }
+        }
+        const std::set<std::string> expected(copied->columns.begin(), copied->columns.end());
+        CHECK(found == expected);
+    }
+}
+
+void sqlite_tables_all_listed(const std::string& db) {
+    open_store(db, Access::write).reset();
+    sqlite3* handle = nullptr;
+    REQUIRE(sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    std::map<std::string, std::set<std::string>> schema;
+    sqlite3_stmt* query = nullptr;
+    sqlite3_prepare_v2(handle,
+                       "SELECT m.name, c.name FROM sqlite_schema m, pragma_table_info(m.name) c "
+                       "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+                       -1, &query, nullptr);
+    while (sqlite3_step(query) == SQLITE_ROW) {
+        schema[reinterpret_cast<const char*>(sqlite3_column_text(query, 0))].insert(
+            reinterpret_cast<const char*>(sqlite3_column_text(query, 1)));
+    }
+    sqlite3_finalize(query);
+    sqlite3_close(handle);
+    no_table_forgotten(schema);
+}
+
+void postgres_tables_all_listed(const std::string& db) {
+    open_store(db, Access::write).reset();
+    PGconn* c = PQconnectdb(db.c_str());
+    REQUIRE(PQstatus(c) == CONNECTION_OK);
+    PGresult* r = PQexec(c, "SELECT table_name, column_name FROM information_schema.columns "
+                            "JOIN information_schema.tables USING (table_schema, table_name) "
+                            "WHERE table_schema = 'sileram' AND table_type = 'BASE TABLE'");
+    REQUIRE(PQresultStatus(r) == PGRES_TUPLES_OK);
+    std::map<std::string, std::set<std::string>> schema;
+    for (int row = 0; row < PQntuples(r); ++row) {
+        schema[PQgetvalue(r, row, 0)].insert(PQgetvalue(r, row, 1));
+    }
+    PQclear(r);
+    PQfinish(c);
+    no_table_forgotten(schema);
 }
 
 const Backend k_sqlite{"sqlite", fresh_sqlite};
@@ -609,6 +839,25 @@ TEST_CASE("store contract: every report agrees between SQLite and PostgreSQL [pg
         CHECK(fmt::format("{}", fmt::join(all_reports(*postgres, filter), "\n")) ==
               fmt::format("{}", fmt::join(expected, "\n")));
     }
+}
+
+TEST_CASE("store contract: copy keeps every row and id, refuses a target with rows [sqlite]") {
+    copy_keeps_rows_and_ids(k_sqlite);
+}
+TEST_CASE("store contract: copy keeps every row and id, refuses a target with rows [pg]") {
+    copy_keeps_rows_and_ids(k_postgres);
+}
+TEST_CASE("store contract: copy reads the source as one snapshot [sqlite]") {
+    copy_reads_one_snapshot(k_sqlite);
+}
+TEST_CASE("store contract: copy reads the source as one snapshot [pg]") {
+    copy_reads_one_snapshot(k_postgres);
+}
+TEST_CASE("copy: every SQLite table is copied or derived [sqlite]") {
+    sqlite_tables_all_listed(k_sqlite.fresh());
+}
+TEST_CASE("copy: every PostgreSQL table is copied or derived [pg]") {
+    postgres_tables_all_listed(k_postgres.fresh());
 }
 
 TEST_CASE("postgresql: bad situations map to the documented exit codes [pg]") {

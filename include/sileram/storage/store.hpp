@@ -3,6 +3,7 @@
 #include "sileram/domain/figures.hpp"
 #include "sileram/domain/signal.hpp"
 #include "sileram/domain/summary.hpp"
+#include "sileram/storage/copy.hpp"
 #include "sileram/storage/reports.hpp"
 
 #include <chrono>
@@ -130,6 +131,28 @@ public:
     // Copies the whole database, as one consistent snapshot, into a new file `target` while
     // other processes go on writing; returns the number of pages copied.
     virtual std::int64_t backup_to(const std::filesystem::path& target) = 0;
+
+    // The schema version of the open database.
+    virtual int schema_version() = 0;
+    // Starts a read-only transaction in which every read sees one snapshot of the database, while
+    // others go on writing (REPEATABLE READ on PostgreSQL); rollback() ends it.
+    virtual void begin_snapshot() = 0;
+    // Calls `visit` with each row of `table`, in the order of its key, streaming: the rows are
+    // never all held at once.
+    virtual void read_rows(const CopiedTable& table,
+                           const std::function<void(const Row&)>& visit) = 0;
+    // True when `table` holds at least one row.
+    virtual bool has_rows(const CopiedTable& table) = 0;
+    // In the open write transaction, before rows are copied in: takes every copied table for
+    // this transaction alone and stops keeping derived data row by row (triggers, references
+    // checked at commit), so rows can come with their ids in any order within a table.
+    virtual void begin_copy() = 0;
+    // Writes rows of `table`, each with its own id, in the open write transaction (after
+    // begin_copy).
+    virtual std::unique_ptr<RowWriter> write_rows(const CopiedTable& table) = 0;
+    // After the last table: builds the derived data (search index, step stays, tallies) from the
+    // rows and moves every id sequence past the copied ids, so new rows get the next ids.
+    virtual void finish_copy() = 0;
 
     // The feedback mail queue, on the same connection.
     virtual FeedbackQueue& feedback_queue() = 0;

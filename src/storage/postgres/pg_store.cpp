@@ -2,6 +2,7 @@
 
 #include "bulk_insert.hpp"
 #include "connection.hpp"
+#include "copy_rows.hpp"
 #include "migrations.hpp"
 #include "reports.hpp"
 #include "search.hpp"
@@ -500,11 +501,34 @@ public:
         }
     }
 
-    std::int64_t backup_to(const std::filesystem::path&) override {
-        throw Refused(fmt::format("PostgreSQL at {}: backup is not available on PostgreSQL in "
-                                  "this version; use pg_dump",
-                                  m_db.where()));
+    // A SQLite file written through the same rows as `copy`, from one snapshot.
+    std::int64_t backup_to(const std::filesystem::path& target) override {
+        return write_sqlite_snapshot(*this, target).pages;
     }
+
+    int schema_version() override { return postgres::schema_version(m_db); }
+
+    void begin_snapshot() override {
+        if (m_db.in_transaction()) {
+            m_db.exec("COMMIT"); // the snapshot of the open, a moment older
+        }
+        m_db.exec(k_begin_read);
+    }
+
+    void read_rows(const CopiedTable& table,
+                   const std::function<void(const Row&)>& visit) override {
+        postgres::read_rows(m_db, table, visit);
+    }
+
+    bool has_rows(const CopiedTable& table) override { return postgres::has_rows(m_db, table); }
+
+    void begin_copy() override { postgres::begin_copy(m_db); }
+
+    std::unique_ptr<RowWriter> write_rows(const CopiedTable& table) override {
+        return postgres::write_rows(m_db, table);
+    }
+
+    void finish_copy() override { postgres::finish_copy(m_db); }
 
     FeedbackQueue& feedback_queue() override { return *this; }
 

@@ -192,6 +192,10 @@ bool Statement::is_null(int column) const {
     return sqlite3_column_type(m_statement, column) == SQLITE_NULL;
 }
 
+bool Statement::is_real(int column) const {
+    return sqlite3_column_type(m_statement, column) == SQLITE_FLOAT;
+}
+
 std::int64_t Statement::integer(int column) const {
     return sqlite3_column_int64(m_statement, column);
 }

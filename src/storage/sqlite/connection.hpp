@@ -60,6 +60,8 @@ public:
     void reset();
 
     bool is_null(int column) const;
+    // True when the value in `column` is stored as a floating-point number.
+    bool is_real(int column) const;
     std::int64_t integer(int column) const;
     double real(int column) const;
     std::string text(int column) const;
