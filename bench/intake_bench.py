@@ -82,7 +82,7 @@ def peak_rss_mib(stderr):
 
 def phases_of(stderr):
     """The phases `submit --from --timings` printed: [(name, seconds)], total last."""
-    return [(m.group(1), float(m.group(2))) for m in
+    return [(m.group(1).decode(), float(m.group(2))) for m in
             re.finditer(rb"^([a-z][a-z -]*):\s+([0-9.]+) s$", stderr, re.MULTILINE)]
 
 
