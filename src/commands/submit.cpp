@@ -237,6 +237,8 @@ Runner define_submit(CLI::App& command) {
                     "With --from: import the valid rows, write the rejected ones with their "
                     "reason to REJECTS_FILE")
         ->type_name("REJECTS_FILE");
+    command.add_flag("--timings", options->import.timings,
+                     "With --from: print the seconds of each phase of the import on stderr");
     command.footer(
         "Example:\n  sileram submit 'Invoice is unclear' --by agent@example.org --channel phone "
         "--process billing\n  sileram submit --from export.csv --by intake@example.org --map "
@@ -261,8 +263,8 @@ Runner define_submit(CLI::App& command) {
             return;
         }
         if (options->import.format || !options->import.maps.empty() ||
-            options->import.skip_invalid) {
-            throw InvalidInput("--format, --map and --skip-invalid go with --from FILE");
+            options->import.skip_invalid || options->import.timings) {
+            throw InvalidInput("--format, --map, --skip-invalid and --timings go with --from FILE");
         }
         if (!options->join && options->title.empty()) {
             throw InvalidInput("submit needs a TITLE (or --join ID to join an existing signal)");

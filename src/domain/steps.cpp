@@ -121,7 +121,7 @@ void require_on_scale(Decimal score, const ImpactSettings& settings, std::string
     }
 }
 
-Signal new_signal(NewSignal input, const Stamp& stamp) {
+void check_new_signal(const NewSignal& input) {
     require_title(input.title);
     require_description(input.description);
     require_email(input.submitted_by, "the submitter");
@@ -132,6 +132,14 @@ Signal new_signal(NewSignal input, const Stamp& stamp) {
     if (input.external_id) {
         require_clean_text(*input.external_id, "the external id", Lines::single);
     }
+}
+
+Signal new_signal(NewSignal input, const Stamp& stamp) {
+    check_new_signal(input);
+    return new_checked_signal(std::move(input), stamp);
+}
+
+Signal new_checked_signal(NewSignal input, const Stamp& stamp) {
     Signal signal;
     signal.title = std::move(input.title);
     signal.description = std::move(input.description);

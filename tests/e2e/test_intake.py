@@ -213,6 +213,68 @@ class ImportTallies(harness.SileramTestCase):
         self.assertEqual(silent[0]["open_signals"], 15)
 
 
+class LargeImportChecks(harness.SileramTestCase):
+    """A large import writes its rows with the signals' CHECK constraints off (they cost a
+    temporary table per row) and checks every row itself: a row that breaks what they guard is
+    still refused with its row and column, and none gets into the database."""
+
+    def test_a_title_too_long_is_refused_in_a_large_import(self):
+        self.submit("Er was er al een", "a@example.org")
+        path = os.path.join(self.fx.tmp, "many.csv")
+        write_rows(path, 25000)
+        with open(path, "a", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerow(["x" * 301, "b@example.org", "", "", "", "", "X-long"])
+            csv.writer(f).writerow(["", "b@example.org", "", "", "", "", "X-empty"])
+        with self.unchanged(check_bytes=False):
+            rc, _, err = self.fx.run("submit", "--from", path, "--quiet", timeout=LARGE_IMPORT)
+        self.assertEqual(rc, 2, err)
+        self.assertIn("row 25002, column title: the title is 301 characters long", err)
+        self.assertIn("row 25003, column title: the title is empty", err)
+
+        rejects = os.path.join(self.fx.tmp, "rejects.csv")
+        d = self.fx.js("submit", "--from", path, "--skip-invalid", rejects, "--quiet",
+                       timeout=LARGE_IMPORT)
+        self.assertEqual((d["new"], d["rejected"]), (25000, 2))
+        with open(rejects, encoding="utf-8", newline="") as f:
+            self.assertEqual([r["row"] for r in csv.DictReader(f)], ["25002", "25003"])
+        self.assertEqual(query_one(self.fx.db, """SELECT count(*) FROM signals
+            WHERE length(title) NOT BETWEEN 1 AND 300 OR step NOT BETWEEN 1 AND 10
+               OR state NOT IN ('submitted', 'accepted', 'analysed', 'prioritised',
+                                'root-caused', 'planned', 'approved', 'in-progress',
+                                'implemented', 'measured', 'closed', 'rejected', 'duplicate',
+                                'parked', 'dropped')"""), 0)
+        # The checks are on again afterwards: a command that would break one cannot.
+        db = sqlite3.connect(self.fx.db)
+        try:
+            with self.assertRaises(sqlite3.IntegrityError):
+                db.execute("UPDATE signals SET state = 'lost' WHERE id = 2")
+        finally:
+            db.close()
+
+
+class ImportTimings(harness.SileramTestCase):
+    """`submit --from --timings` prints the seconds of each phase of the import on stderr."""
+
+    def test_timings_name_every_phase_and_change_nothing_else(self):
+        path = os.path.join(self.fx.tmp, "few.csv")
+        write_rows(path, 50)
+        rc, out, err = self.fx.run("submit", "--from", path, "--timings")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("50 new, 0 skipped", out)
+        # After the note that the database was created.
+        lines = [line for line in err.splitlines() if not line.startswith("sileram: ")]
+        self.assertEqual([line.split(":")[0] for line in lines],
+                         ["read and check", "insert", "full-text", "indexes", "stays", "tallies",
+                          "commit", "checkpoint", "total"])
+        for line in lines:
+            self.assertRegex(line, r"^[a-z -]+: +[0-9]+\.[0-9]{2} s$")
+        rc, out, err = self.fx.run("submit", "--from", path)
+        self.assertEqual((rc, err), (0, ""))
+        rc, _, err = self.fx.run("submit", "Titel", "--by", "a@example.org", "--timings")
+        self.assertEqual(rc, 2)
+        self.assertIn("--timings go with --from FILE", err)
+
+
 class FirstImport(harness.SileramTestCase):
     """A database without signals takes its first import with a rollback journal instead of the
     write-ahead log (its pages are written once), and is back in WAL afterwards; while another

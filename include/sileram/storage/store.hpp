@@ -44,16 +44,26 @@ struct SimilarSignal {
     double similarity = 0; // 0-1, see domain::similarity
 };
 
+// How long one phase of a bulk insert took, for `submit --from --timings` and the benchmark.
+struct BulkPhase {
+    std::string name;
+    double seconds = 0;
+};
+
 // Signals written in bulk inside the current write transaction.
 class BulkInsert {
 public:
     virtual ~BulkInsert() = default;
-    // Stores a new signal and its children and sets its id; false (id 0) when its external id is
-    // known already, so it was skipped.
+    // Stores a new signal as domain::new_signal made it, with its submitter and history entry, and
+    // sets its id (a store may write the children later, without ids); false (id 0) when its
+    // external id is known already, so it was skipped.
     virtual bool add(domain::Signal& signal) = 0;
     // Completes the search index and the report tallies for everything added; call before
     // committing.
     virtual void finish() = 0;
+    // The phases of the writing so far, in their order, with their seconds; empty when the store
+    // does not measure them.
+    virtual std::vector<BulkPhase> phases() const { return {}; }
 };
 
 // A feedback mail waiting in the queue, or claimed by a run, with the signal it is about.

@@ -153,6 +153,13 @@ Statement& Statement::bind(int index, std::string_view value) {
     return *this;
 }
 
+Statement& Statement::bind_borrowed(int index, std::string_view value) {
+    check_bind(sqlite3_bind_text64(m_statement, index, value.data(), value.size(), SQLITE_STATIC,
+                                   SQLITE_UTF8),
+               index);
+    return *this;
+}
+
 Statement& Statement::bind(int index, std::nullopt_t) {
     check_bind(sqlite3_bind_null(m_statement, index), index);
     return *this;
