@@ -237,6 +237,10 @@ void similar_and_bulk(const std::string& db) {
     CHECK(similar[0].id == 1);
     CHECK(similar[0].similarity == doctest::Approx(1.0));
     CHECK(store->find_similar("niets gemeen", "", 5).empty());
+    CHECK(similar[0].shared == std::vector<std::string>{"factuur", "onduidelijk"});
+    // Stop words ("niet", "op", "te") make no resemblance, and a single shared word among many
+    // stays under the threshold.
+    CHECK(store->find_similar("Monteur komt niet op tijd te laat", "", 5).empty());
 
     WriteTransaction tx(*store);
     auto bulk = store->bulk_insert();
