@@ -5,10 +5,12 @@
 #include "sileram/domain/steps.hpp"
 #include "sileram/domain/text.hpp"
 #include "sileram/errors.hpp"
+#include "sileram/output/format.hpp"
 #include "submit_from.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <ostream>
 
 namespace sileram::commands {
@@ -33,12 +35,11 @@ constexpr int k_similar_shown = 5;
 // recurrence of (stored with the signal).
 std::vector<storage::SimilarSignal> check_similar(storage::Store& store, domain::Signal& signal) {
     std::vector<storage::SimilarSignal> open;
+    // The store leaves out whatever is less alike than domain::k_min_similarity.
     for (storage::SimilarSignal& match :
          store.find_similar(signal.title, signal.description, k_similar_shown)) {
         if (match.state != domain::State::closed) {
-            if (match.similarity >= domain::k_min_similarity) {
-                open.push_back(std::move(match));
-            }
+            open.push_back(std::move(match));
         } else if (match.similarity >= domain::k_recurrence_similarity) {
             signal.recurrence_of.push_back(
                 domain::PossibleRecurrence{match.id, match.title, match.similarity});
@@ -47,16 +48,21 @@ std::vector<storage::SimilarSignal> check_similar(storage::Store& store, domain:
     return open;
 }
 
-// The submitter: --by, else the actor when that is an e-mail address.
+// The submitter: --by, else $SILERAM_EMAIL or `[user] email` (the session's config holds
+// either), else the actor when that is an e-mail address.
 std::string submitter(const SubmitOptions& options, const Session& session) {
     if (options.by) {
         return *options.by;
+    }
+    if (!session.config().user.email.empty()) {
+        return session.config().user.email;
     }
     const std::string actor = session.stamp().by;
     if (actor.find('@') != std::string::npos) {
         return actor;
     }
-    throw InvalidInput("--by EMAIL is required: who raised this signal? (feedback goes there)");
+    throw InvalidInput("--by EMAIL is required: who raised this signal? (feedback goes there); "
+                       "set [user] email in the config or $SILERAM_EMAIL to skip it");
 }
 
 std::map<std::string, std::string> collect_fields(const SubmitOptions& options) {
@@ -152,7 +158,8 @@ void submit_one(Session& session, const SubmitOptions& options) {
             matches.push_back({{"id", m.id},
                                {"title", m.title},
                                {"state", domain::to_string(m.state)},
-                               {"score", m.similarity}});
+                               {"score", m.similarity},
+                               {"shared", m.shared}});
         }
         nlohmann::ordered_json recurrences = nlohmann::ordered_json::array();
         for (const auto& r : signal.recurrence_of) {
@@ -169,18 +176,21 @@ void submit_one(Session& session, const SubmitOptions& options) {
         session.out() << fmt::format("submitted signal {}: {}\n", signal.id,
                                      domain::printable(signal.title, domain::Lines::single));
         for (const auto& r : signal.recurrence_of) {
-            session.out() << fmt::format("Possible recurrence of closed signal {} ({:.2f}): {}\n",
-                                         r.closed_signal, r.similarity,
+            session.out() << fmt::format("Possible recurrence of closed signal {} ({} alike): {}\n",
+                                         r.closed_signal, output::alike_share(r.similarity),
                                          domain::printable(r.title, domain::Lines::single));
         }
         if (!similar.empty()) {
             session.out() << fmt::format("Similar open signals (if one is the same: sileram "
                                          "triage {} --duplicate-of ID):\n",
                                          signal.id);
+            session.out() << fmt::format("  {:>6}  {:<11}  {:>5}  {}\n", "ID", "STATE", "ALIKE",
+                                         "TITLE (WORDS IN COMMON)");
             for (const auto& m : similar) {
-                session.out() << fmt::format("  {:>6}  {:<11}  {:.2f}  {}\n", m.id,
-                                             domain::to_string(m.state), m.similarity,
-                                             domain::printable(m.title, domain::Lines::single));
+                session.out() << fmt::format(
+                    "  {:>6}  {:<11}  {:>5}  {} ({})\n", m.id, domain::to_string(m.state),
+                    output::alike_share(m.similarity),
+                    domain::printable(m.title, domain::Lines::single), fmt::join(m.shared, ", "));
             }
         }
         session.out() << fmt::format("Next: {}\n", domain::next_step(signal));

@@ -55,10 +55,12 @@ constexpr Key k_keys[] = {
     {"reports",  "many_contacts",            Kind::integer},
     {"reports",  "high_satisfaction_impact", Kind::integer},
     {"reports",  "rows",                     Kind::integer},
+    {"user",     "email",              Kind::string},
 };
 // clang-format on
 
-constexpr std::string_view k_sections[] = {"database", "fields", "impact", "mail", "reports"};
+constexpr std::string_view k_sections[] = {"database", "fields",  "impact",
+                                           "mail",     "reports", "user"};
 
 std::string_view kind_name(Kind kind) {
     switch (kind) {
@@ -275,6 +277,13 @@ void apply_key(Config& config, const Key& key, const toml::node& node, const Rep
             report.fail(
                 node.source(), name,
                 fmt::format("must lie within -{} and {}", most.to_string(), most.to_string()));
+        }
+    } else if (name == "user.email") {
+        config.user.email = string_value(node, report, name);
+        try {
+            domain::require_email(config.user.email, "the address");
+        } catch (const InvalidInput& e) {
+            report.fail(node.source(), name, e.what());
         }
     } else if (name == "mail.from") {
         config.mail.from = string_value(node, report, name);
@@ -513,6 +522,11 @@ starttls = false
 # implemented, measured. Empty: no progress mails. Example:
 # notify = ["accepted", "prioritised", "approved", "implemented"]
 notify = []
+
+[user]
+# Your e-mail address: `submit` files signals under it when --by is not given
+# ($SILERAM_EMAIL takes precedence). Example:
+# email = "anna@example.org"
 
 [reports]
 # report overdue: a signal without any change for this many days is stale,

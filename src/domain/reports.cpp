@@ -400,4 +400,21 @@ OverdueReport build_overdue_report(const std::vector<OverdueActionInput>& action
     return report;
 }
 
+ReportWindows report_windows(Timestamp now, const std::optional<Timestamp>& since,
+                             const ReportSettings& settings) {
+    namespace chrono = std::chrono;
+    const Date today = chrono::floor<chrono::days>(now);
+    const chrono::year_month_day ymd{today};
+    const chrono::year_month_day year_ago{ymd.year() - chrono::years(1), ymd.month(),
+                                          chrono::day(1)};
+    ReportWindows w;
+    w.funnel_months_since =
+        since ? *since : Timestamp(chrono::sys_days(year_ago).time_since_epoch());
+    w.care_since = now - chrono::days(settings.care_window_days);
+    w.today = today;
+    w.stale_before = now - chrono::days(settings.stale_days);
+    w.silent_before = now - chrono::days(settings.silent_days);
+    return w;
+}
+
 } // namespace sileram::domain

@@ -252,8 +252,9 @@ void analyse(Signal& signal, const ImpactInput& input, const ImpactSettings& set
                                   settings.period);
     const ImpactFigures figures = impact_figures(impact, settings);
     apply(signal, Event::analyse, stamp,
-          fmt::format("{} contacts × impact {} = score {} ({})", impact.contacts,
-                      impact.satisfaction_impact, figures.score, to_string(figures.impact_class)));
+          fmt::format("{} contacts × impact {} = score {} ({})", grouped(impact.contacts),
+                      impact.satisfaction_impact, grouped(figures.score),
+                      to_string(figures.impact_class)));
     signal.impact = impact;
 }
 
@@ -498,7 +499,7 @@ void measure(Signal& signal, std::int64_t contacts, std::optional<Decimal> satis
     signal.measurements.push_back(std::move(measurement));
     const std::int64_t baseline = signal.impact ? signal.impact->contacts : 0;
     apply(signal, Event::measure, stamp,
-          fmt::format("{} contacts (baseline {})", contacts, baseline));
+          fmt::format("{} contacts (baseline {})", grouped(contacts), grouped(baseline)));
 }
 
 std::string next_step(const Signal& signal) {

@@ -455,6 +455,33 @@ class DuplicateGuard(harness.SileramTestCase):
         self.assertIn("Similar open signals", out)
         self.assertIn("--duplicate-of", out)
 
+    def test_stop_words_alone_make_no_hint(self):
+        """A shared "niet" or "the" is no resemblance: nothing under the threshold is shown."""
+        self.submit("Factuur niet ontvangen", harness.EXAMPLE_BY)
+        self.submit("The parcel is not here", harness.EXAMPLE_BY)
+        d = self.fx.js("submit", "Monteur komt niet op afgesproken tijd", "--by", "b@example.nl")
+        self.assertEqual(d["similar"], [])
+        d = self.fx.js("submit", "The engineer is not on time", "--by", "b@example.nl")
+        self.assertEqual(d["similar"], [])
+        out = self.ok("submit", "Verkeerde naam op de brief", "--by", "c@example.nl")
+        self.assertNotIn("Similar open signals", out)
+
+    def test_hint_shows_the_share_and_the_words_in_common_under_a_header(self):
+        first = int(self.submit("Factuur onduidelijk over btw", harness.EXAMPLE_BY))
+        # One word of three: a third alike, not 1.00.
+        d = self.fx.js("submit", "Factuur", "--by", "b@example.nl")
+        self.assertEqual([s["id"] for s in d["similar"]], [first])
+        self.assertLess(d["similar"][0]["score"], 0.5)
+        self.assertEqual(d["similar"][0]["shared"], ["factuur"])
+        out = self.ok("submit", "Btw op de factuur onduidelijk", "--by", "c@example.nl")
+        lines = out.splitlines()
+        header = next(i for i, line in enumerate(lines) if "ALIKE" in line)
+        self.assertRegex(lines[header], r"ID\s+STATE\s+ALIKE\s+TITLE")
+        row = next(line for line in lines[header + 1:] if line.strip().startswith(str(first)))
+        self.assertRegex(row, r"\b\d{1,3}%\s+Factuur onduidelijk over btw \(")
+        self.assertIn("btw", row.split("(")[-1])
+        self.assertIn("factuur", row.split("(")[-1])
+
     def test_closed_look_alike_is_a_possible_recurrence(self):
         closed = int(self.walk("closed", "Factuur btw-regel onduidelijk"))
         d = self.fx.js("submit", "Btw-regel op factuur onduidelijk", "--by", "x@example.nl")

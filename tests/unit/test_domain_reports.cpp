@@ -246,3 +246,22 @@ TEST_CASE("effect totals of a billion signals at the bounds come out to the cent
     CHECK_THROWS_WITH_AS(build_effect_report({}, s, impact),
                          doctest::Contains("the expected savings per year"), sileram::Refused);
 }
+
+TEST_CASE("report_windows count from now: a year of funnel months, care, stale and silent days") {
+    ReportSettings settings;
+    settings.care_window_days = 90;
+    settings.stale_days = 14;
+    settings.silent_days = 30;
+    const Timestamp now = at("2026-11-23T12:00:00Z");
+    const ReportWindows w = report_windows(now, std::nullopt, settings);
+    CHECK(w.funnel_months_since == at("2025-11-01T00:00:00Z"));
+    CHECK(w.care_since == at("2026-08-25T12:00:00Z"));
+    CHECK(w.today == date("2026-11-23"));
+    CHECK(w.stale_before == at("2026-11-09T12:00:00Z"));
+    CHECK(w.silent_before == at("2026-10-24T12:00:00Z"));
+    CHECK(report_windows(now, at("2026-06-01T00:00:00Z"), settings).funnel_months_since ==
+          at("2026-06-01T00:00:00Z"));
+    // The first of February a year back, also from a 29 February.
+    CHECK(report_windows(at("2028-02-29T08:00:00Z"), std::nullopt, settings).funnel_months_since ==
+          at("2027-02-01T00:00:00Z"));
+}

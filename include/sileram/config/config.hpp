@@ -23,6 +23,11 @@ struct MailSettings {
     std::vector<domain::State> notify; // states that queue a progress mail when reached
 };
 
+// Who runs sileram, so that `submit` need not be told each time.
+struct UserSettings {
+    std::string email; // `submit` without --by files under it; empty: not set
+};
+
 // Everything the TOML configuration can set; defaults apply where it is silent or absent.
 struct Config {
     std::optional<std::filesystem::path> source; // the file it came from, if any
@@ -31,6 +36,7 @@ struct Config {
     domain::ImpactSettings impact;
     MailSettings mail;
     domain::ReportSettings reports;
+    UserSettings user;
 };
 
 // Reads and checks a configuration file. Throws InvalidInput naming file, line and key for a

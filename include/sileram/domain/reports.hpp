@@ -349,4 +349,17 @@ OverdueReport build_overdue_report(const std::vector<OverdueActionInput>& action
                                    const std::vector<SilentSubmitterInput>& silent,
                                    std::int64_t silent_total, Timestamp now);
 
+// The moments a report's queries count from, as of `now`.
+struct ReportWindows {
+    Timestamp funnel_months_since; // `since`, else the first of the month a year before now
+    Timestamp care_since;          // now less ReportSettings::care_window_days
+    Date today;                    // the UTC day of now: an action due before it is overdue
+    Timestamp stale_before;        // now less ReportSettings::stale_days
+    Timestamp silent_before;       // now less ReportSettings::silent_days
+};
+
+// The windows of every report as of `now`, the funnel's months from `since` when given.
+ReportWindows report_windows(Timestamp now, const std::optional<Timestamp>& since,
+                             const ReportSettings& settings);
+
 } // namespace sileram::domain

@@ -41,7 +41,8 @@ struct SimilarSignal {
     domain::SignalId id = 0;
     std::string title;
     domain::State state = domain::State::submitted;
-    double similarity = 0; // 0-1, see domain::similarity
+    double similarity = 0;           // 0-1, see domain::resemble
+    std::vector<std::string> shared; // the query's words it holds, see domain::resemble
 };
 
 // How long one phase of a bulk insert took, for `submit --from --timings` and the benchmark.
@@ -168,7 +169,8 @@ public:
     virtual FeedbackQueue& feedback_queue() = 0;
     // The signals whose words are most like `title` and `description`, most similar first:
     // at most `limit` open ones (not closed, rejected, duplicate or dropped) and at most `limit`
-    // closed ones. Looks only at the rarest words, so it stays fast on a large database.
+    // closed ones, none below domain::k_min_similarity. Looks only at the rarest words, so it
+    // stays fast on a large database.
     virtual std::vector<SimilarSignal> find_similar(const std::string& title,
                                                     const std::string& description, int limit) = 0;
     // Before the write transaction of a bulk insert. A database without signals takes its first
