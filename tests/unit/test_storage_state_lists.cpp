@@ -10,6 +10,7 @@
 
 using namespace sileram;
 using namespace sileram::storage;
+using test_support::contains;
 
 namespace {
 
