@@ -70,7 +70,7 @@ OFF_PATH = {
 }
 
 
-_templates = {}  # test class -> (database file to copy, what its build returned)
+_templates = {}  # (test class, on PostgreSQL) -> (database to copy, what its build returned)
 
 # SILERAM_TEST_DB=postgresql (set by tests/pg/cluster.py, with PGHOST, PGPORT, PGUSER and
 # PGPASSWORD): every test gets a fresh PostgreSQL database instead of a SQLite file, and `--db`
@@ -352,7 +352,8 @@ class SileramTestCase(unittest.TestCase):
         """Fills self.db with a database that build(self) makes once per test class and that is
         copied for every further test; returns what build returned. Saves walking the same
         signals again and again."""
-        key = type(self)
+        # A class may hold tests on both databases (a test marked file_database keeps a file).
+        key = (type(self), self.fx.pg is not None)
         if self.fx.pg is not None:
             if key not in _templates:
                 made = build(self)
