@@ -217,6 +217,7 @@ class LargeImportChecks(harness.SileramTestCase):
     """A large import writes its rows with the signals' CHECK constraints off (they cost a
     temporary table per row) and checks every row itself: a row that breaks what they guard is
     still refused with its row and column, and none gets into the database."""
+    FILE_DATABASE = True  # the SQLite bulk insert's phases and relaxed CHECKs
 
     def test_a_title_too_long_is_refused_in_a_large_import(self):
         self.submit("Er was er al een", "a@example.org")
@@ -254,6 +255,7 @@ class LargeImportChecks(harness.SileramTestCase):
 
 class ImportTimings(harness.SileramTestCase):
     """`submit --from --timings` prints the seconds of each phase of the import on stderr."""
+    FILE_DATABASE = True  # the SQLite bulk insert's phases and relaxed CHECKs
 
     def test_timings_name_every_phase_and_change_nothing_else(self):
         path = os.path.join(self.fx.tmp, "few.csv")

@@ -119,10 +119,10 @@ class OnPostgres(harness.SileramTestCase):
                                "n.oid = c.relnamespace WHERE n.nspname = 'public'", self.fx.pg)
         self.assertEqual(outside, [["0"]])
         self.assertIs(self.fx.js("init")["created"], False)
-        # Reading a database without the schema creates nothing.
+        # Reading a database without the schema is refused and creates nothing.
         other = harness.new_pg_database()
         rc, out, err = self.fx.run("--db", f"postgresql:///{other}", "list", "--json", db=False)
-        self.assertEqual((rc, json.loads(out)), (0, []), err)
+        self.assertEqual((rc, out), (1, ""), err)
         self.assertEqual(harness.psql("SELECT count(*) FROM pg_namespace WHERE nspname = "
                                       "'sileram'", other), [["0"]])
 
