@@ -377,6 +377,28 @@ CustomerReport build_customer_report(const std::vector<CustomerInput>& customers
     return report;
 }
 
+std::vector<SilentSubmitterInput>
+rank_silent_submitters(std::map<std::string, SilentSubmitterInput> by_address, std::int64_t limit,
+                       std::int64_t& total) {
+    std::vector<SilentSubmitterInput> all;
+    all.reserve(by_address.size());
+    for (auto& [address, submitter] : by_address) {
+        all.push_back(std::move(submitter));
+    }
+    std::sort(all.begin(), all.end(),
+              [](const SilentSubmitterInput& a, const SilentSubmitterInput& b) {
+                  if (a.waiting_since != b.waiting_since) {
+                      return a.waiting_since < b.waiting_since;
+                  }
+                  return a.email < b.email;
+              });
+    total = static_cast<std::int64_t>(all.size());
+    if (limit > 0 && total > limit) {
+        all.resize(static_cast<std::size_t>(limit));
+    }
+    return all;
+}
+
 OverdueReport build_overdue_report(const std::vector<OverdueActionInput>& actions,
                                    std::int64_t actions_total,
                                    const std::vector<StaleSignalInput>& stale,

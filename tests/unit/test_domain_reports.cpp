@@ -4,6 +4,7 @@
 #include "support.hpp"
 
 #include <doctest/doctest.h>
+#include <map>
 
 using namespace sileram::domain;
 
@@ -216,6 +217,26 @@ TEST_CASE("overdue: days past due, unchanged and waiting, counted from now") {
     CHECK(r.actions_total == 5);
     CHECK(r.stale[0].days_unchanged == 22);
     CHECK(r.silent[0].days_waiting == 53);
+}
+
+TEST_CASE("silent submitters: longest waiting first, then by address, cut at the limit") {
+    std::map<std::string, SilentSubmitterInput> by_address{
+        {"c@example.nl", {"c@example.nl", 1, at("2026-10-05T00:00:00Z"), 3}},
+        {"b@example.nl", {"B@example.nl", 2, at("2026-10-01T00:00:00Z"), 2}},
+        {"a@example.nl", {"a@example.nl", 1, at("2026-10-01T00:00:00Z"), 1}},
+    };
+    std::int64_t total = 0;
+    const auto all = rank_silent_submitters(by_address, 0, total);
+    REQUIRE(all.size() == 3);
+    CHECK(total == 3);
+    CHECK(all[0].email == "B@example.nl"); // the same wait: byte order, upper case first
+    CHECK(all[1].email == "a@example.nl");
+    CHECK(all[2].email == "c@example.nl");
+    const auto first = rank_silent_submitters(by_address, 2, total);
+    CHECK(first.size() == 2);
+    CHECK(total == 3); // the total counts what the limit left out
+    CHECK(rank_silent_submitters({}, 5, total).empty());
+    CHECK(total == 0);
 }
 
 TEST_CASE("effect totals of a billion signals at the bounds come out to the cent") {

@@ -5,6 +5,7 @@
 #include "sileram/domain/signal.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -341,6 +342,13 @@ struct OverdueReport {
     std::int64_t stale_total = 0;
     std::int64_t silent_total = 0;
 };
+
+// The silent submitters of `report overdue`, one per address (the key: the address as the
+// database folds it), longest waiting first, then by address; at most `limit` (0: all), and
+// `total` set to how many there were.
+std::vector<SilentSubmitterInput>
+rank_silent_submitters(std::map<std::string, SilentSubmitterInput> by_address, std::int64_t limit,
+                       std::int64_t& total);
 
 OverdueReport build_overdue_report(const std::vector<OverdueActionInput>& actions,
                                    std::int64_t actions_total,

@@ -106,23 +106,7 @@ void list_silent_submitters(Connection& db, const ReportFilter& filter, Timestam
             }
         }
     }
-    std::vector<SilentSubmitterInput> all;
-    all.reserve(silent.size());
-    for (auto& [key, s] : silent) {
-        all.push_back(std::move(s));
-    }
-    std::sort(all.begin(), all.end(),
-              [](const SilentSubmitterInput& a, const SilentSubmitterInput& b) {
-                  if (a.waiting_since != b.waiting_since) {
-                      return a.waiting_since < b.waiting_since;
-                  }
-                  return a.email < b.email;
-              });
-    data.silent_total = static_cast<std::int64_t>(all.size());
-    if (filter.limit > 0 && data.silent_total > filter.limit) {
-        all.resize(static_cast<std::size_t>(filter.limit));
-    }
-    data.silent = std::move(all);
+    data.silent = rank_silent_submitters(std::move(silent), filter.limit, data.silent_total);
 }
 
 } // namespace
