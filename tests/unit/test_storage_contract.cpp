@@ -749,7 +749,10 @@ void copy_reads_one_snapshot(const Backend& backend) {
 // The tables and columns of the schema, each either copied or derived.
 void no_table_forgotten(const std::map<std::string, std::set<std::string>>& schema) {
     REQUIRE(schema.size() > 10);
-    for (const auto& [table, columns] : schema) {
+    // Not a structured binding: Clang 14 refuses to capture one in a lambda.
+    for (const auto& entry : schema) {
+        const std::string& table = entry.first;
+        const std::set<std::string>& columns = entry.second;
         INFO("table ", table);
         const auto copied = std::find_if(k_copied_tables.begin(), k_copied_tables.end(),
                                          [&](const CopiedTable& t) { return t.name == table; });

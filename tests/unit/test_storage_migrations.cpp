@@ -522,7 +522,10 @@ TEST_CASE("a bulk import, its CHECK constraints relaxed, refuses what they guard
          [](domain::Signal& s) { s.submitters.front().email = "other@example.org"; }},
         {"another history detail", [](domain::Signal& s) { s.history.front().detail = "x"; }},
     };
-    for (const auto& [what, change] : breaks) {
+    // Not a structured binding: Clang 14 refuses to capture one in CAPTURE's lambda.
+    for (const auto& broken : breaks) {
+        const auto& what = broken.first;
+        const auto& change = broken.second;
         CAPTURE(what);
         {
             const auto store = open_store(database.file, Access::write);
