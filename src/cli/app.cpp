@@ -6,6 +6,7 @@
 #include "sileram/config/config.hpp"
 #include "sileram/domain/text.hpp"
 #include "sileram/errors.hpp"
+#include "sileram/output/terminal.hpp"
 #include "sileram/version.hpp"
 
 #include <CLI/CLI.hpp>
@@ -216,6 +217,73 @@ std::optional<int> print_help_page(CLI::App& app, int argc, char** argv) {
         false);
 }
 
+// CLI11's help wrapped at spaces to the terminal's width (COLUMNS, else the tty's, else 80), a
+// description going on under its own column rather than breaking words at the terminal's edge.
+class WrappingFormatter final : public CLI::Formatter {
+public:
+    explicit WrappingFormatter(std::size_t width) : m_width(width) {}
+
+    std::string make_option(const CLI::Option* opt, bool is_positional) const override {
+        return entry(make_option_name(opt, is_positional) + make_option_opts(opt),
+                     make_option_desc(opt));
+    }
+    std::string make_subcommand(const CLI::App* sub) const override {
+        return entry(sub->get_display_name(true), sub->get_description());
+    }
+    std::string make_description(const CLI::App* app) const override {
+        const std::string description = CLI::Formatter::make_description(app);
+        return description.empty() ? description : wrap(description, 0) + "\n";
+    }
+    std::string make_footer(const CLI::App* app) const override {
+        const std::string footer = app->get_footer();
+        return footer.empty() ? footer : wrap(footer, 0) + "\n";
+    }
+
+private:
+    // Each line of `text` wrapped to the width less `indent`, its own leading spaces kept on
+    // every piece, the pieces joined with a line break and `indent` spaces.
+    std::string wrap(const std::string& text, std::size_t indent) const {
+        std::string out;
+        std::size_t start = 0;
+        while (start <= text.size()) {
+            const std::size_t end = std::min(text.find('\n', start), text.size());
+            const std::string_view line(text.data() + start, end - start);
+            const std::size_t lead = std::min(line.find_first_not_of(' '), line.size());
+            const std::size_t room = m_width > indent + lead + 20 ? m_width - indent - lead : 20;
+            for (const std::string& piece : output::wrap_to_width(line.substr(lead), room)) {
+                if (!out.empty()) {
+                    out += "\n" + std::string(indent, ' ');
+                }
+                out += std::string(lead, ' ') + piece;
+            }
+            start = end + 1;
+        }
+        while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) {
+            out.pop_back();
+        }
+        return out;
+    }
+
+    std::string entry(const std::string& name, const std::string& description) const {
+        const std::size_t column = get_column_width();
+        std::string out = "  " + name;
+        if (description.empty()) {
+            return out + "\n";
+        }
+        const std::size_t used = output::display_width(out);
+        out += used >= column ? "\n" + std::string(column, ' ') : std::string(column - used, ' ');
+        return out + wrap(description, column) + "\n";
+    }
+
+    std::size_t m_width;
+};
+
+std::size_t help_width() {
+    constexpr std::size_t k_off_terminal = 80;
+    const std::size_t width = output::detect_terminal(STDOUT_FILENO).width;
+    return width == output::k_unlimited_width ? k_off_terminal : width;
+}
+
 bool wants_json(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         if (std::string_view(argv[i]) == "--json") {
@@ -227,21 +295,28 @@ bool wants_json(int argc, char** argv) {
 
 // Global options are defined on the app and on every command, bound to the same storage, so
 // they may stand before or after the command and `list` can still take --FIELD VALUE extras.
-void add_global_options(CLI::App& app, GlobalOptions& options) {
+// A command lists them after its own options, under their own heading.
+void add_global_options(CLI::App& app, GlobalOptions& options,
+                        const std::string& group = "Options") {
     app.add_option("--db", options.db,
                    "SQLite file or PostgreSQL URI (else $SILERAM_DB, database.path, ./sileram.db)")
-        ->type_name("FILE");
+        ->type_name("FILE")
+        ->group(group);
     app.add_option("--config", options.config,
                    "TOML config (else $SILERAM_CONFIG, ./sileram.toml, "
                    "$XDG_CONFIG_HOME/sileram/config.toml)")
-        ->type_name("FILE");
+        ->type_name("FILE")
+        ->group(group);
     app.add_option("--as", options.actor,
                    "Who is acting, for the history (else $SILERAM_USER, $USER)")
-        ->type_name("NAME");
-    app.add_flag("--json", options.json, "Machine output on stdout; errors as JSON on stderr");
-    app.add_flag("-q,--quiet", options.quiet, "Print only what scripts need");
+        ->type_name("NAME")
+        ->group(group);
+    app.add_flag("--json", options.json, "Machine output on stdout; errors as JSON on stderr")
+        ->group(group);
+    app.add_flag("-q,--quiet", options.quiet, "Print only what scripts need")->group(group);
     app.add_flag("--no-pager", options.no_pager,
-                 "Never page long output (else $SILERAM_PAGER, $PAGER or less -FRX on a terminal)");
+                 "Never page long output (else $SILERAM_PAGER, $PAGER or less -FRX on a terminal)")
+        ->group(group);
 }
 
 } // namespace
@@ -252,6 +327,8 @@ int run(int argc, char** argv) {
     app.set_version_flag("--version", version_text,
                          "Print the version, its git revision, SQLite and libcurl, and exit");
     app.require_subcommand(1);
+    // Before the commands are added: each takes its parent's formatter.
+    app.formatter(std::make_shared<WrappingFormatter>(help_width()));
     GlobalOptions options;
     add_global_options(app, options);
     app.footer(
@@ -262,8 +339,8 @@ int run(int argc, char** argv) {
     std::map<const CLI::App*, commands::Runner> runners;
     for (const commands::CommandEntry& entry : commands::all_commands()) {
         CLI::App* command = app.add_subcommand(std::string(entry.name), std::string(entry.summary));
-        add_global_options(*command, options);
         runners[command] = entry.define(*command);
+        add_global_options(*command, options, "Global options");
     }
 
     const bool json = wants_json(argc, argv);
@@ -285,6 +362,10 @@ int run(int argc, char** argv) {
     try {
         const auto config_file = config::find_config(options.config);
         config::Config config = config_file ? config::load_config(*config_file) : config::Config{};
+        if (const std::string email = environment("SILERAM_EMAIL"); !email.empty()) {
+            domain::require_email(email, "$SILERAM_EMAIL");
+            config.user.email = email;
+        }
         commands::Output output;
         output.format = options.json ? commands::Format::json : commands::Format::text;
         output.verbosity = options.quiet ? commands::Verbosity::quiet : commands::Verbosity::normal;

@@ -192,10 +192,12 @@ void preview_close(Session& session, const domain::Signal& closed) {
     const mail::Templates templates = load_templates(session.config());
     const mail::Mailbox from = mail::parse_mailbox(session.config().mail.from, "mail.from");
     Json mails = Json::array();
+    std::size_t would_queue = 0; // the text output fills no `mails`
     for (const domain::Feedback& f : closed.feedback) {
         if (f.id != 0) {
             continue; // queued before: not this close's
         }
+        ++would_queue;
         const mail::Message message =
             mail::compose(closed, f, templates, from, session.impact_settings(), session.now(),
                           own_signal(session.store(storage::Access::read), closed, f.recipient));
@@ -217,7 +219,7 @@ void preview_close(Session& session, const domain::Signal& closed) {
     } else if (!session.quiet()) {
         session.out() << fmt::format(
             "dry run: closing signal {} would queue {} mail{}; nothing changed\n", closed.id,
-            mails.size(), mails.size() == 1 ? "" : "s");
+            would_queue, would_queue == 1 ? "" : "s");
     }
 }
 

@@ -1,5 +1,6 @@
 #include "sileram/commands/common.hpp"
 
+#include "sileram/commands/clock.hpp"
 #include "sileram/domain/text.hpp"
 #include "sileram/domain/time.hpp"
 #include "sileram/domain/workflow.hpp"
@@ -96,15 +97,21 @@ domain::Date parse_day(const std::string& text, std::string_view option) {
     return *day;
 }
 
-domain::Timestamp parse_moment(const std::string& text, std::string_view option) {
+domain::Timestamp parse_moment(const std::string& text, std::string_view option,
+                               domain::Timestamp now, DayEdge edge) {
+    const int next = edge == DayEdge::end ? 1 : 0;
+    if (const auto days_ago = domain::parse_days_ago(text)) {
+        return local_day_start(now, *days_ago - next);
+    }
     const auto at = domain::parse_timestamp(text);
     if (!at) {
-        throw InvalidInput(fmt::format(
-            "{} {} is not a date; use ISO 8601 such as 2026-12-01 or 2026-12-01T10:00:00Z", option,
-            domain::quote_value(text)));
+        throw InvalidInput(fmt::format("{} {} is not a date; use ISO 8601 such as 2026-12-01 or "
+                                       "2026-12-01T10:00:00Z, or today, yesterday, 7d, 2w",
+                                       option, domain::quote_value(text)));
     }
     require_input_years(*at, option, text);
-    return *at;
+    // A day alone (2026-12-01) is a whole day; a moment is taken as it is.
+    return text.size() == 10 ? *at + std::chrono::days(next) : *at;
 }
 
 domain::Signal load_signal(Session& session, storage::Access access, domain::SignalId id) {

@@ -3,10 +3,9 @@
 #include "sileram/commands/registry.hpp"
 #include "sileram/domain/text.hpp"
 #include "sileram/errors.hpp"
-#include "sileram/output/csv.hpp"
 #include "sileram/output/format.hpp"
 #include "sileram/output/signal_json.hpp"
-#include "sileram/output/table.hpp"
+#include "sileram/output/signal_list.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -127,7 +126,7 @@ storage::ListQuery build_query(const ListOptions& o, const std::vector<std::stri
         }
     }
     if (o.since) {
-        q.since = parse_moment(*o.since, "--since");
+        q.since = parse_moment(*o.since, "--since", session.now());
     }
     std::string sort = o.sort;
     if (!sort.empty() && sort.front() == '-') {
@@ -154,83 +153,6 @@ storage::ListQuery build_query(const ListOptions& o, const std::vector<std::stri
     return q;
 }
 
-void print_table(Session& session, const std::vector<domain::SignalSummary>& rows,
-                 std::int64_t total) {
-    const auto& settings = session.impact_settings();
-    using output::Align;
-    using output::Overflow;
-    output::Table table({{"id", Align::right},
-                         {"state", Align::left, false, 0, Overflow::truncate, 3},
-                         {"step", Align::right, false, 0, Overflow::truncate, 5},
-                         {"title", Align::left, true, output::k_min_title_width},
-                         {"process", Align::left, true, 7, Overflow::truncate, 4},
-                         {"score", Align::right, false, 0, Overflow::truncate, 2},
-                         {"class", Align::left, false, 0, Overflow::truncate, 1},
-                         {"submitted", Align::left, false, 0, Overflow::truncate, 6}});
-    for (const auto& s : rows) {
-        const auto process = s.fields.find("process");
-        std::string score;
-        std::string impact_class;
-        if (s.impact) {
-            const auto f = domain::impact_figures(*s.impact, settings);
-            score = output::count(f.score);
-            impact_class = std::string(domain::to_string(f.impact_class));
-        }
-        table.add_row({std::to_string(s.id), std::string(domain::to_string(s.state)),
-                       std::to_string(s.step), s.title,
-                       process == s.fields.end() ? "" : process->second, score, impact_class,
-                       domain::format_timestamp(s.submitted_at).substr(0, 10)});
-    }
-    const auto& terminal = session.output().terminal;
-    session.out() << table.render(terminal.width,
-                                  terminal.color ? output::Color::on : output::Color::off);
-    if (!session.quiet()) {
-        session.out() << output::shown_count(static_cast<std::int64_t>(rows.size()), total,
-                                             "signal", "signals")
-                      << '\n';
-    }
-}
-
-void print_csv(Session& session, const std::vector<domain::SignalSummary>& rows) {
-    const auto& settings = session.impact_settings();
-    session.out() << output::csv_record({"id", "title", "state", "step", "submitted_by",
-                                         "submitted_at", "updated_at", "channel", "product",
-                                         "process", "customer", "contacts", "satisfaction_impact",
-                                         "score", "class", "submitters"});
-    for (const auto& s : rows) {
-        auto field = [&](const char* name) {
-            const auto it = s.fields.find(name);
-            return it == s.fields.end() ? std::string() : it->second;
-        };
-        std::string contacts, impact, score, impact_class;
-        if (s.impact) {
-            const auto f = domain::impact_figures(*s.impact, settings);
-            contacts = std::to_string(s.impact->contacts);
-            impact = std::to_string(s.impact->satisfaction_impact);
-            score = std::to_string(f.score);
-            impact_class = std::string(domain::to_string(f.impact_class));
-        }
-        using output::csv_number;
-        session.out() << output::csv_record(
-            std::vector<output::CsvCell>{csv_number(std::to_string(s.id)),
-                                         {s.title},
-                                         {std::string(domain::to_string(s.state))},
-                                         csv_number(std::to_string(s.step)),
-                                         {s.submitted_by},
-                                         {domain::format_timestamp(s.submitted_at)},
-                                         {domain::format_timestamp(s.updated_at)},
-                                         {field("channel")},
-                                         {field("product")},
-                                         {field("process")},
-                                         {field("customer")},
-                                         csv_number(contacts),
-                                         csv_number(impact),
-                                         csv_number(score),
-                                         {impact_class},
-                                         csv_number(std::to_string(s.submitter_count))});
-    }
-}
-
 } // namespace
 
 Runner define_list(CLI::App& command) {
@@ -245,7 +167,9 @@ Runner define_list(CLI::App& command) {
     command.add_option("--step", o->step, "Only signals at this step, 1-10")->type_name("N");
     command.add_option("--class", o->impact_class, "Only this impact class: high, medium or low")
         ->type_name("C");
-    command.add_option("--since", o->since, "Only signals submitted on or after DATE")
+    command
+        .add_option("--since", o->since,
+                    "Only signals submitted on or after DATE (also today, yesterday, Nd, Nw)")
         ->type_name("DATE");
     command
         .add_option("--sort", o->sort,
@@ -282,9 +206,13 @@ Runner define_list(CLI::App& command) {
             }
             print_json(session, array);
         } else if (o->csv) {
-            print_csv(session, rows);
+            session.out() << output::signal_list_csv(rows, session.impact_settings());
         } else {
-            print_table(session, rows, total);
+            const auto& terminal = session.output().terminal;
+            session.out() << output::signal_list_text(
+                rows, session.quiet() ? std::nullopt : std::optional(total),
+                session.impact_settings(), terminal.width,
+                terminal.color ? output::Color::on : output::Color::off);
         }
     };
 }

@@ -15,6 +15,7 @@ Runner define_list(CLI::App& command);
 Runner define_show(CLI::App& command);
 Runner define_export(CLI::App& command);
 Runner define_backup(CLI::App& command);
+Runner define_copy(CLI::App& command);
 Runner define_report(CLI::App& command);
 Runner define_customer(CLI::App& command);
 Runner define_completion(CLI::App& command);
@@ -38,6 +39,7 @@ constexpr CommandEntry k_commands[] = {
     {"customer",   "The customers table: size (revenue) for report customers",      define_customer},
     {"export",     "Every signal with all its data, as JSON lines or CSV",          define_export},
     {"backup",     "Copy the database to a new file, consistent while others write", define_backup},
+    {"copy",       "Copy a whole database into an empty one, SQLite <-> PostgreSQL", define_copy},
     {"completion", "Print a shell completion script for bash, zsh or fish",          define_completion},
 };
 // clang-format on

@@ -4,6 +4,7 @@
 #include "sileram/commands/filters.hpp"
 #include "sileram/commands/registry.hpp"
 #include "sileram/domain/reports.hpp"
+#include "sileram/domain/signal.hpp"
 #include "sileram/domain/text.hpp"
 #include "sileram/errors.hpp"
 
@@ -11,6 +12,7 @@
 #include <chrono>
 #include <fmt/format.h>
 #include <ostream>
+#include <unistd.h>
 
 namespace sileram::commands {
 
@@ -18,7 +20,7 @@ namespace {
 
 constexpr std::string_view k_reports[] = {"impact", "fields",    "funnel",
                                           "effect", "customers", "overdue"};
-constexpr std::string_view k_standard[] = {"channel", "product", "process", "customer"};
+constexpr const auto& k_standard = domain::k_standard_fields;
 
 struct ReportOptions {
     std::string kind;
@@ -30,15 +32,6 @@ struct ReportOptions {
     std::string delimiter = ",";
     bool csv = false;
 };
-
-// A day alone means up to and including that day; a moment is taken as it is.
-domain::Timestamp parse_until(const std::string& text) {
-    const domain::Timestamp at = parse_moment(text, "--until");
-    if (text.size() == 10) {
-        return at + std::chrono::days(1);
-    }
-    return at;
-}
 
 char parse_delimiter(const std::string& text) {
     if (text == "\\t" || text == "tab") {
@@ -97,6 +90,7 @@ output::ReportDocument build(const ReportOptions& o, const std::string& by,
     const auto& impact = session.impact_settings();
     const domain::ReportSettings& settings = session.config().reports;
     const domain::Timestamp now = session.now();
+    const domain::ReportWindows windows = domain::report_windows(now, filter.since, settings);
     if (o.kind == "impact") {
         const storage::ImpactData data = queries.impact(filter, by, settings);
         return output::impact_document(
@@ -104,15 +98,7 @@ output::ReportDocument build(const ReportOptions& o, const std::string& by,
             by, impact);
     }
     if (o.kind == "funnel") {
-        // Months: from --since, else the start of the month a year before now.
-        const auto today = std::chrono::floor<std::chrono::days>(now);
-        const std::chrono::year_month_day ymd{today};
-        const std::chrono::year_month_day year_ago{ymd.year() - std::chrono::years(1), ymd.month(),
-                                                   std::chrono::day(1)};
-        const domain::Timestamp month_since =
-            filter.since ? *filter.since
-                         : domain::Timestamp(std::chrono::sys_days(year_ago).time_since_epoch());
-        const storage::FunnelData data = queries.funnel(filter, month_since);
+        const storage::FunnelData data = queries.funnel(filter, windows.funnel_months_since);
         return output::funnel_document(
             domain::build_funnel_report(data.states, data.stays, data.months, now));
     }
@@ -135,23 +121,46 @@ output::ReportDocument build(const ReportOptions& o, const std::string& by,
         return output::fields_document(breakdowns, data.signals, impact);
     }
     if (o.kind == "customers") {
-        const domain::Timestamp care_since = now - std::chrono::days(settings.care_window_days);
         storage::ReportFilter all = filter;
         all.limit = 0; // the flags need every customer; the document lists `limit` of them
-        const storage::CustomersData data = queries.customers(all, care_since, impact.high);
+        const storage::CustomersData data = queries.customers(all, windows.care_since, impact.high);
         return output::customers_document(
             domain::build_customer_report(data.customers, data.revenue_total, settings),
             filter.limit, settings, impact);
     }
     // overdue
-    const auto today = std::chrono::floor<std::chrono::days>(now);
     const storage::OverdueData data =
-        queries.overdue(filter, today, now - std::chrono::days(settings.stale_days),
-                        now - std::chrono::days(settings.silent_days));
+        queries.overdue(filter, windows.today, windows.stale_before, windows.silent_before);
     return output::overdue_document(
         domain::build_overdue_report(data.actions, data.actions_total, data.stale, data.stale_total,
                                      data.silent, data.silent_total, now),
         settings);
+}
+
+// A report's document without rows, for its help page: what it holds, not what it found.
+output::ReportDocument outline(const std::string& kind) {
+    const domain::ImpactSettings impact;
+    const domain::ReportSettings settings;
+    if (kind == "impact") {
+        return output::impact_document(domain::ImpactReport{}, "process", impact);
+    }
+    if (kind == "funnel") {
+        return output::funnel_document(domain::FunnelReport{});
+    }
+    if (kind == "effect") {
+        return output::effect_document(domain::EffectReport{}, impact);
+    }
+    if (kind == "fields") {
+        std::vector<domain::FieldBreakdown> fields;
+        for (const std::string_view name : k_standard) {
+            fields.push_back(domain::FieldBreakdown{std::string(name), {}, 0});
+        }
+        return output::fields_document(fields, 0, impact);
+    }
+    if (kind == "customers") {
+        return output::customers_document(domain::CustomerReport{}, 0, settings, impact);
+    }
+    return output::overdue_document(domain::OverdueReport{}, settings);
 }
 
 const output::Section& pick_section(const output::ReportDocument& d,
@@ -182,8 +191,8 @@ Runner define_report(CLI::App& command) {
         ->type_name("REPORT");
     command
         .add_option("--since", o->since,
-                    "Only signals submitted on or after DATE (effect: "
-                    "measured)")
+                    "Only signals submitted on or after DATE (effect: measured); also "
+                    "today, yesterday, Nd, Nw")
         ->type_name("DATE");
     command
         .add_option("--until", o->until,
@@ -205,6 +214,16 @@ Runner define_report(CLI::App& command) {
                     "The section --csv prints (default the first; see --json for names)")
         ->type_name("NAME");
     command.allow_extras();
+    // Evaluated when help is printed, after the report's name was read: `report impact --help`
+    // describes that report.
+    command.footer([o]() -> std::string {
+        if (std::find(std::begin(k_reports), std::end(k_reports), o->kind) == std::end(k_reports)) {
+            return fmt::format("Reports: {}; sileram report NAME --help describes one.",
+                               fmt::join(k_reports, ", "));
+        }
+        return output::report_outline(outline(o->kind),
+                                      output::detect_terminal(STDOUT_FILENO).width);
+    });
     command.footer("Filter on any field with --FIELD VALUE, e.g. --channel phone.\n"
                    "Examples:\n  sileram report impact --by process\n"
                    "  sileram report overdue --csv --delimiter ';' --section silent");
@@ -214,10 +233,10 @@ Runner define_report(CLI::App& command) {
         o->kind = require_kind(o->kind);
         storage::ReportFilter filter;
         if (o->since) {
-            filter.since = parse_moment(*o->since, "--since");
+            filter.since = parse_moment(*o->since, "--since", session.now());
         }
         if (o->until) {
-            filter.until = parse_until(*o->until);
+            filter.until = parse_moment(*o->until, "--until", session.now(), DayEdge::end);
         }
         filter.limit = o->limit ? parse_count(*o->limit, "--limit")
                                 : static_cast<std::int64_t>(session.config().reports.rows);

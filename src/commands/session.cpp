@@ -1,6 +1,5 @@
 #include "sileram/commands/session.hpp"
 
-#include "sileram/errors.hpp"
 #include "sileram/output/pager.hpp"
 
 #include <fmt/format.h>
@@ -16,16 +15,13 @@ Session::Session(config::Config config, std::filesystem::path database, std::str
 
 storage::Store& Session::store(storage::Access access) {
     if (!m_store) {
-        // A mistyped --db in a cron line must fail loudly rather than read or fill a new file.
-        // A server address names no file: a mistyped one fails when connecting, and a database
-        // without sileram's schema reads as empty, as on a fresh server.
+        // Only the commands that may start a database (init, submit) create one; the others
+        // refuse a missing file or a PostgreSQL database without sileram's schema.
         const bool missing =
             !storage::is_database_uri(m_database.string()) && !std::filesystem::exists(m_database);
-        if (missing && !m_may_create) {
-            throw Refused(fmt::format("no database at {}; `sileram init` creates one, or pass --db",
-                                      storage::display_name(m_database)));
-        }
-        m_store = storage::open_store(m_database, access);
+        m_store = storage::open_store(m_database, access,
+                                      m_may_create ? storage::IfMissing::create
+                                                   : storage::IfMissing::refuse);
         m_access = access;
         if (missing && access == storage::Access::write && !quiet()) {
             err() << fmt::format("sileram: created a new database at {}\n", m_database.string());

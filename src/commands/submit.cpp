@@ -5,10 +5,12 @@
 #include "sileram/domain/steps.hpp"
 #include "sileram/domain/text.hpp"
 #include "sileram/errors.hpp"
+#include "sileram/output/format.hpp"
 #include "submit_from.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <ostream>
 
 namespace sileram::commands {
@@ -33,12 +35,11 @@ constexpr int k_similar_shown = 5;
 // recurrence of (stored with the signal).
 std::vector<storage::SimilarSignal> check_similar(storage::Store& store, domain::Signal& signal) {
     std::vector<storage::SimilarSignal> open;
+    // The store leaves out whatever is less alike than domain::k_min_similarity.
     for (storage::SimilarSignal& match :
          store.find_similar(signal.title, signal.description, k_similar_shown)) {
         if (match.state != domain::State::closed) {
-            if (match.similarity >= domain::k_min_similarity) {
-                open.push_back(std::move(match));
-            }
+            open.push_back(std::move(match));
         } else if (match.similarity >= domain::k_recurrence_similarity) {
             signal.recurrence_of.push_back(
                 domain::PossibleRecurrence{match.id, match.title, match.similarity});
@@ -47,16 +48,21 @@ std::vector<storage::SimilarSignal> check_similar(storage::Store& store, domain:
     return open;
 }
 
-// The submitter: --by, else the actor when that is an e-mail address.
+// The submitter: --by, else $SILERAM_EMAIL or `[user] email` (the session's config holds
+// either), else the actor when that is an e-mail address.
 std::string submitter(const SubmitOptions& options, const Session& session) {
     if (options.by) {
         return *options.by;
+    }
+    if (!session.config().user.email.empty()) {
+        return session.config().user.email;
     }
     const std::string actor = session.stamp().by;
     if (actor.find('@') != std::string::npos) {
         return actor;
     }
-    throw InvalidInput("--by EMAIL is required: who raised this signal? (feedback goes there)");
+    throw InvalidInput("--by EMAIL is required: who raised this signal? (feedback goes there); "
+                       "set [user] email in the config or $SILERAM_EMAIL to skip it");
 }
 
 std::map<std::string, std::string> collect_fields(const SubmitOptions& options) {
@@ -160,7 +166,8 @@ void submit_one(Session& session, const SubmitOptions& options) {
             matches.push_back({{"id", m.id},
                                {"title", m.title},
                                {"state", domain::to_string(m.state)},
-                               {"score", m.similarity}});
+                               {"score", m.similarity},
+                               {"shared", m.shared}});
         }
         nlohmann::ordered_json recurrences = nlohmann::ordered_json::array();
         for (const auto& r : signal.recurrence_of) {
@@ -177,18 +184,21 @@ void submit_one(Session& session, const SubmitOptions& options) {
         session.out() << fmt::format("submitted signal {}: {}\n", signal.id,
                                      domain::printable(signal.title, domain::Lines::single));
         for (const auto& r : signal.recurrence_of) {
-            session.out() << fmt::format("Possible recurrence of closed signal {} ({:.2f}): {}\n",
-                                         r.closed_signal, r.similarity,
+            session.out() << fmt::format("Possible recurrence of closed signal {} ({} alike): {}\n",
+                                         r.closed_signal, output::alike_share(r.similarity),
                                          domain::printable(r.title, domain::Lines::single));
         }
         if (!similar.empty()) {
             session.out() << fmt::format("Similar open signals (if one is the same: sileram "
                                          "triage {} --duplicate-of ID):\n",
                                          signal.id);
+            session.out() << fmt::format("  {:>6}  {:<11}  {:>5}  {}\n", "ID", "STATE", "ALIKE",
+                                         "TITLE (WORDS IN COMMON)");
             for (const auto& m : similar) {
-                session.out() << fmt::format("  {:>6}  {:<11}  {:.2f}  {}\n", m.id,
-                                             domain::to_string(m.state), m.similarity,
-                                             domain::printable(m.title, domain::Lines::single));
+                session.out() << fmt::format(
+                    "  {:>6}  {:<11}  {:>5}  {} ({})\n", m.id, domain::to_string(m.state),
+                    output::alike_share(m.similarity),
+                    domain::printable(m.title, domain::Lines::single), fmt::join(m.shared, ", "));
             }
         }
         session.out() << fmt::format("Next: {}\n", domain::next_step(signal));
@@ -245,6 +255,8 @@ Runner define_submit(CLI::App& command) {
                     "With --from: import the valid rows, write the rejected ones with their "
                     "reason to REJECTS_FILE")
         ->type_name("REJECTS_FILE");
+    command.add_flag("--timings", options->import.timings,
+                     "With --from: print the seconds of each phase of the import on stderr");
     command.footer(
         "Example:\n  sileram submit 'Invoice is unclear' --by agent@example.org --channel phone "
         "--process billing\n  sileram submit --from export.csv --by intake@example.org --map "
@@ -269,8 +281,8 @@ Runner define_submit(CLI::App& command) {
             return;
         }
         if (options->import.format || !options->import.maps.empty() ||
-            options->import.skip_invalid) {
-            throw InvalidInput("--format, --map and --skip-invalid go with --from FILE");
+            options->import.skip_invalid || options->import.timings) {
+            throw InvalidInput("--format, --map, --skip-invalid and --timings go with --from FILE");
         }
         if (!options->join && options->title.empty()) {
             throw InvalidInput("submit needs a TITLE (or --join ID to join an existing signal)");

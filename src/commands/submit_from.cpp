@@ -7,14 +7,14 @@
 #include "sileram/intake/csv_reader.hpp"
 #include "sileram/intake/jsonl_reader.hpp"
 #include "sileram/intake/rows.hpp"
-#include "sileram/output/csv.hpp"
 #include "sileram/output/format.hpp"
+#include "sileram/output/import.hpp"
+#include "sileram/output/rejects.hpp"
 #include "sileram/output/terminal.hpp"
 
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <fstream>
 #include <iostream>
@@ -73,50 +73,6 @@ InputFormat choose_format(const ImportOptions& options, std::istream& in) {
     }
 }
 
-// Shows rows, rows per second and the share of the file read, on a terminal only.
-class Progress {
-public:
-    Progress(bool enabled, std::ostream& err, std::uint64_t total_bytes)
-        : m_enabled(enabled), m_err(err), m_total(total_bytes), m_start(Clock::now()),
-          m_last(m_start) {}
-
-    void update(std::int64_t rows, std::uint64_t bytes) {
-        if (!m_enabled || (rows & 1023) != 0) {
-            return;
-        }
-        const auto now = Clock::now();
-        if (now - m_last < std::chrono::milliseconds(250)) {
-            return;
-        }
-        m_last = now;
-        const double seconds = std::chrono::duration<double>(now - m_start).count();
-        std::string line = fmt::format(
-            "\r{} rows, {} rows/s", output::group_thousands(std::to_string(rows)),
-            output::group_thousands(std::to_string(static_cast<std::int64_t>(rows / seconds))));
-        if (m_total > 0) {
-            line += fmt::format(", {:.0f}%",
-                                100.0 * static_cast<double>(bytes) / static_cast<double>(m_total));
-        }
-        m_err << line << "\x1b[K" << std::flush;
-        m_shown = true;
-    }
-
-    void clear() {
-        if (m_shown) {
-            m_err << "\r\x1b[K" << std::flush;
-            m_shown = false;
-        }
-    }
-
-private:
-    bool m_enabled;
-    std::ostream& m_err;
-    std::uint64_t m_total;
-    Clock::time_point m_start;
-    Clock::time_point m_last;
-    bool m_shown = false;
-};
-
 std::string describe(const intake::Problem& p) {
     return p.column.empty() ? p.reason : fmt::format("column {}: {}", p.column, p.reason);
 }
@@ -129,139 +85,6 @@ std::string reasons(const std::vector<intake::Problem>& problems) {
     return text;
 }
 
-// The rejected rows, written to FILE.part and moved to FILE once the import has committed; a
-// FILE that exists and is no regular file (a pipe, /dev/stdout) is written directly, as there
-// is nothing to move. A write that fails (a full disk) stops the import before it commits.
-class Rejects {
-public:
-    Rejects(const std::string& file, InputFormat format)
-        : m_file(file), m_format(format), m_direct(is_special(file)),
-          m_part(m_direct ? m_file : fs::path(file + ".part")) {
-        m_fd = ::open(m_part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-        if (m_fd < 0) {
-            throw InvalidInput(fmt::format("--skip-invalid {}: cannot write {}: {}", file,
-                                           m_part.string(), std::strerror(errno)));
-        }
-    }
-    ~Rejects() {
-        if (m_fd >= 0) {
-            ::close(m_fd);
-        }
-        if (!m_done && !m_direct) {
-            std::error_code ignored;
-            fs::remove(m_part, ignored);
-        }
-    }
-    Rejects(const Rejects&) = delete;
-    Rejects& operator=(const Rejects&) = delete;
-
-    void write(const intake::Record& record, const std::vector<std::string>& columns,
-               const std::string& reason) {
-        if (m_format == InputFormat::csv) {
-            if (!m_header_written) {
-                std::vector<std::string> header = columns;
-                header.emplace_back("row");
-                header.emplace_back("reason");
-                m_pending += output::csv_record(header);
-                m_header_written = true;
-            }
-            std::vector<std::string> fields = record.values;
-            fields.resize(std::max(fields.size(), columns.size()));
-            fields.push_back(std::to_string(record.row));
-            fields.push_back(reason);
-            m_pending += output::csv_record(fields);
-        } else {
-            nlohmann::ordered_json line;
-            try {
-                line = nlohmann::ordered_json::parse(record.raw);
-            } catch (const nlohmann::json::exception&) {
-                line = nlohmann::ordered_json::object();
-            }
-            if (!line.is_object()) {
-                line = nlohmann::ordered_json{{"line", record.raw}};
-            } else if (line.empty() && !record.raw.empty()) {
-                line["line"] = record.raw;
-            }
-            line["row"] = record.row;
-            line["reason"] = reason;
-            m_pending +=
-                line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-            m_pending += '\n';
-        }
-        if (m_pending.size() >= k_flush_bytes) {
-            flush();
-        }
-    }
-
-    // Writes out and closes the file, on disk for a regular one; throws TemporaryFailure naming
-    // the file and the system's reason when that fails.
-    void close() {
-        flush();
-        if (!m_direct && ::fsync(m_fd) != 0) {
-            fail();
-        }
-        const int fd = m_fd;
-        m_fd = -1;
-        if (::close(fd) != 0) {
-            fail();
-        }
-    }
-
-    // After the commit: FILE.part becomes FILE.
-    void publish() {
-        m_done = true;
-        if (m_direct) {
-            return;
-        }
-        std::error_code ec;
-        fs::rename(m_part, m_file, ec);
-        if (ec) {
-            throw SystemFailure(fmt::format("the valid rows were imported, but the rejected rows "
-                                            "stay in {}: cannot move it to {}: {}",
-                                            m_part.string(), m_file.string(), ec.message()));
-        }
-    }
-
-private:
-    static constexpr std::size_t k_flush_bytes = 64 * 1024;
-
-    static bool is_special(const std::string& file) {
-        std::error_code ec;
-        const fs::file_status status = fs::status(file, ec);
-        return !ec && fs::exists(status) && !fs::is_regular_file(status);
-    }
-
-    void flush() {
-        std::size_t done = 0;
-        while (done < m_pending.size()) {
-            const ssize_t n = ::write(m_fd, m_pending.data() + done, m_pending.size() - done);
-            if (n < 0 && errno == EINTR) {
-                continue;
-            }
-            if (n < 0) {
-                fail();
-            }
-            done += static_cast<std::size_t>(n);
-        }
-        m_pending.clear();
-    }
-
-    [[noreturn]] void fail() const {
-        throw TemporaryFailure(fmt::format("--skip-invalid {}: cannot write the rejected rows to "
-                                           "{}: {}; nothing imported",
-                                           m_file.string(), m_part.string(), std::strerror(errno)));
-    }
-
-    fs::path m_file;
-    InputFormat m_format;
-    bool m_direct;
-    fs::path m_part;
-    int m_fd = -1;
-    std::string m_pending;
-    bool m_header_written = false;
-    bool m_done = false;
-};
-
 struct Counts {
     std::int64_t rows = 0;
     std::int64_t added = 0;
@@ -269,6 +92,27 @@ struct Counts {
     std::int64_t rejected = 0;
     domain::SignalId first_id = 0;
     domain::SignalId last_id = 0;
+};
+
+// Seconds spent in one phase, in pieces.
+class PhaseStopwatch {
+public:
+    void start() { m_started = Clock::now(); }
+    void stop() { m_seconds += std::chrono::duration<double>(Clock::now() - m_started).count(); }
+    double seconds() const { return m_seconds; }
+
+private:
+    Clock::time_point m_started;
+    double m_seconds = 0;
+};
+
+// The file or standard input an import reads.
+struct ImportInput {
+    std::ifstream file;
+    std::uint64_t total_bytes = 0; // 0 when unknown
+    std::string source;            // how messages name it
+
+    std::istream& stream() { return file.is_open() ? static_cast<std::istream&>(file) : std::cin; }
 };
 
 void note_unknown(Session& session, const std::vector<std::string>& unknown) {
@@ -280,144 +124,160 @@ void note_unknown(Session& session, const std::vector<std::string>& unknown) {
     }
 }
 
-} // namespace
-
-void submit_from(Session& session, const ImportOptions& options) {
-    if (options.by) {
-        domain::require_email(*options.by, "--by");
+void open_input(const ImportOptions& options, ImportInput& input) {
+    input.source = options.from == "-" ? "standard input" : options.from;
+    if (options.from == "-") {
+        return;
     }
-    std::ifstream file;
-    std::istream* in = &std::cin;
-    std::uint64_t total_bytes = 0;
-    if (options.from != "-") {
-        std::error_code ec;
-        if (fs::is_directory(options.from, ec)) {
-            throw InvalidInput(fmt::format("--from {} is a folder; give a file", options.from));
-        }
-        file.open(options.from, std::ios::binary);
-        if (!file) {
-            throw InvalidInput(
-                fmt::format("--from {}: cannot read it: {}", options.from, std::strerror(errno)));
-        }
-        in = &file;
-        if (fs::is_regular_file(options.from, ec)) {
-            total_bytes = fs::file_size(options.from, ec);
-        }
+    std::error_code ec;
+    if (fs::is_directory(options.from, ec)) {
+        throw InvalidInput(fmt::format("--from {} is a folder; give a file", options.from));
     }
-    const InputFormat format = choose_format(options, *in);
-    const std::string source = options.from == "-" ? "standard input" : options.from;
+    input.file.open(options.from, std::ios::binary);
+    if (!input.file) {
+        throw InvalidInput(
+            fmt::format("--from {}: cannot read it: {}", options.from, std::strerror(errno)));
+    }
+    if (fs::is_regular_file(options.from, ec)) {
+        input.total_bytes = fs::file_size(options.from, ec);
+    }
+}
 
-    intake::ColumnPlan plan(options.maps, session.config().fields);
-    std::unique_ptr<intake::RecordReader> reader;
+std::unique_ptr<intake::RecordReader> open_reader(InputFormat format, ImportInput& input) {
     try {
         if (format == InputFormat::csv) {
-            reader = std::make_unique<intake::CsvReader>(*in);
-        } else {
-            reader = std::make_unique<intake::JsonLinesReader>(*in);
+            return std::make_unique<intake::CsvReader>(input.stream());
         }
+        return std::make_unique<intake::JsonLinesReader>(input.stream());
     } catch (const InvalidInput& e) {
-        throw InvalidInput(fmt::format("{}: {}", source, e.what()));
+        throw InvalidInput(fmt::format("{}: {}", input.source, e.what()));
     }
-    if (format == InputFormat::csv) {
-        plan.require_mapped_columns(reader->columns());
-        note_unknown(session, plan.update(reader->columns()));
-        const auto& columns = plan.columns();
-        const std::string title_column = plan.column_of("title");
-        if (std::find(columns.begin(), columns.end(), title_column) == columns.end()) {
-            throw InvalidInput(fmt::format("{}: there is no column {}; name the column that holds "
-                                           "the titles with --map title=COLUMN (columns: {})",
-                                           source, title_column, fmt::join(columns, ", ")));
-        }
-    }
-    const intake::RowRules rules{options.by, session.config().fields};
-    const domain::Stamp stamp = session.stamp();
+}
 
-    std::optional<Rejects> rejects;
-    if (options.skip_invalid) {
-        rejects.emplace(*options.skip_invalid, format);
+// A CSV header is known at once: every --map must name one of its columns, and one must hold
+// the titles.
+void plan_csv_columns(Session& session, intake::ColumnPlan& plan,
+                      const intake::RecordReader& reader, const std::string& source) {
+    plan.require_mapped_columns(reader.columns());
+    note_unknown(session, plan.update(reader.columns()));
+    const auto& columns = plan.columns();
+    const std::string title_column = plan.column_of("title");
+    if (std::find(columns.begin(), columns.end(), title_column) == columns.end()) {
+        throw InvalidInput(fmt::format("{}: there is no column {}; name the column that holds "
+                                       "the titles with --map title=COLUMN (columns: {})",
+                                       source, title_column, fmt::join(columns, ", ")));
     }
-    storage::Store& store = session.store(storage::Access::write);
-    Counts counts;
-    std::vector<std::string> listed; // the first problems, for an all-or-nothing refusal
-    store.prepare_bulk_write();
-    {
-        storage::WriteTransaction transaction(store);
-        const auto bulk = store.bulk_insert();
-        Progress progress(!session.quiet() && output::detect_terminal(STDERR_FILENO).is_tty,
-                          session.err(), total_bytes);
-        intake::Record record;
-        // A reader stops at a file too broken to go on (a quote never closed, a line over its
-        // cap); the transaction then imports nothing, also with --skip-invalid.
-        const auto read_next = [&] {
-            try {
-                return reader->next(record);
-            } catch (const InvalidInput& e) {
-                throw InvalidInput(fmt::format("{}: nothing imported: {}", source, e.what()));
-            }
-        };
+}
+
+// The rows of one import: each read, checked, and then added, skipped or refused.
+class RowImport {
+public:
+    RowImport(Session& session, intake::RecordReader& reader, intake::ColumnPlan& plan,
+              const intake::RowRules& rules, std::string source,
+              std::optional<output::RejectsFile>& rejects)
+        : m_session(session), m_reader(reader), m_plan(plan), m_rules(rules),
+          m_source(std::move(source)), m_rejects(rejects), m_stamp(session.stamp()) {}
+
+    // Reads every row and adds the valid ones to `bulk`; rows are only checked after the first
+    // invalid one of an all-or-nothing import.
+    void run(storage::BulkInsert& bulk, std::uint64_t total_bytes) {
+        output::ImportProgress progress(!m_session.quiet() &&
+                                            output::detect_terminal(STDERR_FILENO).is_tty,
+                                        m_session.err(), total_bytes);
+        m_read_and_check.start();
         while (read_next()) {
-            ++counts.rows;
-            if (reader->columns().size() > plan.columns().size()) {
-                note_unknown(session, plan.update(reader->columns()));
+            ++m_counts.rows;
+            if (m_reader.columns().size() > m_plan.columns().size()) {
+                note_unknown(m_session, m_plan.update(m_reader.columns()));
             }
-            intake::CheckedRow checked = intake::check_row(record, plan, rules);
-            domain::Signal signal;
-            if (checked.problems.empty()) {
-                try {
-                    signal = domain::new_signal(std::move(checked.signal), stamp);
-                } catch (const InvalidInput& e) {
-                    checked.problems.push_back(intake::Problem{{}, e.what()});
-                }
-            }
+            intake::CheckedRow checked = intake::check_row(m_record, m_plan, m_rules);
+            m_read_and_check.stop();
             if (!checked.problems.empty()) {
-                ++counts.rejected;
-                if (rejects) {
-                    rejects->write(record, plan.columns(), reasons(checked.problems));
-                } else {
-                    for (const auto& p : checked.problems) {
-                        if (listed.size() < k_listed_problems) {
-                            listed.push_back(fmt::format("  row {}, {}", record.row, describe(p)));
-                        }
-                    }
-                }
-            } else if (counts.rejected == 0 || rejects) {
-                // After the first invalid row of an all-or-nothing import, rows are only checked.
-                if (session.config().mail.acknowledge) {
-                    domain::acknowledge(signal, signal.submitted_by,
-                                        session.config().targets.first_response_days, stamp);
-                }
-                if (bulk->add(signal)) {
-                    ++counts.added;
-                    counts.first_id = counts.first_id == 0 ? signal.id : counts.first_id;
-                    counts.last_id = signal.id;
-                } else {
-                    ++counts.skipped;
+                refuse(checked.problems);
+            } else if (m_counts.rejected == 0 || m_rejects) {
+                add(bulk, domain::new_checked_signal(std::move(checked.signal), m_stamp));
+            }
+            progress.update(m_counts.rows, m_reader.bytes_read());
+            m_read_and_check.start();
+        }
+        m_read_and_check.stop();
+        progress.clear();
+    }
+
+    // Throws InvalidInput listing the first problems when an all-or-nothing import met any.
+    void require_all_valid() const {
+        if (m_counts.rejected == 0 || m_rejects) {
+            return;
+        }
+        throw InvalidInput(fmt::format(
+            "{}: nothing imported: {} of {} rows {} invalid{}:\n{}\nCorrect {}, or import the "
+            "valid rows with --skip-invalid REJECTS_FILE",
+            m_source, m_counts.rejected, m_counts.rows, m_counts.rejected == 1 ? "is" : "are",
+            m_listed.size() < static_cast<std::size_t>(m_counts.rejected)
+                ? fmt::format(" (the first {} problems)", m_listed.size())
+                : "",
+            fmt::join(m_listed, "\n"), m_counts.rejected == 1 ? "it" : "them"));
+    }
+
+    const Counts& counts() const { return m_counts; }
+    double read_and_check_seconds() const { return m_read_and_check.seconds(); }
+
+private:
+    // A reader stops at a file too broken to go on (a quote never closed, a line over its cap);
+    // the transaction then imports nothing, also with --skip-invalid.
+    bool read_next() {
+        try {
+            return m_reader.next(m_record);
+        } catch (const InvalidInput& e) {
+            throw InvalidInput(fmt::format("{}: nothing imported: {}", m_source, e.what()));
+        }
+    }
+
+    void refuse(const std::vector<intake::Problem>& problems) {
+        ++m_counts.rejected;
+        if (m_rejects && m_rejects->format() == output::RejectsFormat::csv) {
+            m_rejects->write_csv(m_record.values, m_plan.columns(), m_record.row,
+                                 reasons(problems));
+        } else if (m_rejects) {
+            m_rejects->write_json_line(m_record.raw, m_record.row, reasons(problems));
+        } else {
+            for (const auto& p : problems) {
+                if (m_listed.size() < k_listed_problems) {
+                    m_listed.push_back(fmt::format("  row {}, {}", m_record.row, describe(p)));
                 }
             }
-            progress.update(counts.rows, reader->bytes_read());
         }
-        progress.clear();
-        if (counts.rejected > 0 && !rejects) {
-            throw InvalidInput(fmt::format(
-                "{}: nothing imported: {} of {} rows {} invalid{}:\n{}\nCorrect {}, or import the "
-                "valid rows with --skip-invalid REJECTS_FILE",
-                source, counts.rejected, counts.rows, counts.rejected == 1 ? "is" : "are",
-                listed.size() < static_cast<std::size_t>(counts.rejected)
-                    ? fmt::format(" (the first {} problems)", listed.size())
-                    : "",
-                fmt::join(listed, "\n"), counts.rejected == 1 ? "it" : "them"));
-        }
-        if (rejects) {
-            rejects->close();
-        }
-        bulk->finish();
-        transaction.commit();
     }
-    if (rejects) {
-        rejects->publish();
-    }
-    store.checkpoint();
 
+    void add(storage::BulkInsert& bulk, domain::Signal signal) {
+        if (m_session.config().mail.acknowledge) {
+            domain::acknowledge(signal, signal.submitted_by,
+                                m_session.config().targets.first_response_days, m_stamp);
+        }
+        if (!bulk.add(signal)) {
+            ++m_counts.skipped;
+            return;
+        }
+        ++m_counts.added;
+        m_counts.first_id = m_counts.first_id == 0 ? signal.id : m_counts.first_id;
+        m_counts.last_id = signal.id;
+    }
+
+    Session& m_session;
+    intake::RecordReader& m_reader;
+    intake::ColumnPlan& m_plan;
+    const intake::RowRules& m_rules;
+    std::string m_source;
+    std::optional<output::RejectsFile>& m_rejects;
+    domain::Stamp m_stamp;
+    intake::Record m_record;
+    Counts m_counts;
+    std::vector<std::string> m_listed; // the first problems, for an all-or-nothing refusal
+    PhaseStopwatch m_read_and_check;
+};
+
+void print_summary(Session& session, const ImportOptions& options, const std::string& source,
+                   const Counts& counts) {
     if (session.json()) {
         print_json(session,
                    {{"rows", counts.rows},
@@ -437,6 +297,64 @@ void submit_from(Session& session, const ImportOptions& options) {
             output::group_thousands(std::to_string(counts.skipped)),
             output::group_thousands(std::to_string(counts.rejected)),
             counts.rejected > 0 ? fmt::format(" (written to {})", *options.skip_invalid) : "");
+    }
+}
+
+} // namespace
+
+void submit_from(Session& session, const ImportOptions& options) {
+    if (options.by) {
+        domain::require_email(*options.by, "--by");
+    }
+    ImportInput input;
+    open_input(options, input);
+    const InputFormat format = choose_format(options, input.stream());
+    intake::ColumnPlan plan(options.maps, session.config().fields);
+    const std::unique_ptr<intake::RecordReader> reader = open_reader(format, input);
+    if (format == InputFormat::csv) {
+        plan_csv_columns(session, plan, *reader, input.source);
+    }
+    const intake::RowRules rules{options.by, session.config().fields};
+    std::optional<output::RejectsFile> rejects;
+    if (options.skip_invalid) {
+        rejects.emplace(*options.skip_invalid, format == InputFormat::csv
+                                                   ? output::RejectsFormat::csv
+                                                   : output::RejectsFormat::jsonl);
+    }
+    storage::Store& store = session.store(storage::Access::write);
+    RowImport rows(session, *reader, plan, rules, input.source, rejects);
+    std::vector<output::ImportPhase> phases;
+    PhaseStopwatch commit;
+    store.prepare_bulk_write();
+    {
+        storage::WriteTransaction transaction(store);
+        const auto bulk = store.bulk_insert();
+        rows.run(*bulk, input.total_bytes);
+        rows.require_all_valid();
+        if (rejects) {
+            rejects->close();
+        }
+        bulk->finish();
+        phases.push_back({"read and check", rows.read_and_check_seconds()});
+        for (const storage::BulkPhase& phase : bulk->phases()) {
+            phases.push_back({phase.name, phase.seconds});
+        }
+        commit.start();
+        transaction.commit();
+        commit.stop();
+    }
+    if (rejects) {
+        rejects->publish();
+    }
+    PhaseStopwatch checkpoint;
+    checkpoint.start();
+    store.checkpoint();
+    checkpoint.stop();
+    print_summary(session, options, input.source, rows.counts());
+    if (options.timings) {
+        phases.push_back({"commit", commit.seconds()});
+        phases.push_back({"checkpoint", checkpoint.seconds()});
+        session.err() << output::phase_lines(phases);
     }
 }
 

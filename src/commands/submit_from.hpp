@@ -15,6 +15,7 @@ struct ImportOptions {
     std::optional<std::string> by;           // submitter of rows without one
     std::vector<std::string> maps;           // FIELD=COLUMN
     std::optional<std::string> skip_invalid; // where the rejected rows go
+    bool timings = false;                    // print the seconds of each phase on stderr
 };
 
 // Imports every row of a CSV or JSON lines file in one transaction: all or nothing, or with

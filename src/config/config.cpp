@@ -57,11 +57,12 @@ constexpr Key k_keys[] = {
     {"reports",  "high_satisfaction_impact", Kind::integer},
     {"reports",  "rows",                     Kind::integer},
     {"targets",  "first_response_days",      Kind::integer},
+    {"user",     "email",                    Kind::string},
 };
 // clang-format on
 
 constexpr std::string_view k_sections[] = {"database", "fields",  "impact",
-                                           "mail",     "reports", "targets"};
+                                           "mail",     "reports", "targets", "user"};
 
 std::string_view kind_name(Kind kind) {
     switch (kind) {
@@ -278,6 +279,13 @@ void apply_key(Config& config, const Key& key, const toml::node& node, const Rep
             report.fail(
                 node.source(), name,
                 fmt::format("must lie within -{} and {}", most.to_string(), most.to_string()));
+        }
+    } else if (name == "user.email") {
+        config.user.email = string_value(node, report, name);
+        try {
+            domain::require_email(config.user.email, "the address");
+        } catch (const InvalidInput& e) {
+            report.fail(node.source(), name, e.what());
         }
     } else if (name == "mail.from") {
         config.mail.from = string_value(node, report, name);
@@ -526,6 +534,11 @@ notify = []
 # signal arrived, with its number and, with targets.first_response_days, the day they will hear
 # by (acknowledged.mustache).
 acknowledge = false
+
+[user]
+# Your e-mail address: `submit` files signals under it when --by is not given
+# ($SILERAM_EMAIL takes precedence). Example:
+# email = "anna@example.org"
 
 [reports]
 # report overdue: a signal without any change for this many days is stale,

@@ -377,6 +377,28 @@ CustomerReport build_customer_report(const std::vector<CustomerInput>& customers
     return report;
 }
 
+std::vector<SilentSubmitterInput>
+rank_silent_submitters(std::map<std::string, SilentSubmitterInput> by_address, std::int64_t limit,
+                       std::int64_t& total) {
+    std::vector<SilentSubmitterInput> all;
+    all.reserve(by_address.size());
+    for (auto& [address, submitter] : by_address) {
+        all.push_back(std::move(submitter));
+    }
+    std::sort(all.begin(), all.end(),
+              [](const SilentSubmitterInput& a, const SilentSubmitterInput& b) {
+                  if (a.waiting_since != b.waiting_since) {
+                      return a.waiting_since < b.waiting_since;
+                  }
+                  return a.email < b.email;
+              });
+    total = static_cast<std::int64_t>(all.size());
+    if (limit > 0 && total > limit) {
+        all.resize(static_cast<std::size_t>(limit));
+    }
+    return all;
+}
+
 OverdueReport build_overdue_report(const std::vector<OverdueActionInput>& actions,
                                    std::int64_t actions_total,
                                    const std::vector<StaleSignalInput>& stale,
@@ -398,6 +420,23 @@ OverdueReport build_overdue_report(const std::vector<OverdueActionInput>& action
         report.silent.push_back(SilentSubmitter{s, days_between(s.waiting_since, now)});
     }
     return report;
+}
+
+ReportWindows report_windows(Timestamp now, const std::optional<Timestamp>& since,
+                             const ReportSettings& settings) {
+    namespace chrono = std::chrono;
+    const Date today = chrono::floor<chrono::days>(now);
+    const chrono::year_month_day ymd{today};
+    const chrono::year_month_day year_ago{ymd.year() - chrono::years(1), ymd.month(),
+                                          chrono::day(1)};
+    ReportWindows w;
+    w.funnel_months_since =
+        since ? *since : Timestamp(chrono::sys_days(year_ago).time_since_epoch());
+    w.care_since = now - chrono::days(settings.care_window_days);
+    w.today = today;
+    w.stale_before = now - chrono::days(settings.stale_days);
+    w.silent_before = now - chrono::days(settings.silent_days);
+    return w;
 }
 
 } // namespace sileram::domain

@@ -1,5 +1,7 @@
 #include "sileram/domain/search.hpp"
 
+#include "sileram/domain/text.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <iterator>
@@ -44,6 +46,25 @@ void append_utf8(std::string& out, char32_t code_point) {
         utf8proc_encode_char(static_cast<utf8proc_int32_t>(code_point), bytes);
     out.append(reinterpret_cast<const char*>(bytes), static_cast<std::size_t>(size));
 }
+
+// Folded as search_terms folds (no accents), sorted for the binary search. Short and common on
+// purpose: a word that tells signals apart must never be here.
+constexpr std::string_view k_stop_words[] = {
+    "aan",    "about",  "after", "again", "al",   "all",   "alle", "alles", "als",   "also",
+    "altijd", "an",     "and",   "any",   "are",  "as",    "at",   "be",    "been",  "ben",
+    "bent",   "bij",    "but",   "by",    "can",  "could", "dan",  "dat",   "de",    "deze",
+    "did",    "die",    "dit",   "do",    "does", "doesn", "don",  "door",  "dus",   "een",
+    "en",     "er",     "for",   "from",  "geen", "haar",  "had",  "has",   "have",  "he",
+    "heb",    "hebben", "heeft", "hem",   "het",  "hier",  "hij",  "hoe",   "hun",   "ik",
+    "in",     "is",     "isn",   "it",    "its",  "je",    "jij",  "kan",   "maar",  "me",
+    "met",    "mij",    "mijn",  "moet",  "my",   "na",    "naar", "niet",  "no",    "nog",
+    "not",    "nu",     "of",    "om",    "on",   "ons",   "onze", "ook",   "op",    "or",
+    "our",    "over",   "she",   "so",    "te",   "than",  "that", "the",   "their", "them",
+    "then",   "there",  "these", "they",  "this", "those", "to",   "toch",  "tot",   "uit",
+    "uw",     "van",    "voor",  "want",  "was",  "wat",   "we",   "wel",   "were",  "what",
+    "when",   "where",  "which", "who",   "why",  "wij",   "will", "with",  "word",  "worden",
+    "wordt",  "would",  "you",   "your",  "ze",   "zich",  "zij",  "zijn",  "zo",    "zou",
+};
 
 } // namespace
 
@@ -98,9 +119,34 @@ std::vector<std::string> search_terms(std::string_view text) {
     return terms;
 }
 
-double similarity(const std::vector<TermWeight>& query, std::int64_t total_documents,
-                  const std::vector<std::string>& candidate_terms) {
-    const std::unordered_set<std::string> candidate(candidate_terms.begin(), candidate_terms.end());
+bool is_stop_word(std::string_view term) {
+    return std::binary_search(std::begin(k_stop_words), std::end(k_stop_words), term);
+}
+
+std::vector<std::string> query_terms(std::string_view title, std::string_view description) {
+    std::vector<std::string> terms = search_terms(title);
+    for (std::string& t : search_terms(utf8_prefix(description, k_description_bytes))) {
+        if (std::find(terms.begin(), terms.end(), t) == terms.end()) {
+            terms.push_back(std::move(t));
+        }
+    }
+    // One-letter words and lone digits say little and are everywhere.
+    std::erase_if(terms, [](const std::string& t) { return t.size() < 2 || is_stop_word(t); });
+    if (terms.size() > k_max_query_terms) {
+        terms.resize(k_max_query_terms);
+    }
+    return terms;
+}
+
+Resemblance resemble(const std::vector<TermWeight>& query, std::int64_t total_documents,
+                     std::string_view candidate_title, std::string_view candidate_description) {
+    const std::vector<std::string> title_terms = search_terms(candidate_title);
+    std::unordered_set<std::string> candidate(title_terms.begin(), title_terms.end());
+    for (std::string& t : search_terms(utf8_prefix(candidate_description, k_description_bytes))) {
+        candidate.insert(std::move(t));
+    }
+    Resemblance result;
+    std::unordered_set<std::string_view> asked;
     double all = 0;
     double shared = 0;
     for (const TermWeight& t : query) {
@@ -108,11 +154,23 @@ double similarity(const std::vector<TermWeight>& query, std::int64_t total_docum
             std::log(1.0 + static_cast<double>(std::max<std::int64_t>(total_documents, 1)) /
                                static_cast<double>(t.documents + 1));
         all += weight;
+        asked.insert(t.term);
         if (candidate.count(t.term) != 0) {
             shared += weight;
+            result.shared.push_back(t.term);
         }
     }
-    return all > 0 ? shared / all : 0.0;
+    if (all <= 0) {
+        return result;
+    }
+    const double mean = all / static_cast<double>(query.size());
+    for (const std::string& t : title_terms) {
+        if (t.size() >= 2 && !is_stop_word(t) && asked.count(t) == 0) {
+            all += mean;
+        }
+    }
+    result.score = shared / all;
+    return result;
 }
 
 } // namespace sileram::domain

@@ -121,7 +121,7 @@ void require_on_scale(Decimal score, const ImpactSettings& settings, std::string
     }
 }
 
-Signal new_signal(NewSignal input, const Stamp& stamp) {
+void check_new_signal(const NewSignal& input) {
     require_title(input.title);
     require_description(input.description);
     require_email(input.submitted_by, "the submitter");
@@ -132,6 +132,14 @@ Signal new_signal(NewSignal input, const Stamp& stamp) {
     if (input.external_id) {
         require_clean_text(*input.external_id, "the external id", Lines::single);
     }
+}
+
+Signal new_signal(NewSignal input, const Stamp& stamp) {
+    check_new_signal(input);
+    return new_checked_signal(std::move(input), stamp);
+}
+
+Signal new_checked_signal(NewSignal input, const Stamp& stamp) {
     Signal signal;
     signal.title = std::move(input.title);
     signal.description = std::move(input.description);
@@ -295,8 +303,9 @@ void analyse(Signal& signal, const ImpactInput& input, const ImpactSettings& set
                                   settings.period);
     const ImpactFigures figures = impact_figures(impact, settings);
     apply(signal, Event::analyse, stamp,
-          fmt::format("{} contacts × impact {} = score {} ({})", impact.contacts,
-                      impact.satisfaction_impact, figures.score, to_string(figures.impact_class)));
+          fmt::format("{} contacts × impact {} = score {} ({})", grouped(impact.contacts),
+                      impact.satisfaction_impact, grouped(figures.score),
+                      to_string(figures.impact_class)));
     signal.impact = impact;
 }
 
@@ -565,7 +574,7 @@ void measure(Signal& signal, std::int64_t contacts, std::optional<Decimal> satis
     signal.measurements.push_back(std::move(measurement));
     const std::int64_t baseline = signal.impact ? signal.impact->contacts : 0;
     apply(signal, Event::measure, stamp,
-          fmt::format("{} contacts (baseline {})", contacts, baseline));
+          fmt::format("{} contacts (baseline {})", grouped(contacts), grouped(baseline)));
 }
 
 std::string next_step(const Signal& signal) {

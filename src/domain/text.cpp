@@ -283,4 +283,17 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     return at(a.size(), b.size());
 }
 
+std::string grouped(std::int64_t value) {
+    const std::string digits = std::to_string(value);
+    const std::size_t start = value < 0 ? 1 : 0;
+    std::string out = digits.substr(0, start);
+    for (std::size_t i = start; i < digits.size(); ++i) {
+        if (i > start && (digits.size() - i) % 3 == 0) {
+            out += ',';
+        }
+        out += digits[i];
+    }
+    return out;
+}
+
 } // namespace sileram::domain

@@ -56,6 +56,31 @@ std::optional<sys_days> read_day(std::string_view text, std::size_t& pos) {
 
 } // namespace
 
+std::optional<int> parse_days_ago(std::string_view text) {
+    if (text == "today") {
+        return 0;
+    }
+    if (text == "yesterday") {
+        return 1;
+    }
+    if (text.size() < 2 || (text.back() != 'd' && text.back() != 'w')) {
+        return std::nullopt;
+    }
+    const int per = text.back() == 'w' ? 7 : 1;
+    const std::string_view number = text.substr(0, text.size() - 1);
+    long long value = 0;
+    for (const char c : number) {
+        if (c < '0' || c > '9' || value > k_most_days_ago) {
+            return std::nullopt;
+        }
+        value = value * 10 + (c - '0');
+    }
+    if (value * per > k_most_days_ago) {
+        return std::nullopt;
+    }
+    return static_cast<int>(value * per);
+}
+
 std::optional<Timestamp> parse_timestamp(std::string_view text) {
     std::size_t pos = 0;
     const auto day = read_day(text, pos);

@@ -109,92 +109,110 @@ std::string ColumnPlan::column_of(const std::string& field) const {
     return it == m_column_for_field.end() ? field : it->second;
 }
 
-CheckedRow check_row(const Record& record, const ColumnPlan& plan, const RowRules& rules) {
+namespace {
+
+// Where a row's submitter came from: the column that names it, or --by.
+struct SubmitterSource {
+    std::string column = "submitted_by";
+    bool given = false;
+};
+
+void read_submitted_at(const std::string& value, const std::string& column, domain::NewSignal& s,
+                       std::vector<Problem>& problems) {
+    s.submitted_at = domain::parse_timestamp(value);
+    if (!s.submitted_at) {
+        problems.push_back(Problem{column, fmt::format("{} is not a date; use ISO 8601 such as "
+                                                       "2026-12-01 or 2026-12-01T10:00:00Z",
+                                                       domain::quote_value(value))});
+    } else if (!domain::within_input_years(*s.submitted_at)) {
+        problems.push_back(
+            Problem{column, fmt::format("{} is out of range; give a date in the years {} to {}",
+                                        domain::quote_value(value), domain::k_first_year,
+                                        domain::k_last_year)});
+    }
+}
+
+// Puts one value where its column's target says, checking what can be checked of it alone.
+void read_value(const Target& target, const std::string& value, const std::string& column,
+                domain::NewSignal& s, SubmitterSource& submitter, std::vector<Problem>& problems) {
     using Kind = Target::Kind;
-    CheckedRow result;
-    domain::NewSignal& s = result.signal;
-    std::vector<Problem>& problems = result.problems;
-    if (!record.error.empty()) {
-        problems.push_back(Problem{{}, record.error});
-        return result;
-    }
-    const auto& targets = plan.targets();
-    const auto& columns = plan.columns();
-    std::string submitter_column = "submitted_by";
-    bool has_submitter = false;
-    for (std::size_t i = 0; i < targets.size() && i < record.values.size(); ++i) {
-        if (!targets[i]) {
-            continue;
+    switch (target.kind) {
+    case Kind::title:
+        s.title = value;
+        return;
+    case Kind::description:
+        s.description = value;
+        return;
+    case Kind::submitted_by:
+        submitter.column = column;
+        if (!value.empty()) {
+            s.submitted_by = value;
+            submitter.given = true;
         }
-        const std::string& value = record.values[i];
-        const std::string& column = columns[i];
-        switch (targets[i]->kind) {
-        case Kind::title:
-            s.title = value;
-            break;
-        case Kind::description:
-            s.description = value;
-            break;
-        case Kind::submitted_by:
-            submitter_column = column;
-            if (!value.empty()) {
-                s.submitted_by = value;
-                has_submitter = true;
-            }
-            break;
-        case Kind::submitted_at:
-            if (!value.empty()) {
-                s.submitted_at = domain::parse_timestamp(value);
-                if (!s.submitted_at) {
-                    problems.push_back(Problem{
-                        column, fmt::format("{} is not a date; use ISO 8601 such as 2026-12-01 "
-                                            "or 2026-12-01T10:00:00Z",
-                                            domain::quote_value(value))});
-                } else if (!domain::within_input_years(*s.submitted_at)) {
-                    problems.push_back(Problem{
-                        column, fmt::format("{} is out of range; give a date in the years {} to {}",
-                                            domain::quote_value(value), domain::k_first_year,
-                                            domain::k_last_year)});
-                }
-            }
-            break;
-        case Kind::external_id:
-            if (!value.empty()) {
-                check(problems, column, [&] {
-                    domain::require_clean_text(value, "the external id", domain::Lines::single);
-                });
-                s.external_id = value;
-            }
-            break;
-        case Kind::field:
-            if (!value.empty()) {
-                check(problems, column, [&] {
-                    domain::require_clean_text(value, "the value", domain::Lines::single);
-                });
-                s.fields[targets[i]->field] = value;
-            }
-            break;
+        return;
+    case Kind::submitted_at:
+        if (!value.empty()) {
+            read_submitted_at(value, column, s, problems);
         }
+        return;
+    case Kind::external_id:
+        if (!value.empty()) {
+            check(problems, column, [&] {
+                domain::require_clean_text(value, "the external id", domain::Lines::single);
+            });
+            s.external_id = value;
+        }
+        return;
+    case Kind::field:
+        if (!value.empty()) {
+            check(problems, column,
+                  [&] { domain::require_clean_text(value, "the value", domain::Lines::single); });
+            s.fields[target.field] = value;
+        }
+        return;
     }
+}
+
+// The checks of the signal as a whole: title, description, submitter, configured fields.
+void check_signal(domain::NewSignal& s, SubmitterSource submitter, const ColumnPlan& plan,
+                  const RowRules& rules, std::vector<Problem>& problems) {
     check(problems, plan.column_of("title"), [&] { domain::require_title(s.title); });
     check(problems, plan.column_of("description"),
           [&] { domain::require_description(s.description); });
-    if (!has_submitter && rules.default_submitter) {
+    if (!submitter.given && rules.default_submitter) {
         s.submitted_by = *rules.default_submitter;
-        has_submitter = true;
-        submitter_column = "--by";
+        submitter = SubmitterSource{"--by", true};
     }
-    if (!has_submitter) {
+    if (!submitter.given) {
         problems.push_back(
-            Problem{submitter_column, "no submitter: the row has none and --by is not given"});
+            Problem{submitter.column, "no submitter: the row has none and --by is not given"});
     } else {
-        check(problems, submitter_column,
+        check(problems, submitter.column,
               [&] { domain::require_email(s.submitted_by, "the submitter"); });
     }
     for (const domain::FieldRule& rule : rules.fields) {
         const domain::FieldRule one[] = {rule};
         check(problems, plan.column_of(rule.name), [&] { domain::require_fields(s.fields, one); });
     }
+}
+
+} // namespace
+
+CheckedRow check_row(const Record& record, const ColumnPlan& plan, const RowRules& rules) {
+    CheckedRow result;
+    if (!record.error.empty()) {
+        result.problems.push_back(Problem{{}, record.error});
+        return result;
+    }
+    const auto& targets = plan.targets();
+    SubmitterSource submitter;
+    for (std::size_t i = 0; i < targets.size() && i < record.values.size(); ++i) {
+        if (targets[i]) {
+            read_value(*targets[i], record.values[i], plan.columns()[i], result.signal, submitter,
+                       result.problems);
+        }
+    }
+    check_signal(result.signal, submitter, plan, rules, result.problems);
     return result;
 }
 

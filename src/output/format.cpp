@@ -2,6 +2,8 @@
 
 #include "sileram/output/terminal.hpp"
 
+#include <cmath>
+#include <ctime>
 #include <fmt/format.h>
 
 namespace sileram::output {
@@ -31,6 +33,48 @@ std::string roi_text(double roi) {
 
 std::string payback_text(double months) {
     return fmt::format("pays back in {:.1f} months", months);
+}
+
+namespace {
+
+std::string local_format(domain::Timestamp at, const char* format) {
+    const std::time_t t = std::chrono::system_clock::to_time_t(at);
+    std::tm local{};
+    localtime_r(&t, &local);
+    char text[64];
+    const std::size_t size = std::strftime(text, sizeof text, format, &local);
+    return std::string(text, size);
+}
+
+} // namespace
+
+Hue state_hue(domain::State state) {
+    if (!domain::is_open(state)) {
+        return Hue::grey;
+    }
+    // Indexed by step, 1 to 10.
+    constexpr Hue k_by_step[] = {Hue::none,    Hue::blue,  Hue::blue, Hue::yellow,
+                                 Hue::yellow,  Hue::cyan,  Hue::cyan, Hue::cyan,
+                                 Hue::magenta, Hue::green, Hue::grey};
+    const int step = domain::info(state).step;
+    return step >= 1 && step <= 10 ? k_by_step[step] : Hue::none;
+}
+
+Hue class_hue(domain::ImpactClass impact_class) {
+    return impact_class == domain::ImpactClass::high ? Hue::red : Hue::none;
+}
+
+std::string local_time(domain::Timestamp at) {
+    return local_format(at, "%Y-%m-%d %H:%M %Z");
+}
+
+std::string local_date(domain::Timestamp at) {
+    return local_format(at, "%Y-%m-%d");
+}
+
+std::string alike_share(double score) {
+    // The stored score is rounded to three places: 0.999 must not print as 100%.
+    return fmt::format("{}%", static_cast<int>(std::floor(score * 100 + 1e-9)));
 }
 
 std::string shown_count(std::int64_t shown, std::int64_t total, std::string_view one,

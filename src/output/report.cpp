@@ -330,10 +330,12 @@ std::string render_text(const ReportDocument& document, const TextStyle& style) 
         Table table(columns);
         for (const auto& row : section.rows) {
             std::vector<std::string> cells;
+            std::vector<Hue> hues;
             for (std::size_t i = 0; i < row.size(); ++i) {
                 cells.push_back(table_cell(row[i], i));
+                hues.push_back(row[i].hue);
             }
-            table.add_row(std::move(cells));
+            table.add_row(std::move(cells), std::move(hues));
         }
         if (!section.totals.empty()) {
             std::vector<std::string> cells;
@@ -402,6 +404,33 @@ nlohmann::ordered_json render_json(const ReportDocument& document) {
         }
     }
     out["totals"] = totals;
+    return out;
+}
+
+std::string report_outline(const ReportDocument& document, std::size_t width) {
+    const std::size_t room = std::max<std::size_t>(width, 40) - 4;
+    std::string out;
+    const auto paragraph = [&](const std::string& text, std::string_view indent) {
+        for (const std::string& line : wrap_to_width(text, room)) {
+            out.append(indent).append(line).push_back('\n');
+        }
+    };
+    out += fmt::format("Report {}\n", document.report);
+    if (!document.summary.empty()) {
+        std::vector<std::string> labels;
+        for (const Figure& f : document.summary) {
+            labels.push_back(f.label);
+        }
+        paragraph(fmt::format("Key figures: {}.", fmt::join(labels, "; ")), "  ");
+    }
+    for (const Section& section : document.sections) {
+        out += fmt::format("  Section {}: {}\n", section.name, section.title);
+        std::vector<std::string> columns;
+        for (const ReportColumn& c : section.columns) {
+            columns.push_back(c.header == c.key ? c.key : fmt::format("{} ({})", c.header, c.key));
+        }
+        paragraph(fmt::format("Columns: {}.", fmt::join(columns, ", ")), "    ");
+    }
     return out;
 }
 

@@ -15,6 +15,16 @@ Cell text(std::string_view value) {
     return Cell::of_text(std::string(value));
 }
 
+Cell text(std::string_view value, Hue hue) {
+    Cell cell = Cell::of_text(std::string(value));
+    cell.hue = hue;
+    return cell;
+}
+
+Cell state_cell(domain::State state) {
+    return text(domain::to_string(state), state_hue(state));
+}
+
 std::string shown_note(std::size_t shown, std::int64_t total, std::string_view what) {
     if (static_cast<std::int64_t>(shown) >= total) {
         return {};
@@ -87,11 +97,11 @@ ReportDocument impact_document(const domain::ImpactReport& report, const std::st
                       {"quadrant", "quadrant", true, 5, 6}};
     for (const domain::ImpactLine& l : report.ranked) {
         ranked.rows.push_back(
-            {Cell::of_id(l.id), text(l.title), text(domain::to_string(l.state)),
-             text(domain::to_string(l.figures.impact_class)), Cell::of_count(l.contacts),
-             Cell::of_count(l.satisfaction_impact), Cell::of_count(l.figures.score),
-             Cell::of_money(l.figures.cost_per_period), Cell::of_money(l.figures.cost_per_year),
-             text(domain::to_string(l.quadrant))});
+            {Cell::of_id(l.id), text(l.title), state_cell(l.state),
+             text(domain::to_string(l.figures.impact_class), class_hue(l.figures.impact_class)),
+             Cell::of_count(l.contacts), Cell::of_count(l.satisfaction_impact),
+             Cell::of_count(l.figures.score), Cell::of_money(l.figures.cost_per_period),
+             Cell::of_money(l.figures.cost_per_year), text(domain::to_string(l.quadrant))});
     }
     ranked.note = shown_note(report.ranked.size(), report.total.signals, "signals");
     d.sections.push_back(std::move(ranked));
@@ -157,7 +167,7 @@ ReportDocument funnel_document(const domain::FunnelReport& report) {
     states.columns = {
         {"step", "step"}, {"state", "state"}, {"signals", "signals"}, {"share", "share"}};
     for (const domain::StateCount& c : report.states) {
-        states.rows.push_back({Cell::of_count(c.step), text(domain::to_string(c.state)),
+        states.rows.push_back({Cell::of_count(c.step), state_cell(c.state),
                                Cell::of_count(c.signals),
                                Cell::of_share(domain::share(static_cast<double>(c.signals),
                                                             static_cast<double>(report.total)))});
@@ -327,11 +337,12 @@ ReportDocument overdue_document(const domain::OverdueReport& report,
                        {"status", "status", false, 0, 2},
                        {"progress", "progress", false, 0, 1}};
     for (const domain::OverdueAction& a : report.actions) {
+        Cell days_over = Cell::of_count(a.days_overdue);
+        days_over.hue = Hue::red;
         actions.rows.push_back(
             {Cell::of_id(a.action.signal), Cell::of_count(a.action.number), text(a.action.title),
-             text(a.action.owner), text(domain::format_date(a.action.due)),
-             Cell::of_count(a.days_overdue), text(domain::to_string(a.action.status)),
-             Cell::of_count(a.action.progress)});
+             text(a.action.owner), text(domain::format_date(a.action.due), Hue::red), days_over,
+             text(domain::to_string(a.action.status)), Cell::of_count(a.action.progress)});
     }
     actions.note = shown_note(report.actions.size(), report.actions_total, "actions");
     d.sections.push_back(std::move(actions));
@@ -346,7 +357,7 @@ ReportDocument overdue_document(const domain::OverdueReport& report,
                      {"days_unchanged", "days"}};
     for (const domain::StaleSignal& s : report.stale) {
         stale.rows.push_back({Cell::of_id(s.signal.id), text(s.signal.title),
-                              text(domain::to_string(s.signal.state)),
+                              state_cell(s.signal.state),
                               text(domain::format_timestamp(s.signal.updated_at).substr(0, 10)),
                               Cell::of_count(s.days_unchanged)});
     }

@@ -24,21 +24,25 @@ public:
     // control characters escaped: stored text may come from older databases or other writers.
     void heading(const std::string& text) { m_text += bold(printable(text, Lines::single)) + "\n"; }
 
-    // A labelled line; continuation lines of the same section pass an empty label.
-    void line(const std::string& label, const std::string& text) {
+    // A labelled line, its text in `hue` on a terminal; continuation lines of the same section
+    // pass an empty label.
+    void line(const std::string& label, const std::string& text, Hue hue = Hue::none) {
         const std::string padded = pad_to_width(label, k_label_width, Align::left);
         const std::size_t room = m_width > k_label_width + 20 ? m_width - k_label_width : 20;
         const std::string indent(k_label_width, ' ');
         bool first = true;
         for (const std::string& paragraph : paragraphs(printable(text, Lines::multi))) {
             for (const std::string& part : wrap_to_width(paragraph, room)) {
-                m_text += (first ? (label.empty() ? padded : bold(padded)) : indent) + part + "\n";
+                m_text += (first ? (label.empty() ? padded : bold(padded)) : indent) +
+                          paint(part, hue, m_color) + "\n";
                 first = false;
             }
         }
     }
 
     void block(const std::string& text) { m_text += printable(text, Lines::multi); }
+    // A rendered Table: it made its cells printable itself and holds its own escape codes.
+    void table(const std::string& rendered) { m_text += rendered; }
     void gap() { m_text += "\n"; }
     std::string text() const { return m_text; }
 
@@ -67,10 +71,6 @@ private:
     std::string m_text;
 };
 
-std::string short_time(Timestamp at) {
-    return format_timestamp(at).substr(0, 16).replace(10, 1, " ");
-}
-
 void impact_section(Page& page, const Signal& s, const ImpactSettings& settings) {
     if (!s.impact) {
         return;
@@ -79,7 +79,8 @@ void impact_section(Page& page, const Signal& s, const ImpactSettings& settings)
     page.line("Impact",
               fmt::format("{} contacts per {} × impact {} = score {} ({})",
                           count(s.impact->contacts), settings.period, s.impact->satisfaction_impact,
-                          count(f.score), to_string(f.impact_class)));
+                          count(f.score), to_string(f.impact_class)),
+              class_hue(f.impact_class));
     page.line("", fmt::format("{} per {}, {} per year at {} a contact",
                               money(f.cost_per_period, settings.currency), settings.period,
                               money(f.cost_per_year, settings.currency),
@@ -182,14 +183,15 @@ void actions_section(Page& page, const Signal& s, const ImpactSettings& settings
         const bool overdue =
             a.due && *a.due < today &&
             (a.status == ActionStatus::planned || a.status == ActionStatus::in_progress);
+        const std::string due = a.due ? format_date(*a.due) + (overdue ? " OVERDUE" : "") : "";
         table.add_row({std::to_string(a.number), a.parent ? std::to_string(*a.parent) : "", a.title,
-                       a.owner, a.due ? format_date(*a.due) + (overdue ? " OVERDUE" : "") : "",
-                       whole_money(a.cost), std::string(to_string(a.status)),
-                       fmt::format("{}%", a.progress)});
+                       a.owner, due, whole_money(a.cost), std::string(to_string(a.status)),
+                       fmt::format("{}%", a.progress)},
+                      {Hue::none, Hue::none, Hue::none, Hue::none, overdue ? Hue::red : Hue::none});
     }
     page.gap();
     page.heading("Actions");
-    page.block(table.render(width, color));
+    page.table(table.render(width, color));
     const BusinessCase bc = business_case(s, settings);
     page.line("Business case", case_text(bc, settings));
     if (!s.approved_case) {
@@ -231,12 +233,13 @@ std::string signal_page(const Signal& s, const ImpactSettings& settings, Timesta
                         std::size_t width, Color color) {
     Page page(width, color);
     page.heading(fmt::format("Signal {}: {}", s.id, s.title));
-    page.line("State", fmt::format("{} (step {} of 10)", to_string(s.state), s.step));
+    page.line("State", fmt::format("{} (step {} of 10)", to_string(s.state), s.step),
+              state_hue(s.state));
     const std::string next = next_step(s);
     if (!next.empty()) {
         page.line("Next", next);
     }
-    page.line("Submitted", fmt::format("{} by {}", short_time(s.submitted_at), s.submitted_by));
+    page.line("Submitted", fmt::format("{} by {}", local_time(s.submitted_at), s.submitted_by));
     if (s.submitters.size() > 1) {
         std::vector<std::string> others;
         for (const Submitter& sub : s.submitters) {
@@ -258,9 +261,9 @@ std::string signal_page(const Signal& s, const ImpactSettings& settings, Timesta
     }
     for (const PossibleRecurrence& r : s.recurrence_of) {
         page.line(&r == &s.recurrence_of.front() ? "Recurrence?" : "",
-                  fmt::format("resembles closed signal {} ({:.2f}): {}; was its root cause the "
+                  fmt::format("resembles closed signal {} ({} alike): {}; was its root cause the "
                               "real one?",
-                              r.closed_signal, r.similarity, r.title));
+                              r.closed_signal, alike_share(r.similarity), r.title));
     }
     if (!s.description.empty()) {
         page.gap();
@@ -288,7 +291,7 @@ std::string signal_page(const Signal& s, const ImpactSettings& settings, Timesta
     for (const Feedback& f : s.feedback) {
         page.line(&f == &s.feedback.front() ? "Feedback" : "",
                   fmt::format("{}: {} mail {}{}", f.recipient, to_string(f.outcome),
-                              to_string(f.status), f.sent_at ? " " + short_time(*f.sent_at) : ""));
+                              to_string(f.status), f.sent_at ? " " + local_time(*f.sent_at) : ""));
     }
     Table history({{"when"},
                    {"by", Align::left, true, 6, Overflow::truncate, 2},
@@ -299,11 +302,12 @@ std::string signal_page(const Signal& s, const ImpactSettings& settings, Timesta
     for (const HistoryEntry& h : s.history) {
         // The state it came from is the row above; the row shows where it went.
         history.add_row(
-            {short_time(h.stamp.at), h.stamp.by, h.event, std::string(to_string(h.to)), h.detail});
+            {local_time(h.stamp.at), h.stamp.by, h.event, std::string(to_string(h.to)), h.detail},
+            {Hue::none, Hue::none, Hue::none, state_hue(h.to)});
     }
     page.gap();
     page.heading("History");
-    page.block(history.render(width, color));
+    page.table(history.render(width, color));
     return page.text();
 }
 

@@ -87,7 +87,7 @@ Table::Table(std::vector<Column> columns) : m_columns(std::move(columns)) {
     }
 }
 
-void Table::add_row(std::vector<std::string> cells) {
+void Table::add_row(std::vector<std::string> cells, std::vector<Hue> hues) {
     if (cells.size() > m_columns.size()) {
         throw std::invalid_argument(
             fmt::format("table row has {} cells for {} columns", cells.size(), m_columns.size()));
@@ -100,6 +100,8 @@ void Table::add_row(std::vector<std::string> cells) {
                                                            : single_line(std::move(shown));
     }
     m_rows.push_back(std::move(cells));
+    hues.resize(m_columns.size(), Hue::none);
+    m_hues.push_back(std::move(hues));
 }
 
 std::size_t Table::row_count() const {
@@ -226,7 +228,8 @@ std::vector<std::string> Table::cell_lines(const std::string& cell, std::size_t 
 }
 
 std::string Table::render_row(const std::vector<std::string>& cells,
-                              const std::vector<std::size_t>& widths, bool is_header) const {
+                              const std::vector<std::size_t>& widths, bool is_header,
+                              const std::vector<Hue>& hues, Color color) const {
     std::vector<std::vector<std::string>> columns;
     columns.reserve(cells.size());
     std::size_t height = 1;
@@ -254,7 +257,10 @@ std::string Table::render_row(const std::vector<std::string>& cells,
             // A cell with fewer lines than the row is blank below its last one.
             const std::string_view text =
                 row < columns[i].size() ? std::string_view(columns[i][row]) : std::string_view();
-            line.append(pad_to_width(text, widths[i], m_columns[i].align));
+            // Painted after the cut, so that no escape code is cut or counted.
+            line.append(
+                pad_to_width(i < hues.size() ? paint(text, hues[i], color) : std::string(text),
+                             widths[i], m_columns[i].align));
         }
         trim_trailing_spaces(line);
         result.append(line).push_back('\n');
@@ -275,7 +281,7 @@ std::string Table::render(std::size_t max_width, Color color) const {
     }
 
     std::string result;
-    std::string header_line = render_row(headers, widths, true);
+    std::string header_line = render_row(headers, widths, true, {}, Color::off);
     header_line.pop_back();
     // The style wraps the padded line so that escape codes never enter the width arithmetic.
     if (color == Color::on && !header_line.empty()) {
@@ -284,8 +290,8 @@ std::string Table::render(std::size_t max_width, Color color) const {
         result.append(header_line);
     }
     result.push_back('\n');
-    for (const auto& row : m_rows) {
-        result.append(render_row(row, widths, false));
+    for (std::size_t r = 0; r < m_rows.size(); ++r) {
+        result.append(render_row(m_rows[r], widths, false, m_hues[r], color));
     }
     std::vector<std::string_view> left_out;
     for (std::size_t i = 0; i < widths.size(); ++i) {

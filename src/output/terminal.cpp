@@ -85,6 +85,18 @@ std::size_t tty_columns(int fd) {
 
 } // namespace
 
+std::string paint(std::string_view text, Hue hue, Color color) {
+    // Indexed by Hue; bright red stands out on dark and light backgrounds alike.
+    constexpr std::string_view k_codes[] = {"",         "\x1b[91m", "\x1b[32m", "\x1b[33m",
+                                            "\x1b[34m", "\x1b[35m", "\x1b[36m", "\x1b[90m"};
+    if (color == Color::off || hue == Hue::none || text.empty()) {
+        return std::string(text);
+    }
+    std::string out(k_codes[static_cast<std::size_t>(hue)]);
+    out.append(text).append(k_style_reset);
+    return out;
+}
+
 std::size_t display_width(std::string_view utf8) {
     std::size_t width = 0;
     while (!utf8.empty()) {
@@ -140,7 +152,11 @@ TerminalInfo detect_terminal(int fd) {
 
     const char* term = std::getenv("TERM");
     const bool dumb = term != nullptr && std::string_view(term) == "dumb";
-    info.color = info.is_tty && !is_set(std::getenv("NO_COLOR")) && !dumb;
+    const auto forces = [](const char* value) {
+        return is_set(value) && std::string_view(value) != "0";
+    };
+    const bool forced = forces(std::getenv("CLICOLOR_FORCE")) || forces(std::getenv("FORCE_COLOR"));
+    info.color = !is_set(std::getenv("NO_COLOR")) && (forced || (info.is_tty && !dumb));
 
     // COLUMNS wins over the tty so that users and tests can force a layout.
     std::size_t width = parse_columns(std::getenv("COLUMNS"));

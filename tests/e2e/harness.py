@@ -70,7 +70,7 @@ OFF_PATH = {
 }
 
 
-_templates = {}  # test class -> (database file to copy, what its build returned)
+_templates = {}  # (test class, on PostgreSQL) -> (database to copy, what its build returned)
 
 # SILERAM_TEST_DB=postgresql (set by tests/pg/cluster.py, with PGHOST, PGPORT, PGUSER and
 # PGPASSWORD): every test gets a fresh PostgreSQL database instead of a SQLite file, and `--db`
@@ -182,23 +182,34 @@ class Fixture:
         return [tuple(int(v) if v.lstrip("-").isdigit() else v for v in row)
                 for row in psql("SET search_path = sileram; " + sql, self.pg)]
 
+    def execute(self, sql, params=()):
+        """Changes the test's database behind sileram's back, as an older sileram or another
+        program would: runs one statement with `?` parameters (text or numbers, any characters
+        but NUL) on SQLite or PostgreSQL (schema `sileram` first) and commits."""
+        if self.pg is None:
+            con = sqlite3.connect(self.db)
+            try:
+                con.execute(sql, params)
+                con.commit()
+            finally:
+                con.close()
+            return
+        # psql quotes a variable as a literal (:'name') only in what it reads, not in -c.
+        variables = []
+        for n, value in enumerate(params):
+            sql = sql.replace("?", f":'p{n}'", 1)
+            variables += ["-v", f"p{n}={value}"]
+        p = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", *variables, "-d", self.pg],
+                           input=f"SET search_path = sileram;\n{sql};\n", capture_output=True,
+                           text=True, timeout=TIMEOUT_SECONDS)
+        if p.returncode != 0:
+            raise AssertionError(f"psql {sql!r}: {p.stderr}")
+
     def db_snapshot(self, path=None):
         """Every row of every table, the schema and user_version, in a stable order; None if the
         file does not exist. Opens the file read-only."""
         if self.pg is not None and path is None:
-            # The same shape as SQLite's: the schema version, the tables and their rows.
-            tables = psql("SELECT tablename FROM pg_tables WHERE schemaname = 'sileram' "
-                          "AND tablename <> 'schema_version' ORDER BY 1", self.pg)
-            if not tables:
-                return None
-            return {
-                "user_version": int(psql("SELECT version FROM sileram.schema_version",
-                                         self.pg)[0][0]),
-                "schema": psql("SELECT tablename FROM pg_tables WHERE schemaname = 'sileram' "
-                               "UNION ALL SELECT indexname FROM pg_indexes "
-                               "WHERE schemaname = 'sileram' ORDER BY 1", self.pg),
-                "tables": self._pg_rows([name for [name] in tables]),
-            }
+            return self._pg_snapshot()
         path = path or self.db
         if not os.path.exists(path):
             return None
@@ -224,14 +235,30 @@ class Fixture:
         finally:
             con.close()
 
-    def _pg_rows(self, names):
-        """Every row of each table in `names` as JSON text, sorted, from one psql run."""
-        rows = {name: [] for name in names}
+    def _pg_snapshot(self):
+        """db_snapshot on PostgreSQL, from two psql runs (a test takes hundreds of snapshots):
+        the same shape as SQLite's, the schema version, the names of tables and indexes, and
+        every row of every table as JSON text (which escapes line breaks)."""
+        listing = psql(
+            "SELECT 'v', version::text FROM sileram.schema_version "
+            "UNION ALL (SELECT 't', tablename FROM pg_tables WHERE schemaname = 'sileram' "
+            "UNION ALL SELECT 'i', indexname FROM pg_indexes WHERE schemaname = 'sileram' "
+            "ORDER BY 2)", self.pg) \
+            if psql("SELECT to_regclass('sileram.schema_version') IS NOT NULL", self.pg) == [["t"]] \
+            else []
+        if not listing:
+            return None
+        tables = [name for kind, name in listing if kind == "t" and name != "schema_version"]
+        rows = {name: [] for name in tables}
         union = " UNION ALL ".join(f"SELECT '{name}', row_to_json(t)::text FROM sileram.{name} t"
-                                   for name in names)
+                                   for name in tables)
         for name, row in psql(union, self.pg):
             rows[name].append(row)
-        return {name: sorted(found) for name, found in rows.items()}
+        return {
+            "user_version": int(next(value for kind, value in listing if kind == "v")),
+            "schema": sorted(name for kind, name in listing if kind != "v"),
+            "tables": {name: sorted(found) for name, found in rows.items()},
+        }
 
     def file_digest(self, path=None):
         """SHA-256 of the file's bytes; None if it does not exist (or the database is not a
@@ -253,6 +280,13 @@ class Fixture:
         return path
 
 
+def file_database(test):
+    """Marks one test as about the SQLite file itself (its links, its lock, a file another
+    program wrote): it keeps a file under SILERAM_TEST_DB=postgresql too."""
+    test.on_file = True
+    return test
+
+
 class SileramTestCase(unittest.TestCase):
     """A test with its own Fixture (self.fx) and helpers that walk signals and check refusals."""
 
@@ -263,7 +297,9 @@ class SileramTestCase(unittest.TestCase):
     FILE_DATABASE = False
 
     def setUp(self):
-        self.fx = Fixture(self.id().rsplit(".", 1)[-1], ON_POSTGRES and not self.FILE_DATABASE)
+        on_file = self.FILE_DATABASE or getattr(getattr(self, self._testMethodName), "on_file",
+                                                False)
+        self.fx = Fixture(self.id().rsplit(".", 1)[-1], ON_POSTGRES and not on_file)
         self.tmp = self.fx.tmp  # read by Result: removed on success, kept on failure
         self.db = self.fx.db
 
@@ -316,7 +352,8 @@ class SileramTestCase(unittest.TestCase):
         """Fills self.db with a database that build(self) makes once per test class and that is
         copied for every further test; returns what build returned. Saves walking the same
         signals again and again."""
-        key = type(self)
+        # A class may hold tests on both databases (a test marked file_database keeps a file).
+        key = (type(self), self.fx.pg is not None)
         if self.fx.pg is not None:
             if key not in _templates:
                 made = build(self)

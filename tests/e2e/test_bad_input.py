@@ -316,6 +316,7 @@ class Config(SileramTestCase):
 
 class Surroundings(SileramTestCase):
     """The clock, and files that are not (this version's) database."""
+    FILE_DATABASE = True  # files that are not a database (tests/pg has the PostgreSQL cases)
 
     def test_sileram_now_garbage(self):
         self.submit()

@@ -87,6 +87,10 @@ class MoneyAtTheBounds(SileramTestCase):
         con.close()
 
     def integer_tallies(self):
+        """Tallies that SQLite stored as something other than an integer (a float loses cents).
+        PostgreSQL keeps no tallies, and its columns are bigint: nothing to count there."""
+        if self.fx.pg is not None:
+            return (0, 0)
         con = sqlite3.connect(self.db)
         try:
             return con.execute(
@@ -109,6 +113,7 @@ class MoneyAtTheBounds(SileramTestCase):
         self.assertEqual(self.report("overdue")["summary"]["overdue_actions"], 1)
         self.assertEqual(self.integer_tallies(), (0, 0))
 
+    @harness.file_database  # scales SQLite's report tallies to a billion signals
     def test_every_report_of_a_billion_signals_to_the_cent(self):
         before = {kind: self.report(kind) for kind in
                   ("impact", "funnel", "effect", "fields", "customers", "overdue")}

@@ -18,6 +18,10 @@ SUBMITS = int(os.environ.get("SILERAM_CONCURRENCY_SUBMITS", "250"))
 
 
 class Concurrency(harness.SileramTestCase):
+    # SQLite's one writer at a time and its busy timeout; tests/pg/test_postgres.py has the
+    # concurrency of a server database.
+    FILE_DATABASE = True
+
     def write_many(self, writer, count, failures):
         for n in range(count):
             rc, out, err = self.fx.run("submit", f"Writer {writer} signal {n}", "--by",
@@ -98,6 +102,7 @@ class Concurrency(harness.SileramTestCase):
 class LogBetweenCommands(harness.SileramTestCase):
     """When a command ends, its changes are in the file itself (the write-ahead log is gone or
     empty), so copying sileram.db between commands loses nothing."""
+    FILE_DATABASE = True
 
     def log_size(self):
         try:

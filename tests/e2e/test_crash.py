@@ -85,6 +85,9 @@ class Import:
 
 
 class KilledImport(SileramTestCase):
+    # SQLite's file, log and journal; tests/pg/test_postgres.py kills imports into PostgreSQL.
+    FILE_DATABASE = True
+
     def test_killed_imports_leave_all_rows_or_none(self):
         csv = os.path.join(self.fx.tmp, "signals.csv")
         write_csv(csv, ROWS)

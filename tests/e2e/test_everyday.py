@@ -54,6 +54,9 @@ def run_on_terminal(fx, args, env_extra, columns=80):
 
 
 class MissingDatabase(SileramTestCase):
+    # A missing file; tests/pg/test_postgres.py has the same for a database without the schema.
+    FILE_DATABASE = True
+
     def test_every_reading_or_changing_command_refuses_a_missing_database(self):
         for args in READING_AND_CHANGING:
             with self.subTest(args=args):
@@ -270,6 +273,225 @@ class Widths(SileramTestCase):
         self.assertIn("low satisfaction impact", header)
         self.assertRegex(grid, r"many contacts\s+act first\s+delegate")
         self.assertRegex(grid, r"few contacts\s+plan\s+avoid")
+
+
+class LocalTimes(SileramTestCase):
+    """Times print in the local zone with its name; stored and JSON times stay UTC; --since and
+    --until take today, yesterday, Nd and Nw counted in local days."""
+
+    def submit_at(self, title, at):
+        return self.ok("submit", title, "--by", harness.EXAMPLE_BY, "--quiet",
+                       env_extra={"SILERAM_NOW": at}).strip()
+
+    def test_show_prints_local_time_with_the_zone_name(self):
+        sid = self.submit_at("Zomertijd", "2026-09-01T09:00:00Z")
+        winter = self.submit_at("Wintertijd", "2026-12-01T09:00:00Z")
+        amsterdam = {"TZ": "Europe/Amsterdam"}
+        self.assertIn("2026-09-01 11:00 CEST", self.ok("show", sid, env_extra=amsterdam))
+        self.assertIn("2026-12-01 10:00 CET", self.ok("show", winter, env_extra=amsterdam))
+        self.assertIn("2026-09-01 09:00 UTC", self.ok("show", sid))
+        shown = self.fx.js("show", sid, env_extra=amsterdam)
+        self.assertEqual(shown["submitted_at"], "2026-09-01T09:00:00Z")
+        self.assertEqual(self.fx.query("SELECT submitted_at FROM signals WHERE id = 1")[0][0],
+                         "2026-09-01T09:00:00Z")
+
+    def test_since_yesterday_and_days_ago_count_local_days(self):
+        # 23:30 UTC on 21 November is already 22 November in Amsterdam.
+        late = self.submit_at("Laat op de avond", "2026-11-21T23:30:00Z")
+        early = self.submit_at("Vroeg", "2026-11-16T12:00:00Z")
+        now = {"SILERAM_NOW": "2026-11-23T12:00:00Z"}
+
+        def ids(*args, zone):
+            rows = self.fx.js("list", "--all", *args, env_extra={**now, "TZ": zone})
+            return sorted(str(r["id"]) for r in rows)
+
+        self.assertEqual(ids("--since", "yesterday", zone="Europe/Amsterdam"), [late])
+        self.assertEqual(ids("--since", "yesterday", zone="UTC"), [])
+        self.assertEqual(ids("--since", "today", zone="Europe/Amsterdam"), [])
+        self.assertEqual(ids("--since", "7d", zone="Europe/Amsterdam"), sorted([early, late]))
+        self.assertEqual(ids("--since", "1w", zone="UTC"), sorted([early, late]))
+        self.assertEqual(ids("--since", "6d", zone="UTC"), [late])
+        report = self.fx.js("report", "funnel", "--since", "2w", "--until", "yesterday",
+                            env_extra={**now, "TZ": "Europe/Amsterdam"})
+        self.assertEqual(sum(s["signals"] for s in report["steps"] if s["step"] == 1), 2)
+        rc, _, err = self.fx.run("list", "--since", "7x")
+        self.assertEqual(rc, 2)
+        self.assertIn("today, yesterday, 7d, 2w", err)
+
+    def test_history_counts_have_thousands_separators(self):
+        sid = self.walk("analysed")
+        page = self.ok("show", sid, env_extra={"COLUMNS": "200"})
+        self.assertIn("12,000 contacts", page)
+        self.assertNotIn("12000 contacts", page)
+
+
+class SubmitterDefault(SileramTestCase):
+    def test_submitter_comes_from_the_environment_or_the_config(self):
+        env = {"SILERAM_USER": "lead"}
+        rc, _, err = self.fx.run("submit", "Zonder afzender", env_extra=env)
+        self.assertEqual(rc, 2)
+        self.assertIn("[user] email", err)
+        self.fx.write("sileram.toml", '[user]\nemail = "anna@example.org"\n')
+        sid = self.ok("submit", "Uit de config", "--quiet", env_extra=env).strip()
+        self.assertEqual(self.show(sid)["submitted_by"], "anna@example.org")
+        sid = self.ok("submit", "Uit de omgeving", "--quiet",
+                      env_extra={**env, "SILERAM_EMAIL": "bob@example.org"}).strip()
+        self.assertEqual(self.show(sid)["submitted_by"], "bob@example.org")
+        sid = self.ok("submit", "Met --by", "--by", "cor@example.org", "--quiet",
+                      env_extra={**env, "SILERAM_EMAIL": "bob@example.org"}).strip()
+        self.assertEqual(self.show(sid)["submitted_by"], "cor@example.org")
+
+    def test_a_bad_address_names_where_it_came_from(self):
+        rc, _, err = self.fx.run("submit", "x", env_extra={"SILERAM_EMAIL": "not-an-address"})
+        self.assertEqual(rc, 2)
+        self.assertIn("$SILERAM_EMAIL", err)
+        self.fx.write("sileram.toml", '[user]\nemail = "nobody"\n')
+        rc, _, err = self.fx.run("submit", "x")
+        self.assertEqual(rc, 2)
+        self.assertIn("sileram.toml:2: user.email", err)
+
+    def test_the_sample_config_documents_the_key(self):
+        out = self.ok("init", "--sample-config", db=False)
+        self.assertIn("[user]", out)
+        self.assertIn("# email = ", out)
+
+
+class Colour(SileramTestCase):
+    """On a terminal: high class, overdue and late in red, states in their step's colour; never
+    with NO_COLOR, a pipe or TERM=dumb; CLICOLOR_FORCE or FORCE_COLOR force it."""
+    RED = "\x1b[91m"
+
+    def seed(self):
+        return {"high": self.walk("analysed", title="Hoog en rood"),
+                "new": self.submit("Nieuw signaal")}
+
+    def terminal(self, args, **env):
+        env = {"NO_COLOR": "", "TERM": "xterm", **env}
+        rc, shown = run_on_terminal(self.fx, [*args, "--no-pager"], env, columns=120)
+        self.assertEqual(rc, 0, shown)
+        return shown
+
+    def test_a_terminal_gets_red_for_high_and_a_colour_per_step(self):
+        ids = self.from_template(Colour.seed)
+        shown = self.terminal(["list"])
+        self.assertIn(self.RED + "high", shown)
+        # analysed is step 3 (yellow), submitted step 1 (blue).
+        self.assertIn("\x1b[33manalysed", shown)
+        self.assertIn("\x1b[34msubmitted", shown)
+        page = self.terminal(["show", ids["high"]])
+        self.assertIn("\x1b[33manalysed (step 3 of 10)", page)
+        self.assertRegex(page, r"\x1b\[91m[^\n]*\(high\)")
+        self.assertNotIn("\\x1b", page)  # no escape shown as text
+        report = self.terminal(["report", "impact"])
+        self.assertIn(self.RED + "high", report)
+
+    def test_overdue_actions_are_red(self):
+        sid = self.walk("in-progress")
+        later = {"SILERAM_NOW": "2027-12-01T12:00:00Z"}
+        self.assertIn("OVERDUE", self.ok("show", sid, env_extra=later))
+        page = self.terminal(["show", sid], **later)
+        self.assertRegex(page, r"\x1b\[91m\d{4}-\d\d-\d\d OVERDUE")
+        report = self.terminal(["report", "overdue"], **later)
+        self.assertRegex(report, r"\x1b\[91m\d+")
+
+    def test_never_with_no_color_a_pipe_or_a_dumb_terminal(self):
+        self.from_template(Colour.seed)
+        for env in ({"NO_COLOR": "1"}, {"TERM": "dumb"}):
+            with self.subTest(env=env):
+                self.assertNotIn("\x1b[", self.terminal(["list"], **env))
+        rc, out, _ = self.fx.run("list", env_extra={"NO_COLOR": None})
+        self.assertEqual(rc, 0)
+        self.assertNotIn("\x1b[", out)
+
+    def test_clicolor_force_and_force_color_colour_a_pipe_too(self):
+        self.from_template(Colour.seed)
+        for variable in ("CLICOLOR_FORCE", "FORCE_COLOR"):
+            with self.subTest(variable=variable):
+                out = self.ok("list", env_extra={"NO_COLOR": None, variable: "1"})
+                self.assertIn(self.RED + "high", out)
+                out = self.ok("list", env_extra={"NO_COLOR": None, variable: "0"})
+                self.assertNotIn("\x1b[", out)
+                # NO_COLOR wins over both.
+                out = self.ok("list", env_extra={"NO_COLOR": "1", variable: "1"})
+                self.assertNotIn("\x1b[", out)
+        shown = self.terminal(["list"], TERM="dumb", CLICOLOR_FORCE="1")
+        self.assertIn(self.RED + "high", shown)
+
+
+class Help(SileramTestCase):
+    def test_help_command_puts_its_own_options_before_the_global_ones(self):
+        for args in (["help", "submit"], ["submit", "--help"]):
+            with self.subTest(args=args):
+                out = self.ok(*args, db=False)
+                self.assertIn("Global options:", out)
+                own, common = out.split("Global options:")
+                self.assertIn("--by", own)
+                self.assertNotIn("--db", own)
+                self.assertIn("--db", common)
+
+    def test_help_is_wrapped_to_the_width_without_breaking_words(self):
+        for columns in (60, 80, 120):
+            for args in (["--help"], ["help", "report"], ["list", "--help"],
+                         ["report", "impact", "--help"]):
+                with self.subTest(args=args, columns=columns):
+                    out = self.ok(*args, db=False, env_extra={"COLUMNS": str(columns)})
+                    for line in out.splitlines():
+                        self.assertLessEqual(display_width(line), columns, repr(line))
+        out = self.ok("list", "--help", db=False, env_extra={"COLUMNS": "60"})
+        # A description wrapped at a space goes on under its own column.
+        self.assertRegex(out, r"\n {30}\S")
+        self.assertIn("comma list", " ".join(out.split()))
+
+    def test_a_transposed_command_is_caught(self):
+        rc, _, err = self.fx.run("lsit")
+        self.assertEqual(rc, 2)
+        self.assertIn("did you mean list?", err)
+
+    def test_report_alone_lists_the_reports_and_each_has_a_help_page(self):
+        self.submit()
+        rc, _, err = self.fx.run("report")
+        self.assertEqual(rc, 2)
+        for name in ("impact", "fields", "funnel", "effect", "customers", "overdue"):
+            self.assertIn(name, err)
+        self.assertIn("sileram report NAME --help",
+                      " ".join(self.ok("report", "--help", db=False).split()))
+        page = self.ok("report", "impact", "--help", db=False)
+        self.assertIn("Report impact", page)
+        self.assertIn("Section signals: Open signals by impact score", page)
+        self.assertIn("cost/year (cost_per_year)", " ".join(page.split()))
+        page = self.ok("report", "overdue", "--help", db=False)
+        self.assertIn("Section silent", page)
+        self.assertIn("days over (days_overdue)", " ".join(page.split()))
+
+
+class CloseAndBusinessCase(SileramTestCase):
+    def test_close_dry_run_shows_the_mails_and_changes_nothing(self):
+        sid = self.walk("measured")
+        self.ok("submit", "--join", sid, "--by", "tweede@example.nl")
+        with self.unchanged():
+            out = self.ok("close", sid, "--summary", "Nieuwe factuur sinds januari", "--dry-run")
+            d = self.fx.js("close", sid, "--summary", "Nieuwe factuur sinds januari", "--dry-run")
+        self.assertIn(f"would queue a mail to {harness.EXAMPLE_BY}", out)
+        self.assertIn("would queue a mail to tweede@example.nl", out)
+        self.assertIn("Subject:", out)
+        self.assertIn("Nieuwe factuur sinds januari", out)
+        self.assertIn(f"closing signal {sid} would queue 2 mails; nothing changed", out)
+        self.assertEqual(d["would_queue"], 2)
+        self.assertEqual(self.state(sid), "measured")
+        self.assertEqual(self.show(sid)["feedback"], [])
+        # Without --summary a measured signal is refused, dry run or not.
+        self.assert_refused(2, ["close", sid, "--dry-run"], "--summary")
+
+    def test_roi_reads_as_a_multiple_of_the_cost(self):
+        sid = self.walk("root-caused")
+        self.ok("act", sid, "--plan", "Nieuwe factuur", "--owner", "billing", "--due",
+                "2027-01-15", "--cost", "30000")
+        out = self.ok("act", sid, "--expect-reduction", "40")
+        self.assertRegex(out, r"returns \d+\.\d× its cost")
+        self.assertRegex(out, r"pays back in \d+\.\d months")
+        self.assertNotRegex(out, r"ROI \d")
+        page = self.ok("show", sid, env_extra={"COLUMNS": "200"})
+        self.assertRegex(page, r"returns \d+\.\d× its cost")
 
 
 class JsonShapes(SileramTestCase):

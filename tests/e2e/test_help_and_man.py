@@ -96,7 +96,9 @@ def options_of(help_text):
 
 
 def subcommands_of(help_text):
-    return [line.split()[0] for line in block(help_text, "Subcommands")]
+    # A description wrapped onto the next line starts further in than a command's name.
+    return [line.split()[0] for line in block(help_text, "Subcommands")
+            if re.match(r"  \S", line)]
 
 
 def macro_arguments(text):

@@ -163,6 +163,7 @@ class ImportTallies(harness.SileramTestCase):
     """An import counts its signals into the report tallies in batches, one write per distinct
     value; without a filter the reports read those tallies, with one the signals themselves.
     Both must give the same figures."""
+    FILE_DATABASE = True  # about SQLite's report tallies (tally_* tables)
 
     def schema(self):
         with sqlite3.connect(f"file:{self.fx.db}?mode=ro", uri=True) as db:
@@ -212,10 +213,75 @@ class ImportTallies(harness.SileramTestCase):
         self.assertEqual(silent[0]["open_signals"], 15)
 
 
+class LargeImportChecks(harness.SileramTestCase):
+    """A large import writes its rows with the signals' CHECK constraints off (they cost a
+    temporary table per row) and checks every row itself: a row that breaks what they guard is
+    still refused with its row and column, and none gets into the database."""
+    FILE_DATABASE = True  # the SQLite bulk insert's phases and relaxed CHECKs
+
+    def test_a_title_too_long_is_refused_in_a_large_import(self):
+        self.submit("Er was er al een", "a@example.org")
+        path = os.path.join(self.fx.tmp, "many.csv")
+        write_rows(path, 25000)
+        with open(path, "a", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerow(["x" * 301, "b@example.org", "", "", "", "", "X-long"])
+            csv.writer(f).writerow(["", "b@example.org", "", "", "", "", "X-empty"])
+        with self.unchanged(check_bytes=False):
+            rc, _, err = self.fx.run("submit", "--from", path, "--quiet", timeout=LARGE_IMPORT)
+        self.assertEqual(rc, 2, err)
+        self.assertIn("row 25002, column title: the title is 301 characters long", err)
+        self.assertIn("row 25003, column title: the title is empty", err)
+
+        rejects = os.path.join(self.fx.tmp, "rejects.csv")
+        d = self.fx.js("submit", "--from", path, "--skip-invalid", rejects, "--quiet",
+                       timeout=LARGE_IMPORT)
+        self.assertEqual((d["new"], d["rejected"]), (25000, 2))
+        with open(rejects, encoding="utf-8", newline="") as f:
+            self.assertEqual([r["row"] for r in csv.DictReader(f)], ["25002", "25003"])
+        self.assertEqual(query_one(self.fx.db, """SELECT count(*) FROM signals
+            WHERE length(title) NOT BETWEEN 1 AND 300 OR step NOT BETWEEN 1 AND 10
+               OR state NOT IN ('submitted', 'accepted', 'analysed', 'prioritised',
+                                'root-caused', 'planned', 'approved', 'in-progress',
+                                'implemented', 'measured', 'closed', 'rejected', 'duplicate',
+                                'parked', 'dropped')"""), 0)
+        # The checks are on again afterwards: a command that would break one cannot.
+        db = sqlite3.connect(self.fx.db)
+        try:
+            with self.assertRaises(sqlite3.IntegrityError):
+                db.execute("UPDATE signals SET state = 'lost' WHERE id = 2")
+        finally:
+            db.close()
+
+
+class ImportTimings(harness.SileramTestCase):
+    """`submit --from --timings` prints the seconds of each phase of the import on stderr."""
+    FILE_DATABASE = True  # the SQLite bulk insert's phases and relaxed CHECKs
+
+    def test_timings_name_every_phase_and_change_nothing_else(self):
+        path = os.path.join(self.fx.tmp, "few.csv")
+        write_rows(path, 50)
+        rc, out, err = self.fx.run("submit", "--from", path, "--timings")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("50 new, 0 skipped", out)
+        # After the note that the database was created.
+        lines = [line for line in err.splitlines() if not line.startswith("sileram: ")]
+        self.assertEqual([line.split(":")[0] for line in lines],
+                         ["read and check", "insert", "full-text", "indexes", "stays", "tallies",
+                          "commit", "checkpoint", "total"])
+        for line in lines:
+            self.assertRegex(line, r"^[a-z -]+: +[0-9]+\.[0-9]{2} s$")
+        rc, out, err = self.fx.run("submit", "--from", path)
+        self.assertEqual((rc, err), (0, ""))
+        rc, _, err = self.fx.run("submit", "Titel", "--by", "a@example.org", "--timings")
+        self.assertEqual(rc, 2)
+        self.assertIn("--timings go with --from FILE", err)
+
+
 class FirstImport(harness.SileramTestCase):
     """A database without signals takes its first import with a rollback journal instead of the
     write-ahead log (its pages are written once), and is back in WAL afterwards; while another
     process has the file open, the import keeps to the log so that process goes on reading."""
+    FILE_DATABASE = True  # about SQLite's journal modes
 
     def journal_mode(self):
         return query_one(self.fx.db, "PRAGMA journal_mode")
@@ -317,6 +383,7 @@ class FirstImport(harness.SileramTestCase):
 class SearchIndexAfterImport(harness.SileramTestCase):
     """A large import merges the search index into one segment, so that the single writes of
     later submits do not drag the import's terms into FTS5's merges (a stall of seconds)."""
+    FILE_DATABASE = True  # about SQLite's FTS5 segments
 
     def segments(self):
         return query_one(self.fx.db, "SELECT count(DISTINCT segid) FROM signals_fts_idx")
@@ -390,6 +457,33 @@ class DuplicateGuard(harness.SileramTestCase):
         self.assertIn("Similar open signals", out)
         self.assertIn("--duplicate-of", out)
 
+    def test_stop_words_alone_make_no_hint(self):
+        """A shared "niet" or "the" is no resemblance: nothing under the threshold is shown."""
+        self.submit("Factuur niet ontvangen", harness.EXAMPLE_BY)
+        self.submit("The parcel is not here", harness.EXAMPLE_BY)
+        d = self.fx.js("submit", "Monteur komt niet op afgesproken tijd", "--by", "b@example.nl")
+        self.assertEqual(d["similar"], [])
+        d = self.fx.js("submit", "The engineer is not on time", "--by", "b@example.nl")
+        self.assertEqual(d["similar"], [])
+        out = self.ok("submit", "Verkeerde naam op de brief", "--by", "c@example.nl")
+        self.assertNotIn("Similar open signals", out)
+
+    def test_hint_shows_the_share_and_the_words_in_common_under_a_header(self):
+        first = int(self.submit("Factuur onduidelijk over btw", harness.EXAMPLE_BY))
+        # One word of three: a third alike, not 1.00.
+        d = self.fx.js("submit", "Factuur", "--by", "b@example.nl")
+        self.assertEqual([s["id"] for s in d["similar"]], [first])
+        self.assertLess(d["similar"][0]["score"], 0.5)
+        self.assertEqual(d["similar"][0]["shared"], ["factuur"])
+        out = self.ok("submit", "Btw op de factuur onduidelijk", "--by", "c@example.nl")
+        lines = out.splitlines()
+        header = next(i for i, line in enumerate(lines) if "ALIKE" in line)
+        self.assertRegex(lines[header], r"ID\s+STATE\s+ALIKE\s+TITLE")
+        row = next(line for line in lines[header + 1:] if line.strip().startswith(str(first)))
+        self.assertRegex(row, r"\b\d{1,3}%\s+Factuur onduidelijk over btw \(")
+        self.assertIn("btw", row.split("(")[-1])
+        self.assertIn("factuur", row.split("(")[-1])
+
     def test_closed_look_alike_is_a_possible_recurrence(self):
         closed = int(self.walk("closed", "Factuur btw-regel onduidelijk"))
         d = self.fx.js("submit", "Btw-regel op factuur onduidelijk", "--by", "x@example.nl")
@@ -423,6 +517,7 @@ class DuplicateGuard(harness.SileramTestCase):
 
 
 class Migration(harness.SileramTestCase):
+    FILE_DATABASE = True  # about a SQLite file of schema version 1
 
     def test_a_version_1_database_gets_its_signals_indexed(self):
         """Schema version 2 builds the full-text index from the signals already there."""

@@ -226,8 +226,7 @@ class Delivery(MailTestCase):
         self.assertEqual([f["status"] for f in fb], ["queued"] * 3)
         self.assertEqual([f["attempts"] for f in fb], [1, 0, 0])  # the run stopped at the first
         self.assertIn("onnect", fb[0]["error"])
-        self.assertNotIn("s3cret", sqlite3.connect(self.db).execute(
-            "SELECT group_concat(last_error) FROM feedback").fetchone()[0] or "")
+        self.assertNotIn("s3cret", repr(self.fx.query("SELECT last_error FROM feedback")))
         # The server is back: every mail goes out exactly once.
         server = self.server(port=port)
         self.configure(f"smtp://127.0.0.1:{port}")
@@ -324,6 +323,7 @@ class Delivery(MailTestCase):
         self.assertLessEqual(got.count(held), 1)
         self.assertEqual([f["status"] for f in self.feedback(sid)].count("sent"), 5)
 
+    @harness.file_database
     def test_a_busy_database_does_not_send_a_mail_twice(self):
         sid = self.rejected_signal("Bezorgtijd klopt niet", B)
         server = self.server("--delay", "0.3")
@@ -351,6 +351,7 @@ class Delivery(MailTestCase):
         self.assertEqual(got, sorted([EXAMPLE_BY, B]))  # each exactly once
         self.assertEqual([f["status"] for f in self.feedback(sid)], ["sent"] * 2)
 
+    @harness.file_database
     def test_runs_through_a_symbolic_link_share_the_claims(self):
         recipients = [f"p{i}@example.nl" for i in range(8)]
         self.rejected_signal("Bezorgtijd klopt niet", *recipients[1:], by=recipients[0])
@@ -368,6 +369,7 @@ class Delivery(MailTestCase):
         got = sorted(r[0] for r, _, _ in server.received())
         self.assertEqual(got, sorted(recipients))  # each exactly once
 
+    @harness.file_database
     def test_a_database_with_a_second_hard_link_is_refused(self):
         sid = self.rejected_signal("Bezorgtijd klopt niet", B)
         server = self.server()
@@ -473,10 +475,7 @@ class Folder(MailTestCase):
         os.mkdir(outbox)
         self.configure(f"file://{outbox}")
         # A Message-ID from an earlier attempt is kept; a file of that name is there already.
-        con = sqlite3.connect(self.db)
-        con.execute("UPDATE feedback SET message_id = 'sileram.1.1.0123456789abcdef@example.org'")
-        con.commit()
-        con.close()
+        self.fx.execute("UPDATE feedback SET message_id = 'sileram.1.1.0123456789abcdef@example.org'")
         existing = os.path.join(outbox, "sileram.1.1.0123456789abcdef.eml")
         with open(existing, "w") as f:
             f.write("an earlier mail\n")
@@ -520,14 +519,11 @@ class Headers(MailTestCase):
 
     def test_cr_lf_never_reaches_a_header(self):
         sid = self.rejected_signal("Bezorgtijd klopt niet", B, C)
-        con = sqlite3.connect(self.db)
         # What no command lets in, written behind sileram's back.
-        con.execute("UPDATE feedback SET recipient = ? WHERE recipient = ?",
-                    ("b@example.nl\r\nBcc: evil@example.org", B))
-        con.execute("UPDATE signals SET title = ? WHERE id = ?",
-                    ("Bezorgtijd\r\nBcc: evil@example.org", int(sid)))
-        con.commit()
-        con.close()
+        self.fx.execute("UPDATE feedback SET recipient = ? WHERE recipient = ?",
+                        ("b@example.nl\r\nBcc: evil@example.org", B))
+        self.fx.execute("UPDATE signals SET title = ? WHERE id = ?",
+                        ("Bezorgtijd\r\nBcc: evil@example.org", int(sid)))
         server = self.server()
         self.configure(f"smtp://127.0.0.1:{server.port}")
         rc, out, err = self.fx.run("close", "--send")
@@ -599,6 +595,7 @@ class Templates(MailTestCase):
 
 
 class Migration(MailTestCase):
+    FILE_DATABASE = True  # a SQLite file of schema version 1
 
     def test_a_version_1_database_keeps_its_feedback(self):
         with open(os.path.join(ROOT, "src", "storage", "sqlite", "migrations.cpp")) as f:

@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import os
-import sqlite3
 
 import harness
 from harness import EXAMPLE_BY, SileramTestCase
@@ -47,8 +46,10 @@ class Search(SileramTestCase):
         self.assertIn(f"{first}  submitted", out)
 
     def test_submit_hints_at_a_description_cut_inside_a_character(self):
-        first = int(self.submit("Levering te laat", EXAMPLE_BY, "-d", CROSSING_CUT))
-        created = self.fx.js("submit", "Iets anders", "--by", "b@example.org", "-d", CROSSING_CUT)
+        # Titles of stop words only: the description's word alone makes the resemblance (a
+        # title word of either that the other lacks would count against it).
+        first = int(self.submit("Dat is het", EXAMPLE_BY, "-d", CROSSING_CUT))
+        created = self.fx.js("submit", "Het is niet zo", "--by", "b@example.org", "-d", CROSSING_CUT)
         self.assertEqual([s["id"] for s in created["similar"]], [first])
         self.assertEqual(created["similar"][0]["score"], 1.0)
 
@@ -56,12 +57,10 @@ class Search(SileramTestCase):
 class ControlCharacters(SileramTestCase):
     def test_stored_control_characters_never_reach_the_terminal(self):
         sid = self.walk("analysed")
-        con = sqlite3.connect(self.db)  # an older database, or another writer
-        con.execute("UPDATE signals SET title = ?, description = ? WHERE id = ?",
-                    (HOSTILE_TITLE, "regel 1\r\nregel 2\x1b]8;;http://evil\x1b\\klik\x1b]8;;\x1b\\",
-                     sid))
-        con.commit()
-        con.close()
+        # An older database, or another writer
+        self.fx.execute("UPDATE signals SET title = ?, description = ? WHERE id = ?",
+                        (HOSTILE_TITLE,
+                         "regel 1\r\nregel 2\x1b]8;;http://evil\x1b\\klik\x1b]8;;\x1b\\", sid))
         for args in (["list"], ["show", sid], ["report", "impact"]):
             with self.subTest(args):
                 out = self.ok(*args, env_extra={"COLUMNS": "200"})

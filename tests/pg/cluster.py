@@ -74,7 +74,7 @@ def start(state_file):
     port = free_port()
     # The socket goes into the cluster's own folder; fsync off: a test cluster needs no durability.
     options = f"-c port={port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={folder} " \
-              "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
+              "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=250"
     log = os.path.join(folder, "server.log")
     subprocess.run(as_server_user([os.path.join(binary, "pg_ctl"), "-D", data, "-l", log, "-o", options,
                                    "-w", "-t", str(START_TIMEOUT_SECONDS), "start"]),

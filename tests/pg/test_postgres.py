@@ -3,14 +3,22 @@ reachability errors, a schema of a newer sileram, the schema `sileram` and nothi
 bulk import through COPY. Runs inside tests/pg/cluster.py (CTest: e2e-pg.test_postgres)."""
 import json
 import os
+import random
+import signal
+import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
 import harness  # noqa: E402
+import test_everyday  # noqa: E402
 import test_mail  # noqa: E402
 
 WRITERS = 6
+# More than max_connections of a default server (100); the test cluster allows 250.
+SUBMITTERS = 200
+KILLS = 6
 
 
 class OnPostgres(harness.SileramTestCase):
@@ -42,6 +50,24 @@ class OnPostgres(harness.SileramTestCase):
             ids = list(pool.map(lambda n: self.submit(f"Tegelijk {n}"), range(WRITERS)))
         self.assertEqual(sorted(int(i) for i in ids), list(range(2, WRITERS + 2)))
 
+    def test_two_hundred_submitters_at_once_store_every_signal(self):
+        # A contact centre: 200 processes submit at the same moment. On a server database
+        # nobody queues behind a file lock: every submit succeeds, and the ids have no gaps.
+        def submit(n):
+            return self.fx.run("submit", f"Storing {n} bij het afsluiten", "--by",
+                               f"agent{n}@example.org", "--external-id", f"AGENT-{n}", "--quiet",
+                               timeout=300)
+
+        with ThreadPoolExecutor(max_workers=SUBMITTERS) as pool:
+            results = list(pool.map(submit, range(SUBMITTERS)))
+        failed = [(rc, err) for rc, _, err in results if rc != 0]
+        self.assertEqual(failed, [])
+        rows = self.fx.query("SELECT count(*), count(DISTINCT external_id), min(id), max(id) "
+                             "FROM signals")
+        self.assertEqual(rows, [(SUBMITTERS, SUBMITTERS, 1, SUBMITTERS)])
+        self.assertEqual(self.fx.query("SELECT count(*) FROM history WHERE event = 'submit'"),
+                         [(SUBMITTERS,)])
+
     def test_unreachable_server_and_refused_login(self):
         rc, out, err = self.fx.run("list", db=False, env_extra={
             "SILERAM_DB": "postgresql://nobody@127.0.0.1:1/x"})
@@ -56,6 +82,24 @@ class OnPostgres(harness.SileramTestCase):
             self.assertEqual(rc, 2, err)
             self.assertIn(user, err)
             self.assertNotIn(secret, out + err)
+
+    def test_a_database_without_the_schema_is_refused_as_a_missing_file_is(self):
+        # The PostgreSQL side of test_everyday's MissingDatabase: a mistyped database name in a
+        # cron line fails loudly instead of reading an empty database or filling a new one.
+        schemas = "SELECT count(*) FROM pg_namespace WHERE nspname = 'sileram'"
+        for args in test_everyday.READING_AND_CHANGING:
+            with self.subTest(args=args):
+                err = self.assert_refused(1, args, "no sileram schema in the database",
+                                          "sileram init")
+                self.assertIn(self.fx.pg, err)
+                self.assertIn("--db", err)
+                self.assertEqual(harness.psql(schemas, self.fx.pg), [["0"]], args)
+        rc, out, err = self.fx.run("list", "--json")
+        self.assertEqual(rc, 1)
+        self.assertIn("no sileram schema", json.loads(err)["error"]["message"])
+        # submit may start a database, as it may create a file.
+        self.submit()
+        self.assertEqual(harness.psql(schemas, self.fx.pg), [["1"]])
 
     def test_a_newer_schema_is_refused_and_left_alone(self):
         self.submit()
@@ -75,12 +119,60 @@ class OnPostgres(harness.SileramTestCase):
                                "n.oid = c.relnamespace WHERE n.nspname = 'public'", self.fx.pg)
         self.assertEqual(outside, [["0"]])
         self.assertIs(self.fx.js("init")["created"], False)
-        # Reading a database without the schema creates nothing.
+        # Reading a database without the schema is refused and creates nothing.
         other = harness.new_pg_database()
         rc, out, err = self.fx.run("--db", f"postgresql:///{other}", "list", "--json", db=False)
-        self.assertEqual((rc, json.loads(out)), (0, []), err)
+        self.assertEqual((rc, out), (1, ""), err)
         self.assertEqual(harness.psql("SELECT count(*) FROM pg_namespace WHERE nspname = "
                                       "'sileram'", other), [["0"]])
+
+    def test_a_killed_import_leaves_all_rows_or_none(self):
+        # Killed at random moments, each into its own copy of the database (the first run
+        # excepted: it goes to its end and tells how long an import takes here): after each kill
+        # the copy holds every row of the import or none of them.
+        rows = 10000
+        csv = self.fx.write("signals.csv", "external_id,title,submitted_by,channel\n" + "".join(
+            f"K-{n},Factuur {n} onduidelijk,agent{n % 97}@example.nl,phone\n"
+            for n in range(rows)))
+        self.submit("Al bekend voor de import")
+        pristine = harness.new_pg_database(template=self.fx.pg)
+
+        def counts(database):
+            return tuple(int(v) for v in harness.psql(
+                "SELECT (SELECT count(*) FROM sileram.signals), "
+                "(SELECT count(*) FROM sileram.history), "
+                "(SELECT count(*) FROM sileram.submitters)", database)[0])
+
+        def start_import(database):
+            return subprocess.Popen([harness.BIN, "--db", f"postgresql:///{database}", "submit",
+                                     "--from", csv, "--quiet"], cwd=self.fx.tmp, env=self.fx.env,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+        started = time.monotonic()
+        _, errors = start_import(self.fx.pg).communicate(timeout=600)
+        duration = time.monotonic() - started
+        self.assertEqual(counts(self.fx.pg), (1 + rows,) * 3, errors)
+        rng = random.Random(20261203)
+        outcomes = set()
+        for kill in range(KILLS):
+            database = harness.new_pg_database(template=pristine)
+            process = start_import(database)
+            time.sleep(rng.uniform(0.0, duration))
+            process.send_signal(signal.SIGKILL)
+            process.communicate()
+            found = counts(database)
+            self.assertIn(found, [(1, 1, 1), (1 + rows,) * 3], f"kill {kill}")
+            outcomes.add(found[0])
+            if kill == 0:
+                # After a kill an import completes, and a second one adds nothing.
+                uri = f"postgresql:///{database}"
+                self.assertEqual(self.fx.js("--db", uri, "submit", "--from", csv, db=False)["new"]
+                                 + found[0] - 1, rows)
+                self.assertEqual(
+                    self.fx.js("--db", uri, "submit", "--from", csv, db=False)["skipped"], rows)
+                self.assertEqual(counts(database), (1 + rows,) * 3)
+            harness.drop_pg_database(database)
+        self.assertIn(1, outcomes, "no kill landed before the commit")
 
     def test_bulk_import_is_all_or_nothing_and_idempotent(self):
         # A tab and a backslash must pass COPY's text format unharmed (a title takes no tab).

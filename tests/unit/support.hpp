@@ -6,12 +6,40 @@
 #include "sileram/domain/decimal.hpp"
 #include "sileram/domain/time.hpp"
 
+#include <cstdlib>
+#include <ctime>
 #include <doctest/doctest.h>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace test_support {
+
+// Sets $TZ for the life of the object and puts back what was there; local time follows it.
+class TimeZone {
+public:
+    explicit TimeZone(const char* zone) {
+        if (const char* old = std::getenv("TZ")) {
+            m_old = old;
+        }
+        ::setenv("TZ", zone, 1);
+        ::tzset();
+    }
+    ~TimeZone() {
+        if (m_old) {
+            ::setenv("TZ", m_old->c_str(), 1);
+        } else {
+            ::unsetenv("TZ");
+        }
+        ::tzset();
+    }
+    TimeZone(const TimeZone&) = delete;
+    TimeZone& operator=(const TimeZone&) = delete;
+
+private:
+    std::optional<std::string> m_old;
+};
 
 inline bool contains(const std::string& text, std::string_view part) {
     return text.find(part) != std::string::npos;

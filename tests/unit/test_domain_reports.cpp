@@ -4,6 +4,7 @@
 #include "support.hpp"
 
 #include <doctest/doctest.h>
+#include <map>
 
 using namespace sileram::domain;
 
@@ -218,6 +219,26 @@ TEST_CASE("overdue: days past due, unchanged and waiting, counted from now") {
     CHECK(r.silent[0].days_waiting == 53);
 }
 
+TEST_CASE("silent submitters: longest waiting first, then by address, cut at the limit") {
+    std::map<std::string, SilentSubmitterInput> by_address{
+        {"c@example.nl", {"c@example.nl", 1, at("2026-10-05T00:00:00Z"), 3}},
+        {"b@example.nl", {"B@example.nl", 2, at("2026-10-01T00:00:00Z"), 2}},
+        {"a@example.nl", {"a@example.nl", 1, at("2026-10-01T00:00:00Z"), 1}},
+    };
+    std::int64_t total = 0;
+    const auto all = rank_silent_submitters(by_address, 0, total);
+    REQUIRE(all.size() == 3);
+    CHECK(total == 3);
+    CHECK(all[0].email == "B@example.nl"); // the same wait: byte order, upper case first
+    CHECK(all[1].email == "a@example.nl");
+    CHECK(all[2].email == "c@example.nl");
+    const auto first = rank_silent_submitters(by_address, 2, total);
+    CHECK(first.size() == 2);
+    CHECK(total == 3); // the total counts what the limit left out
+    CHECK(rank_silent_submitters({}, 5, total).empty());
+    CHECK(total == 0);
+}
+
 TEST_CASE("effect totals of a billion signals at the bounds come out to the cent") {
     ImpactSettings impact;
     impact.period = "year";
@@ -245,4 +266,23 @@ TEST_CASE("effect totals of a billion signals at the bounds come out to the cent
     s.saved_per_period_cents = 0;
     CHECK_THROWS_WITH_AS(build_effect_report({}, s, impact),
                          doctest::Contains("the expected savings per year"), sileram::Refused);
+}
+
+TEST_CASE("report_windows count from now: a year of funnel months, care, stale and silent days") {
+    ReportSettings settings;
+    settings.care_window_days = 90;
+    settings.stale_days = 14;
+    settings.silent_days = 30;
+    const Timestamp now = at("2026-11-23T12:00:00Z");
+    const ReportWindows w = report_windows(now, std::nullopt, settings);
+    CHECK(w.funnel_months_since == at("2025-11-01T00:00:00Z"));
+    CHECK(w.care_since == at("2026-08-25T12:00:00Z"));
+    CHECK(w.today == date("2026-11-23"));
+    CHECK(w.stale_before == at("2026-11-09T12:00:00Z"));
+    CHECK(w.silent_before == at("2026-10-24T12:00:00Z"));
+    CHECK(report_windows(now, at("2026-06-01T00:00:00Z"), settings).funnel_months_since ==
+          at("2026-06-01T00:00:00Z"));
+    // The first of February a year back, also from a 29 February.
+    CHECK(report_windows(at("2028-02-29T08:00:00Z"), std::nullopt, settings).funnel_months_since ==
+          at("2027-02-01T00:00:00Z"));
 }

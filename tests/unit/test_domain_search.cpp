@@ -42,12 +42,46 @@ TEST_CASE("a byte that is not UTF-8 separates words and loses none") {
     CHECK(search_terms("straße caf\xc3") == std::vector<std::string>{"straße", "caf"});
 }
 
-TEST_CASE("similarity weighs rare words more than common ones") {
+TEST_CASE("resemble weighs rare words more than common ones") {
     const std::vector<TermWeight> query{{"factuur", 100}, {"de", 900000}, {"btw", 20}};
-    CHECK(similarity(query, 1000000, {"factuur", "de", "btw"}) == doctest::Approx(1.0));
-    CHECK(similarity(query, 1000000, {}) == doctest::Approx(0.0));
-    const double rare = similarity(query, 1000000, {"btw"});
-    const double common = similarity(query, 1000000, {"de"});
-    CHECK(rare > 0.4);
-    CHECK(common < 0.05);
+    CHECK(resemble(query, 1000000, "factuur de btw", "").score == doctest::Approx(1.0));
+    CHECK(resemble(query, 1000000, "", "").score == doctest::Approx(0.0));
+    const Resemblance rare = resemble(query, 1000000, "", "btw");
+    const Resemblance common = resemble(query, 1000000, "", "de");
+    CHECK(rare.score > 0.4);
+    CHECK(rare.shared == std::vector<std::string>{"btw"});
+    CHECK(common.score < 0.05);
+}
+
+TEST_CASE("resemble gives the share of the words, counting the candidate's other title words") {
+    const std::vector<TermWeight> one{{"factuur", 10}};
+    // The same one word: alike; a title with three more words is a quarter alike, not 1.0.
+    CHECK(resemble(one, 1000, "Factuur", "").score == doctest::Approx(1.0));
+    const Resemblance longer = resemble(one, 1000, "Factuur btw-regel onduidelijk", "");
+    CHECK(longer.score == doctest::Approx(0.25));
+    CHECK(longer.shared == std::vector<std::string>{"factuur"});
+    // Stop words and words of the candidate's description do not count against it.
+    CHECK(resemble(one, 1000, "De factuur is te", "lang verhaal").score == doctest::Approx(1.0));
+}
+
+TEST_CASE("stop words are sorted, folded and left out of the query words") {
+    CHECK(is_stop_word("niet"));
+    CHECK(is_stop_word("the"));
+    CHECK(is_stop_word("een"));
+    CHECK(is_stop_word("te"));
+    CHECK_FALSE(is_stop_word("monteur"));
+    CHECK_FALSE(is_stop_word("factuur"));
+    CHECK(query_terms("Monteur komt niet op afgesproken tijd", "") ==
+          std::vector<std::string>{"monteur", "komt", "afgesproken", "tijd"});
+    CHECK(query_terms("The invoice is not clear", "en de btw x") ==
+          std::vector<std::string>{"invoice", "clear", "btw"});
+    CHECK(query_terms("niet de het", "").empty());
+}
+
+TEST_CASE("query words stop at twelve, title first, description cut on a character") {
+    CHECK(query_terms("een twee drie",
+                      "vier vijf zes zeven acht negen tien elf twaalf dertien veertien")
+              .size() == k_max_query_terms);
+    const std::string long_text = std::string(k_description_bytes - 1, 'a') + " é woord";
+    CHECK(query_terms("titel", long_text).size() == 2);
 }

@@ -159,7 +159,8 @@ TEST_CASE("the main path from submitted to closed with the worked example") {
     CHECK(figures.impact_class == ImpactClass::high);
     CHECK(figures.cost_per_period == Decimal::from_whole(120000));
     CHECK(figures.cost_per_year == Decimal::from_whole(1440000));
-    CHECK(contains(signal.history.back().detail, "score 48000 (high)"));
+    CHECK(
+        contains(signal.history.back().detail, "12,000 contacts × impact 4 = score 48,000 (high)"));
 
     prioritise(signal, Verdict::go, "billing is a top complaint", std::nullopt,
                stamp("2026-01-08T09:00:00Z", "pat"));
@@ -1011,7 +1012,7 @@ TEST_CASE("measure") {
         CHECK(signal.measurements[0].note == "first");
         CHECK_FALSE(signal.measurements[0].satisfaction.has_value());
         CHECK(signal.measurements[1].stamp.at == at("2026-04-01T09:00:00Z"));
-        CHECK(contains(signal.history.back().detail, "7000 contacts (baseline 12000)"));
+        CHECK(contains(signal.history.back().detail, "7,000 contacts (baseline 12,000)"));
     }
 }
 

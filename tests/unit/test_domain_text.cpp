@@ -294,3 +294,12 @@ TEST_CASE("the formula guard marks what a spreadsheet would compute") {
     CHECK(without_formula_guard("'") == "'");
     CHECK(without_formula_guard("=x") == "=x");
 }
+
+TEST_CASE("grouped puts a comma between each three digits") {
+    CHECK(grouped(0) == "0");
+    CHECK(grouped(999) == "999");
+    CHECK(grouped(3500) == "3,500");
+    CHECK(grouped(1234567) == "1,234,567");
+    CHECK(grouped(-1234) == "-1,234");
+    CHECK(grouped(-123) == "-123");
+}

@@ -177,3 +177,18 @@ TEST_CASE("days_between counts whole days") {
     CHECK(days_between(utc(2026, 1, 1, 12), utc(2026, 1, 2, 12)) == 1);
     CHECK(days_between(utc(2026, 1, 1, 12), utc(2026, 1, 3, 11, 59, 59)) == 1);
 }
+
+TEST_CASE("parse_days_ago takes today, yesterday and days or weeks ago") {
+    CHECK(parse_days_ago("today") == 0);
+    CHECK(parse_days_ago("yesterday") == 1);
+    CHECK(parse_days_ago("7d") == 7);
+    CHECK(parse_days_ago("0d") == 0);
+    CHECK(parse_days_ago("2w") == 14);
+    CHECK(parse_days_ago("36500d") == k_most_days_ago);
+    CHECK_FALSE(parse_days_ago("36501d"));
+    CHECK_FALSE(parse_days_ago("99999999999999999999w"));
+    for (const char* bad : {"", "d", "w", "7", "-7d", "7 d", "7D", "Today", "7m", "1y", "x7d"}) {
+        CAPTURE(bad);
+        CHECK_FALSE(parse_days_ago(bad));
+    }
+}

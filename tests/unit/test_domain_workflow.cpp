@@ -258,4 +258,27 @@ TEST_CASE("after approval the expectation changes only by a revision") {
         CHECK(find_transition(Event::revise, state)->to == state);
     }
     CHECK_FALSE(find_transition(Event::revise, State::planned).has_value());
+
+TEST_CASE("the impact report counts the open states from analysed until measured") {
+    std::set<State> listed(std::begin(k_impact_states), std::end(k_impact_states));
+    CHECK(listed.size() == std::size(k_impact_states));
+    for (const StateInfo& s : k_states) {
+        CAPTURE(s.name);
+        CHECK(counts_for_impact(s.state) == (listed.count(s.state) == 1));
+    }
+    CHECK(counts_for_impact(State::parked));
+    CHECK(counts_for_impact(State::implemented));
+    CHECK_FALSE(counts_for_impact(State::accepted));
+    CHECK_FALSE(counts_for_impact(State::measured));
+    // Dropped has a step within the range but its outcome: not open.
+    CHECK_FALSE(counts_for_impact(State::dropped));
+}
+
+TEST_CASE("actions can be overdue while the signal is carried out: approved and in progress") {
+    std::set<State> listed(std::begin(k_executing_states), std::end(k_executing_states));
+    for (const StateInfo& s : k_states) {
+        CAPTURE(s.name);
+        CHECK(carries_out_actions(s.state) == (listed.count(s.state) == 1));
+    }
+    CHECK(listed == std::set<State>{State::approved, State::in_progress});
 }

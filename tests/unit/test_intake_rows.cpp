@@ -85,3 +85,38 @@ TEST_CASE("a record the reader could not read is one problem of the whole row") 
     REQUIRE(checked.problems.size() == 1);
     CHECK(checked.problems[0].column.empty());
 }
+
+TEST_CASE("check_row refuses every row that the checks of a single submit refuse") {
+    // An import makes its signals with new_checked_signal, which checks nothing again: each of
+    // these values breaks a rule of check_new_signal, and check_row must refuse it too.
+    ColumnPlan plan({}, {});
+    plan.update({"title", "description", "submitted_by", "channel", "external_id"});
+    const std::vector<std::vector<std::string>> rows = {
+        {"", "", "a@b.nl", "", ""},
+        {"   ", "", "a@b.nl", "", ""},
+        {std::string(301, 't'), "", "a@b.nl", "", ""},
+        {"Twee\nregels", "", "a@b.nl", "", ""},
+        {std::string("nul\0byte", 8), "", "a@b.nl", "", ""},
+        {"T", std::string(20001, 'd'), "a@b.nl", "", ""},
+        {"T", std::string("nul\0", 4), "a@b.nl", "", ""},
+        {"T", "", "geen-adres", "", ""},
+        {"T", "", "a@b.nl\nBcc: x@y.nl", "", ""},
+        {"T", "", "a@b.nl", "tel\nefoon", ""},
+        {"T", "", "a@b.nl", "", "ext\r1"},
+        {"T", "", "a@b.nl", "\xff\xfe", ""},
+    };
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const auto& values = rows[i];
+        CAPTURE(i);
+        const auto checked = check_row(record(values), plan, {});
+        sileram::domain::NewSignal input = checked.signal;
+        if (input.submitted_by.empty()) {
+            input.submitted_by = values[2];
+        }
+        CHECK_THROWS_AS(sileram::domain::check_new_signal(input), sileram::InvalidInput);
+        CHECK_FALSE(checked.problems.empty());
+    }
+    const auto valid = check_row(record({"T", "d", "a@b.nl", "phone", "e1"}), plan, {});
+    CHECK(valid.problems.empty());
+    CHECK_NOTHROW(sileram::domain::check_new_signal(valid.signal));
+}

@@ -1,5 +1,6 @@
 #include "sileram/errors.hpp"
 #include "sileram/mail/message.hpp"
+#include "support.hpp"
 
 #include <cstdlib>
 #include <ctime>
@@ -58,31 +59,6 @@ std::string header_of(const std::string& message, std::string_view name) {
     return value;
 }
 
-// Sets TZ for the process for the object's life, then puts back what was there.
-class TimeZone {
-public:
-    explicit TimeZone(const char* zone) {
-        if (const char* old = std::getenv("TZ")) {
-            m_old = old;
-        }
-        ::setenv("TZ", zone, 1);
-        ::tzset();
-    }
-    ~TimeZone() {
-        if (m_old) {
-            ::setenv("TZ", m_old->c_str(), 1);
-        } else {
-            ::unsetenv("TZ");
-        }
-        ::tzset();
-    }
-    TimeZone(const TimeZone&) = delete;
-    TimeZone& operator=(const TimeZone&) = delete;
-
-private:
-    std::optional<std::string> m_old;
-};
-
 } // namespace
 
 TEST_CASE("the Date header is UTC whatever the local time zone") {
@@ -90,7 +66,7 @@ TEST_CASE("the Date header is UTC whatever the local time zone") {
     const auto summer = sileram::domain::parse_timestamp("2026-07-04T23:30:00Z").value();
     for (const char* zone : {"UTC", "Europe/Amsterdam", "America/New_York"}) {
         CAPTURE(zone);
-        const TimeZone local(zone);
+        const test_support::TimeZone local(zone);
         CHECK(rfc5322_date(at) == "Thu, 03 Dec 2026 12:57:56 +0000");
         // Past midnight in Amsterdam, the day before in New York: still the UTC day.
         CHECK(rfc5322_date(summer) == "Sat, 04 Jul 2026 23:30:00 +0000");

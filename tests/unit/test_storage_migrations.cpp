@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <sys/resource.h>
@@ -440,26 +441,34 @@ std::string step_stays(const fs::path& file) {
     return query.text(0);
 }
 
-// Three new signals; the last has a second history entry an hour after the first.
+// The rows of a query as text, one per line, for comparing two databases.
+std::string table_text(const fs::path& file, const std::string& rows_sql) {
+    sqlite::Connection db(file, sqlite::Connection::Mode::read_only);
+    sqlite::Statement query =
+        db.prepare("SELECT group_concat(row, char(10)) FROM (" + rows_sql + ")");
+    query.step();
+    return query.text(0);
+}
+
+// Three new signals from different submitters, one raised a day before it was stored.
 std::vector<domain::Signal> signals_to_store(const domain::Stamp& stamp) {
     std::vector<domain::Signal> signals;
     for (int i = 0; i < 3; ++i) {
         domain::NewSignal input;
         input.title = fmt::format("Stored {}", i);
-        input.submitted_by = "importer@example.org";
+        input.submitted_by = fmt::format("importer{}@example.org", i);
         input.external_id = fmt::format("stay-{}", i);
+        if (i == 1) {
+            input.submitted_at = stamp.at - std::chrono::hours(24);
+        }
         signals.push_back(domain::new_signal(input, stamp));
     }
-    domain::HistoryEntry later = signals.back().history.front();
-    later.stamp.at += std::chrono::hours(1);
-    later.event = "note";
-    signals.back().history.push_back(later);
     return signals;
 }
 
 } // namespace
 
-TEST_CASE("a bulk import opens the step stays that the history trigger opens row by row") {
+TEST_CASE("a bulk import writes the stays, history and submitters that single inserts write") {
     TemporaryDatabase bulk_file(5, "-bulk");
     TemporaryDatabase rows_file(5, "-rows");
     for (const auto* database : {&bulk_file, &rows_file}) {
@@ -490,8 +499,72 @@ TEST_CASE("a bulk import opens the step stays that the history trigger opens row
     const std::string stays = step_stays(rows_file.file);
     CHECK(test_support::contains(stays, "\n4 1 "));
     CHECK(step_stays(bulk_file.file) == stays);
+    const std::string history_sql =
+        "SELECT id || ' ' || signal_id || ' ' || at || ' ' || by || ' ' || event || ' ' || "
+        "quote(from_state) || ' ' || to_state || ' ' || detail AS row FROM history ORDER BY id";
+    const std::string history = table_text(rows_file.file, history_sql);
+    CHECK(test_support::contains(history, "by importer1@example.org"));
+    CHECK(table_text(bulk_file.file, history_sql) == history);
+    const std::string submitters_sql =
+        "SELECT id || ' ' || signal_id || ' ' || email || ' ' || joined_at || ' ' || via AS row "
+        "FROM submitters ORDER BY id";
+    const std::string submitters = table_text(rows_file.file, submitters_sql);
+    CHECK(test_support::contains(submitters, "importer2@example.org"));
+    CHECK(table_text(bulk_file.file, submitters_sql) == submitters);
     CHECK(trigger_definitions(bulk_file.file) == triggers);
     check_tallies(bulk_file.file);
+}
+
+TEST_CASE("a bulk import, its CHECK constraints relaxed, refuses what they guard") {
+    TemporaryDatabase database(5);
+    build_at_version(database.file, 4);
+    CHECK(initialise_database(database.file) == current_schema_version());
+    const std::int64_t signals_before = count_rows(database.file, "signals");
+    using Change = std::function<void(domain::Signal&)>;
+    const std::vector<std::pair<std::string, Change>> breaks = {
+        {"a title too long", [](domain::Signal& s) { s.title = std::string(301, 'x'); }},
+        {"an empty title", [](domain::Signal& s) { s.title.clear(); }},
+        {"another state", [](domain::Signal& s) { s.state = domain::State::closed; }},
+        {"a step out of range", [](domain::Signal& s) { s.step = 11; }},
+        {"a step of another state", [](domain::Signal& s) { s.step = 3; }},
+        {"a second history entry",
+         [](domain::Signal& s) { s.history.push_back(s.history.front()); }},
+        {"another submitter",
+         [](domain::Signal& s) { s.submitters.front().email = "other@example.org"; }},
+        {"another history detail", [](domain::Signal& s) { s.history.front().detail = "x"; }},
+    };
+    // Not a structured binding: Clang 14 refuses to capture one in CAPTURE's lambda.
+    for (const auto& broken : breaks) {
+        const auto& what = broken.first;
+        const auto& change = broken.second;
+        CAPTURE(what);
+        {
+            const auto store = open_store(database.file, Access::write);
+            const domain::Stamp stamp{"importer@example.org", store->load(1)->submitted_at};
+            WriteTransaction transaction(*store);
+            const auto bulk = store->bulk_insert();
+            std::vector<domain::Signal> signals = signals_to_store(stamp);
+            CHECK(bulk->add(signals[0]));
+            change(signals[1]);
+            CHECK_THROWS_AS(bulk->add(signals[1]), InvalidInput);
+        }
+        CHECK(count_rows(database.file, "signals") == signals_before);
+    }
+    // The checks are on again after an import: SQL that breaks them is refused.
+    {
+        const auto store = open_store(database.file, Access::write);
+        const domain::Stamp stamp{"importer@example.org", store->load(1)->submitted_at};
+        WriteTransaction transaction(*store);
+        const auto bulk = store->bulk_insert();
+        for (domain::Signal& signal : signals_to_store(stamp)) {
+            CHECK(bulk->add(signal));
+        }
+        bulk->finish();
+        transaction.commit();
+    }
+    sqlite::Connection db(database.file, sqlite::Connection::Mode::read_write_create);
+    CHECK_THROWS(db.exec("UPDATE signals SET state = 'lost' WHERE id = 1"));
+    CHECK_THROWS(db.exec("UPDATE signals SET step = 11 WHERE id = 1"));
 }
 
 TEST_CASE("an import's counts, written out in batches, add up to the tallies") {
@@ -614,4 +687,30 @@ TEST_CASE("a migration whose commit fails keeps that error, not the rollback's a
     CHECK(count_rows(database.file, "signals") == signals);
     CHECK(check(database.file, "PRAGMA integrity_check") == "ok");
     CHECK(check(database.file, "PRAGMA user_version") == "1");
+}
+
+TEST_CASE("copy migrates an older source first, then copies it whole") {
+    for (const int version : {1, 4, 6}) {
+        CAPTURE(version);
+        TemporaryDatabase source(version, "-copy-source");
+        build_at_version(source.file, version);
+        TemporaryDatabase target(version, "-copy-target");
+        const CopyCount copied = copy_database(source.file, target.file);
+        CHECK(copied.signals == 4);
+        CHECK(check(source.file, "PRAGMA user_version") ==
+              std::to_string(current_schema_version()));
+        CHECK(check(target.file, "PRAGMA user_version") ==
+              std::to_string(current_schema_version()));
+        for (const char* table : k_version_1_tables) {
+            CAPTURE(table);
+            CHECK(count_rows(target.file, table) == count_rows(source.file, table));
+        }
+        // The step stays the target builds from the history are the ones the source kept.
+        constexpr const char* stays =
+            "SELECT group_concat(signal_id || '/' || step || '/' || entered_at || '/' || "
+            "coalesce(left_at, '-'), ' ') FROM (SELECT * FROM step_stays "
+            "ORDER BY signal_id, entered_at, step)";
+        CHECK(check(target.file, stays) == check(source.file, stays));
+        check_tallies(target.file);
+    }
 }

@@ -25,4 +25,8 @@ private:
     domain::Timestamp m_at;
 };
 
+// When the local day `days_ago` days before the one that holds `now` began, in the time zone of
+// $TZ (else the system's); a day that starts in a DST change starts when it starts there.
+domain::Timestamp local_day_start(domain::Timestamp now, int days_ago);
+
 } // namespace sileram::commands

@@ -25,7 +25,13 @@ int parse_whole_in(const std::string& text, std::string_view option, int lowest,
 domain::Decimal parse_decimal(const std::string& text, std::string_view option);
 // An ISO 8601 day, or a timestamp cut to its day.
 domain::Date parse_day(const std::string& text, std::string_view option);
-domain::Timestamp parse_moment(const std::string& text, std::string_view option);
+// Which end of a day a --since or --until value that names a whole day stands for.
+enum class DayEdge { start, end };
+// A --since or --until value: ISO 8601, or a day counted back from the local today ("today",
+// "yesterday", "7d", "2w"; see domain::parse_days_ago). A whole day stands for its start, or
+// with DayEdge::end for the start of the next day (--until is inclusive).
+domain::Timestamp parse_moment(const std::string& text, std::string_view option,
+                               domain::Timestamp now, DayEdge edge = DayEdge::start);
 
 // The signal with this id, or Refused naming the id and the database.
 domain::Signal load_signal(Session& session, storage::Access access, domain::SignalId id);

@@ -29,6 +29,11 @@ struct TargetSettings {
     std::optional<int> first_response_days; // submit until the first verdict or question
 };
 
+// Who runs sileram, so that `submit` need not be told each time.
+struct UserSettings {
+    std::string email; // `submit` without --by files under it; empty: not set
+};
+
 // Everything the TOML configuration can set; defaults apply where it is silent or absent.
 struct Config {
     std::optional<std::filesystem::path> source; // the file it came from, if any
@@ -38,6 +43,7 @@ struct Config {
     MailSettings mail;
     domain::ReportSettings reports;
     TargetSettings targets;
+    UserSettings user;
 };
 
 // Reads and checks a configuration file. Throws InvalidInput naming file, line and key for a

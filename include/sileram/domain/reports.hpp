@@ -5,6 +5,7 @@
 #include "sileram/domain/signal.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -342,11 +343,31 @@ struct OverdueReport {
     std::int64_t silent_total = 0;
 };
 
+// The silent submitters of `report overdue`, one per address (the key: the address as the
+// database folds it), longest waiting first, then by address; at most `limit` (0: all), and
+// `total` set to how many there were.
+std::vector<SilentSubmitterInput>
+rank_silent_submitters(std::map<std::string, SilentSubmitterInput> by_address, std::int64_t limit,
+                       std::int64_t& total);
+
 OverdueReport build_overdue_report(const std::vector<OverdueActionInput>& actions,
                                    std::int64_t actions_total,
                                    const std::vector<StaleSignalInput>& stale,
                                    std::int64_t stale_total,
                                    const std::vector<SilentSubmitterInput>& silent,
                                    std::int64_t silent_total, Timestamp now);
+
+// The moments a report's queries count from, as of `now`.
+struct ReportWindows {
+    Timestamp funnel_months_since; // `since`, else the first of the month a year before now
+    Timestamp care_since;          // now less ReportSettings::care_window_days
+    Date today;                    // the UTC day of now: an action due before it is overdue
+    Timestamp stale_before;        // now less ReportSettings::stale_days
+    Timestamp silent_before;       // now less ReportSettings::silent_days
+};
+
+// The windows of every report as of `now`, the funnel's months from `since` when given.
+ReportWindows report_windows(Timestamp now, const std::optional<Timestamp>& since,
+                             const ReportSettings& settings);
 
 } // namespace sileram::domain

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,18 +21,41 @@ std::optional<char32_t> fold_for_search(char32_t code_point);
 // in order of first appearance. A byte that is not UTF-8 separates words like a space does.
 std::vector<std::string> search_terms(std::string_view text);
 
+// Whether a folded word (as search_terms gives it) is a Dutch or English stop word ("de",
+// "niet", "the", "not"): words every other signal holds, which say nothing about a resemblance.
+bool is_stop_word(std::string_view term);
+
+// Only this much of a description counts, cut on a character boundary.
+inline constexpr std::size_t k_description_bytes = 2000;
+// How many query words count at most (title words first).
+inline constexpr std::size_t k_max_query_terms = 12;
+
+// The words the duplicate guard looks for: those of the title, then those of the start of the
+// description, each once, without stop words, one-character words, and past k_max_query_terms.
+std::vector<std::string> query_terms(std::string_view title, std::string_view description);
+
 // One query word and how many stored signals hold it (capped by the caller's probe).
 struct TermWeight {
     std::string term;
     std::int64_t documents = 0;
 };
 
-// How much of the query a candidate covers, from 0 (nothing) to 1 (every query word): each query
-// word weighs log(1 + total / (documents + 1)), so rare words count more than common ones.
-double similarity(const std::vector<TermWeight>& query, std::int64_t total_documents,
-                  const std::vector<std::string>& candidate_terms);
+// How close a stored signal is to a query: `score` from 0 (nothing shared) to 1 (the same words),
+// and the query words it holds, in query order.
+struct Resemblance {
+    double score = 0;
+    std::vector<std::string> shared;
+};
 
-// A similar signal at least this close is shown by `submit`.
+// Each query word weighs log(1 + total / (documents + 1)), so rare words count more than common
+// ones. The score is the weight of the query words the candidate holds (in its title or the start
+// of its description) over the weight of every query word plus, for each word of the candidate's
+// title that the query lacks (stop words aside), the mean query word's weight: a one-word title
+// is not 1.0 against every signal that holds its word, only against one with that title.
+Resemblance resemble(const std::vector<TermWeight>& query, std::int64_t total_documents,
+                     std::string_view candidate_title, std::string_view candidate_description);
+
+// A similar signal at least this close is shown by `submit` (both stores leave out the rest).
 inline constexpr double k_min_similarity = 0.25;
 // A closed signal at least this close makes a new one a possible recurrence.
 inline constexpr double k_recurrence_similarity = 0.5;

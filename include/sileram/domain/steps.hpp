@@ -21,6 +21,14 @@ struct NewSignal {
 // Step 1: a validated signal in state `submitted`, its submitter on the list.
 Signal new_signal(NewSignal input, const Stamp& stamp);
 
+// Throws InvalidInput for the first rule of a new signal that `input` breaks: the checks of
+// new_signal.
+void check_new_signal(const NewSignal& input);
+
+// Step 1 for input that has passed every check of check_new_signal already (an import checks
+// each row column by column first, see intake::check_row): the signal new_signal would make.
+Signal new_checked_signal(NewSignal input, const Stamp& stamp);
+
 // Step 1, `--join`: adds `email` as a submitter of an open signal; false if already one.
 bool join(Signal& signal, const std::string& email, const std::string& note, const Stamp& stamp);
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -77,5 +78,9 @@ std::string closest_name(std::string_view word, const Range& candidates) {
     }
     return best;
 }
+
+// "3,500": a whole number with thousands separators, as every screen and history line shows
+// counts.
+std::string grouped(std::int64_t value);
 
 } // namespace sileram::domain

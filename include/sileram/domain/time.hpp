@@ -17,6 +17,12 @@ using Date = std::chrono::sys_days;
 // nullopt for anything else, including impossible days such as 2026-02-30.
 std::optional<Timestamp> parse_timestamp(std::string_view text);
 
+// A day counted back from today, as --since and --until take it: "today" 0, "yesterday" 1,
+// "7d" 7 (days ago), "2w" 14 (weeks ago), N from 0 to k_most_days_ago days. nullopt for anything
+// else. Which day "today" is depends on the time zone, which the caller knows.
+std::optional<int> parse_days_ago(std::string_view text);
+inline constexpr int k_most_days_ago = 36500;
+
 // Parses a calendar day "2026-12-01" (a full timestamp is accepted and cut to its UTC day).
 std::optional<Date> parse_date(std::string_view text);
 

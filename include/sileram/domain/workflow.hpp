@@ -89,6 +89,22 @@ constexpr bool is_open(State state) {
            state != State::dropped;
 }
 
+// Counted by `report impact` (and its tallies): analysed and not yet measured (steps 3 to 8),
+// and still open. The one place the rule lives; storage renders its SQL lists from the list
+// below, in this order, which the SQLite partial index of the ranking also spells.
+constexpr bool counts_for_impact(State state) {
+    for (const StateInfo& s : k_states) {
+        if (s.state == state) {
+            return is_open(state) && s.step >= 3 && s.step <= 8;
+        }
+    }
+    return false;
+}
+inline constexpr State k_impact_states[] = {
+    State::analysed, State::prioritised, State::parked,      State::root_caused,
+    State::planned,  State::approved,    State::in_progress, State::implemented,
+};
+
 struct Transition {
     Event event;
     State from;
@@ -145,6 +161,18 @@ inline constexpr Transition k_transitions[] = {
     {Event::close,            State::dropped,     State::closed,      10},
 };
 // clang-format on
+
+// States whose actions are being carried out (an action of such a signal can be overdue): the
+// states `act --progress` moves on from.
+constexpr bool carries_out_actions(State state) {
+    for (const Transition& t : k_transitions) {
+        if (t.event == Event::progress && t.from == state) {
+            return true;
+        }
+    }
+    return false;
+}
+inline constexpr State k_executing_states[] = {State::approved, State::in_progress};
 
 const StateInfo& info(State state);
 std::string_view to_string(State state);

@@ -72,7 +72,9 @@ struct RowRules {
 };
 
 // Reads a record through the plan and checks it: title, description, submitter (or --by),
-// submitted_at, external_id, every field, the configured fields; collects every problem.
+// submitted_at, external_id, every field, the configured fields; collects every problem. Every
+// check of domain::check_new_signal is among them, so a row without problems may be made a signal
+// with domain::new_checked_signal.
 CheckedRow check_row(const Record& record, const ColumnPlan& plan, const RowRules& rules);
 
 } // namespace sileram::intake

@@ -1,6 +1,10 @@
 #pragma once
 
 #include "sileram/domain/decimal.hpp"
+#include "sileram/domain/figures.hpp"
+#include "sileram/domain/time.hpp"
+#include "sileram/domain/workflow.hpp"
+#include "sileram/output/terminal.hpp"
 
 #include <cstdint>
 #include <string>
@@ -22,6 +26,20 @@ std::string change(const domain::Decimal& delta);
 std::string roi_text(double roi);
 // "pays back in 0.7 months"
 std::string payback_text(double months);
+// The colour of a state: that of its stretch of the workflow (steps 1-2 blue, 3-4 yellow, 5-7
+// cyan, 8 magenta, 9 green), grey once it has ended (closed, rejected, duplicate, dropped).
+Hue state_hue(domain::State state);
+// The colour of an impact class: red for high, none otherwise.
+Hue class_hue(domain::ImpactClass impact_class);
+
+// "2026-09-01 11:00 CEST": a moment in the local time zone ($TZ, else the system's) with the
+// zone's abbreviation; stored and JSON times stay UTC.
+std::string local_time(domain::Timestamp at);
+// "2026-09-01": the local day a moment falls on.
+std::string local_date(domain::Timestamp at);
+// "67%": a resemblance score (0-1, see domain::resemble) as a share of the words, rounded down
+// so that only the same words read as 100%.
+std::string alike_share(double score);
 // "3 signals", "1 signal", or "50 of 314 signals shown" when `shown` is less than `total`.
 std::string shown_count(std::int64_t shown, std::int64_t total, std::string_view one,
                         std::string_view many);

@@ -24,6 +24,7 @@ struct Cell {
     std::int64_t whole = 0;
     domain::Decimal amount;
     double real = 0;
+    Hue hue = Hue::none; // the text table's colour on a terminal; JSON and CSV ignore it
 
     static Cell none() { return {}; }
     static Cell of_text(std::string value);
@@ -101,6 +102,11 @@ nlohmann::ordered_json render_json(const ReportDocument& document);
 std::string cell_text(const Cell& cell, const std::string& currency);
 std::string cell_csv(const Cell& cell);
 nlohmann::ordered_json cell_json(const Cell& cell);
+
+// The help page of a report from its document without rows: the key figures, then each section
+// with its name (what --section takes), its title and its columns (the text table's headings,
+// with the JSON and CSV name where it differs), wrapped to `width`.
+std::string report_outline(const ReportDocument& document, std::size_t width);
 
 // Documents for each report.
 ReportDocument impact_document(const domain::ImpactReport& report, const std::string& by,

@@ -36,15 +36,16 @@ public:
     explicit Table(std::vector<Column> columns);
 
     // Appends a row; missing trailing cells are empty, and more cells than columns throws
-    // std::invalid_argument.
-    void add_row(std::vector<std::string> cells);
+    // std::invalid_argument. `hues` colour the cells (on a terminal), in column order.
+    void add_row(std::vector<std::string> cells, std::vector<Hue> hues = {});
 
     // The header line then each row, every line ending in '\n' and without trailing spaces;
     // columns are two spaces apart; to fit `max_width` clip columns narrow first, then the
     // shrinkable ones, and when that is not enough columns with a drop rank are left out (the
     // highest first) and a line under the table names them with `omission_hint`; a truncate
     // cell shows its first line cut with "…", a wrap cell keeps its line breaks and is broken at
-    // spaces, a row is as tall as its tallest cell, and Color::on makes the header bold.
+    // spaces, a row is as tall as its tallest cell, and Color::on makes the header bold and
+    // paints the cells in their hues.
     std::string render(std::size_t max_width, Color color) const;
 
     // What the line under a table with left-out columns says has them all.
@@ -67,10 +68,12 @@ private:
     // One row as lines ending in '\n' without trailing spaces, as tall as its tallest cell;
     // header rows never wrap.
     std::string render_row(const std::vector<std::string>& cells,
-                           const std::vector<std::size_t>& widths, bool is_header) const;
+                           const std::vector<std::size_t>& widths, bool is_header,
+                           const std::vector<Hue>& hues, Color color) const;
 
     std::vector<Column> m_columns;
     std::vector<std::vector<std::string>> m_rows;
+    std::vector<std::vector<Hue>> m_hues; // per row, per column
     std::string m_omission_hint = "--json and --csv have every column";
 };
 

@@ -19,6 +19,13 @@ enum class Align { left, right };
 // Whether output may carry ANSI colour and style escape codes.
 enum class Color { off, on };
 
+// The colours that carry meaning: red for what needs attention (high class, overdue, late), a
+// colour per stretch of the workflow for states, grey for what has ended.
+enum class Hue { none, red, green, yellow, blue, magenta, cyan, grey };
+
+// `text` in `hue` (ending with ESC[0m), or as it is with Color::off, Hue::none or empty text.
+std::string paint(std::string_view text, Hue hue, Color color);
+
 // Display columns of UTF-8 text: wide (CJK) characters count 2, combining marks, control
 // characters and ANSI escape sequences (ESC [ … final byte) 0, invalid bytes 1 each.
 std::size_t display_width(std::string_view utf8);
@@ -48,8 +55,9 @@ struct TerminalInfo {
 };
 
 // Inspects `fd`: width is COLUMNS when it holds a positive number, else the tty's own width
-// (100 when a tty does not tell), else k_unlimited_width; colour only on a tty with NO_COLOR unset
-// or empty and TERM other than "dumb".
+// (100 when a tty does not tell), else k_unlimited_width; colour never with NO_COLOR set and not
+// empty, else when CLICOLOR_FORCE or FORCE_COLOR is set to anything but "0" (a pipe as well), else
+// only on a tty with TERM other than "dumb".
 TerminalInfo detect_terminal(int fd);
 
 // The number with its integer digits grouped by threes ("-1234567.5" → "-1,234,567.5"); an

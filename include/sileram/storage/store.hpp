@@ -3,6 +3,7 @@
 #include "sileram/domain/figures.hpp"
 #include "sileram/domain/signal.hpp"
 #include "sileram/domain/summary.hpp"
+#include "sileram/storage/copy.hpp"
 #include "sileram/storage/reports.hpp"
 
 #include <chrono>
@@ -40,19 +41,30 @@ struct SimilarSignal {
     domain::SignalId id = 0;
     std::string title;
     domain::State state = domain::State::submitted;
-    double similarity = 0; // 0-1, see domain::similarity
+    double similarity = 0;           // 0-1, see domain::resemble
+    std::vector<std::string> shared; // the query's words it holds, see domain::resemble
+};
+
+// How long one phase of a bulk insert took, for `submit --from --timings` and the benchmark.
+struct BulkPhase {
+    std::string name;
+    double seconds = 0;
 };
 
 // Signals written in bulk inside the current write transaction.
 class BulkInsert {
 public:
     virtual ~BulkInsert() = default;
-    // Stores a new signal and its children and sets its id; false (id 0) when its external id is
-    // known already, so it was skipped.
+    // Stores a new signal as domain::new_signal made it, with its submitter and history entry, and
+    // sets its id (a store may write the children later, without ids); false (id 0) when its
+    // external id is known already, so it was skipped.
     virtual bool add(domain::Signal& signal) = 0;
     // Completes the search index and the report tallies for everything added; call before
     // committing.
     virtual void finish() = 0;
+    // The phases of the writing so far, in their order, with their seconds; empty when the store
+    // does not measure them.
+    virtual std::vector<BulkPhase> phases() const { return {}; }
 };
 
 // A feedback mail waiting in the queue, or claimed by a run, with the signal it is about.
@@ -131,11 +143,34 @@ public:
     // other processes go on writing; returns the number of pages copied.
     virtual std::int64_t backup_to(const std::filesystem::path& target) = 0;
 
+    // The schema version of the open database.
+    virtual int schema_version() = 0;
+    // Starts a read-only transaction in which every read sees one snapshot of the database, while
+    // others go on writing (REPEATABLE READ on PostgreSQL); rollback() ends it.
+    virtual void begin_snapshot() = 0;
+    // Calls `visit` with each row of `table`, in the order of its key, streaming: the rows are
+    // never all held at once.
+    virtual void read_rows(const CopiedTable& table,
+                           const std::function<void(const Row&)>& visit) = 0;
+    // True when `table` holds at least one row.
+    virtual bool has_rows(const CopiedTable& table) = 0;
+    // In the open write transaction, before rows are copied in: takes every copied table for
+    // this transaction alone and stops keeping derived data row by row (triggers, references
+    // checked at commit), so rows can come with their ids in any order within a table.
+    virtual void begin_copy() = 0;
+    // Writes rows of `table`, each with its own id, in the open write transaction (after
+    // begin_copy).
+    virtual std::unique_ptr<RowWriter> write_rows(const CopiedTable& table) = 0;
+    // After the last table: builds the derived data (search index, step stays, tallies) from the
+    // rows and moves every id sequence past the copied ids, so new rows get the next ids.
+    virtual void finish_copy() = 0;
+
     // The feedback mail queue, on the same connection.
     virtual FeedbackQueue& feedback_queue() = 0;
     // The signals whose words are most like `title` and `description`, most similar first:
     // at most `limit` open ones (not closed, rejected, duplicate or dropped) and at most `limit`
-    // closed ones. Looks only at the rarest words, so it stays fast on a large database.
+    // closed ones, none below domain::k_min_similarity. Looks only at the rarest words, so it
+    // stays fast on a large database.
     virtual std::vector<SimilarSignal> find_similar(const std::string& title,
                                                     const std::string& description, int limit) = 0;
     // Before the write transaction of a bulk insert. A database without signals takes its first
@@ -153,12 +188,19 @@ public:
 };
 
 enum class Access { read, write };
+// What opening does with a database that has no sileram schema yet (no file, or a PostgreSQL
+// database without the schema `sileram`): create it, or refuse (a mistyped --db in a cron line
+// must fail loudly rather than read or fill a new database).
+enum class IfMissing { create, refuse };
 
 // Opens the database file. For writing, a file that does not exist is created and an older
 // schema is migrated; for reading, a missing file reads as an empty database and nothing is
-// created. Throws Refused for a database written by a newer sileram, TemporaryFailure when it
-// stays locked past the busy timeout, SystemFailure when it is not a usable database.
-std::unique_ptr<Store> open_store(const std::filesystem::path& file, Access access);
+// created. With IfMissing::refuse, a database without sileram's schema is refused (Refused,
+// naming it and `sileram init`) and nothing is created. Throws Refused for a database written
+// by a newer sileram, TemporaryFailure when it stays locked past the busy timeout,
+// SystemFailure when it is not a usable database.
+std::unique_ptr<Store> open_store(const std::filesystem::path& file, Access access,
+                                  IfMissing if_missing = IfMissing::create);
 
 // Creates the database (or migrates it) without writing anything else, for `init`. Returns the
 // schema version it now has.

@@ -223,26 +223,13 @@ ALTER TABLE feedback ADD CONSTRAINT feedback_stage_check
 ALTER TABLE feedback ADD COLUMN detail text COLLATE "C" NOT NULL DEFAULT '';
 )sql";
 
-// The text search configuration: PostgreSQL's `simple` parser and dictionary behind `unaccent`,
-// so "Café" and "cafe" are one word, as with SQLite's unicode61 remove_diacritics 2. The
-// extension is installed into the schema `sileram` unless the database has it already.
+// The text search configuration: PostgreSQL's `simple` parser and dictionary, which keep a word
+// as it is (lower case). The words come folded already: domain::search_terms folds case and
+// removes diacritics exactly as SQLite's unicode61 tokenizer does, so both databases find the
+// same signals for the same words. `unaccent` is not used: it folds further than unicode61
+// ("straße" to "strasse", "æ" to "ae"), and `list --search` would answer differently here.
 constexpr const char* k_search_configuration = R"sql(
-DO $do$
-DECLARE
-    home text;
-BEGIN
-    SELECT n.nspname INTO home FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
-    WHERE e.extname = 'unaccent';
-    IF home IS NULL THEN
-        CREATE EXTENSION unaccent SCHEMA sileram;
-        home := 'sileram';
-    END IF;
-    CREATE TEXT SEARCH CONFIGURATION sileram.search (COPY = pg_catalog.simple);
-    EXECUTE format('ALTER TEXT SEARCH CONFIGURATION sileram.search ALTER MAPPING FOR '
-                   'asciiword, word, numword, asciihword, hword, numhword, hword_asciipart, '
-                   'hword_part, hword_numpart WITH %I.unaccent, pg_catalog.simple', home);
-END
-$do$;
+CREATE TEXT SEARCH CONFIGURATION sileram.search (COPY = pg_catalog.simple);
 )sql";
 
 constexpr const char* k_lock_schema = "SELECT pg_advisory_xact_lock(7011996, 1)";

@@ -19,7 +19,7 @@ int schema_version(Connection& db);
 
 // Brings the schema to the newest version in one transaction, serialised with other sileram
 // processes by an advisory lock; Refused for a schema written by a newer sileram. Creates the
-// schema `sileram` and the `unaccent` extension when they are missing, and touches nothing else.
+// schema `sileram` when it is missing, and touches nothing else.
 void migrate(Connection& db);
 
 // The steps of migrate inside a transaction the caller opened and ends.

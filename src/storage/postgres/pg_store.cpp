@@ -2,6 +2,7 @@
 
 #include "bulk_insert.hpp"
 #include "connection.hpp"
+#include "copy_rows.hpp"
 #include "migrations.hpp"
 #include "reports.hpp"
 #include "search.hpp"
@@ -532,11 +533,34 @@ public:
         }
     }
 
-    std::int64_t backup_to(const std::filesystem::path&) override {
-        throw Refused(fmt::format("PostgreSQL at {}: backup is not available on PostgreSQL in "
-                                  "this version; use pg_dump",
-                                  m_db.where()));
+    // A SQLite file written through the same rows as `copy`, from one snapshot.
+    std::int64_t backup_to(const std::filesystem::path& target) override {
+        return write_sqlite_snapshot(*this, target).pages;
     }
+
+    int schema_version() override { return postgres::schema_version(m_db); }
+
+    void begin_snapshot() override {
+        if (m_db.in_transaction()) {
+            m_db.exec("COMMIT"); // the snapshot of the open, a moment older
+        }
+        m_db.exec(k_begin_read);
+    }
+
+    void read_rows(const CopiedTable& table,
+                   const std::function<void(const Row&)>& visit) override {
+        postgres::read_rows(m_db, table, visit);
+    }
+
+    bool has_rows(const CopiedTable& table) override { return postgres::has_rows(m_db, table); }
+
+    void begin_copy() override { postgres::begin_copy(m_db); }
+
+    std::unique_ptr<RowWriter> write_rows(const CopiedTable& table) override {
+        return postgres::write_rows(m_db, table);
+    }
+
+    void finish_copy() override { postgres::finish_copy(m_db); }
 
     FeedbackQueue& feedback_queue() override { return *this; }
 
@@ -848,14 +872,19 @@ private:
 
 } // namespace
 
-std::unique_ptr<Store> open_store(const std::string& uri, Access access) {
+std::unique_ptr<Store> open_store(const std::string& uri, Access access, IfMissing if_missing) {
     auto store = std::make_unique<PgStore>(uri);
     Connection& db = store->connection();
+    const int version = schema_version(db);
+    if (version == 0 && if_missing == IfMissing::refuse) {
+        throw Refused(fmt::format("no sileram schema in the database {} at {}; `sileram init` "
+                                  "creates it, or pass --db",
+                                  redact(uri), db.where()));
+    }
     if (access == Access::write) {
         migrate(db);
         return store;
     }
-    const int version = schema_version(db);
     const int newest = migrations().back().version;
     if (version > newest) {
         migrate(db); // refuses, naming both versions

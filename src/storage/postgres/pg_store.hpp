@@ -13,8 +13,8 @@ bool is_uri(std::string_view text);
 
 // Opens sileram's schema in the PostgreSQL database `uri` (see open_store). For writing, a
 // missing schema is created and an older one migrated; for reading, a database without the
-// schema reads as empty and nothing is created.
-std::unique_ptr<Store> open_store(const std::string& uri, Access access);
+// schema reads as empty and nothing is created; with IfMissing::refuse such a database is refused.
+std::unique_ptr<Store> open_store(const std::string& uri, Access access, IfMissing if_missing);
 
 // The URI as it may be shown to a user: a password written into it is replaced by `***`.
 std::string redact(std::string_view uri);

@@ -1,24 +1,11 @@
+#include "../state_lists.hpp"
 #include "reports.hpp"
-#include "sileram/errors.hpp"
 
 #include <fmt/format.h>
 
 namespace sileram::storage::postgres {
 
-namespace {
-
 using namespace domain;
-
-State state_at(const Result& r, int row, int column) {
-    const auto state = parse_state(r.text(row, column));
-    if (!state) {
-        throw SystemFailure(
-            fmt::format("the database holds an unknown state '{}'", r.text(row, column)));
-    }
-    return *state;
-}
-
-} // namespace
 
 // Without tallies: the indexes signals_state_score and signals (state, …) serve the aggregates.
 ImpactData impact_report(Connection& db, const ReportFilter& filter, const std::string& by,
@@ -32,7 +19,7 @@ ImpactData impact_report(Connection& db, const ReportFilter& filter, const std::
         const Result quadrants = db.exec(
             fmt::format("SELECT s.contacts >= $1, s.satisfaction_impact >= $2, {} FROM signals s "
                         "WHERE s.contacts IS NOT NULL AND s.state IN {}{} GROUP BY 1, 2",
-                        k_sums, k_open_impact_states, where.sql)
+                        k_sums, sql_impact_states(), where.sql)
                 .c_str(),
             where.params);
         for (int r = 0; r < quadrants.rows(); ++r) {
@@ -53,7 +40,7 @@ ImpactData impact_report(Connection& db, const ReportFilter& filter, const std::
         const Result groups = db.exec(
             fmt::format("SELECT min(coalesce({}, '')), {} FROM signals s{} WHERE s.contacts IS "
                         "NOT NULL AND s.state IN {}{} GROUP BY {} ORDER BY {} NULLS FIRST",
-                        value, k_sums, join, k_open_impact_states, where.sql, group, group)
+                        value, k_sums, join, sql_impact_states(), where.sql, group, group)
                 .c_str(),
             where.params);
         for (int r = 0; r < groups.rows(); ++r) {
@@ -66,7 +53,7 @@ ImpactData impact_report(Connection& db, const ReportFilter& filter, const std::
                             "s.cost_per_contact_cents, s.satisfaction_hundredths FROM signals s "
                             "WHERE s.contacts IS NOT NULL AND s.state IN {}{} "
                             "ORDER BY s.contacts * s.satisfaction_impact DESC, s.id{}",
-                            k_open_impact_states, where.sql, limit_clause(filter))
+                            sql_impact_states(), where.sql, limit_clause(filter))
                     .c_str(),
                 where.params);
     for (int r = 0; r < ranked.rows(); ++r) {
@@ -74,12 +61,9 @@ ImpactData impact_report(Connection& db, const ReportFilter& filter, const std::
         in.id = ranked.integer(r, 0);
         in.title = ranked.text(r, 1);
         in.state = state_at(ranked, r, 2);
-        const auto satisfaction = ranked.optional_integer(r, 6);
         in.impact =
             Impact{ranked.integer(r, 3), static_cast<int>(ranked.integer(r, 4)),
-                   Decimal::from_hundredths(ranked.integer(r, 5)),
-                   satisfaction ? std::optional<Decimal>(Decimal::from_hundredths(*satisfaction))
-                                : std::nullopt};
+                   Decimal::from_hundredths(ranked.integer(r, 5)), decimal_at(ranked, r, 6)};
         data.ranked.push_back(std::move(in));
     }
     return data;

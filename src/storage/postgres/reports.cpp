@@ -55,16 +55,27 @@ public:
         Snapshot snapshot(m_db);
         return impact_report(m_db, filter, by, settings);
     }
-    FunnelData funnel(const ReportFilter&, Timestamp) override { not_yet("funnel"); }
-    EffectData effect(const ReportFilter&, const ImpactSettings&) override { not_yet("effect"); }
-    FieldsData fields(const ReportFilter&, const std::vector<std::string>&) override {
-        not_yet("fields");
+    FunnelData funnel(const ReportFilter& filter, Timestamp month_since) override {
+        Snapshot snapshot(m_db);
+        return funnel_report(m_db, filter, month_since);
     }
-    CustomersData customers(const ReportFilter&, Timestamp, std::int64_t) override {
-        not_yet("customers");
+    EffectData effect(const ReportFilter& filter, const ImpactSettings& impact) override {
+        Snapshot snapshot(m_db);
+        return effect_report(m_db, filter, impact);
     }
-    OverdueData overdue(const ReportFilter&, Date, Timestamp, Timestamp) override {
-        not_yet("overdue");
+    FieldsData fields(const ReportFilter& filter, const std::vector<std::string>& names) override {
+        Snapshot snapshot(m_db);
+        return fields_report(m_db, filter, names);
+    }
+    CustomersData customers(const ReportFilter& filter, Timestamp care_since,
+                            std::int64_t high) override {
+        Snapshot snapshot(m_db);
+        return customers_report(m_db, filter, care_since, high);
+    }
+    OverdueData overdue(const ReportFilter& filter, Date today, Timestamp stale_before,
+                        Timestamp silent_before) override {
+        Snapshot snapshot(m_db);
+        return overdue_report(m_db, filter, today, stale_before, silent_before);
     }
 
     void set_customer(const Customer& customer, Timestamp at) override {
@@ -83,12 +94,6 @@ public:
     }
 
 private:
-    [[noreturn]] void not_yet(std::string_view report) {
-        throw Refused(fmt::format("PostgreSQL at {}: the report '{}' is not available on "
-                                  "PostgreSQL in this version; use a SQLite database",
-                                  m_db.where(), report));
-    }
-
     Connection& m_db;
 };
 
@@ -127,6 +132,33 @@ Where filter_where(const ReportFilter& filter, std::string_view time_column, Par
 
 std::string limit_clause(const ReportFilter& filter) {
     return filter.limit > 0 ? fmt::format(" LIMIT {}", filter.limit) : std::string();
+}
+
+bool has_filter(const ReportFilter& filter) {
+    return filter.since || filter.until || !filter.fields.empty();
+}
+
+State state_at(const Result& r, int row, int column) {
+    const std::string text = r.text(row, column);
+    const auto state = parse_state(text);
+    if (!state) {
+        throw SystemFailure(fmt::format("the database holds an unknown state '{}'", text));
+    }
+    return *state;
+}
+
+Timestamp time_at(const Result& r, int row, int column) {
+    const std::string text = r.text(row, column);
+    const auto at = parse_timestamp(text);
+    if (!at) {
+        throw SystemFailure(fmt::format("the database holds an unknown time '{}'", text));
+    }
+    return *at;
+}
+
+std::optional<Decimal> decimal_at(const Result& r, int row, int column) {
+    const auto v = r.optional_integer(row, column);
+    return v ? std::optional<Decimal>(Decimal::from_hundredths(*v)) : std::nullopt;
 }
 
 ImpactSums sums_at(const Result& r, int row, int column) {

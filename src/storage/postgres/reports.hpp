@@ -4,8 +4,10 @@
 #include "sileram/storage/reports.hpp"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sileram::storage::postgres {
 
@@ -29,19 +31,33 @@ inline constexpr const char* k_sums =
     "count(*), coalesce(sum(s.contacts), 0), coalesce(sum(s.contacts * s.satisfaction_impact), 0), "
     "coalesce(sum(s.contacts * s.cost_per_contact_cents), 0)";
 
-// The states the impact report counts: analysed and not yet measured, closed, rejected or dropped.
-inline constexpr std::string_view k_open_impact_states =
-    "('analysed', 'prioritised', 'parked', 'root-caused', 'planned', 'approved', "
-    "'in-progress', 'implemented')";
-
 // " LIMIT n" for a positive limit, else nothing.
 std::string limit_clause(const ReportFilter& filter);
 
-domain::ImpactSums sums_at(const Result& r, int row, int column);
+// Whether a filter narrows the report at all.
+bool has_filter(const ReportFilter& filter);
 
-// `sileram report impact` on PostgreSQL (report_impact.cpp): plain aggregates over the signals.
+// The four sums of k_sums from `column` on.
+domain::ImpactSums sums_at(const Result& r, int row, int column);
+// A stored state, time or amount in hundredths; throws SystemFailure for text sileram never wrote.
+domain::State state_at(const Result& r, int row, int column);
+domain::Timestamp time_at(const Result& r, int row, int column);
+std::optional<domain::Decimal> decimal_at(const Result& r, int row, int column);
+
+// One report per file (report_NAME.cpp), each a few plain aggregates over indexed columns,
+// giving the rows, order and figures of the SQLite report of the same name. Each runs inside
+// the snapshot the caller holds.
 ImpactData impact_report(Connection& db, const ReportFilter& filter, const std::string& by,
                          const domain::ReportSettings& settings);
+FunnelData funnel_report(Connection& db, const ReportFilter& filter, domain::Timestamp month_since);
+EffectData effect_report(Connection& db, const ReportFilter& filter,
+                         const domain::ImpactSettings& impact);
+FieldsData fields_report(Connection& db, const ReportFilter& filter,
+                         const std::vector<std::string>& names);
+CustomersData customers_report(Connection& db, const ReportFilter& filter,
+                               domain::Timestamp care_since, std::int64_t high);
+OverdueData overdue_report(Connection& db, const ReportFilter& filter, domain::Date today,
+                           domain::Timestamp stale_before, domain::Timestamp silent_before);
 
 // The report queries and the customers table on PostgreSQL.
 std::unique_ptr<ReportQueries> make_report_queries(Connection& db);

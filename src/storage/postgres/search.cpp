@@ -16,11 +16,9 @@ using namespace domain;
 // The same bounds as the SQLite store's duplicate guard (src/storage/sqlite/intake.cpp), so both
 // find the same candidates.
 constexpr std::int64_t k_probe_cap = 300;
-constexpr std::size_t k_max_query_terms = 12;
 constexpr std::size_t k_rare_terms = 5;
 constexpr std::int64_t k_rank_budget = 500;
 constexpr int k_candidates = 40;
-constexpr std::size_t k_description_bytes = 2000;
 
 constexpr const char* k_probe = R"sql(
 SELECT count(*) FROM (SELECT 1 FROM signals
@@ -41,22 +39,6 @@ constexpr const char* k_candidate =
 // Terms come from search_terms: letters and digits only, so the quotes cannot be escaped.
 std::string lexeme(const std::string& term) {
     return "'" + term + "'";
-}
-
-std::vector<std::string> query_terms(const std::string& title, const std::string& description) {
-    std::vector<std::string> terms = search_terms(title);
-    for (std::string& t :
-         search_terms(std::string_view(description)
-                          .substr(0, std::min(description.size(), k_description_bytes)))) {
-        if (std::find(terms.begin(), terms.end(), t) == terms.end()) {
-            terms.push_back(std::move(t));
-        }
-    }
-    std::erase_if(terms, [](const std::string& t) { return t.size() < 2; });
-    if (terms.size() > k_max_query_terms) {
-        terms.resize(k_max_query_terms);
-    }
-    return terms;
 }
 
 std::vector<SignalId> candidates(Connection& db, const char* sql, const std::string& query) {
@@ -92,11 +74,11 @@ std::vector<SimilarSignal> find_similar(Connection& db, const std::string& title
     for (const std::string& term : query_terms(title, description)) {
         const std::int64_t documents =
             db.exec(k_probe, Params(lexeme(term), k_probe_cap)).integer(0, 0);
-        if (documents > 0) {
-            weights.push_back(TermWeight{term, documents});
-        }
+        // A word no other signal holds still counts: it is what sets this one apart.
+        weights.push_back(TermWeight{term, documents});
     }
-    if (weights.empty()) {
+    if (std::none_of(weights.begin(), weights.end(),
+                     [](const TermWeight& t) { return t.documents > 0; })) {
         return {};
     }
     const std::int64_t total = db.exec(k_total).integer(0, 0);
@@ -110,6 +92,9 @@ std::vector<SimilarSignal> find_similar(Connection& db, const std::string& title
     std::vector<std::string> rare;
     std::int64_t ranked_documents = 0;
     for (const TermWeight& t : by_rarity) {
+        if (t.documents == 0) {
+            continue;
+        }
         if (t.documents >= k_probe_cap || rare.size() == k_rare_terms ||
             (!rare.empty() && ranked_documents + t.documents > k_rank_budget)) {
             break;
@@ -122,6 +107,7 @@ std::vector<SimilarSignal> find_similar(Connection& db, const std::string& title
         ids = candidates(db, k_by_rank, fmt::format("{}", fmt::join(rare, " | ")));
     } else {
         std::vector<TermWeight> longest = weights;
+        std::erase_if(longest, [](const TermWeight& t) { return t.documents == 0; });
         std::stable_sort(
             longest.begin(), longest.end(),
             [](const TermWeight& a, const TermWeight& b) { return a.term.size() > b.term.size(); });
@@ -144,13 +130,13 @@ std::vector<SimilarSignal> find_similar(Connection& db, const std::string& title
         }
         const auto state = parse_state(row.text(0, 2));
         if (state && (is_open(*state) || *state == State::closed)) {
-            const std::string candidate_title = row.text(0, 0);
-            const std::string text = row.text(0, 1);
-            const double score =
-                similarity(weights, total, search_terms(candidate_title + " " + text));
-            auto& list = is_open(*state) ? open : closed;
-            list.push_back(
-                SimilarSignal{id, candidate_title, *state, std::round(score * 1000) / 1000});
+            Resemblance r = resemble(weights, total, row.text(0, 0), row.text(0, 1));
+            if (r.score >= k_min_similarity) {
+                auto& list = is_open(*state) ? open : closed;
+                list.push_back(SimilarSignal{id, row.text(0, 0), *state,
+                                             std::round(r.score * 1000) / 1000,
+                                             std::move(r.shared)});
+            }
         }
     }
     std::vector<SimilarSignal> result;

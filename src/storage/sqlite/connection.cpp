@@ -153,6 +153,13 @@ Statement& Statement::bind(int index, std::string_view value) {
     return *this;
 }
 
+Statement& Statement::bind_borrowed(int index, std::string_view value) {
+    check_bind(sqlite3_bind_text64(m_statement, index, value.data(), value.size(), SQLITE_STATIC,
+                                   SQLITE_UTF8),
+               index);
+    return *this;
+}
+
 Statement& Statement::bind(int index, std::nullopt_t) {
     check_bind(sqlite3_bind_null(m_statement, index), index);
     return *this;
@@ -190,6 +197,10 @@ void Statement::reset() {
 
 bool Statement::is_null(int column) const {
     return sqlite3_column_type(m_statement, column) == SQLITE_NULL;
+}
+
+bool Statement::is_real(int column) const {
+    return sqlite3_column_type(m_statement, column) == SQLITE_FLOAT;
 }
 
 std::int64_t Statement::integer(int column) const {

@@ -53,6 +53,29 @@ public:
         return *this;
     }
 
+    // Binds text without copying it: `value` must stay alive and unchanged until the statement
+    // has run (run() or reset()).
+    Statement& bind_borrowed(int index, std::string_view value);
+    Statement& bind_borrowed(int index, const std::string& value) {
+        return bind_borrowed(index, std::string_view(value));
+    }
+    Statement& bind_borrowed(int index, const std::optional<std::string>& value) {
+        return value ? bind_borrowed(index, std::string_view(*value)) : bind(index, std::nullopt);
+    }
+    template <typename T>
+    Statement& bind_borrowed(int index, const T& value) {
+        return bind(index, value);
+    }
+
+    // As bind_all, with text borrowed (see bind_borrowed): for a statement run once per row of a
+    // bulk write, where copying every value costs a good share of the row.
+    template <typename... Args>
+    Statement& bind_all_borrowed(const Args&... args) {
+        int index = 0;
+        (bind_borrowed(++index, args), ...);
+        return *this;
+    }
+
     // Advances to the next row; false when there is none.
     bool step();
     // Runs a statement that returns no rows, then resets it for reuse.
@@ -60,6 +83,8 @@ public:
     void reset();
 
     bool is_null(int column) const;
+    // True when the value in `column` is stored as a floating-point number.
+    bool is_real(int column) const;
     std::int64_t integer(int column) const;
     double real(int column) const;
     std::string text(int column) const;

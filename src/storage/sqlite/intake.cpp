@@ -19,8 +19,6 @@ using namespace domain;
 // up to this many entries, for every query word: 300 rather than 1,000 took a third off the
 // check's CPU time on 1M signals.
 constexpr std::int64_t k_probe_cap = 300;
-// How many query words are probed at most (title words first).
-constexpr std::size_t k_max_query_terms = 12;
 // How many of the rarest words go into the candidate query.
 constexpr std::size_t k_rare_terms = 5;
 // Ranking reads every document of the words it ranks by (bm25 looks up each one's size): the
@@ -29,8 +27,6 @@ constexpr std::size_t k_rare_terms = 5;
 constexpr std::int64_t k_rank_budget = 500;
 // Candidates fetched and scored.
 constexpr int k_candidates = 40;
-// Only the start of a long description counts, cut on a character boundary.
-constexpr std::size_t k_description_bytes = 2000;
 
 constexpr const char* k_probe = R"sql(
 SELECT count(*) FROM (SELECT 1 FROM signals_fts WHERE signals_fts MATCH ? LIMIT ?)
@@ -59,21 +55,6 @@ std::string phrase(const std::string& term) {
     return "\"" + term + "\"";
 }
 
-std::vector<std::string> query_terms(const std::string& title, const std::string& description) {
-    std::vector<std::string> terms = search_terms(title);
-    for (std::string& t : search_terms(utf8_prefix(description, k_description_bytes))) {
-        if (std::find(terms.begin(), terms.end(), t) == terms.end()) {
-            terms.push_back(std::move(t));
-        }
-    }
-    // One-letter words and lone digits say little and are everywhere.
-    std::erase_if(terms, [](const std::string& t) { return t.size() < 2; });
-    if (terms.size() > k_max_query_terms) {
-        terms.resize(k_max_query_terms);
-    }
-    return terms;
-}
-
 std::vector<SignalId> candidates(Connection& db, Sql sql, const std::string& match) {
     std::vector<SignalId> ids;
     Statement& query = db.cached(sql);
@@ -96,11 +77,11 @@ std::vector<SimilarSignal> find_similar(Connection& db, const std::string& title
         probe.step();
         const std::int64_t documents = probe.integer(0);
         probe.reset();
-        if (documents > 0) {
-            weights.push_back(TermWeight{term, documents});
-        }
+        // A word no other signal holds still counts: it is what sets this one apart.
+        weights.push_back(TermWeight{term, documents});
     }
-    if (weights.empty()) {
+    if (std::none_of(weights.begin(), weights.end(),
+                     [](const TermWeight& t) { return t.documents > 0; })) {
         return {};
     }
     Statement& total_query = db.cached(k_total);
@@ -117,6 +98,9 @@ std::vector<SimilarSignal> find_similar(Connection& db, const std::string& title
     std::vector<std::string> rare;
     std::int64_t ranked_documents = 0;
     for (const TermWeight& t : by_rarity) {
+        if (t.documents == 0) {
+            continue;
+        }
         if (t.documents >= k_probe_cap || rare.size() == k_rare_terms ||
             (!rare.empty() && ranked_documents + t.documents > k_rank_budget)) {
             break;
@@ -130,6 +114,7 @@ std::vector<SimilarSignal> find_similar(Connection& db, const std::string& title
     } else {
         // Only common words: the newest signals that hold the longest of them all together.
         std::vector<TermWeight> longest = weights;
+        std::erase_if(longest, [](const TermWeight& t) { return t.documents == 0; });
         std::stable_sort(
             longest.begin(), longest.end(),
             [](const TermWeight& a, const TermWeight& b) { return a.term.size() > b.term.size(); });
@@ -150,16 +135,14 @@ std::vector<SimilarSignal> find_similar(Connection& db, const std::string& title
         if (row.step()) {
             const auto state = parse_state(row.text(2));
             if (state && (is_open(*state) || *state == State::closed)) {
-                const std::string candidate_title = row.text(0);
-                // substr() counts characters: cut to the bytes the query side saw.
-                const std::string description_start = row.text(1);
-                const double score = similarity(
-                    weights, total,
-                    search_terms(candidate_title + " " +
-                                 std::string(utf8_prefix(description_start, k_description_bytes))));
-                auto& list = is_open(*state) ? open : closed;
-                list.push_back(
-                    SimilarSignal{id, candidate_title, *state, std::round(score * 1000) / 1000});
+                // substr() counts characters; resemble cuts to the bytes the query side saw.
+                Resemblance r = resemble(weights, total, row.text(0), row.text(1));
+                if (r.score >= k_min_similarity) {
+                    auto& list = is_open(*state) ? open : closed;
+                    list.push_back(SimilarSignal{id, row.text(0), *state,
+                                                 std::round(r.score * 1000) / 1000,
+                                                 std::move(r.shared)});
+                }
             }
         }
         row.reset();

@@ -206,6 +206,31 @@ BEGIN
     VALUES (NEW.signal_id, (SELECT step FROM signals WHERE id = NEW.signal_id), NEW.at);
 END;
 
+CREATE INDEX signals_open_impact ON signals (state, contacts, satisfaction_impact,
+    cost_per_contact_cents, submitted_at, channel, product, process, customer)
+    WHERE contacts IS NOT NULL;
+CREATE INDEX signals_state_step ON signals (state, step, submitted_at);
+CREATE INDEX signals_channel ON signals (channel, submitted_at, contacts, satisfaction_impact,
+    cost_per_contact_cents);
+CREATE INDEX signals_product ON signals (product, submitted_at, contacts, satisfaction_impact,
+    cost_per_contact_cents);
+CREATE INDEX signals_process ON signals (process, submitted_at, contacts, satisfaction_impact,
+    cost_per_contact_cents);
+CREATE INDEX signals_customer ON signals (customer COLLATE NOCASE, submitted_at, contacts,
+    satisfaction_impact, cost_per_contact_cents) WHERE customer IS NOT NULL;
+CREATE INDEX signals_open_updated ON signals (updated_at) WHERE state <> 'closed';
+CREATE INDEX signals_open_submitter ON signals (submitted_by COLLATE NOCASE, submitted_at)
+    WHERE state <> 'closed';
+CREATE INDEX submitters_joined ON submitters (signal_id, email, joined_at) WHERE via <> 'submit';
+CREATE INDEX actions_signal_cost ON actions (signal_id, status, cost_cents);
+CREATE INDEX actions_open_due ON actions (due, signal_id)
+    WHERE status IN ('planned', 'in-progress') AND due IS NOT NULL;
+)sql";
+
+// The step stays of every signal from its history (version 3 fills them once; a copy builds them
+// in its target): the step each history row leads to, where it changes, entered at that row and
+// left at the next change. A drop is step 4 from analysed or parked, else step 7.
+constexpr const char* k_fill_step_stays = R"sql(
 INSERT INTO step_stays (signal_id, step, entered_at, left_at, seconds)
 WITH stepped AS (
     SELECT h.signal_id, h.id, h.at,
@@ -228,27 +253,7 @@ entries AS (
            lead(at) OVER (PARTITION BY signal_id ORDER BY id) AS left_at
     FROM changes WHERE previous IS NULL OR previous <> step)
 SELECT signal_id, step, at, left_at, unixepoch(left_at) - unixepoch(at)
-FROM entries ORDER BY id;
-
-CREATE INDEX signals_open_impact ON signals (state, contacts, satisfaction_impact,
-    cost_per_contact_cents, submitted_at, channel, product, process, customer)
-    WHERE contacts IS NOT NULL;
-CREATE INDEX signals_state_step ON signals (state, step, submitted_at);
-CREATE INDEX signals_channel ON signals (channel, submitted_at, contacts, satisfaction_impact,
-    cost_per_contact_cents);
-CREATE INDEX signals_product ON signals (product, submitted_at, contacts, satisfaction_impact,
-    cost_per_contact_cents);
-CREATE INDEX signals_process ON signals (process, submitted_at, contacts, satisfaction_impact,
-    cost_per_contact_cents);
-CREATE INDEX signals_customer ON signals (customer COLLATE NOCASE, submitted_at, contacts,
-    satisfaction_impact, cost_per_contact_cents) WHERE customer IS NOT NULL;
-CREATE INDEX signals_open_updated ON signals (updated_at) WHERE state <> 'closed';
-CREATE INDEX signals_open_submitter ON signals (submitted_by COLLATE NOCASE, submitted_at)
-    WHERE state <> 'closed';
-CREATE INDEX submitters_joined ON submitters (signal_id, email, joined_at) WHERE via <> 'submit';
-CREATE INDEX actions_signal_cost ON actions (signal_id, status, cost_cents);
-CREATE INDEX actions_open_due ON actions (due, signal_id)
-    WHERE status IN ('planned', 'in-progress') AND due IS NOT NULL;
+FROM entries ORDER BY id
 )sql";
 
 // Version 4: the feedback queue for cron. Progress mails (outcome 'progress' with the state
@@ -846,7 +851,7 @@ void fill_tallies(Connection& db) {
 constexpr Migration k_migrations[] = {
     {1, k_schema_v1},
     {2, k_schema_v2},
-    {3, k_schema_v3},
+    {3, k_schema_v3, fill_step_stays},
     {4, k_schema_v4},
     {5, k_schema_v5, fill_tallies},
     {6, k_schema_v6},
@@ -865,6 +870,10 @@ void refuse_newer(const Connection& db, int version) {
 }
 
 } // namespace
+
+void fill_step_stays(Connection& db) {
+    db.exec(k_fill_step_stays);
+}
 
 std::span<const Migration> migrations() {
     return k_migrations;

@@ -23,6 +23,10 @@ int schema_version(Connection& db);
 // Throws Refused when the database was written by a newer sileram.
 void migrate(Connection& db);
 
+// Opens each signal's step stays from its history, as the trigger step_stays_follow_history
+// would have while the history was written; for a database whose step_stays are empty.
+void fill_step_stays(Connection& db);
+
 // Throws Refused unless the database is at a version this build can read.
 void require_readable(Connection& db);
 

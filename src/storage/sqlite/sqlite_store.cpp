@@ -1,5 +1,6 @@
 #include "../postgres/pg_store.hpp"
 #include "connection.hpp"
+#include "copy_rows.hpp"
 #include "intake.hpp"
 #include "migrations.hpp"
 #include "reports.hpp"
@@ -7,9 +8,13 @@
 #include "sileram/storage/store.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sqlite3.h>
+#include <unistd.h>
 #include <variant>
 
 namespace sileram::storage {
@@ -19,6 +24,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace domain;
 using sqlite::Connection;
+using sqlite::CopyTarget;
 using sqlite::Statement;
 
 constexpr const char* k_insert_signal = R"sql(
@@ -176,6 +182,7 @@ constexpr std::string_view k_count_signals = "SELECT count(*) FROM signals s WHE
 constexpr const char* k_custom_field_names =
     "SELECT DISTINCT name FROM signal_fields ORDER BY name";
 constexpr const char* k_all_ids = "SELECT id FROM signals WHERE id > ? ORDER BY id LIMIT 500";
+constexpr const char* k_take_snapshot = "SELECT count(*) FROM sqlite_schema";
 
 std::optional<std::string> standard_field(const Signal& signal, std::string_view name) {
     const auto it = signal.fields.find(std::string(name));
@@ -321,6 +328,7 @@ public:
     void begin_write() override { m_db.exec("BEGIN IMMEDIATE"); }
     void commit() override { m_db.exec("COMMIT"); }
     void rollback() override {
+        m_copy.reset();
         if (sqlite3_get_autocommit(m_db.handle()) == 0) {
             m_db.exec("ROLLBACK");
         }
@@ -612,6 +620,34 @@ public:
 
     std::int64_t backup_to(const fs::path& target) override { return sqlite::backup(m_db, target); }
 
+    int schema_version() override { return sqlite::schema_version(m_db); }
+
+    void begin_snapshot() override {
+        rollback();
+        m_db.exec("BEGIN");
+        // A deferred transaction takes its snapshot at its first read: take it now.
+        Statement first = m_db.prepare(k_take_snapshot);
+        first.step();
+    }
+
+    void read_rows(const CopiedTable& table,
+                   const std::function<void(const Row&)>& visit) override {
+        sqlite::read_rows(m_db, table, visit);
+    }
+
+    bool has_rows(const CopiedTable& table) override { return sqlite::has_rows(m_db, table); }
+
+    void begin_copy() override { m_copy = std::make_unique<CopyTarget>(m_db); }
+
+    std::unique_ptr<RowWriter> write_rows(const CopiedTable& table) override {
+        return m_copy->write_rows(table);
+    }
+
+    void finish_copy() override {
+        m_copy->finish();
+        m_copy.reset();
+    }
+
     FeedbackQueue& feedback_queue() override { return *this; }
 
     std::vector<QueuedFeedback> queued_feedback(RowId after, int limit) override {
@@ -881,7 +917,8 @@ private:
 
     Connection m_db;
     std::unique_ptr<ReportQueries> m_reports;
-    bool m_rollback_journal = false; // see prepare_bulk_write
+    std::unique_ptr<CopyTarget> m_copy; // between begin_copy and finish_copy
+    bool m_rollback_journal = false;    // see prepare_bulk_write
 };
 
 // A database with the current schema and nothing in it, kept in memory: what reading `file` finds
@@ -907,9 +944,13 @@ bool is_empty_file(const fs::path& file) {
 
 } // namespace
 
-std::unique_ptr<Store> open_store(const fs::path& file, Access access) {
+std::unique_ptr<Store> open_store(const fs::path& file, Access access, IfMissing if_missing) {
     if (postgres::is_uri(file.string())) {
-        return postgres::open_store(file.string(), access);
+        return postgres::open_store(file.string(), access, if_missing);
+    }
+    if (if_missing == IfMissing::refuse && !fs::exists(file)) {
+        throw Refused(fmt::format("no database at {}; `sileram init` creates one, or pass --db",
+                                  file.string()));
     }
     std::error_code no_count;
     if (const auto names = fs::hard_link_count(file, no_count); !no_count && names > 1) {
@@ -983,6 +1024,81 @@ std::string display_name(const fs::path& database) {
 
 int current_schema_version() {
     return sqlite::migrations().back().version;
+}
+
+namespace {
+
+// Flushes `path` (a file, or a folder after a new name in it) to the disk.
+void sync_path(const fs::path& path, bool folder) {
+    const int fd = ::open(path.c_str(), (folder ? O_DIRECTORY : 0) | O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || ::fsync(fd) != 0) {
+        const int error = errno;
+        if (fd >= 0) {
+            ::close(fd);
+        }
+        throw TemporaryFailure(
+            fmt::format("{}: could not sync it to disk: {}", path.string(), std::strerror(error)));
+    }
+    ::close(fd);
+}
+
+void remove_database_files(const fs::path& file) {
+    std::error_code ignored;
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        fs::remove(file.string() + suffix, ignored);
+    }
+}
+
+} // namespace
+
+SnapshotFile write_sqlite_snapshot(Store& source, const fs::path& file) {
+    if (fs::exists(file)) {
+        throw Refused(
+            fmt::format("{} exists already; give a new file for the backup", file.string()));
+    }
+    if (file.has_parent_path() && !fs::is_directory(file.parent_path())) {
+        throw InvalidInput(fmt::format("{}: the folder {} does not exist", file.string(),
+                                       file.parent_path().string()));
+    }
+    // A name of this process's own beside the file: on the same file system, so the link below
+    // is atomic, and never one another run is writing.
+    const fs::path part = file.string() + fmt::format(".part-{}", ::getpid());
+    remove_database_files(part);
+    SnapshotFile result;
+    try {
+        {
+            auto target = open_store(part, Access::write);
+            result.copied = copy_into(source, *target, file.string());
+        } // closing the last connection moves the write-ahead log into the file
+        {
+            Connection check(part, Connection::Mode::read_only);
+            Statement integrity = check.prepare("PRAGMA integrity_check");
+            if (!integrity.step() || integrity.text(0) != "ok") {
+                throw SystemFailure(
+                    fmt::format("the copy in {} did not pass its integrity check", file.string()));
+            }
+            Statement pages = check.prepare("PRAGMA page_count");
+            pages.step();
+            result.pages = pages.integer(0);
+        }
+        sync_path(part, false);
+        // A link never replaces a file that appeared meanwhile, as a rename would.
+        if (::link(part.c_str(), file.c_str()) != 0) {
+            const int error = errno;
+            if (error == EEXIST) {
+                throw Refused(fmt::format("{} exists already; give a new file for the backup",
+                                          file.string()));
+            }
+            throw SystemFailure(
+                fmt::format("{}: could not create it: {}", file.string(), std::strerror(error)));
+        }
+        remove_database_files(part);
+        sync_path(file.has_parent_path() ? file.parent_path() : fs::path("."), true);
+    } catch (...) {
+        remove_database_files(part);
+        throw;
+    }
+    return result;
 }
 
 } // namespace sileram::storage

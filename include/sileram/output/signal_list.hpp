@@ -1,0 +1,27 @@
+#pragma once
+
+#include "sileram/domain/figures.hpp"
+#include "sileram/domain/summary.hpp"
+#include "sileram/output/terminal.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sileram::output {
+
+// The table of `list` fitted to `width` (the least important columns left out first), states in
+// their step's colour and the high class in red with Color::on, then "N signals" or "50 of 314
+// signals shown" when `total` is more than the rows (no such line when `total` is nullopt).
+std::string signal_list_text(const std::vector<domain::SignalSummary>& rows,
+                             std::optional<std::int64_t> total,
+                             const domain::ImpactSettings& settings, std::size_t width,
+                             Color color);
+
+// `list --csv`: a header record, then one record per signal with UTC times and plain numbers.
+std::string signal_list_csv(const std::vector<domain::SignalSummary>& rows,
+                            const domain::ImpactSettings& settings);
+
+} // namespace sileram::output

@@ -1,0 +1,106 @@
+#include "reports.hpp"
+#include "sileram/domain/limits.hpp"
+
+#include <fmt/format.h>
+
+namespace sileram::storage::postgres {
+
+using namespace domain;
+
+namespace {
+
+// Each signal's latest measurement with the signal, `m` and `s`; $1 and $2 are bound before the
+// filter's parameters (the totals use them).
+std::string measured_signals(const std::string& where_sql) {
+    return fmt::format("FROM (SELECT signal_id, max(id) AS id FROM measurements GROUP BY "
+                       "signal_id) latest JOIN measurements m ON m.id = latest.id "
+                       "JOIN signals s ON s.id = latest.signal_id "
+                       "WHERE s.contacts IS NOT NULL{}",
+                       where_sql);
+}
+
+// The cost of a signal's actions that were not cancelled.
+constexpr const char* k_action_cost =
+    "coalesce((SELECT sum(a.cost_cents) FROM actions a WHERE a.signal_id = s.id "
+    "AND a.status <> 'cancelled'), 0)";
+
+// The business case rounds each signal's expectation half away from zero to a cent (bigint
+// division truncates towards zero, as SQLite's does); the expectations per year are summed in
+// two parts (domain/limits.hpp): $1 periods per year, $2 the split.
+constexpr const char* k_effect_totals = R"sql(
+SELECT count(*), coalesce(sum(s.contacts - m.contacts), 0),
+       coalesce(sum((s.contacts - m.contacts) * s.cost_per_contact_cents), 0),
+       coalesce(sum((s.contacts * s.cost_per_contact_cents * $1 * s.expected_reduction_hundredths
+                     + 5000) / 10000 / $2), 0),
+       coalesce(sum((s.contacts * s.cost_per_contact_cents * $1 * s.expected_reduction_hundredths
+                     + 5000) / 10000 % $2), 0),
+       coalesce(sum(CASE WHEN s.expected_reduction_hundredths > 0 THEN
+                    (s.contacts - m.contacts) * s.cost_per_contact_cents END), 0),
+       coalesce(sum({}), 0),
+       coalesce(sum(m.satisfaction_hundredths - s.satisfaction_hundredths), 0),
+       count(m.satisfaction_hundredths - s.satisfaction_hundredths)
+)sql";
+
+EffectSums effect_totals(Connection& db, const ReportFilter& filter, const ImpactSettings& impact) {
+    const Where where =
+        filter_where(filter, "m.measured_at",
+                     Params(std::int64_t{impact.periods_per_year}, std::int64_t{k_split_cents}));
+    const Result r =
+        db.exec((fmt::format(k_effect_totals, k_action_cost) + measured_signals(where.sql)).c_str(),
+                where.params);
+    EffectSums t;
+    if (r.rows() > 0) {
+        t.signals = r.integer(0, 0);
+        t.contacts_saved = r.integer(0, 1);
+        t.saved_per_period_cents = r.integer(0, 2);
+        t.expected_per_year_split = r.integer(0, 3);
+        t.expected_per_year_rest_cents = r.integer(0, 4);
+        t.saved_per_period_expected_cents = r.integer(0, 5);
+        t.cost_cents = r.integer(0, 6);
+        t.satisfaction_delta_hundredths = r.integer(0, 7);
+        t.satisfaction_measured = r.integer(0, 8);
+    }
+    return t;
+}
+
+// The measured signals, most saved per period first, then by id.
+std::vector<EffectInput> effect_lines(Connection& db, const ReportFilter& filter) {
+    const Where where = filter_where(filter, "m.measured_at", Params());
+    const Result r = db.exec(
+        fmt::format("SELECT s.id, s.title, s.state, s.contacts, s.satisfaction_impact, "
+                    "s.cost_per_contact_cents, s.satisfaction_hundredths, m.contacts, "
+                    "m.satisfaction_hundredths, m.measured_by, m.measured_at, "
+                    "s.expected_reduction_hundredths, {} {} "
+                    "ORDER BY (s.contacts - m.contacts) * s.cost_per_contact_cents DESC NULLS "
+                    "LAST, s.id{}",
+                    k_action_cost, measured_signals(where.sql), limit_clause(filter))
+            .c_str(),
+        where.params);
+    std::vector<EffectInput> lines;
+    for (int row = 0; row < r.rows(); ++row) {
+        EffectInput in;
+        in.id = r.integer(row, 0);
+        in.title = r.text(row, 1);
+        in.state = state_at(r, row, 2);
+        in.baseline = Impact{r.integer(row, 3), static_cast<int>(r.integer(row, 4)),
+                             Decimal::from_hundredths(r.integer(row, 5)), decimal_at(r, row, 6)};
+        in.last.contacts = r.integer(row, 7);
+        in.last.satisfaction = decimal_at(r, row, 8);
+        in.last.stamp = Stamp{r.text(row, 9), time_at(r, row, 10)};
+        in.expected_reduction = decimal_at(r, row, 11);
+        in.action_cost = Decimal::from_hundredths(r.integer(row, 12));
+        lines.push_back(std::move(in));
+    }
+    return lines;
+}
+
+} // namespace
+
+EffectData effect_report(Connection& db, const ReportFilter& filter, const ImpactSettings& impact) {
+    EffectData data;
+    data.sums = effect_totals(db, filter, impact);
+    data.lines = effect_lines(db, filter);
+    return data;
+}
+
+} // namespace sileram::storage::postgres

@@ -1,0 +1,123 @@
+#include "../state_lists.hpp"
+#include "reports.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <map>
+
+namespace sileram::storage::postgres {
+
+using namespace domain;
+
+namespace {
+
+// Actions not done, due before $1, of signals being carried out.
+std::string overdue_actions_from(const std::string& where_sql) {
+    return fmt::format("FROM actions a JOIN signals s ON s.id = a.signal_id "
+                       "WHERE a.status IN ('planned', 'in-progress') AND a.due IS NOT NULL "
+                       "AND a.due < $1 AND s.state IN {}{}",
+                       sql_executing_states(), where_sql);
+}
+
+void list_overdue_actions(Connection& db, const ReportFilter& filter, Date today,
+                          OverdueData& data) {
+    const Where where = filter_where(filter, "s.submitted_at", Params(format_date(today)));
+    const std::string from = overdue_actions_from(where.sql);
+    data.actions_total = db.exec(("SELECT count(*) " + from).c_str(), where.params).integer(0, 0);
+    const Result r = db.exec(
+        fmt::format("SELECT a.signal_id, s.title, a.number, a.title, a.owner, a.due, a.status, "
+                    "a.progress {} ORDER BY a.due, a.signal_id, a.number{}",
+                    from, limit_clause(filter))
+            .c_str(),
+        where.params);
+    for (int row = 0; row < r.rows(); ++row) {
+        OverdueActionInput a;
+        a.signal = r.integer(row, 0);
+        a.signal_title = r.text(row, 1);
+        a.number = static_cast<int>(r.integer(row, 2));
+        a.title = r.text(row, 3);
+        a.owner = r.text(row, 4);
+        a.due = *parse_date(r.text(row, 5));
+        a.status = parse_action_status(r.text(row, 6)).value_or(ActionStatus::planned);
+        a.progress = static_cast<int>(r.integer(row, 7));
+        data.actions.push_back(std::move(a));
+    }
+}
+
+// Signals not closed and unchanged since $1, the longest unchanged first.
+void list_stale_signals(Connection& db, const ReportFilter& filter, Timestamp stale_before,
+                        OverdueData& data) {
+    const Where where =
+        filter_where(filter, "s.submitted_at", Params(format_timestamp(stale_before)));
+    const std::string from =
+        fmt::format("FROM signals s WHERE s.state <> 'closed' AND s.updated_at < $1{}", where.sql);
+    data.stale_total = db.exec(("SELECT count(*) " + from).c_str(), where.params).integer(0, 0);
+    const Result r = db.exec(fmt::format("SELECT s.id, s.title, s.state, s.updated_at {} "
+                                         "ORDER BY s.updated_at, s.id{}",
+                                         from, limit_clause(filter))
+                                 .c_str(),
+                             where.params);
+    for (int row = 0; row < r.rows(); ++row) {
+        data.stale.push_back(StaleSignalInput{r.integer(row, 0), r.text(row, 1),
+                                              state_at(r, row, 2), time_at(r, row, 3)});
+    }
+}
+
+// Per address ignoring ASCII case: its first spelling (bytewise), the signals not closed, and
+// the oldest of them (by time, then id) with its time. $1: the cut.
+constexpr const char* k_silent_submitted = R"sql(
+SELECT min(s.submitted_by), count(*), min(s.submitted_at),
+       (array_agg(s.id ORDER BY s.submitted_at, s.id))[1]
+FROM signals s WHERE s.state <> 'closed' AND s.submitted_at < $1{}
+GROUP BY ascii_lower(s.submitted_by)
+)sql";
+// The same for those who joined a signal later.
+constexpr const char* k_silent_joined = R"sql(
+SELECT min(u.email), count(*), min(u.joined_at),
+       (array_agg(u.signal_id ORDER BY u.joined_at, u.signal_id))[1]
+FROM submitters u JOIN signals s ON s.id = u.signal_id
+WHERE u.via <> 'submit' AND s.state <> 'closed' AND u.joined_at < $1{}
+GROUP BY ascii_lower(u.email)
+)sql";
+
+// Who submitted or joined a signal that is not closed before `silent_before`, and has waited
+// since: one entry per address ignoring ASCII case, the longest waiting first.
+void list_silent_submitters(Connection& db, const ReportFilter& filter, Timestamp silent_before,
+                            OverdueData& data) {
+    const Where where =
+        filter_where(filter, "s.submitted_at", Params(format_timestamp(silent_before)));
+    std::map<std::string, SilentSubmitterInput> silent;
+    for (const char* sql : {k_silent_submitted, k_silent_joined}) {
+        const Result r = db.exec(fmt::format(fmt::runtime(sql), where.sql).c_str(), where.params);
+        for (int row = 0; row < r.rows(); ++row) {
+            const std::string email = r.text(row, 0);
+            std::string key = email;
+            std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) {
+                return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            });
+            const Timestamp since = time_at(r, row, 2);
+            const SignalId oldest = r.integer(row, 3);
+            auto [it, fresh] =
+                silent.try_emplace(key, SilentSubmitterInput{email, 0, since, oldest});
+            it->second.signals += r.integer(row, 1);
+            if (!fresh && since < it->second.waiting_since) {
+                it->second.waiting_since = since;
+                it->second.oldest_signal = oldest;
+            }
+        }
+    }
+    data.silent = rank_silent_submitters(std::move(silent), filter.limit, data.silent_total);
+}
+
+} // namespace
+
+OverdueData overdue_report(Connection& db, const ReportFilter& filter, Date today,
+                           Timestamp stale_before, Timestamp silent_before) {
+    OverdueData data;
+    list_overdue_actions(db, filter, today, data);
+    list_stale_signals(db, filter, stale_before, data);
+    list_silent_submitters(db, filter, silent_before, data);
+    return data;
+}
+
+} // namespace sileram::storage::postgres
