@@ -198,7 +198,7 @@ void actions_section(Page& page, const Signal& s, const ImpactSettings& settings
         return;
     }
     const BusinessCase approved = approved_business_case(*s.approved_case);
-    page.line("Approved case", fmt::format("{}: {}", short_time(s.approved_case->at),
+    page.line("Approved case", fmt::format("{}: {}", local_time(s.approved_case->at),
                                            case_text(approved, settings)));
     page.line("Difference", difference_text(case_difference(approved, bc), settings));
 }

@@ -258,6 +258,7 @@ TEST_CASE("after approval the expectation changes only by a revision") {
         CHECK(find_transition(Event::revise, state)->to == state);
     }
     CHECK_FALSE(find_transition(Event::revise, State::planned).has_value());
+}
 
 TEST_CASE("the impact report counts the open states from analysed until measured") {
     std::set<State> listed(std::begin(k_impact_states), std::end(k_impact_states));

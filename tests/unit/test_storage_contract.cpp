@@ -447,7 +447,7 @@ void walk_to(Store& store, SignalId id, State to, std::int64_t contacts, int imp
              set_expectation(s, dec("40"), std::nullopt, ImpactSettings{}, st);
          }},
         {"2026-09-15T16:00:00Z",
-         [](Signal& s, const Stamp& st) { decide_go(s, Verdict::go, "", st); }},
+         [&](Signal& s, const Stamp& st) { decide_go(s, Verdict::go, "", settings, st); }},
         {"2026-09-20T16:00:00Z", [](Signal& s, const Stamp& st) { finish_action(s, 1, st); }},
         {"2026-10-20T12:00:00Z",
          [&](Signal& s, const Stamp& st) {
