@@ -140,10 +140,6 @@ class Question(WaitingTestCase):
         self.assertEqual([s["id"] for s in self.fx.js("list")], [int(sid)])
         self.assertEqual([s["id"] for s in self.fx.js("list", "--state", "needs-info")], [int(sid)])
         self.assertEqual([s["id"] for s in self.fx.js("list", "--step", "2")], [int(sid)])
-        if harness.ON_POSTGRES:
-            # PostgreSQL has only `report impact` so far; its other reports come with their own
-            # queries, and this test then holds them to the same counts.
-            return
         step_2 = self.fx.js("report", "funnel")["steps"][1]
         self.assertEqual((step_2["step"], step_2["signals"], step_2["states"]),
                          (2, 1, {"needs-info": 1}))
