@@ -236,23 +236,33 @@ class Fixture:
             con.close()
 
     def _pg_snapshot(self):
-        """db_snapshot on PostgreSQL, from two psql runs (a test takes hundreds of snapshots):
+        """db_snapshot on PostgreSQL, from one psql run (a test takes hundreds of snapshots):
         the same shape as SQLite's, the schema version, the names of tables and indexes, and
-        every row of every table as JSON text (which escapes line breaks)."""
-        listing = psql(
+        every row of every table as JSON text (which escapes line breaks). Listing lines start
+        with v, t or i; row lines with their table's name."""
+        script = (
+            "SELECT to_regclass('sileram.schema_version') IS NOT NULL AS has_schema \\gset\n"
+            "\\if :has_schema\n"
             "SELECT 'v', version::text FROM sileram.schema_version "
             "UNION ALL (SELECT 't', tablename FROM pg_tables WHERE schemaname = 'sileram' "
             "UNION ALL SELECT 'i', indexname FROM pg_indexes WHERE schemaname = 'sileram' "
-            "ORDER BY 2)", self.pg) \
-            if psql("SELECT to_regclass('sileram.schema_version') IS NOT NULL", self.pg) == [["t"]] \
-            else []
+            "ORDER BY 2);\n"
+            "SELECT string_agg(format('SELECT %L, row_to_json(t)::text FROM sileram.%I t', "
+            "tablename, tablename), ' UNION ALL ') FROM pg_tables "
+            "WHERE schemaname = 'sileram' AND tablename <> 'schema_version' \\gexec\n"
+            "\\endif\n")
+        p = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1",
+                            "-d", self.pg, "-f", "-"], input=script, capture_output=True,
+                           text=True, timeout=TIMEOUT_SECONDS)
+        if p.returncode != 0:
+            raise AssertionError(f"psql snapshot: {p.stderr}")
+        lines = [line.split("\t", 1) for line in p.stdout.splitlines() if line != ""]
+        listing = [line for line in lines if line[0] in ("v", "t", "i")]
         if not listing:
             return None
         tables = [name for kind, name in listing if kind == "t" and name != "schema_version"]
         rows = {name: [] for name in tables}
-        union = " UNION ALL ".join(f"SELECT '{name}', row_to_json(t)::text FROM sileram.{name} t"
-                                   for name in tables)
-        for name, row in psql(union, self.pg):
+        for name, row in (line for line in lines if line[0] not in ("v", "t", "i")):
             rows[name].append(row)
         return {
             "user_version": int(next(value for kind, value in listing if kind == "v")),

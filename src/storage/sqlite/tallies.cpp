@@ -1,8 +1,10 @@
 #include "tallies.hpp"
 
+#include "../state_lists.hpp"
+
 #include <array>
 #include <fmt/format.h>
-#include <span>
+#include <string>
 #include <utility>
 
 namespace sileram::storage::sqlite {
@@ -26,12 +28,12 @@ DO UPDATE SET signals = signals + excluded.signals
 )sql";
 
 // Grouped once by all four fields, then per field: one pass over the signals instead of four.
+// {impact_states}: the domain's list (state_lists.hpp), filled in by signal_additions().
 constexpr const char* k_add_fields = R"sql(
 INSERT INTO tally_fields (name, value, open, signals, contacts, score, cost_cents)
 WITH figures AS (
     SELECT channel, product, process, customer,
-           contacts IS NOT NULL AND state IN ('analysed', 'prioritised', 'parked', 'root-caused',
-               'planned', 'approved', 'in-progress', 'implemented') AS open,
+           contacts IS NOT NULL AND state IN {impact_states} AS open,
            coalesce(contacts, 0) AS contacts,
            coalesce(contacts * satisfaction_impact, 0) AS score,
            coalesce(contacts * cost_per_contact_cents, 0) AS cost_cents
@@ -125,8 +127,13 @@ ON CONFLICT (email) DO UPDATE SET signals = signals + excluded.signals
 )sql";
 
 // What the signals' own rows add, and what the rows that belong to them add.
-constexpr const char* k_signal_additions[] = {k_add_states, k_add_impact, k_add_fields,
-                                              k_add_entered, k_add_submitted};
+const std::array<std::string, 5>& signal_additions() {
+    static const std::array<std::string, 5> additions{
+        k_add_states, k_add_impact,
+        fmt::format(fmt::runtime(k_add_fields), fmt::arg("impact_states", sql_impact_states())),
+        k_add_entered, k_add_submitted};
+    return additions;
+}
 constexpr const char* k_child_additions[] = {k_add_left, k_add_stays,  k_add_waiting,
                                              k_add_due,  k_add_effect, k_add_joined};
 
@@ -162,10 +169,11 @@ SELECT (SELECT coalesce(max(id), 0) FROM signals), (SELECT coalesce(max(id), 0) 
        (SELECT coalesce(max(id), 0) FROM submitters)
 )sql";
 
-void run_additions(Connection& db, std::span<const char* const> additions,
-                   const TallyMarks& marks) {
+// `additions`: a range of SQL texts.
+template <typename Texts>
+void run_additions(Connection& db, const Texts& additions, const TallyMarks& marks) {
     const std::array<std::int64_t, 3> values{marks.signals, marks.stays, marks.submitters};
-    for (const char* sql : additions) {
+    for (const auto& sql : additions) {
         // Each statement uses the marks it needs, numbered as in `values`.
         Statement addition = db.prepare(sql);
         for (int i = 1; i <= addition.parameter_count(); ++i) {
@@ -178,7 +186,7 @@ void run_additions(Connection& db, std::span<const char* const> additions,
 } // namespace
 
 void add_to_tallies(Connection& db, const TallyMarks& marks) {
-    run_additions(db, k_signal_additions, marks);
+    run_additions(db, signal_additions(), marks);
     run_additions(db, k_child_additions, marks);
 }
 
