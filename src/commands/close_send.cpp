@@ -223,155 +223,230 @@ void preview_close(Session& session, const domain::Signal& closed) {
     }
 }
 
-void send_feedback(Session& session, DryRun dry_run) {
-    const config::MailSettings& settings = session.config().mail;
-    // Everything the user must fix is checked before anything is claimed or sent.
-    const mail::Templates templates = load_templates(session.config());
-    const mail::Mailbox from = mail::parse_mailbox(settings.from, "mail.from");
+namespace {
 
-    // A dry run only reads: a database that does not exist is not created.
-    const storage::Access access =
-        dry_run == DryRun::yes ? storage::Access::read : storage::Access::write;
-    storage::Store& store = session.store(access);
-    storage::FeedbackQueue& queue = store.feedback_queue();
-    // Each mail is claimed in the database before it is sent, so two runs never send one mail,
-    // whichever path or link to the file each was given.
-    const std::string claim = dry_run == DryRun::no ? mail::new_claim() : "";
-    std::unique_ptr<mail::Transport> transport;
-    std::map<domain::SignalId, domain::Signal> signals; // the signal of the current page
-    Tally tally;
-    Json mails = Json::array();
-    settle_claimed(session, queue, dry_run, tally, mails);
-    domain::RowId after = 0;
-    bool stopped = false;
-    while (!stopped) {
-        const std::vector<storage::QueuedFeedback> page = queue.queued_feedback(after, k_page);
-        if (page.empty()) {
-            break;
+// A mail built for one queued feedback: the message and its text as it goes on the wire.
+struct BuiltMail {
+    mail::Message message;
+    std::string text;
+};
+
+// One run of `close --send`: goes through the queue page by page and sends (or, in a dry run,
+// shows) each mail once, recording the server's answer before the next.
+class FeedbackRun {
+public:
+    // Everything the user must fix (templates, mail.from) is checked before anything is claimed
+    // or sent; a dry run only reads, so a database that does not exist is not created.
+    FeedbackRun(Session& session, DryRun dry_run)
+        : m_session(session), m_dry_run(dry_run), m_templates(load_templates(session.config())),
+          m_from(mail::parse_mailbox(session.config().mail.from, "mail.from")),
+          m_access(dry_run == DryRun::yes ? storage::Access::read : storage::Access::write),
+          m_queue(session.store(m_access).feedback_queue()),
+          // Each mail is claimed in the database before it is sent, so two runs never send one
+          // mail, whichever path or link to the file each was given.
+          m_claim(dry_run == DryRun::no ? mail::new_claim() : "") {}
+
+    void run() {
+        settle_claimed(m_session, m_queue, m_dry_run, m_tally, m_mails);
+        domain::RowId after = 0;
+        while (!m_stopped) {
+            const std::vector<storage::QueuedFeedback> page =
+                m_queue.queued_feedback(after, k_page);
+            if (page.empty()) {
+                break;
+            }
+            m_signals.clear();
+            for (storage::QueuedFeedback q : page) {
+                after = q.feedback.id;
+                if (m_stopped) {
+                    ++m_tally.untried;
+                    continue;
+                }
+                handle(q);
+            }
         }
-        signals.clear();
-        for (storage::QueuedFeedback q : page) {
-            after = q.feedback.id;
-            if (stopped) {
-                ++tally.untried;
-                continue;
-            }
-            auto it = signals.find(q.signal_id);
-            if (it == signals.end()) {
-                it = signals.emplace(q.signal_id, load_signal(session, access, q.signal_id)).first;
-            }
-            const domain::Timestamp now = session.now();
-            if (dry_run == DryRun::no) {
-                if (!transport) {
-                    // Before the first claim: a transport that cannot be made claims nothing.
-                    require_mail_settings(session);
-                    transport = mail::open_transport(settings);
-                }
-                std::optional<std::string> message_id;
-                try {
-                    message_id = queue.claim_feedback(
-                        q.feedback.id, claim, now,
-                        mail::new_message_id(q.signal_id, q.feedback.id, from.address));
-                } catch (const TemporaryFailure& e) {
-                    // Nothing claimed, nothing sent: this mail and the rest stay queued.
-                    stopped = true;
-                    tally.stop_reason = e.what();
-                    ++tally.untried;
-                    continue;
-                }
-                if (!message_id) {
-                    continue; // another run claimed it after this one read the page
-                }
-                q.feedback.message_id = *message_id;
-            }
-            std::string text;
-            std::string message_id;
-            try {
-                const mail::Message message = mail::compose(
-                    it->second, q.feedback, templates, from, session.impact_settings(), now,
-                    own_signal(session.store(access), it->second, q.feedback.recipient));
-                message_id = message.message_id;
-                text = mail::render_message(message);
-                if (dry_run == DryRun::yes) {
-                    if (session.json()) {
-                        Json entry = mail_json(q, "would-send", message_id, "");
-                        entry["subject"] = message.subject;
-                        entry["body"] = message.body;
-                        entry["message"] = text;
-                        mails.push_back(std::move(entry));
-                    } else if (!session.quiet()) {
-                        session.out() << fmt::format(
-                            "would send {}\nSubject: {}\n\n{}\n", describe(q),
-                            domain::printable(message.subject, domain::Lines::single),
-                            domain::printable(message.body, domain::Lines::multi));
-                    }
-                    ++tally.sent;
-                    continue;
-                }
-            } catch (const InvalidInput& e) {
-                if (dry_run == DryRun::yes) {
-                    const std::string error = fmt::format("cannot build the mail: {}", e.what());
-                    session.err() << fmt::format("sileram: {} failed: {}\n", describe(q), error);
-                    mails.push_back(mail_json(q, "failed", "", error));
-                    ++tally.failed;
-                    continue;
-                }
-                // This mail can never be sent as it is (a recipient with a line break, say).
-                const mail::SendResult never{Delivery::permanent, mail::Scope::this_mail,
-                                             fmt::format("cannot build the mail: {}", e.what())};
-                stopped = !record_result(session, queue, q, claim, never, tally, mails);
-                continue;
-            }
-            mail::SendResult result;
-            try {
-                result = transport->send(from.address, q.feedback.recipient, text,
-                                         file_name(message_id));
-            } catch (const std::exception& e) {
-                // The transport failed before handing anything over (libcurl missing or
-                // refusing an option): the mail goes back to the queue, then the run ends.
-                const mail::SendResult unsent{Delivery::temporary, mail::Scope::every_mail,
-                                              e.what()};
-                record_result(session, queue, q, claim, unsent, tally, mails);
-                throw;
-            }
-            stopped = !record_result(session, queue, q, claim, result, tally, mails);
-        }
+        m_transport.reset(); // QUIT, before the summary
+        print_summary();
+        throw_unless_all_done();
     }
-    transport.reset(); // QUIT, before the summary
 
-    const int queued = tally.deferred + tally.untried;
-    if (session.json()) {
-        print_json(session, Json{{"dry_run", dry_run == DryRun::yes},
-                                 {(dry_run == DryRun::yes ? "would_send" : "sent"), tally.sent},
-                                 {"failed", tally.failed},
-                                 {"queued", queued},
-                                 {"in_doubt", tally.in_doubt},
-                                 {"mails", mails}});
-    } else if (!session.quiet()) {
-        if (dry_run == DryRun::yes) {
-            session.out() << fmt::format("dry run: would send {} mail{}; nothing sent or changed\n",
-                                         tally.sent, tally.sent == 1 ? "" : "s");
+private:
+    void handle(storage::QueuedFeedback& q) {
+        const domain::Signal& signal = signal_of(q.signal_id);
+        const domain::Timestamp now = m_session.now();
+        if (m_dry_run == DryRun::no && !claim(q, now)) {
+            return;
+        }
+        const std::optional<BuiltMail> built = build(q, signal, now);
+        if (!built) {
+            return;
+        }
+        if (m_dry_run == DryRun::yes) {
+            show(q, *built);
         } else {
-            session.out() << fmt::format(
-                "sent {} mail{}, {} failed, {} still queued{}\n", tally.sent,
-                tally.sent == 1 ? "" : "s", tally.failed, queued,
-                tally.in_doubt > 0 ? fmt::format(", {} in doubt", tally.in_doubt) : "");
+            deliver(q, *built);
         }
     }
-    if (!tally.unrecorded.empty()) {
-        throw TemporaryFailure(tally.unrecorded);
+
+    // The signals of the current page, each loaded once.
+    const domain::Signal& signal_of(domain::SignalId id) {
+        auto it = m_signals.find(id);
+        if (it == m_signals.end()) {
+            it = m_signals.emplace(id, load_signal(m_session, m_access, id)).first;
+        }
+        return it->second;
     }
-    if (queued > 0) {
-        throw TemporaryFailure(
-            fmt::format("{} mail{} stay queued{}; run `sileram close --send` again later", queued,
-                        queued == 1 ? "" : "s",
-                        tally.stop_reason.empty() ? "" : fmt::format(" ({})", tally.stop_reason)));
+
+    // Claims mail `q` for this run; false when it is not this run's to send (another run took it,
+    // or the database stayed busy, which also ends the run).
+    bool claim(storage::QueuedFeedback& q, domain::Timestamp now) {
+        if (!m_transport) {
+            // Before the first claim: a transport that cannot be made claims nothing.
+            require_mail_settings(m_session);
+            m_transport = mail::open_transport(m_session.config().mail);
+        }
+        std::optional<std::string> message_id;
+        try {
+            message_id = m_queue.claim_feedback(
+                q.feedback.id, m_claim, now,
+                mail::new_message_id(q.signal_id, q.feedback.id, m_from.address));
+        } catch (const TemporaryFailure& e) {
+            // Nothing claimed, nothing sent: this mail and the rest stay queued.
+            m_stopped = true;
+            m_tally.stop_reason = e.what();
+            ++m_tally.untried;
+            return false;
+        }
+        if (!message_id) {
+            return false; // another run claimed it after this one read the page
+        }
+        q.feedback.message_id = *message_id;
+        return true;
     }
-    if (tally.failed > 0 && dry_run == DryRun::no) {
-        throw Refused(fmt::format("{} mail{} marked failed (refused for good, or delivery in "
-                                  "doubt); `sileram show ID` names the error",
-                                  tally.failed, tally.failed == 1 ? " was" : "s were"));
+
+    // The mail for `q`, or nothing when it cannot be built (then recorded as failed).
+    std::optional<BuiltMail> build(const storage::QueuedFeedback& q, const domain::Signal& signal,
+                                   domain::Timestamp now) {
+        try {
+            mail::Message message = mail::compose(
+                signal, q.feedback, m_templates, m_from, m_session.impact_settings(), now,
+                own_signal(m_session.store(m_access), signal, q.feedback.recipient));
+            std::string text = mail::render_message(message);
+            return BuiltMail{std::move(message), std::move(text)};
+        } catch (const InvalidInput& e) {
+            refuse_unbuildable(q, fmt::format("cannot build the mail: {}", e.what()));
+            return std::nullopt;
+        }
     }
+
+    // A mail that can never be sent as it is (a recipient with a line break, say).
+    void refuse_unbuildable(const storage::QueuedFeedback& q, const std::string& error) {
+        if (m_dry_run == DryRun::yes) {
+            m_session.err() << fmt::format("sileram: {} failed: {}\n", describe(q), error);
+            m_mails.push_back(mail_json(q, "failed", "", error));
+            ++m_tally.failed;
+            return;
+        }
+        const mail::SendResult never{Delivery::permanent, mail::Scope::this_mail, error};
+        m_stopped = !record_result(m_session, m_queue, q, m_claim, never, m_tally, m_mails);
+    }
+
+    // A dry run's account of the mail it would send.
+    void show(const storage::QueuedFeedback& q, const BuiltMail& built) {
+        const mail::Message& message = built.message;
+        if (m_session.json()) {
+            Json entry = mail_json(q, "would-send", message.message_id, "");
+            entry["subject"] = message.subject;
+            entry["body"] = message.body;
+            entry["message"] = built.text;
+            m_mails.push_back(std::move(entry));
+        } else if (!m_session.quiet()) {
+            m_session.out() << fmt::format(
+                "would send {}\nSubject: {}\n\n{}\n", describe(q),
+                domain::printable(message.subject, domain::Lines::single),
+                domain::printable(message.body, domain::Lines::multi));
+        }
+        ++m_tally.sent;
+    }
+
+    void deliver(const storage::QueuedFeedback& q, const BuiltMail& built) {
+        mail::SendResult result;
+        try {
+            result = m_transport->send(m_from.address, q.feedback.recipient, built.text,
+                                       file_name(built.message.message_id));
+        } catch (const std::exception& e) {
+            // The transport failed before handing anything over (libcurl missing or refusing an
+            // option): the mail goes back to the queue, then the run ends.
+            const mail::SendResult unsent{Delivery::temporary, mail::Scope::every_mail, e.what()};
+            record_result(m_session, m_queue, q, m_claim, unsent, m_tally, m_mails);
+            throw;
+        }
+        m_stopped = !record_result(m_session, m_queue, q, m_claim, result, m_tally, m_mails);
+    }
+
+    int still_queued() const { return m_tally.deferred + m_tally.untried; }
+
+    void print_summary() {
+        const bool dry = m_dry_run == DryRun::yes;
+        const int sent = m_tally.sent;
+        if (m_session.json()) {
+            print_json(m_session, Json{{"dry_run", dry},
+                                       {(dry ? "would_send" : "sent"), sent},
+                                       {"failed", m_tally.failed},
+                                       {"queued", still_queued()},
+                                       {"in_doubt", m_tally.in_doubt},
+                                       {"mails", m_mails}});
+        } else if (m_session.quiet()) {
+            return;
+        } else if (dry) {
+            m_session.out() << fmt::format(
+                "dry run: would send {} mail{}; nothing sent or changed\n", sent,
+                sent == 1 ? "" : "s");
+        } else {
+            m_session.out() << fmt::format(
+                "sent {} mail{}, {} failed, {} still queued{}\n", sent, sent == 1 ? "" : "s",
+                m_tally.failed, still_queued(),
+                m_tally.in_doubt > 0 ? fmt::format(", {} in doubt", m_tally.in_doubt) : "");
+        }
+    }
+
+    // Exit 75 while a mail stays queued or unrecorded (cron tries again), 1 for mails refused.
+    void throw_unless_all_done() const {
+        const int queued = still_queued();
+        if (!m_tally.unrecorded.empty()) {
+            throw TemporaryFailure(m_tally.unrecorded);
+        }
+        if (queued > 0) {
+            throw TemporaryFailure(fmt::format(
+                "{} mail{} stay queued{}; run `sileram close --send` again later", queued,
+                queued == 1 ? "" : "s",
+                m_tally.stop_reason.empty() ? "" : fmt::format(" ({})", m_tally.stop_reason)));
+        }
+        if (m_tally.failed > 0 && m_dry_run == DryRun::no) {
+            throw Refused(fmt::format("{} mail{} marked failed (refused for good, or delivery in "
+                                      "doubt); `sileram show ID` names the error",
+                                      m_tally.failed, m_tally.failed == 1 ? " was" : "s were"));
+        }
+    }
+
+    Session& m_session;
+    DryRun m_dry_run;
+    const mail::Templates m_templates;
+    const mail::Mailbox m_from;
+    storage::Access m_access;
+    storage::FeedbackQueue& m_queue;
+    const std::string m_claim;
+    std::unique_ptr<mail::Transport> m_transport;
+    std::map<domain::SignalId, domain::Signal> m_signals;
+    Tally m_tally;
+    Json m_mails = Json::array();
+    bool m_stopped = false;
+};
+
+} // namespace
+
+void send_feedback(Session& session, DryRun dry_run) {
+    FeedbackRun(session, dry_run).run();
 }
 
 } // namespace sileram::commands
