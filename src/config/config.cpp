@@ -61,8 +61,8 @@ constexpr Key k_keys[] = {
 };
 // clang-format on
 
-constexpr std::string_view k_sections[] = {"database", "fields",  "impact",
-                                           "mail",     "reports", "targets", "user"};
+constexpr std::string_view k_sections[] = {"database", "fields",  "impact", "mail",
+                                           "reports",  "targets", "user"};
 
 std::string_view kind_name(Kind kind) {
     switch (kind) {

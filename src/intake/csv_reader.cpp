@@ -98,8 +98,7 @@ void CsvReader::require_within_caps(std::size_t index, const std::string& field,
     }
 }
 
-bool CsvReader::read_fields(std::vector<std::string>& fields, std::string& error) {
-    error.clear();
+bool CsvReader::skip_blank_lines() {
     // Blank lines are no records, but a spreadsheet counts them as rows.
     for (;;) {
         const int c = peek();
@@ -116,8 +115,66 @@ bool CsvReader::read_fields(std::vector<std::string>& fields, std::string& error
             }
             ++m_row;
         } else {
-            break;
+            return true;
         }
+    }
+}
+
+bool CsvReader::read_quoted(std::string& field, std::size_t index, std::size_t record_bytes) {
+    get(); // the opening quote
+    for (;;) {
+        if (m_position == m_buffer.size() && !fill()) {
+            return false;
+        }
+        const char* start = m_buffer.data() + m_position;
+        const std::size_t left = m_buffer.size() - m_position;
+        const void* quote = std::memchr(start, '"', left);
+        if (quote == nullptr) {
+            field.append(start, left);
+            m_position = m_buffer.size();
+            require_within_caps(index, field, record_bytes + field.size());
+            continue;
+        }
+        const auto run = static_cast<std::size_t>(static_cast<const char*>(quote) - start);
+        field.append(start, run);
+        m_position += run + 1;
+        require_within_caps(index, field, record_bytes + field.size());
+        if (peek() != '"') {
+            return true;
+        }
+        get();
+        field += '"'; // a doubled quote stands for one
+    }
+}
+
+void CsvReader::read_unquoted(std::string& field, std::size_t index, std::size_t record_bytes) {
+    for (;;) {
+        if (m_position == m_buffer.size() && !fill()) {
+            return;
+        }
+        const char* start = m_buffer.data() + m_position;
+        const std::size_t left = m_buffer.size() - m_position;
+        std::size_t run = 0;
+        while (run < left) {
+            const char c = start[run];
+            if (c == m_delimiter || c == '\n' || c == '\r') {
+                break;
+            }
+            ++run;
+        }
+        field.append(start, run);
+        m_position += run;
+        require_within_caps(index, field, record_bytes + field.size());
+        if (run < left) {
+            return;
+        }
+    }
+}
+
+bool CsvReader::read_fields(std::vector<std::string>& fields, std::string& error) {
+    error.clear();
+    if (!skip_blank_lines()) {
+        return false;
     }
     std::size_t count = 0;
     std::size_t record_bytes = 0;
@@ -129,59 +186,16 @@ bool CsvReader::read_fields(std::vector<std::string>& fields, std::string& error
         if (count == fields.size()) {
             fields.emplace_back();
         }
-        std::string& field = fields[count++];
+        const std::size_t index = count++;
+        std::string& field = fields[index];
         field.clear();
-        if (peek() == '"') {
-            get();
-            for (;;) {
-                if (m_position == m_buffer.size() && !fill()) {
-                    error = "a quoted field never closes (a '\"' is missing)";
-                    fields.resize(count);
-                    return true;
-                }
-                const char* start = m_buffer.data() + m_position;
-                const std::size_t left = m_buffer.size() - m_position;
-                const void* quote = std::memchr(start, '"', left);
-                if (quote == nullptr) {
-                    field.append(start, left);
-                    m_position = m_buffer.size();
-                    require_within_caps(count - 1, field, record_bytes + field.size());
-                    continue;
-                }
-                const auto run = static_cast<std::size_t>(static_cast<const char*>(quote) - start);
-                field.append(start, run);
-                m_position += run + 1;
-                require_within_caps(count - 1, field, record_bytes + field.size());
-                if (peek() == '"') {
-                    get();
-                    field += '"';
-                    continue;
-                }
-                break;
-            }
+        if (peek() == '"' && !read_quoted(field, index, record_bytes)) {
+            error = "a quoted field never closes (a '\"' is missing)";
+            fields.resize(count);
+            return true;
         }
         // Unquoted text, or what follows a closing quote (kept as it is, as most readers do).
-        for (;;) {
-            if (m_position == m_buffer.size() && !fill()) {
-                break;
-            }
-            const char* start = m_buffer.data() + m_position;
-            const std::size_t left = m_buffer.size() - m_position;
-            std::size_t run = 0;
-            while (run < left) {
-                const char c = start[run];
-                if (c == m_delimiter || c == '\n' || c == '\r') {
-                    break;
-                }
-                ++run;
-            }
-            field.append(start, run);
-            m_position += run;
-            require_within_caps(count - 1, field, record_bytes + field.size());
-            if (run < left) {
-                break;
-            }
-        }
+        read_unquoted(field, index, record_bytes);
         record_bytes += field.size();
         const int c = get();
         if (c == m_delimiter) {

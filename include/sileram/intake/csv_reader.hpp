@@ -31,6 +31,13 @@ public:
     char delimiter() const { return m_delimiter; }
 
 private:
+    // Skips the empty lines before a record, counting them as rows; false at the end of input.
+    bool skip_blank_lines();
+    // Appends a quoted field's text (its opening quote next) to `field`, the `index`th of a record
+    // that holds `record_bytes` before it; false when the input ends before the closing quote.
+    bool read_quoted(std::string& field, std::size_t index, std::size_t record_bytes);
+    // Appends text up to the next delimiter or line end to `field`.
+    void read_unquoted(std::string& field, std::size_t index, std::size_t record_bytes);
     // Reads one record's fields; false at the end of the input.
     bool read_fields(std::vector<std::string>& fields, std::string& error);
     // Throws InvalidInput when the field `index` of the record being read, or the record as a
