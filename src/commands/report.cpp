@@ -18,8 +18,8 @@ namespace sileram::commands {
 
 namespace {
 
-constexpr std::string_view k_reports[] = {"impact", "fields",    "funnel",
-                                          "effect", "customers", "overdue"};
+constexpr std::string_view k_reports[] = {"impact",    "fields",  "funnel",  "effect",
+                                          "customers", "overdue", "response"};
 constexpr const auto& k_standard = domain::k_standard_fields;
 
 struct ReportOptions {
@@ -128,6 +128,10 @@ output::ReportDocument build(const ReportOptions& o, const std::string& by,
             domain::build_customer_report(data.customers, data.revenue_total, settings),
             filter.limit, settings, impact);
     }
+    if (o.kind == "response") {
+        return output::response_document(domain::build_response_report(
+            queries.response(filter), session.config().targets.first_response_days, now));
+    }
     // overdue
     const storage::OverdueData data =
         queries.overdue(filter, windows.today, windows.stale_before, windows.silent_before);
@@ -160,6 +164,9 @@ output::ReportDocument outline(const std::string& kind) {
     if (kind == "customers") {
         return output::customers_document(domain::CustomerReport{}, 0, settings, impact);
     }
+    if (kind == "response") {
+        return output::response_document(domain::ResponseReport{});
+    }
     return output::overdue_document(domain::OverdueReport{}, settings);
 }
 
@@ -187,7 +194,9 @@ std::span<const std::string_view> report_names() {
 
 Runner define_report(CLI::App& command) {
     auto o = std::make_shared<ReportOptions>();
-    command.add_option("report", o->kind, "impact, fields, funnel, effect, customers or overdue")
+    command
+        .add_option("report", o->kind,
+                    "impact, fields, funnel, effect, customers, overdue or response")
         ->type_name("REPORT");
     command
         .add_option("--since", o->since,

@@ -88,6 +88,9 @@ public:
     virtual OverdueData overdue(const ReportFilter& filter, domain::Date today,
                                 domain::Timestamp stale_before,
                                 domain::Timestamp silent_before) = 0;
+    // Every signal submitted in the window, its channel and its first response (the first
+    // history row of an event domain::answers_submitter names), by id; `limit` does not apply.
+    virtual std::vector<domain::ResponseInput> response(const ReportFilter& filter) = 0;
 
     // The customers table. Names are unique ignoring ASCII case and surrounding spaces.
     virtual void set_customer(const domain::Customer& customer, domain::Timestamp at) = 0;

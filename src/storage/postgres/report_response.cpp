@@ -1,0 +1,35 @@
+#include "../state_lists.hpp"
+#include "reports.hpp"
+
+#include <fmt/format.h>
+
+namespace sileram::storage::postgres {
+
+using namespace domain;
+
+std::vector<ResponseInput> response_report(Connection& db, const ReportFilter& filter) {
+    const Where where = filter_where(filter, "s.submitted_at", Params());
+    // As SQLite's: the first response of each signal from the index on history (signal_id, id).
+    const Result r = db.exec(
+        fmt::format("SELECT substr(s.submitted_at, 1, 7), coalesce(s.channel, ''), s.submitted_at, "
+                    "(SELECT h.at FROM history h WHERE h.signal_id = s.id AND h.event IN {} "
+                    "ORDER BY h.id LIMIT 1) FROM signals s WHERE true{} ORDER BY s.id",
+                    sql_response_events(), where.sql)
+            .c_str(),
+        where.params);
+    std::vector<ResponseInput> signals;
+    signals.reserve(static_cast<std::size_t>(r.rows()));
+    for (int row = 0; row < r.rows(); ++row) {
+        ResponseInput in;
+        in.month = r.text(row, 0);
+        in.channel = r.text(row, 1);
+        in.submitted_at = time_at(r, row, 2);
+        if (!r.is_null(row, 3)) {
+            in.responded_at = time_at(r, row, 3);
+        }
+        signals.push_back(std::move(in));
+    }
+    return signals;
+}
+
+} // namespace sileram::storage::postgres
