@@ -560,7 +560,7 @@ rows = 20
 
 [targets]
 # Days from submit until the first verdict or question (a whole number, 0-365); the
-# acknowledgement mail names the day, report response the share within it. Unset: no target.
+# acknowledgement mail names the day. Unset: no target.
 # first_response_days = 5
 )";
 }
