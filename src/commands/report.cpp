@@ -3,6 +3,7 @@
 #include "sileram/commands/common.hpp"
 #include "sileram/commands/filters.hpp"
 #include "sileram/commands/registry.hpp"
+#include "sileram/config/config.hpp"
 #include "sileram/domain/reports.hpp"
 #include "sileram/domain/signal.hpp"
 #include "sileram/domain/text.hpp"
@@ -98,9 +99,11 @@ output::ReportDocument build(const ReportOptions& o, const std::string& by,
             by, impact);
     }
     if (o.kind == "funnel") {
-        const storage::FunnelData data = queries.funnel(filter, windows.funnel_months_since);
+        const domain::StepTargets targets = config::step_targets(session.config().targets);
+        const storage::FunnelData data =
+            queries.funnel(filter, windows.funnel_months_since, targets);
         return output::funnel_document(
-            domain::build_funnel_report(data.states, data.stays, data.months, now));
+            domain::build_funnel_report(data.states, data.stays, data.months, now, targets));
     }
     if (o.kind == "effect") {
         const storage::EffectData data = queries.effect(filter, impact);

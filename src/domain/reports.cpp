@@ -183,7 +183,8 @@ std::string_view step_name(int step) {
 
 FunnelReport build_funnel_report(const std::vector<StateCount>& states,
                                  const std::vector<StepStayInput>& stays,
-                                 std::vector<MonthFlow> months, Timestamp now) {
+                                 std::vector<MonthFlow> months, Timestamp now,
+                                 const StepTargets& targets) {
     FunnelReport report;
     for (const StateCount& c : states) {
         report.total += c.signals;
@@ -208,6 +209,9 @@ FunnelReport build_funnel_report(const std::vector<StateCount>& states,
             s.states.push_back(c);
         }
         s.share = share(static_cast<double>(s.signals), static_cast<double>(report.total));
+        if (const auto target = targets.find(step); target != targets.end()) {
+            s.target_days = target->second;
+        }
         for (const StepStayInput& stay : stays) {
             if (stay.step != step) {
                 continue;
@@ -216,6 +220,11 @@ FunnelReport build_funnel_report(const std::vector<StateCount>& states,
                 s.median_days = days(median_of_middle(stay.completed, stay.middle_lower_seconds,
                                                       stay.middle_upper_seconds));
                 s.longest_days = days(static_cast<double>(stay.longest_seconds));
+                if (s.target_days) {
+                    s.within_target = rounded(share(static_cast<double>(stay.within_target),
+                                                    static_cast<double>(stay.completed)),
+                                              0.0001);
+                }
             }
             if (stay.oldest_entered && step < 10) {
                 s.oldest_days = days(static_cast<double>((now - *stay.oldest_entered).count()));

@@ -151,13 +151,17 @@ ReportDocument funnel_document(const domain::FunnelReport& report) {
                      {"longest_days", "longest days", false, 0, 7},
                      {"oldest_waiting_days", "waiting days", false, 0, 3},
                      {"oldest_waiting_signal", "oldest", false, 0, 6},
-                     {"states", "states", true, 12, 4}};
+                     {"states", "states", true, 12, 4},
+                     {"target_days", "target days", false, 0, 9},
+                     {"within_target", "within target", false, 0, 8}};
     for (const domain::FunnelStep& s : report.steps) {
-        steps.rows.push_back({Cell::of_count(s.step), text(s.name), Cell::of_count(s.signals),
-                              Cell::of_share(s.share), Cell::of_days(s.median_days),
-                              Cell::of_days(s.longest_days), Cell::of_days(s.oldest_days),
-                              s.oldest_signal ? Cell::of_id(*s.oldest_signal) : Cell::none(),
-                              state_counts(s.states)});
+        steps.rows.push_back(
+            {Cell::of_count(s.step), text(s.name), Cell::of_count(s.signals),
+             Cell::of_share(s.share), Cell::of_days(s.median_days), Cell::of_days(s.longest_days),
+             Cell::of_days(s.oldest_days),
+             s.oldest_signal ? Cell::of_id(*s.oldest_signal) : Cell::none(), state_counts(s.states),
+             s.target_days ? Cell::of_count(*s.target_days) : Cell::missing("-"),
+             s.within_target ? Cell::of_share(s.within_target) : Cell::missing("-")});
     }
     d.sections.push_back(std::move(steps));
 

@@ -331,6 +331,22 @@ class Response(WaitingTestCase):
         self.assertRegex(text, r"(?m)^Target for a first response \(days\)\s+-$")
         self.assertRegex(text, r"(?m)^phone\s+1\s+1\s+0\s+1\.0\s+1\.0\s+-$")
 
+    def test_the_funnel_judges_step_1_by_the_first_response_target(self):
+        self.configure(targets="first_response_days = 2")
+        self.seed()
+        now = {"SILERAM_NOW": "2026-11-10T09:00:00Z"}
+        steps = self.fx.js("report", "funnel", env_extra=now)["steps"]
+        # Step 1 ended four times: after 1 day (the question), 3 days (from the answer to the
+        # acceptance), 5 and 0.5 days; the signal still waiting in step 1 is not counted.
+        self.assertEqual((steps[0]["target_days"], steps[0]["within_target"]), (2, 0.5))
+        self.assertEqual((steps[1]["target_days"], steps[1]["within_target"]), (None, None))
+        text = self.ok("report", "funnel", env_extra={**now, "COLUMNS": "250"})
+        self.assertRegex(text, r"(?m)^\s*1\s+submit\s.*\s2\s+50\.0%")
+        self.assertRegex(text, r"(?m)^\s*2\s+quality check\s.*\s-\s+-\s*$")
+        self.configure()
+        steps = self.fx.js("report", "funnel", env_extra=now)["steps"]
+        self.assertEqual((steps[0]["target_days"], steps[0]["within_target"]), (None, None))
+
     def test_an_empty_database_gives_an_empty_report(self):
         self.configure(targets="first_response_days = 2")
         self.ok("init")

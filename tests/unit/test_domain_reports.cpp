@@ -120,6 +120,29 @@ TEST_CASE("funnel: steps from state counts, median and waiting days from the sta
     CHECK(step_name(10) == "feedback and close");
 }
 
+TEST_CASE("funnel: a step's target and the share of its ended stays within it") {
+    StepStayInput step1;
+    step1.step = 1;
+    step1.completed = 4;
+    step1.within_target = 3;
+    StepStayInput step3;
+    step3.step = 3;
+    step3.completed = 2;
+    step3.within_target = 2;
+    const Timestamp now = at("2026-11-23T12:00:00Z");
+    const FunnelReport r = build_funnel_report({}, {step1, step3}, {}, now, {{1, 5}, {2, 7}});
+    CHECK(r.steps[0].target_days == 5);
+    CHECK(*r.steps[0].within_target == doctest::Approx(0.75));
+    // A target without ended stays has no share; a step without a target neither.
+    CHECK(r.steps[1].target_days == 7);
+    CHECK_FALSE(r.steps[1].within_target);
+    CHECK_FALSE(r.steps[2].target_days);
+    CHECK_FALSE(r.steps[2].within_target);
+    const FunnelReport none = build_funnel_report({}, {step1}, {}, now);
+    CHECK_FALSE(none.steps[0].target_days);
+    CHECK_FALSE(none.steps[0].within_target);
+}
+
 TEST_CASE("effect: the worked example, realised share and ROI over the totals") {
     ImpactSettings impact;
     EffectInput in;

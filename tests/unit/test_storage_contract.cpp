@@ -536,16 +536,19 @@ std::vector<std::string> all_reports(Store& store, const ReportFilter& filter) {
                              qd.high_satisfaction_impact, sums_text(qd.sums)));
         }
     }
-    const FunnelData funnel = q.funnel(filter, at("2026-08-01T00:00:00Z"));
+    // Targets that split the stays: a day for step 1, two for step 3, none for step 2.
+    const FunnelData funnel =
+        q.funnel(filter, at("2026-08-01T00:00:00Z"), {{1, 1}, {3, 2}, {9, 30}});
     for (const auto& s : funnel.states) {
         line(fmt::format("funnel state {} {} {}", to_string(s.state), s.step, s.signals));
     }
     for (const auto& s : funnel.stays) {
-        line(fmt::format("funnel step {} done {} middle {}/{} longest {} waiting {} oldest {} {}",
+        line(fmt::format("funnel step {} done {} middle {}/{} longest {} waiting {} oldest {} {} "
+                         "within {}",
                          s.step, s.completed, s.middle_lower_seconds, s.middle_upper_seconds,
                          s.longest_seconds, s.waiting,
                          s.oldest_entered ? format_timestamp(*s.oldest_entered) : "-",
-                         s.oldest_signal.value_or(0)));
+                         s.oldest_signal.value_or(0), s.within_target));
     }
     for (const auto& m : funnel.months) {
         line(fmt::format("funnel month {} {} {}", m.month, m.entered, m.left));
@@ -646,11 +649,16 @@ void reports_known_figures(const std::string& db) {
     CHECK(overdue.silent[3].email == "agent4@example.nl");
     CHECK(overdue.silent[2].oldest_signal == 4);
 
-    const FunnelData funnel = q.funnel(ReportFilter{}, at("2026-08-01T00:00:00Z"));
+    const FunnelData funnel = q.funnel(ReportFilter{}, at("2026-08-01T00:00:00Z"), {{1, 1}});
     REQUIRE_FALSE(funnel.stays.empty());
     CHECK(funnel.stays[0].step == 1);
     CHECK(funnel.stays[0].completed == 6);
     CHECK(funnel.stays[0].waiting == 1);
+    // Within a day (the bound included): all but the signal accepted 25 hours after it was
+    // submitted; the rejected one took 24 hours exactly, and walk_to accepts the signal
+    // submitted on 3 September before its submission.
+    CHECK(funnel.stays[0].within_target == 5);
+    CHECK(funnel.stays[1].within_target == 0); // no target for step 2
     const CustomersData customers = q.customers(ReportFilter{}, at("2026-09-02T00:00:00Z"), 5000);
     REQUIRE(customers.customers.size() == 3);
     CHECK(customers.customers[0].name == "ACME BV");

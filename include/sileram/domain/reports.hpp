@@ -129,7 +129,11 @@ struct StepStayInput {
     std::int64_t waiting = 0;                // signals in the step now
     std::optional<Timestamp> oldest_entered; // the earliest entry of those still in it
     std::optional<SignalId> oldest_signal;
+    std::int64_t within_target = 0; // stays that ended no later than the step's target
 };
+
+// The days a signal may spend in each funnel step (1-10) that has a target.
+using StepTargets = std::map<int, int>;
 
 struct MonthFlow {
     std::string month; // YYYY-MM
@@ -147,6 +151,8 @@ struct FunnelStep {
     std::optional<double> longest_days;
     std::optional<double> oldest_days; // how long the longest-waiting signal has been in it
     std::optional<SignalId> oldest_signal;
+    std::optional<int> target_days;      // none: the step has no target
+    std::optional<double> within_target; // of the stays that ended, the share within the target
 };
 
 struct FunnelReport {
@@ -159,9 +165,11 @@ struct FunnelReport {
 // The name of step 1-10 as the method calls it ("submit", "quality check", …).
 std::string_view step_name(int step);
 
+// Each step with a target in `targets` also gives the share of its ended stays within it.
 FunnelReport build_funnel_report(const std::vector<StateCount>& states,
                                  const std::vector<StepStayInput>& stays,
-                                 std::vector<MonthFlow> months, Timestamp now);
+                                 std::vector<MonthFlow> months, Timestamp now,
+                                 const StepTargets& targets = {});
 
 // ---- effect ------------------------------------------------------------------------------
 

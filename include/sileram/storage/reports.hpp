@@ -72,8 +72,10 @@ public:
     virtual ImpactData impact(const ReportFilter& filter, const std::string& by,
                               const domain::ReportSettings& settings) = 0;
     // Signals per state, time per step from the step stays, and entering (submitted) and leaving
-    // (closed) per month within [month_since, until).
-    virtual FunnelData funnel(const ReportFilter& filter, domain::Timestamp month_since) = 0;
+    // (closed) per month within [month_since, until); per step with a target in `targets`, the
+    // ended stays no longer than it.
+    virtual FunnelData funnel(const ReportFilter& filter, domain::Timestamp month_since,
+                              const domain::StepTargets& targets) = 0;
     // Signals with a measurement whose latest measurement falls in the window.
     virtual EffectData effect(const ReportFilter& filter, const domain::ImpactSettings& impact) = 0;
     // Counts and impact per value of each of `fields`.

@@ -55,9 +55,10 @@ public:
         Snapshot snapshot(m_db);
         return impact_report(m_db, filter, by, settings);
     }
-    FunnelData funnel(const ReportFilter& filter, Timestamp month_since) override {
+    FunnelData funnel(const ReportFilter& filter, Timestamp month_since,
+                      const StepTargets& targets) override {
         Snapshot snapshot(m_db);
-        return funnel_report(m_db, filter, month_since);
+        return funnel_report(m_db, filter, month_since, targets);
     }
     EffectData effect(const ReportFilter& filter, const ImpactSettings& impact) override {
         Snapshot snapshot(m_db);

@@ -49,7 +49,8 @@ std::optional<domain::Decimal> decimal_at(const Result& r, int row, int column);
 // the snapshot the caller holds.
 ImpactData impact_report(Connection& db, const ReportFilter& filter, const std::string& by,
                          const domain::ReportSettings& settings);
-FunnelData funnel_report(Connection& db, const ReportFilter& filter, domain::Timestamp month_since);
+FunnelData funnel_report(Connection& db, const ReportFilter& filter, domain::Timestamp month_since,
+                         const domain::StepTargets& targets);
 EffectData effect_report(Connection& db, const ReportFilter& filter,
                          const domain::ImpactSettings& impact);
 FieldsData fields_report(Connection& db, const ReportFilter& filter,

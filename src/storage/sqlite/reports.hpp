@@ -92,7 +92,8 @@ std::string tally_groups_sql(const std::string& field, std::string_view conditio
 // migration 5 without a filter, from the signals with one.
 ImpactData impact_report(Connection& db, const ReportFilter& filter, const std::string& by,
                          const domain::ReportSettings& settings);
-FunnelData funnel_report(Connection& db, const ReportFilter& filter, domain::Timestamp month_since);
+FunnelData funnel_report(Connection& db, const ReportFilter& filter, domain::Timestamp month_since,
+                         const domain::StepTargets& targets);
 EffectData effect_report(Connection& db, const ReportFilter& filter,
                          const domain::ImpactSettings& impact);
 FieldsData fields_report(Connection& db, const ReportFilter& filter,
