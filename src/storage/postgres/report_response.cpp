@@ -9,11 +9,13 @@ using namespace domain;
 
 std::vector<ResponseInput> response_report(Connection& db, const ReportFilter& filter) {
     const Where where = filter_where(filter, "s.submitted_at", Params());
-    // As SQLite's: the first response of each signal from the index on history (signal_id, id).
+    // The first response of every signal, as SQLite's: the first history row by id of a
+    // response event, per signal in one pass.
     const Result r = db.exec(
         fmt::format("SELECT substr(s.submitted_at, 1, 7), coalesce(s.channel, ''), s.submitted_at, "
-                    "(SELECT h.at FROM history h WHERE h.signal_id = s.id AND h.event IN {} "
-                    "ORDER BY h.id LIMIT 1) FROM signals s WHERE true{} ORDER BY s.id",
+                    "f.at FROM signals s LEFT JOIN (SELECT DISTINCT ON (signal_id) signal_id, at "
+                    "FROM history WHERE event IN {} ORDER BY signal_id, id) f "
+                    "ON f.signal_id = s.id WHERE true{} ORDER BY s.id",
                     sql_response_events(), where.sql)
             .c_str(),
         where.params);

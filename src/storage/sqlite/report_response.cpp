@@ -9,13 +9,16 @@ using namespace domain;
 
 std::vector<ResponseInput> response_report(Connection& db, const ReportFilter& filter) {
     const Where where = filter_where(filter, "s.submitted_at");
-    // The first response of each signal from its history by the index on (signal_id, id): one
-    // probe per signal, where a join would group the whole history.
-    Statement rows = db.prepare(
-        fmt::format("SELECT substr(s.submitted_at, 1, 7), coalesce(s.channel, ''), s.submitted_at, "
-                    "(SELECT h.at FROM history h WHERE h.signal_id = s.id AND h.event IN {} "
-                    "ORDER BY h.id LIMIT 1) FROM signals s WHERE 1 = 1{} ORDER BY s.id",
-                    sql_response_events(), where.sql));
+    // The first response of every signal in one pass over the history, its time the bare
+    // column of min(id) (SQLite takes it from that row). NOT INDEXED: through the index on
+    // (signal_id, id) each history row is a random read, and a probe per signal took twice as
+    // long on 100,000 signals.
+    Statement rows = db.prepare(fmt::format(
+        "SELECT substr(s.submitted_at, 1, 7), coalesce(s.channel, ''), s.submitted_at, f.at "
+        "FROM signals s LEFT JOIN (SELECT signal_id, min(id), at FROM history NOT INDEXED "
+        "WHERE event IN {} GROUP BY signal_id) f ON f.signal_id = s.id WHERE 1 = 1{} "
+        "ORDER BY s.id",
+        sql_response_events(), where.sql));
     bind_with_filter(rows, where);
     std::vector<ResponseInput> signals;
     while (rows.step()) {
