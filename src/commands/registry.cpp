@@ -35,7 +35,7 @@ constexpr CommandEntry k_commands[] = {
     {"close",      "Step 10: close and queue feedback mail to every submitter",     define_close},
     {"list",       "List signals, filtered and sorted",                             define_list},
     {"show",       "Everything about one signal",                                   define_show},
-    {"report",     "Reports: impact, fields, funnel, effect, customers, overdue",   define_report},
+    {"report",     "Reports: impact, fields, funnel, effect, customers, overdue, response", define_report},
     {"customer",   "The customers table: size (revenue) for report customers",      define_customer},
     {"export",     "Every signal with all its data, as JSON lines or CSV",          define_export},
     {"backup",     "Copy the database to a new file, consistent while others write", define_backup},

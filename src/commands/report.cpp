@@ -3,6 +3,7 @@
 #include "sileram/commands/common.hpp"
 #include "sileram/commands/filters.hpp"
 #include "sileram/commands/registry.hpp"
+#include "sileram/config/config.hpp"
 #include "sileram/domain/reports.hpp"
 #include "sileram/domain/signal.hpp"
 #include "sileram/domain/text.hpp"
@@ -18,8 +19,8 @@ namespace sileram::commands {
 
 namespace {
 
-constexpr std::string_view k_reports[] = {"impact", "fields",    "funnel",
-                                          "effect", "customers", "overdue"};
+constexpr std::string_view k_reports[] = {"impact",    "fields",  "funnel",  "effect",
+                                          "customers", "overdue", "response"};
 constexpr const auto& k_standard = domain::k_standard_fields;
 
 struct ReportOptions {
@@ -98,9 +99,11 @@ output::ReportDocument build(const ReportOptions& o, const std::string& by,
             by, impact);
     }
     if (o.kind == "funnel") {
-        const storage::FunnelData data = queries.funnel(filter, windows.funnel_months_since);
+        const domain::StepTargets targets = config::step_targets(session.config().targets);
+        const storage::FunnelData data =
+            queries.funnel(filter, windows.funnel_months_since, targets);
         return output::funnel_document(
-            domain::build_funnel_report(data.states, data.stays, data.months, now));
+            domain::build_funnel_report(data.states, data.stays, data.months, now, targets));
     }
     if (o.kind == "effect") {
         const storage::EffectData data = queries.effect(filter, impact);
@@ -127,6 +130,10 @@ output::ReportDocument build(const ReportOptions& o, const std::string& by,
         return output::customers_document(
             domain::build_customer_report(data.customers, data.revenue_total, settings),
             filter.limit, settings, impact);
+    }
+    if (o.kind == "response") {
+        return output::response_document(domain::build_response_report(
+            queries.response(filter), session.config().targets.first_response_days, now));
     }
     // overdue
     const storage::OverdueData data =
@@ -160,6 +167,9 @@ output::ReportDocument outline(const std::string& kind) {
     if (kind == "customers") {
         return output::customers_document(domain::CustomerReport{}, 0, settings, impact);
     }
+    if (kind == "response") {
+        return output::response_document(domain::ResponseReport{});
+    }
     return output::overdue_document(domain::OverdueReport{}, settings);
 }
 
@@ -187,7 +197,9 @@ std::span<const std::string_view> report_names() {
 
 Runner define_report(CLI::App& command) {
     auto o = std::make_shared<ReportOptions>();
-    command.add_option("report", o->kind, "impact, fields, funnel, effect, customers or overdue")
+    command
+        .add_option("report", o->kind,
+                    "impact, fields, funnel, effect, customers, overdue or response")
         ->type_name("REPORT");
     command
         .add_option("--since", o->since,

@@ -459,6 +459,14 @@ Config load_config(const fs::path& file) {
     return parse_config(text.str(), file);
 }
 
+domain::StepTargets step_targets(const TargetSettings& targets) {
+    domain::StepTargets steps;
+    if (targets.first_response_days) {
+        steps[1] = *targets.first_response_days;
+    }
+    return steps;
+}
+
 std::optional<fs::path> find_config(const std::optional<std::string>& explicit_path) {
     const char* from_env = std::getenv("SILERAM_CONFIG");
     if (explicit_path || (from_env != nullptr && *from_env != '\0')) {

@@ -104,6 +104,17 @@ double share(double part, double whole) {
     return whole > 0 ? part / whole : 0.0;
 }
 
+std::optional<double> percentile(std::vector<double> values, double fraction) {
+    if (values.empty()) {
+        return std::nullopt;
+    }
+    std::sort(values.begin(), values.end());
+    const double rank = static_cast<double>(values.size() - 1) * std::clamp(fraction, 0.0, 1.0);
+    const auto lower = static_cast<std::size_t>(std::floor(rank));
+    const std::size_t upper = std::min(lower + 1, values.size() - 1);
+    return values[lower] + (rank - static_cast<double>(lower)) * (values[upper] - values[lower]);
+}
+
 ImpactReport build_impact_report(const std::vector<RankedSignalInput>& ranked,
                                  const std::vector<ImpactGroupInput>& groups,
                                  const std::vector<QuadrantInput>& quadrants,
@@ -172,7 +183,8 @@ std::string_view step_name(int step) {
 
 FunnelReport build_funnel_report(const std::vector<StateCount>& states,
                                  const std::vector<StepStayInput>& stays,
-                                 std::vector<MonthFlow> months, Timestamp now) {
+                                 std::vector<MonthFlow> months, Timestamp now,
+                                 const StepTargets& targets) {
     FunnelReport report;
     for (const StateCount& c : states) {
         report.total += c.signals;
@@ -197,6 +209,9 @@ FunnelReport build_funnel_report(const std::vector<StateCount>& states,
             s.states.push_back(c);
         }
         s.share = share(static_cast<double>(s.signals), static_cast<double>(report.total));
+        if (const auto target = targets.find(step); target != targets.end()) {
+            s.target_days = target->second;
+        }
         for (const StepStayInput& stay : stays) {
             if (stay.step != step) {
                 continue;
@@ -205,6 +220,11 @@ FunnelReport build_funnel_report(const std::vector<StateCount>& states,
                 s.median_days = days(median_of_middle(stay.completed, stay.middle_lower_seconds,
                                                       stay.middle_upper_seconds));
                 s.longest_days = days(static_cast<double>(stay.longest_seconds));
+                if (s.target_days) {
+                    s.within_target = rounded(share(static_cast<double>(stay.within_target),
+                                                    static_cast<double>(stay.completed)),
+                                              0.0001);
+                }
             }
             if (stay.oldest_entered && step < 10) {
                 s.oldest_days = days(static_cast<double>((now - *stay.oldest_entered).count()));
@@ -243,6 +263,10 @@ EffectReport build_effect_report(const std::vector<EffectInput>& lines, const Ef
             expected_savings_per_year(in.baseline, in.expected_reduction, impact);
         line.effect = effect(in.baseline, in.last, line.expected_per_year, impact);
         line.cost = in.action_cost;
+        line.approved_per_year = in.approved_per_year;
+        if (in.approved_per_year) {
+            line.versus_approved_per_year = line.effect.saved_per_year - *in.approved_per_year;
+        }
         report.lines.push_back(std::move(line));
     }
     EffectTotals& t = report.total;
@@ -259,6 +283,19 @@ EffectReport build_effect_report(const std::vector<EffectInput>& lines, const Ef
                                   "(at most {}); narrow the report, for instance with --since",
                                   Decimal::largest().to_string()));
     }
+    t.approved_signals = sums.approved_signals;
+    try {
+        t.approved_per_year =
+            Decimal::from_hundredths(sums.approved_per_year_split).times(k_split_cents) +
+            Decimal::from_hundredths(sums.approved_per_year_rest_cents);
+    } catch (const InvalidInput&) {
+        throw Refused(fmt::format("the approved savings per year are more than sileram can show "
+                                  "(at most {}); narrow the report, for instance with --since",
+                                  Decimal::largest().to_string()));
+    }
+    t.saved_per_year_approved = per_year(
+        Decimal::from_hundredths(sums.saved_per_period_approved_cents), impact, "the savings");
+    t.versus_approved_per_year = t.saved_per_year_approved - t.approved_per_year;
     t.cost = Decimal::from_hundredths(sums.cost_cents);
     if (t.expected_per_year.hundredths() > 0) {
         const double realised =
@@ -277,6 +314,81 @@ EffectReport build_effect_report(const std::vector<EffectInput>& lines, const Ef
                             static_cast<double>(sums.satisfaction_measured);
         t.mean_satisfaction_delta = Decimal::from_hundredths(std::llround(mean));
     }
+    return report;
+}
+
+namespace {
+
+// The signals of one month or channel as they are counted.
+struct ResponseTally {
+    std::int64_t signals = 0;
+    std::int64_t waiting = 0;
+    std::int64_t judged = 0; // responded, or waiting past the target
+    std::int64_t within = 0;
+    std::vector<double> days;
+
+    void add(const ResponseInput& in, std::optional<std::chrono::seconds> target, Timestamp now) {
+        ++signals;
+        if (!in.responded_at) {
+            ++waiting;
+            if (target && now - in.submitted_at > *target) {
+                ++judged;
+            }
+            return;
+        }
+        const auto waited = std::max(*in.responded_at - in.submitted_at, std::chrono::seconds(0));
+        days.push_back(static_cast<double>(waited.count()) / k_seconds_per_day);
+        ++judged;
+        if (target && waited <= *target) {
+            ++within;
+        }
+    }
+
+    ResponseLine line(std::string label, bool with_target) const {
+        ResponseLine l;
+        l.label = std::move(label);
+        l.signals = signals;
+        l.waiting = waiting;
+        l.responded = signals - waiting;
+        l.median_days = percentile(days, 0.5);
+        l.p90_days = percentile(days, 0.9);
+        if (with_target && judged > 0) {
+            l.within_target =
+                rounded(share(static_cast<double>(within), static_cast<double>(judged)), 0.0001);
+        }
+        return l;
+    }
+};
+
+} // namespace
+
+ResponseReport build_response_report(const std::vector<ResponseInput>& signals,
+                                     std::optional<int> target_days, Timestamp now) {
+    std::optional<std::chrono::seconds> target;
+    if (target_days) {
+        target = std::chrono::days(*target_days);
+    }
+    std::map<std::string, ResponseTally> months;
+    std::map<std::string, ResponseTally> channels;
+    ResponseTally all;
+    for (const ResponseInput& in : signals) {
+        months[in.month].add(in, target, now);
+        channels[in.channel].add(in, target, now);
+        all.add(in, target, now);
+    }
+    ResponseReport report;
+    report.target_days = target_days;
+    for (const auto& [month, tally] : months) {
+        report.months.push_back(tally.line(month, target.has_value()));
+    }
+    for (const auto& [channel, tally] : channels) {
+        report.channels.push_back(tally.line(channel, target.has_value()));
+    }
+    // The map gave them by name: stable, so equal counts stay in that order.
+    std::stable_sort(
+        report.channels.begin(), report.channels.end(),
+        [](const ResponseLine& a, const ResponseLine& b) { return a.signals > b.signals; });
+    report.total = all.line("total", target.has_value());
     return report;
 }
 

@@ -42,6 +42,12 @@ Cell Cell::of_text(std::string value) {
     return c;
 }
 
+Cell Cell::missing(std::string shown) {
+    Cell c;
+    c.text = std::move(shown);
+    return c;
+}
+
 Cell Cell::of_count(std::int64_t value) {
     Cell c;
     c.kind = Kind::count;
@@ -121,7 +127,7 @@ Cell Cell::of_days(const std::optional<double>& value) {
 std::string cell_text(const Cell& cell, const std::string& currency) {
     switch (cell.kind) {
     case Cell::Kind::empty:
-        return "";
+        return cell.text;
     case Cell::Kind::text:
         return cell.text;
     case Cell::Kind::id:

@@ -151,13 +151,17 @@ ReportDocument funnel_document(const domain::FunnelReport& report) {
                      {"longest_days", "longest days", false, 0, 7},
                      {"oldest_waiting_days", "waiting days", false, 0, 3},
                      {"oldest_waiting_signal", "oldest", false, 0, 6},
-                     {"states", "states", true, 12, 4}};
+                     {"states", "states", true, 12, 4},
+                     {"target_days", "target days", false, 0, 9},
+                     {"within_target", "within target", false, 0, 8}};
     for (const domain::FunnelStep& s : report.steps) {
-        steps.rows.push_back({Cell::of_count(s.step), text(s.name), Cell::of_count(s.signals),
-                              Cell::of_share(s.share), Cell::of_days(s.median_days),
-                              Cell::of_days(s.longest_days), Cell::of_days(s.oldest_days),
-                              s.oldest_signal ? Cell::of_id(*s.oldest_signal) : Cell::none(),
-                              state_counts(s.states)});
+        steps.rows.push_back(
+            {Cell::of_count(s.step), text(s.name), Cell::of_count(s.signals),
+             Cell::of_share(s.share), Cell::of_days(s.median_days), Cell::of_days(s.longest_days),
+             Cell::of_days(s.oldest_days),
+             s.oldest_signal ? Cell::of_id(*s.oldest_signal) : Cell::none(), state_counts(s.states),
+             s.target_days ? Cell::of_count(*s.target_days) : Cell::missing("-"),
+             s.within_target ? Cell::of_share(s.within_target) : Cell::missing("-")});
     }
     d.sections.push_back(std::move(steps));
 
@@ -198,18 +202,25 @@ ReportDocument effect_document(const domain::EffectReport& report,
     d.report = "effect";
     d.currency = impact.currency;
     const domain::EffectTotals& t = report.total;
-    d.summary = {{"signals", "Measured signals", Cell::of_count(t.signals)},
-                 {"contacts_saved", fmt::format("Contacts saved per {}", impact.period),
-                  Cell::of_count(t.contacts_saved)},
-                 {"saved_per_period", fmt::format("Saved per {}", impact.period),
-                  Cell::of_money(t.saved_per_period)},
-                 {"saved_per_year", "Saved per year", Cell::of_money(t.saved_per_year)},
-                 {"expected_per_year", "Expected per year", Cell::of_money(t.expected_per_year)},
-                 {"realised_share", "Realised share of expected", Cell::of_share(t.realised_share)},
-                 {"cost", "Cost of the actions", Cell::of_money(t.cost)},
-                 {"roi", "Realised ROI (year)", Cell::of_number(t.roi)},
-                 {"satisfaction_delta", "Mean satisfaction change",
-                  Cell::of_change(t.mean_satisfaction_delta)}};
+    d.summary = {
+        {"signals", "Measured signals", Cell::of_count(t.signals)},
+        {"contacts_saved", fmt::format("Contacts saved per {}", impact.period),
+         Cell::of_count(t.contacts_saved)},
+        {"saved_per_period", fmt::format("Saved per {}", impact.period),
+         Cell::of_money(t.saved_per_period)},
+        {"saved_per_year", "Saved per year", Cell::of_money(t.saved_per_year)},
+        {"expected_per_year", "Expected per year", Cell::of_money(t.expected_per_year)},
+        {"realised_share", "Realised share of expected", Cell::of_share(t.realised_share)},
+        {"cost", "Cost of the actions", Cell::of_money(t.cost)},
+        {"roi", "Realised ROI (year)", Cell::of_number(t.roi)},
+        {"satisfaction_delta", "Mean satisfaction change",
+         Cell::of_change(t.mean_satisfaction_delta)},
+        {"approved_signals", "With an approved case", Cell::of_count(t.approved_signals)},
+        {"approved_per_year", "Approved savings per year", Cell::of_money(t.approved_per_year)},
+        {"saved_per_year_approved", "Saved per year by those signals",
+         Cell::of_money(t.saved_per_year_approved)},
+        {"versus_approved_per_year", "Saved minus approved per year",
+         Cell::of_money(t.versus_approved_per_year)}};
 
     Section lines;
     lines.name = "signals";
@@ -223,7 +234,9 @@ ReportDocument effect_document(const domain::EffectReport& report,
                      {"expected_per_year", "expected/year", false, 0, 2},
                      {"realised_share", "realised", false, 0, 1},
                      {"satisfaction_delta", "sat. change", false, 0, 6},
-                     {"cost", "cost", false, 0, 7}};
+                     {"cost", "cost", false, 0, 7},
+                     {"approved_per_year", "approved/year", false, 0, 9},
+                     {"versus_approved_per_year", "vs approved", false, 0, 8}};
     for (const domain::EffectLine& l : report.lines) {
         lines.rows.push_back(
             {Cell::of_id(l.id), text(l.title),
@@ -231,7 +244,8 @@ ReportDocument effect_document(const domain::EffectReport& report,
              Cell::of_count(l.baseline_contacts), Cell::of_count(l.measured_contacts),
              Cell::of_money(l.effect.saved_per_year), Cell::of_money(l.expected_per_year),
              Cell::of_share(l.effect.realised_share), Cell::of_change(l.effect.satisfaction_delta),
-             Cell::of_money(l.cost)});
+             Cell::of_money(l.cost), Cell::of_money(l.approved_per_year),
+             Cell::of_money(l.versus_approved_per_year)});
     }
     lines.note = shown_note(report.lines.size(), t.signals, "signals");
     d.sections.push_back(std::move(lines));
@@ -381,6 +395,66 @@ ReportDocument overdue_document(const domain::OverdueReport& report,
     }
     silent.note = shown_note(report.silent.size(), report.silent_total, "submitters");
     d.sections.push_back(std::move(silent));
+    return d;
+}
+
+namespace {
+
+// A figure of the response report, "-" in the text table where there is none.
+Cell days_or_dash(const std::optional<double>& days) {
+    return days ? Cell::of_days(days) : Cell::missing("-");
+}
+
+std::vector<Cell> response_row(const domain::ResponseLine& l, std::string label) {
+    return {text(label),
+            Cell::of_count(l.signals),
+            Cell::of_count(l.responded),
+            Cell::of_count(l.waiting),
+            days_or_dash(l.median_days),
+            days_or_dash(l.p90_days),
+            l.within_target ? Cell::of_share(l.within_target) : Cell::missing("-")};
+}
+
+Section response_section(std::string name, std::string title, const std::string& first,
+                         const std::vector<domain::ResponseLine>& lines,
+                         const domain::ResponseLine& total, bool channel) {
+    Section s;
+    s.name = std::move(name);
+    s.title = std::move(title);
+    s.columns = {{first, first, true, 8},
+                 {"signals", "signals"},
+                 {"responded", "responded", false, 0, 2},
+                 {"waiting", "waiting", false, 0, 3},
+                 {"median_days", "median days"},
+                 {"p90_days", "p90 days", false, 0, 1},
+                 {"within_target", "within target"}};
+    for (const domain::ResponseLine& l : lines) {
+        s.rows.push_back(response_row(l, channel ? shown_value(l.label) : l.label));
+    }
+    s.totals = response_row(total, "total");
+    return s;
+}
+
+} // namespace
+
+ReportDocument response_document(const domain::ResponseReport& report) {
+    ReportDocument d;
+    d.report = "response";
+    const domain::ResponseLine& t = report.total;
+    d.summary = {{"target_days", "Target for a first response (days)",
+                  report.target_days ? Cell::of_count(*report.target_days) : Cell::missing("-")},
+                 {"signals", "Signals submitted", Cell::of_count(t.signals)},
+                 {"responded", "With a first response", Cell::of_count(t.responded)},
+                 {"waiting", "Still waiting", Cell::of_count(t.waiting)},
+                 {"median_days", "Median days to first response", days_or_dash(t.median_days)},
+                 {"p90_days", "90th percentile, days", days_or_dash(t.p90_days)},
+                 {"within_target", "Within the target",
+                  t.within_target ? Cell::of_share(t.within_target) : Cell::missing("-")}};
+    d.sections.push_back(response_section("months",
+                                          "Time to first response per month of submission", "month",
+                                          report.months, t, false));
+    d.sections.push_back(response_section("channels", "Time to first response per channel",
+                                          "channel", report.channels, t, true));
     return d;
 }
 

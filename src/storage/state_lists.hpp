@@ -26,6 +26,26 @@ inline std::string sql_state_list(std::span<const domain::State> states) {
     return list + ")";
 }
 
+// "('a', 'b', …)" for an IN clause: the events' names in the history, quoted, in the order given.
+inline std::string sql_event_list(std::span<const domain::Event> events) {
+    std::string list = "(";
+    for (const domain::Event event : events) {
+        if (list.size() > 1) {
+            list += ", ";
+        }
+        list += '\'';
+        list += domain::to_string(event);
+        list += '\'';
+    }
+    return list + ")";
+}
+
+// The events that are a first response to the submitters (domain::answers_submitter).
+inline const std::string& sql_response_events() {
+    static const std::string list = sql_event_list(domain::k_response_events);
+    return list;
+}
+
 // The states `report impact` ranks (domain::counts_for_impact), as an IN list.
 inline const std::string& sql_impact_states() {
     static const std::string list = sql_state_list(domain::k_impact_states);

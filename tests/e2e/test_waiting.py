@@ -2,8 +2,10 @@
 approved business case that holds, and the merged submitter's own story. Mails go through the
 feedback queue into a folder outbox and are read back with Python's email package; the clock is
 pinned (SILERAM_NOW), so the days in the mails are known."""
+import csv
 import email
 import email.policy
+import io
 import os
 
 import harness
@@ -219,6 +221,139 @@ class ApprovedCase(WaitingTestCase):
         self.assert_refused(1, ["act", sid, "--expect-reduction", "30", "--revise", "anders"],
                             "approved")
         self.ok("act", sid, "--expect-reduction", "30")
+
+
+    def test_report_effect_sets_the_approved_savings_beside_the_realised(self):
+        self.configure()
+        sid = self.walk("approved")
+        # Revised after approval: the expectation drops to 30 %, the approved case keeps 40 %.
+        self.ok("act", sid, "--expect-reduction", "30", "--revise", "minder klanten geraakt")
+        self.advance(sid, "measured")
+        older = self.walk("measured", title="Bezorgtijd onduidelijk", by=B)
+        # A signal approved before sileram kept the approved case has none.
+        self.fx.execute("UPDATE signals SET approved_at = NULL, approved_reduction_hundredths = "
+                        "NULL, approved_satisfaction_hundredths = NULL, "
+                        "approved_savings_per_year_cents = NULL, approved_cost_cents = NULL "
+                        "WHERE id = ?", (int(older),))
+        report = self.fx.js("report", "effect")
+        lines = {str(line["id"]): line for line in report["signals"]}
+        line = lines[sid]
+        self.assertEqual((line["saved_per_year"], line["expected_per_year"]), (600000, 432000))
+        self.assertEqual(line["approved_per_year"], 576000)
+        self.assertEqual(line["versus_approved_per_year"], 24000)
+        self.assertIsNone(lines[older]["approved_per_year"])
+        self.assertIsNone(lines[older]["versus_approved_per_year"])
+        summary = report["summary"]
+        self.assertEqual(summary["approved_signals"], 1)
+        self.assertEqual(summary["approved_per_year"], 576000)
+        self.assertEqual(summary["saved_per_year_approved"], 600000)
+        self.assertEqual(summary["versus_approved_per_year"], 24000)
+        rows = {row["id"]: row for row in csv.DictReader(
+            io.StringIO(self.ok("report", "effect", "--csv"), newline=""))}
+        self.assertEqual((rows[sid]["approved_per_year"], rows[sid]["versus_approved_per_year"]),
+                         ("576000.00", "24000.00"))
+        self.assertEqual(rows[older]["approved_per_year"], "")
+        text = self.ok("report", "effect", env_extra={"COLUMNS": "200"})
+        self.assertRegex(text, r"(?m)^Approved savings per year\s+EUR 576,000$")
+        self.assertRegex(text, r"(?m)^Saved minus approved per year\s+EUR 24,000$")
+        self.assertIn("vs approved", text)
+
+
+class Response(WaitingTestCase):
+    """`report response`: days from submit to the first verdict or question, per month of
+    submission (UTC, as the funnel's months) and per channel."""
+
+    def at(self, when, *args):
+        return self.ok(*args, env_extra={"SILERAM_NOW": when})
+
+    def seed(self):
+        asked = self.at("2026-10-01T09:00:00Z", "submit", "Factuur onduidelijk", "--by", A,
+                        "--channel", "phone", "--quiet").strip()
+        self.at("2026-10-02T09:00:00Z", "triage", asked, "--needs-info", "Welke factuur?")
+        self.at("2026-10-03T09:00:00Z", "answer", asked, "Nummer 42")
+        self.at("2026-10-06T09:00:00Z", "triage", asked, "--accept")  # the question counted: 1 day
+        slow = self.at("2026-10-03T09:00:00Z", "submit", "Pakket te laat", "--by", B,
+                       "--channel", "email", "--quiet").strip()
+        self.at("2026-10-08T09:00:00Z", "triage", slow, "--accept")  # 5 days
+        # Past midnight in Amsterdam, still October in UTC: the month of the report.
+        late = self.at("2026-10-31T23:30:00Z", "submit", "Chat valt weg", "--by", C,
+                       "--channel", "chat", "--quiet").strip()
+        self.at("2026-11-01T11:30:00Z", "triage", late, "--reject", "geen klantsignaal")  # 0.5
+        self.at("2026-11-03T09:00:00Z", "submit", "Geen reactie", "--by", A, "--quiet")  # waits
+
+    def test_median_p90_and_share_within_the_target_per_month_and_channel(self):
+        self.configure(targets="first_response_days = 2")
+        self.seed()
+        now = {"SILERAM_NOW": "2026-11-10T09:00:00Z"}
+        report = self.fx.js("report", "response", env_extra=now)
+        self.assertEqual(report["summary"], {
+            "target_days": 2, "signals": 4, "responded": 3, "waiting": 1, "median_days": 1.0,
+            "p90_days": 4.2, "within_target": 0.5})
+        months = {row["month"]: row for row in report["months"]}
+        self.assertEqual(list(months), ["2026-10", "2026-11"])
+        self.assertEqual((months["2026-10"]["signals"], months["2026-10"]["median_days"],
+                          months["2026-10"]["p90_days"], months["2026-10"]["within_target"]),
+                         (3, 1.0, 4.2, 0.6667))
+        # Waiting a week past a two-day target: missed, though no time to respond is known.
+        self.assertEqual((months["2026-11"]["waiting"], months["2026-11"]["median_days"],
+                          months["2026-11"]["within_target"]), (1, None, 0.0))
+        self.assertEqual([(row["channel"], row["median_days"]) for row in report["channels"]],
+                         [("(none)", None), ("chat", 0.5), ("email", 5.0), ("phone", 1.0)])
+        self.assertEqual(report["totals"]["channels"]["signals"], 4)
+
+        rows = list(csv.DictReader(io.StringIO(
+            self.ok("report", "response", "--csv", "--section", "channels", env_extra=now),
+            newline="")))
+        self.assertEqual([(r["channel"], r["median_days"], r["within_target"]) for r in rows],
+                         [("(none)", "", "0.0000"), ("chat", "0.5", "1.0000"),
+                          ("email", "5.0", "0.0000"), ("phone", "1.0", "1.0000"),
+                          ("total", "1.0", "0.5000")])
+        text = self.ok("report", "response", env_extra={**now, "COLUMNS": "120"})
+        self.assertRegex(text, r"(?m)^Median days to first response\s+1\.0$")
+        self.assertRegex(text, r"(?m)^2026-10\s+3\s+3\s+0\s+1\.0\s+4\.2\s+66\.7%")
+        self.assertRegex(text, r"(?m)^2026-11\s+1\s+0\s+1\s+-\s+-\s+0\.0%")
+        # Narrowed like every report: a channel, a window of submission.
+        phone = self.fx.js("report", "response", "--channel", "phone", env_extra=now)
+        self.assertEqual((phone["summary"]["signals"], phone["summary"]["within_target"]), (1, 1.0))
+        november = self.fx.js("report", "response", "--since", "2026-11-01", env_extra=now)
+        self.assertEqual(november["summary"]["signals"], 1)
+
+    def test_without_a_target_the_share_is_null_and_a_dash(self):
+        self.configure()
+        self.seed()
+        now = {"SILERAM_NOW": "2026-11-10T09:00:00Z"}
+        report = self.fx.js("report", "response", env_extra=now)
+        self.assertIsNone(report["summary"]["target_days"])
+        self.assertIsNone(report["summary"]["within_target"])
+        self.assertEqual({row["within_target"] for row in report["months"]}, {None})
+        self.assertEqual(report["summary"]["median_days"], 1.0)
+        text = self.ok("report", "response", env_extra={**now, "COLUMNS": "120"})
+        self.assertRegex(text, r"(?m)^Target for a first response \(days\)\s+-$")
+        self.assertRegex(text, r"(?m)^phone\s+1\s+1\s+0\s+1\.0\s+1\.0\s+-$")
+
+    def test_the_funnel_judges_step_1_by_the_first_response_target(self):
+        self.configure(targets="first_response_days = 2")
+        self.seed()
+        now = {"SILERAM_NOW": "2026-11-10T09:00:00Z"}
+        steps = self.fx.js("report", "funnel", env_extra=now)["steps"]
+        # Step 1 ended four times: after 1 day (the question), 3 days (from the answer to the
+        # acceptance), 5 and 0.5 days; the signal still waiting in step 1 is not counted.
+        self.assertEqual((steps[0]["target_days"], steps[0]["within_target"]), (2, 0.5))
+        self.assertEqual((steps[1]["target_days"], steps[1]["within_target"]), (None, None))
+        text = self.ok("report", "funnel", env_extra={**now, "COLUMNS": "250"})
+        self.assertRegex(text, r"(?m)^\s*1\s+submit\s.*\s2\s+50\.0%")
+        self.assertRegex(text, r"(?m)^\s*2\s+quality check\s.*\s-\s+-\s*$")
+        self.configure()
+        steps = self.fx.js("report", "funnel", env_extra=now)["steps"]
+        self.assertEqual((steps[0]["target_days"], steps[0]["within_target"]), (None, None))
+
+    def test_an_empty_database_gives_an_empty_report(self):
+        self.configure(targets="first_response_days = 2")
+        self.ok("init")
+        report = self.fx.js("report", "response")
+        self.assertEqual((report["summary"]["signals"], report["months"], report["channels"]),
+                         (0, [], []))
+        self.assertIn("(none)", self.ok("report", "response"))
 
 
 class MergedStory(WaitingTestCase):

@@ -316,6 +316,12 @@ TEST_CASE("Windows line endings and a byte-order mark are fine") {
     check_located("[impact]\r\nhigh = 6000\r\nmeduim = 10\r\n", 3, "impact.meduim");
 }
 
+TEST_CASE("the funnel's step targets: step 1 is the first response target") {
+    CHECK(step_targets(parse_config("", "t.toml").targets).empty());
+    const Config c = parse_config("[targets]\nfirst_response_days = 3\n", "t.toml");
+    CHECK(step_targets(c.targets) == sileram::domain::StepTargets{{1, 3}});
+}
+
 TEST_CASE("impact.cost_per_contact and the satisfaction scale stop at their bounds") {
     CHECK(parse_config("[impact]\ncost_per_contact = 10000\n", k_origin).impact.cost_per_contact ==
           Decimal::from_whole(10'000));

@@ -120,6 +120,29 @@ TEST_CASE("funnel: steps from state counts, median and waiting days from the sta
     CHECK(step_name(10) == "feedback and close");
 }
 
+TEST_CASE("funnel: a step's target and the share of its ended stays within it") {
+    StepStayInput step1;
+    step1.step = 1;
+    step1.completed = 4;
+    step1.within_target = 3;
+    StepStayInput step3;
+    step3.step = 3;
+    step3.completed = 2;
+    step3.within_target = 2;
+    const Timestamp now = at("2026-11-23T12:00:00Z");
+    const FunnelReport r = build_funnel_report({}, {step1, step3}, {}, now, {{1, 5}, {2, 7}});
+    CHECK(r.steps[0].target_days == 5);
+    CHECK(*r.steps[0].within_target == doctest::Approx(0.75));
+    // A target without ended stays has no share; a step without a target neither.
+    CHECK(r.steps[1].target_days == 7);
+    CHECK_FALSE(r.steps[1].within_target);
+    CHECK_FALSE(r.steps[2].target_days);
+    CHECK_FALSE(r.steps[2].within_target);
+    const FunnelReport none = build_funnel_report({}, {step1}, {}, now);
+    CHECK_FALSE(none.steps[0].target_days);
+    CHECK_FALSE(none.steps[0].within_target);
+}
+
 TEST_CASE("effect: the worked example, realised share and ROI over the totals") {
     ImpactSettings impact;
     EffectInput in;
@@ -160,6 +183,115 @@ TEST_CASE("effect: no ROI without cost, no share without expectation") {
     CHECK(!r.total.roi);
     CHECK(!r.total.realised_share);
     CHECK(!r.total.mean_satisfaction_delta);
+}
+
+TEST_CASE("effect: each signal's approved savings beside the realised, and the difference") {
+    ImpactSettings impact;
+    EffectInput with;
+    with.id = 1;
+    with.baseline = Impact{12000, 4, Decimal::from_whole(10), std::nullopt};
+    with.last.contacts = 7000; // saves 600,000 a year
+    with.approved_per_year = Decimal::from_whole(576'000);
+    EffectInput without = with;
+    without.id = 2;
+    without.approved_per_year.reset();
+    EffectSums s;
+    s.signals = 2;
+    s.saved_per_period_cents = 10'000'000;
+    s.approved_signals = 1;
+    s.approved_per_year_split = 57'600; // 576,000.00 in thousands of cents
+    s.approved_per_year_rest_cents = 0;
+    s.saved_per_period_approved_cents = 5'000'000;
+    const EffectReport r = build_effect_report({with, without}, s, impact);
+    REQUIRE(r.lines.size() == 2);
+    CHECK(r.lines[0].approved_per_year == Decimal::from_whole(576'000));
+    CHECK(r.lines[0].versus_approved_per_year == Decimal::from_whole(24'000));
+    CHECK_FALSE(r.lines[1].approved_per_year);
+    CHECK_FALSE(r.lines[1].versus_approved_per_year);
+    CHECK(r.total.approved_signals == 1);
+    CHECK(r.total.approved_per_year == Decimal::from_whole(576'000));
+    CHECK(r.total.saved_per_year_approved == Decimal::from_whole(600'000));
+    CHECK(r.total.versus_approved_per_year == Decimal::from_whole(24'000));
+    // Falling short is a negative difference.
+    s.saved_per_period_approved_cents = 4'000'000;
+    CHECK(build_effect_report({}, s, impact).total.versus_approved_per_year ==
+          Decimal::from_whole(-96'000));
+}
+
+TEST_CASE("percentile: linear between the nearest ranks, the median at one half") {
+    CHECK_FALSE(percentile({}, 0.9));
+    CHECK(*percentile({7}, 0.9) == 7);
+    CHECK(*percentile({4, 1, 3, 2}, 0.5) == 2.5);
+    CHECK(*percentile({4, 1, 3, 2}, 0.5) == *median({4, 1, 3, 2}));
+    // Ten values 1..10: rank 0.9 x 9 = 8.1, between 9 and 10.
+    CHECK(*percentile({10, 9, 8, 7, 6, 5, 4, 3, 2, 1}, 0.9) == doctest::Approx(9.1));
+    CHECK(*percentile({1, 2, 3}, 0.0) == 1);
+    CHECK(*percentile({1, 2, 3}, 1.0) == 3);
+}
+
+TEST_CASE("response: days to the first response per month and channel, judged by the target") {
+    const auto in = [](std::string channel, const char* submitted,
+                       std::optional<const char*> responded) {
+        ResponseInput r;
+        r.month = std::string(submitted).substr(0, 7);
+        r.channel = std::move(channel);
+        r.submitted_at = at(submitted);
+        if (responded) {
+            r.responded_at = at(*responded);
+        }
+        return r;
+    };
+    const std::vector<ResponseInput> signals = {
+        in("phone", "2026-10-01T09:00:00Z", "2026-10-02T09:00:00Z"), // 1 day
+        in("phone", "2026-10-05T09:00:00Z", "2026-10-08T21:00:00Z"), // 3.5 days
+        in("email", "2026-10-10T09:00:00Z", "2026-10-20T09:00:00Z"), // 10 days
+        in("", "2026-11-01T09:00:00Z", "2026-11-01T08:00:00Z"),      // before submission: 0
+        in("email", "2026-11-20T09:00:00Z", std::nullopt),           // waiting 3 days
+        in("email", "2026-11-10T09:00:00Z", std::nullopt),           // waiting 13 days
+    };
+    const Timestamp now = at("2026-11-23T09:00:00Z");
+    const ResponseReport r = build_response_report(signals, 5, now);
+    CHECK(r.target_days == 5);
+    CHECK(r.total.signals == 6);
+    CHECK(r.total.responded == 4);
+    CHECK(r.total.waiting == 2);
+    CHECK(*r.total.median_days == doctest::Approx(2.25)); // 0, 1, 3.5, 10
+    CHECK(*r.total.p90_days == doctest::Approx(8.05));    // 3.5 + 0.7 x 6.5
+    // Three of the four responses within 5 days; the signal waiting 13 days missed it, the one
+    // waiting 3 days is not judged yet.
+    CHECK(*r.total.within_target == doctest::Approx(0.6));
+    REQUIRE(r.months.size() == 2);
+    CHECK(r.months[0].label == "2026-10");
+    CHECK(r.months[0].signals == 3);
+    CHECK(*r.months[0].median_days == doctest::Approx(3.5));
+    CHECK(*r.months[0].within_target == doctest::Approx(0.6667));
+    CHECK(r.months[1].label == "2026-11");
+    CHECK(r.months[1].waiting == 2);
+    CHECK(*r.months[1].median_days == 0);
+    CHECK(*r.months[1].within_target == doctest::Approx(0.5));
+    // Most signals first.
+    REQUIRE(r.channels.size() == 3);
+    CHECK(r.channels[0].label == "email");
+    CHECK(r.channels[0].responded == 1);
+    CHECK(r.channels[1].label == "phone");
+    CHECK(*r.channels[1].p90_days == doctest::Approx(3.25)); // 1 + 0.9 x 2.5
+    CHECK(r.channels[2].label == "");
+    // Equal counts by name, the unset channel ('') first.
+    const ResponseReport tied =
+        build_response_report({in("phone", "2026-10-01T09:00:00Z", std::nullopt),
+                               in("", "2026-10-01T09:00:00Z", std::nullopt)},
+                              5, now);
+    CHECK(tied.channels[0].label == "");
+    CHECK(tied.channels[1].label == "phone");
+
+    const ResponseReport none = build_response_report(signals, std::nullopt, now);
+    CHECK_FALSE(none.target_days);
+    CHECK_FALSE(none.total.within_target);
+    CHECK(*none.total.median_days == doctest::Approx(2.25));
+    const ResponseReport empty = build_response_report({}, 5, now);
+    CHECK(empty.total.signals == 0);
+    CHECK_FALSE(empty.total.median_days);
+    CHECK_FALSE(empty.total.within_target);
 }
 
 TEST_CASE("fields: most frequent first, shares of all signals") {

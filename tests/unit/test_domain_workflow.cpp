@@ -283,3 +283,18 @@ TEST_CASE("actions can be overdue while the signal is carried out: approved and 
     }
     CHECK(listed == std::set<State>{State::approved, State::in_progress});
 }
+
+TEST_CASE("a first response is a verdict or a question on a submitted signal") {
+    std::set<Event> listed(std::begin(k_response_events), std::end(k_response_events));
+    CHECK(listed.size() == std::size(k_response_events));
+    for (const Transition& t : k_transitions) {
+        CAPTURE(to_string(t.event));
+        CHECK(answers_submitter(t.event) == (listed.count(t.event) == 1));
+    }
+    CHECK(listed == std::set<Event>{Event::accept, Event::reject, Event::mark_duplicate,
+                                    Event::ask_for_info});
+    // The answer to a question and the steps after triage are no response to the submitter.
+    CHECK_FALSE(answers_submitter(Event::answer));
+    CHECK_FALSE(answers_submitter(Event::analyse));
+    CHECK_FALSE(answers_submitter(Event::submit));
+}

@@ -536,16 +536,19 @@ std::vector<std::string> all_reports(Store& store, const ReportFilter& filter) {
                              qd.high_satisfaction_impact, sums_text(qd.sums)));
         }
     }
-    const FunnelData funnel = q.funnel(filter, at("2026-08-01T00:00:00Z"));
+    // Targets that split the stays: a day for step 1, two for step 3, none for step 2.
+    const FunnelData funnel =
+        q.funnel(filter, at("2026-08-01T00:00:00Z"), {{1, 1}, {3, 2}, {9, 30}});
     for (const auto& s : funnel.states) {
         line(fmt::format("funnel state {} {} {}", to_string(s.state), s.step, s.signals));
     }
     for (const auto& s : funnel.stays) {
-        line(fmt::format("funnel step {} done {} middle {}/{} longest {} waiting {} oldest {} {}",
+        line(fmt::format("funnel step {} done {} middle {}/{} longest {} waiting {} oldest {} {} "
+                         "within {}",
                          s.step, s.completed, s.middle_lower_seconds, s.middle_upper_seconds,
                          s.longest_seconds, s.waiting,
                          s.oldest_entered ? format_timestamp(*s.oldest_entered) : "-",
-                         s.oldest_signal.value_or(0)));
+                         s.oldest_signal.value_or(0), s.within_target));
     }
     for (const auto& m : funnel.months) {
         line(fmt::format("funnel month {} {} {}", m.month, m.entered, m.left));
@@ -557,11 +560,18 @@ std::vector<std::string> all_reports(Store& store, const ReportFilter& filter) {
                      e.expected_per_year_rest_cents, e.saved_per_period_expected_cents,
                      e.cost_cents, e.satisfaction_delta_hundredths, e.satisfaction_measured));
     for (const auto& l : effect.lines) {
-        line(fmt::format("effect line {} {} {} {} {} {} {} {} {} {}", l.id, l.title,
+        line(fmt::format("effect line {} {} {} {} {} {} {} {} {} {} {}", l.id, l.title,
                          to_string(l.state), l.baseline.contacts, l.last.contacts,
                          decimal_text(l.last.satisfaction), l.last.stamp.by,
                          format_timestamp(l.last.stamp.at), decimal_text(l.expected_reduction),
-                         l.action_cost.hundredths()));
+                         l.action_cost.hundredths(), decimal_text(l.approved_per_year)));
+    }
+    line(fmt::format("effect approved {} {} {} {}", e.approved_signals, e.approved_per_year_split,
+                     e.approved_per_year_rest_cents, e.saved_per_period_approved_cents));
+    for (const auto& r : q.response(filter)) {
+        line(fmt::format("response {} '{}' {} {}", r.month, r.channel,
+                         format_timestamp(r.submitted_at),
+                         r.responded_at ? format_timestamp(*r.responded_at) : "-"));
     }
     const FieldsData fields = q.fields(filter, {"channel", "customer", "region"});
     line(fmt::format("fields signals {}", fields.signals));
@@ -639,11 +649,16 @@ void reports_known_figures(const std::string& db) {
     CHECK(overdue.silent[3].email == "agent4@example.nl");
     CHECK(overdue.silent[2].oldest_signal == 4);
 
-    const FunnelData funnel = q.funnel(ReportFilter{}, at("2026-08-01T00:00:00Z"));
+    const FunnelData funnel = q.funnel(ReportFilter{}, at("2026-08-01T00:00:00Z"), {{1, 1}});
     REQUIRE_FALSE(funnel.stays.empty());
     CHECK(funnel.stays[0].step == 1);
     CHECK(funnel.stays[0].completed == 6);
     CHECK(funnel.stays[0].waiting == 1);
+    // Within a day (the bound included): all but the signal accepted 25 hours after it was
+    // submitted; the rejected one took 24 hours exactly, and walk_to accepts the signal
+    // submitted on 3 September before its submission.
+    CHECK(funnel.stays[0].within_target == 5);
+    CHECK(funnel.stays[1].within_target == 0); // no target for step 2
     const CustomersData customers = q.customers(ReportFilter{}, at("2026-09-02T00:00:00Z"), 5000);
     REQUIRE(customers.customers.size() == 3);
     CHECK(customers.customers[0].name == "ACME BV");
@@ -653,6 +668,65 @@ void reports_known_figures(const std::string& db) {
     const EffectData effect = q.effect(ReportFilter{}, ImpactSettings{});
     CHECK(effect.sums.signals == 2);
     CHECK(effect.sums.contacts_saved == 600 + 450);
+    // Both were approved at 40 % of their cost per year: 14,400 and 10,800; they save 600 and
+    // 450 contacts a month at 2.50.
+    CHECK(effect.sums.approved_signals == 2);
+    CHECK(effect.sums.approved_per_year_split == 2'520);
+    CHECK(effect.sums.approved_per_year_rest_cents == 0);
+    CHECK(effect.sums.saved_per_period_approved_cents == 262'500);
+    REQUIRE(effect.lines.size() == 2);
+    CHECK(effect.lines[0].approved_per_year == std::optional<Decimal>(dec("14400")));
+}
+
+// The first response of each signal is the first verdict or question in its history: a question
+// answered and then accepted counts from the question, a duplicate from its marking, a signal
+// only merged into (a history row of its own, no verdict) still waits.
+void response_from_the_history(const std::string& db) {
+    auto store = open_store(db, Access::write);
+    const SignalId asked = submit_for_reports(*store, "Factuur onduidelijk", "a@example.nl",
+                                              "2026-10-01T09:00:00Z", {{"channel", "phone"}});
+    change(*store, asked, "2026-10-02T09:00:00Z",
+           [](Signal& s, const Stamp& st) { ask_for_info(s, "Welke factuur?", st); });
+    change(*store, asked, "2026-10-03T09:00:00Z",
+           [](Signal& s, const Stamp& st) { answer(s, "Nummer 42", "a@example.nl", st); });
+    change(*store, asked, "2026-10-05T09:00:00Z",
+           [](Signal& s, const Stamp& st) { accept(s, st); });
+    const SignalId rejected = submit_for_reports(*store, "Geen signaal", "b@example.nl",
+                                                 "2026-10-01T10:00:00Z", {{"channel", "email"}});
+    change(*store, rejected, "2026-10-04T10:00:00Z",
+           [](Signal& s, const Stamp& st) { reject(s, "geen klantsignaal", st); });
+    const SignalId original = submit_for_reports(*store, "Pakket te laat", "c@example.nl",
+                                                 "2026-11-01T07:00:00Z", {{"channel", "email"}});
+    const SignalId copy = submit_for_reports(*store, "Pakket kwam te laat", "d@example.nl",
+                                             "2026-11-01T08:00:00Z", {});
+    {
+        WriteTransaction tx(*store);
+        Signal s = *store->load(copy);
+        Signal o = *store->load(original);
+        mark_duplicate(s, o, Stamp{"lead@example.nl", at("2026-11-02T08:00:00Z")});
+        store->save(s);
+        store->save(o);
+        tx.commit();
+    }
+    ReportQueries& q = store->reports();
+    const std::vector<ResponseInput> all = q.response(ReportFilter{});
+    REQUIRE(all.size() == 4);
+    CHECK(all[0].month == "2026-10");
+    CHECK(all[0].channel == "phone");
+    CHECK(all[0].submitted_at == at("2026-10-01T09:00:00Z"));
+    CHECK(all[0].responded_at == std::optional<Timestamp>(at("2026-10-02T09:00:00Z")));
+    CHECK(all[1].responded_at == std::optional<Timestamp>(at("2026-10-04T10:00:00Z")));
+    CHECK(all[2].month == "2026-11");
+    CHECK_FALSE(all[2].responded_at);
+    CHECK(all[3].channel == "");
+    CHECK(all[3].responded_at == std::optional<Timestamp>(at("2026-11-02T08:00:00Z")));
+    ReportFilter email;
+    email.fields = {{"channel", "email"}};
+    CHECK(q.response(email).size() == 2);
+    ReportFilter november;
+    november.since = at("2026-11-01T00:00:00Z");
+    november.limit = 1; // the durations of every signal, not the listed rows
+    CHECK(q.response(november).size() == 2);
 }
 
 // Every row of every copied table, as the store reads them for a copy.
@@ -907,6 +981,7 @@ SILERAM_CONTRACT_CASE("needs-info, its mails and the approved case", waiting_cus
 SILERAM_CONTRACT_CASE("a queued mail is claimed by one run, recorded under its claim",
                       feedback_claimed_once)
 SILERAM_CONTRACT_CASE("every report gives its documented figures", reports_known_figures)
+SILERAM_CONTRACT_CASE("the first response comes from the history", response_from_the_history)
 
 // The same signals in a SQLite file and in PostgreSQL: every report, under every filter, gives
 // the same rows in the same order with the same figures (SQLite without a filter from its

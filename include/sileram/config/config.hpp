@@ -53,6 +53,10 @@ Config load_config(const std::filesystem::path& file);
 // Parses configuration text; `origin` names it in messages.
 Config parse_config(std::string_view text, const std::filesystem::path& origin);
 
+// The days a signal may spend in each step of `report funnel` that has a target: step 1, from
+// submit to the first verdict or question, takes targets.first_response_days.
+domain::StepTargets step_targets(const TargetSettings& targets);
+
 // Which file to read: `explicit_path`, else $SILERAM_CONFIG, else ./sileram.toml, else
 // $XDG_CONFIG_HOME/sileram/config.toml (or ~/.config/…). nullopt when none exists; an explicit
 // path or $SILERAM_CONFIG that does not exist is an error.

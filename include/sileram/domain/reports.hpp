@@ -45,6 +45,11 @@ std::optional<double> median(std::vector<double> values);
 // A share from 0 to 1; 0 when the whole is 0.
 double share(double part, double whole);
 
+// The `fraction` (0-1) percentile of any values (copied and sorted), interpolated linearly
+// between the two nearest ranks (as PostgreSQL's percentile_cont): 0.5 is the median; nullopt
+// for none.
+std::optional<double> percentile(std::vector<double> values, double fraction);
+
 // ---- impact ------------------------------------------------------------------------------
 
 // An open signal with its impact figures, as storage finds it.
@@ -124,7 +129,11 @@ struct StepStayInput {
     std::int64_t waiting = 0;                // signals in the step now
     std::optional<Timestamp> oldest_entered; // the earliest entry of those still in it
     std::optional<SignalId> oldest_signal;
+    std::int64_t within_target = 0; // stays that ended no later than the step's target
 };
+
+// The days a signal may spend in each funnel step (1-10) that has a target.
+using StepTargets = std::map<int, int>;
 
 struct MonthFlow {
     std::string month; // YYYY-MM
@@ -142,6 +151,8 @@ struct FunnelStep {
     std::optional<double> longest_days;
     std::optional<double> oldest_days; // how long the longest-waiting signal has been in it
     std::optional<SignalId> oldest_signal;
+    std::optional<int> target_days;      // none: the step has no target
+    std::optional<double> within_target; // of the stays that ended, the share within the target
 };
 
 struct FunnelReport {
@@ -154,9 +165,11 @@ struct FunnelReport {
 // The name of step 1-10 as the method calls it ("submit", "quality check", …).
 std::string_view step_name(int step);
 
+// Each step with a target in `targets` also gives the share of its ended stays within it.
 FunnelReport build_funnel_report(const std::vector<StateCount>& states,
                                  const std::vector<StepStayInput>& stays,
-                                 std::vector<MonthFlow> months, Timestamp now);
+                                 std::vector<MonthFlow> months, Timestamp now,
+                                 const StepTargets& targets = {});
 
 // ---- effect ------------------------------------------------------------------------------
 
@@ -168,6 +181,7 @@ struct EffectInput {
     Measurement last; // the latest measurement
     std::optional<Decimal> expected_reduction;
     Decimal action_cost;
+    std::optional<Decimal> approved_per_year; // the savings per year of the approved case
 };
 
 // Sums in cents and hundredths over every measured signal of the report.
@@ -183,6 +197,12 @@ struct EffectSums {
     std::int64_t cost_cents = 0;
     std::int64_t satisfaction_delta_hundredths = 0; // over signals with both scores
     std::int64_t satisfaction_measured = 0;
+    // Over signals with an approved case: its savings per year in two parts as above, and the
+    // same signals' realised savings per period.
+    std::int64_t approved_signals = 0;
+    std::int64_t approved_per_year_split = 0;
+    std::int64_t approved_per_year_rest_cents = 0;
+    std::int64_t saved_per_period_approved_cents = 0;
 };
 
 struct EffectLine {
@@ -195,6 +215,8 @@ struct EffectLine {
     Effect effect;
     std::optional<Decimal> expected_per_year;
     Decimal cost;
+    std::optional<Decimal> approved_per_year;        // the approved case's savings per year
+    std::optional<Decimal> versus_approved_per_year; // saved per year − approved
 };
 
 struct EffectTotals {
@@ -207,6 +229,10 @@ struct EffectTotals {
     Decimal cost;
     std::optional<double> roi; // (saved per year − cost) / cost
     std::optional<Decimal> mean_satisfaction_delta;
+    std::int64_t approved_signals = 0; // signals with an approved case
+    Decimal approved_per_year;         // Σ their approved savings per year
+    Decimal saved_per_year_approved;   // Σ their realised savings per year
+    Decimal versus_approved_per_year;  // realised − approved, over the same signals
 };
 
 struct EffectReport {
@@ -221,6 +247,42 @@ std::optional<Decimal> expected_savings_per_year(const Impact& baseline,
 
 EffectReport build_effect_report(const std::vector<EffectInput>& lines, const EffectSums& sums,
                                  const ImpactSettings& impact);
+
+// ---- response ----------------------------------------------------------------------------
+
+// One signal's wait for its first response (domain::answers_submitter), as storage finds it.
+struct ResponseInput {
+    std::string month;   // YYYY-MM of submission (UTC, as the funnel's months)
+    std::string channel; // empty: not set
+    Timestamp submitted_at;
+    std::optional<Timestamp> responded_at; // the first verdict or question; none yet: waiting
+};
+
+// The time to first response of one month or channel.
+struct ResponseLine {
+    std::string label; // the month or channel; empty: the channel is not set
+    std::int64_t signals = 0;
+    std::int64_t responded = 0;
+    std::int64_t waiting = 0; // no response yet
+    std::optional<double> median_days;
+    std::optional<double> p90_days;
+    // Of the responded signals and those still waiting past the target: the share answered
+    // within it. nullopt without a target or without such signals.
+    std::optional<double> within_target;
+};
+
+struct ResponseReport {
+    std::vector<ResponseLine> months;   // oldest first
+    std::vector<ResponseLine> channels; // most signals first, then by channel
+    ResponseLine total;
+    std::optional<int> target_days;
+};
+
+// Days from submission to the first response of each signal (a response stamped before the
+// submission, as an import may date it, counts as 0), grouped per month and per channel;
+// judged against `target_days` as of `now`.
+ResponseReport build_response_report(const std::vector<ResponseInput>& signals,
+                                     std::optional<int> target_days, Timestamp now);
 
 // ---- fields ------------------------------------------------------------------------------
 

@@ -174,6 +174,19 @@ constexpr bool carries_out_actions(State state) {
 }
 inline constexpr State k_executing_states[] = {State::approved, State::in_progress};
 
+// Whether `event` is a first response to the submitters: a verdict or a question that takes a
+// signal out of `submitted` (accept, reject, duplicate, needs-info), as `report response` counts.
+constexpr bool answers_submitter(Event event) {
+    for (const Transition& t : k_transitions) {
+        if (t.event == event && t.from == State::submitted && t.step == 2) {
+            return true;
+        }
+    }
+    return false;
+}
+inline constexpr Event k_response_events[] = {Event::accept, Event::reject, Event::mark_duplicate,
+                                              Event::ask_for_info};
+
 const StateInfo& info(State state);
 std::string_view to_string(State state);
 std::optional<State> parse_state(std::string_view name);

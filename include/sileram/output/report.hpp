@@ -27,6 +27,8 @@ struct Cell {
     Hue hue = Hue::none; // the text table's colour on a terminal; JSON and CSV ignore it
 
     static Cell none() { return {}; }
+    // No value, shown as `shown` in the text table ("-"); JSON null, CSV empty.
+    static Cell missing(std::string shown);
     static Cell of_text(std::string value);
     static Cell of_count(std::int64_t value);
     static Cell of_id(std::int64_t value); // a number without separators
@@ -121,5 +123,6 @@ ReportDocument customers_document(const domain::CustomerReport& report, std::int
                                   const domain::ImpactSettings& impact);
 ReportDocument overdue_document(const domain::OverdueReport& report,
                                 const domain::ReportSettings& settings);
+ReportDocument response_document(const domain::ResponseReport& report);
 
 } // namespace sileram::output

@@ -72,8 +72,10 @@ public:
     virtual ImpactData impact(const ReportFilter& filter, const std::string& by,
                               const domain::ReportSettings& settings) = 0;
     // Signals per state, time per step from the step stays, and entering (submitted) and leaving
-    // (closed) per month within [month_since, until).
-    virtual FunnelData funnel(const ReportFilter& filter, domain::Timestamp month_since) = 0;
+    // (closed) per month within [month_since, until); per step with a target in `targets`, the
+    // ended stays no longer than it.
+    virtual FunnelData funnel(const ReportFilter& filter, domain::Timestamp month_since,
+                              const domain::StepTargets& targets) = 0;
     // Signals with a measurement whose latest measurement falls in the window.
     virtual EffectData effect(const ReportFilter& filter, const domain::ImpactSettings& impact) = 0;
     // Counts and impact per value of each of `fields`.
@@ -88,6 +90,9 @@ public:
     virtual OverdueData overdue(const ReportFilter& filter, domain::Date today,
                                 domain::Timestamp stale_before,
                                 domain::Timestamp silent_before) = 0;
+    // Every signal submitted in the window, its channel and its first response (the first
+    // history row of an event domain::answers_submitter names), by id; `limit` does not apply.
+    virtual std::vector<domain::ResponseInput> response(const ReportFilter& filter) = 0;
 
     // The customers table. Names are unique ignoring ASCII case and surrounding spaces.
     virtual void set_customer(const domain::Customer& customer, domain::Timestamp at) = 0;

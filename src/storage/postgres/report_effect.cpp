@@ -63,6 +63,29 @@ EffectSums effect_totals(Connection& db, const ReportFilter& filter, const Impac
     return t;
 }
 
+// Over the measured signals with an approved case: their count, its savings per year in two
+// parts ($1 the split, domain/limits.hpp) and their realised savings per period.
+constexpr const char* k_approved_totals = R"sql(
+SELECT count(*), coalesce(sum(s.approved_savings_per_year_cents / $1), 0),
+       coalesce(sum(s.approved_savings_per_year_cents % $1), 0),
+       coalesce(sum((s.contacts - m.contacts) * s.cost_per_contact_cents), 0)
+)sql";
+
+void add_approved_totals(Connection& db, const ReportFilter& filter, EffectSums& t) {
+    const Where where = filter_where(filter, "m.measured_at", Params(std::int64_t{k_split_cents}));
+    const Result r =
+        db.exec((k_approved_totals +
+                 measured_signals(" AND s.approved_savings_per_year_cents IS NOT NULL" + where.sql))
+                    .c_str(),
+                where.params);
+    if (r.rows() > 0) {
+        t.approved_signals = r.integer(0, 0);
+        t.approved_per_year_split = r.integer(0, 1);
+        t.approved_per_year_rest_cents = r.integer(0, 2);
+        t.saved_per_period_approved_cents = r.integer(0, 3);
+    }
+}
+
 // The measured signals, most saved per period first, then by id.
 std::vector<EffectInput> effect_lines(Connection& db, const ReportFilter& filter) {
     const Where where = filter_where(filter, "m.measured_at", Params());
@@ -70,7 +93,7 @@ std::vector<EffectInput> effect_lines(Connection& db, const ReportFilter& filter
         fmt::format("SELECT s.id, s.title, s.state, s.contacts, s.satisfaction_impact, "
                     "s.cost_per_contact_cents, s.satisfaction_hundredths, m.contacts, "
                     "m.satisfaction_hundredths, m.measured_by, m.measured_at, "
-                    "s.expected_reduction_hundredths, {} {} "
+                    "s.expected_reduction_hundredths, {}, s.approved_savings_per_year_cents {} "
                     "ORDER BY (s.contacts - m.contacts) * s.cost_per_contact_cents DESC NULLS "
                     "LAST, s.id{}",
                     k_action_cost, measured_signals(where.sql), limit_clause(filter))
@@ -89,6 +112,7 @@ std::vector<EffectInput> effect_lines(Connection& db, const ReportFilter& filter
         in.last.stamp = Stamp{r.text(row, 9), time_at(r, row, 10)};
         in.expected_reduction = decimal_at(r, row, 11);
         in.action_cost = Decimal::from_hundredths(r.integer(row, 12));
+        in.approved_per_year = decimal_at(r, row, 13);
         lines.push_back(std::move(in));
     }
     return lines;
@@ -99,6 +123,7 @@ std::vector<EffectInput> effect_lines(Connection& db, const ReportFilter& filter
 EffectData effect_report(Connection& db, const ReportFilter& filter, const ImpactSettings& impact) {
     EffectData data;
     data.sums = effect_totals(db, filter, impact);
+    add_approved_totals(db, filter, data.sums);
     data.lines = effect_lines(db, filter);
     return data;
 }

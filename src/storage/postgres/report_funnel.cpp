@@ -1,6 +1,7 @@
 #include "../state_lists.hpp"
 #include "reports.hpp"
 
+#include <chrono>
 #include <fmt/format.h>
 #include <map>
 
@@ -27,7 +28,8 @@ std::string stays_cte(const std::string& where_sql) {
 }
 
 // Per step: the finished stays (count, longest, the two middle lengths as the sorted list has
-// them, one twice for an odd count) and the open ones (count, the oldest by entry, then id).
+// them, one twice for an odd count), the open ones (count, the oldest by entry, then id), and
+// the finished ones within the step's target ($1: the targets in seconds, an array by step).
 constexpr const char* k_stays_per_step = R"sql(
 , timed AS (
     SELECT step, signal_id, entered_at, left_at,
@@ -44,7 +46,8 @@ SELECT step, count(seconds), max(seconds),
        min(seconds) FILTER (WHERE seconds IS NOT NULL AND rank = n / 2 + 1),
        count(*) FILTER (WHERE left_at IS NULL),
        min(entered_at) FILTER (WHERE left_at IS NULL),
-       (array_agg(signal_id ORDER BY entered_at, signal_id) FILTER (WHERE left_at IS NULL))[1]
+       (array_agg(signal_id ORDER BY entered_at, signal_id) FILTER (WHERE left_at IS NULL))[1],
+       count(*) FILTER (WHERE seconds <= ($1::bigint[])[step])
 FROM ranked GROUP BY step ORDER BY step
 )sql";
 
@@ -63,8 +66,24 @@ std::vector<StateCount> signals_per_state(Connection& db, const ReportFilter& fi
     return states;
 }
 
-std::vector<StepStayInput> stays_per_step(Connection& db, const ReportFilter& filter) {
-    const Where where = filter_where(filter, "s.submitted_at", Params());
+// "{NULL,172800,…}": the target of each step 1-10 in seconds, NULL where it has none.
+std::string target_seconds_array(const StepTargets& targets) {
+    std::string array = "{";
+    for (int step = 1; step <= 10; ++step) {
+        const auto target = targets.find(step);
+        array += step > 1 ? "," : "";
+        array +=
+            target == targets.end()
+                ? std::string("NULL")
+                : std::to_string(std::chrono::seconds(std::chrono::days(target->second)).count());
+    }
+    return array + "}";
+}
+
+std::vector<StepStayInput> stays_per_step(Connection& db, const ReportFilter& filter,
+                                          const StepTargets& targets) {
+    const Where where =
+        filter_where(filter, "s.submitted_at", Params(target_seconds_array(targets)));
     const Result r = db.exec((stays_cte(where.sql) + k_stays_per_step).c_str(), where.params);
     std::vector<StepStayInput> stays;
     for (int row = 0; row < r.rows(); ++row) {
@@ -81,6 +100,7 @@ std::vector<StepStayInput> stays_per_step(Connection& db, const ReportFilter& fi
             s.oldest_entered = time_at(r, row, 6);
             s.oldest_signal = r.integer(row, 7);
         }
+        s.within_target = r.integer(row, 8);
         stays.push_back(s);
     }
     return stays;
@@ -137,10 +157,11 @@ std::vector<MonthFlow> flow_per_month(Connection& db, const ReportFilter& filter
 
 } // namespace
 
-FunnelData funnel_report(Connection& db, const ReportFilter& filter, Timestamp month_since) {
+FunnelData funnel_report(Connection& db, const ReportFilter& filter, Timestamp month_since,
+                         const StepTargets& targets) {
     FunnelData data;
     data.states = signals_per_state(db, filter);
-    data.stays = stays_per_step(db, filter);
+    data.stays = stays_per_step(db, filter, targets);
     data.months = flow_per_month(db, filter, month_since);
     return data;
 }

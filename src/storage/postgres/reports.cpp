@@ -55,9 +55,10 @@ public:
         Snapshot snapshot(m_db);
         return impact_report(m_db, filter, by, settings);
     }
-    FunnelData funnel(const ReportFilter& filter, Timestamp month_since) override {
+    FunnelData funnel(const ReportFilter& filter, Timestamp month_since,
+                      const StepTargets& targets) override {
         Snapshot snapshot(m_db);
-        return funnel_report(m_db, filter, month_since);
+        return funnel_report(m_db, filter, month_since, targets);
     }
     EffectData effect(const ReportFilter& filter, const ImpactSettings& impact) override {
         Snapshot snapshot(m_db);
@@ -76,6 +77,10 @@ public:
                         Timestamp silent_before) override {
         Snapshot snapshot(m_db);
         return overdue_report(m_db, filter, today, stale_before, silent_before);
+    }
+    std::vector<ResponseInput> response(const ReportFilter& filter) override {
+        Snapshot snapshot(m_db);
+        return response_report(m_db, filter);
     }
 
     void set_customer(const Customer& customer, Timestamp at) override {

@@ -51,7 +51,8 @@ std::optional<domain::Decimal> decimal_at(const Result& r, int row, int column);
 // the snapshot the caller holds.
 ImpactData impact_report(Connection& db, const ReportFilter& filter, const std::string& by,
                          const domain::ReportSettings& settings);
-FunnelData funnel_report(Connection& db, const ReportFilter& filter, domain::Timestamp month_since);
+FunnelData funnel_report(Connection& db, const ReportFilter& filter, domain::Timestamp month_since,
+                         const domain::StepTargets& targets);
 EffectData effect_report(Connection& db, const ReportFilter& filter,
                          const domain::ImpactSettings& impact);
 FieldsData fields_report(Connection& db, const ReportFilter& filter,
@@ -60,6 +61,7 @@ CustomersData customers_report(Connection& db, const ReportFilter& filter,
                                domain::Timestamp care_since, std::int64_t high);
 OverdueData overdue_report(Connection& db, const ReportFilter& filter, domain::Date today,
                            domain::Timestamp stale_before, domain::Timestamp silent_before);
+std::vector<domain::ResponseInput> response_report(Connection& db, const ReportFilter& filter);
 
 // The report queries and the customers table on PostgreSQL.
 std::unique_ptr<ReportQueries> make_report_queries(Connection& db);

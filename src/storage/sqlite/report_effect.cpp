@@ -63,11 +63,29 @@ EffectData effect_report(Connection& db, const ReportFilter& filter, const Impac
         t.satisfaction_delta_hundredths = totals.integer(7);
         t.satisfaction_measured = totals.integer(8);
     }
+    // The approved cases from the signals in every case: the tally predates them.
+    Statement approved = db.prepare(
+        fmt::format("SELECT count(*), coalesce(sum(s.approved_savings_per_year_cents / ?1), 0), "
+                    "coalesce(sum(s.approved_savings_per_year_cents % ?1), 0), "
+                    "coalesce(sum((s.contacts - m.contacts) * s.cost_per_contact_cents), 0) "
+                    "FROM (SELECT signal_id, max(id) AS id FROM measurements GROUP BY signal_id) "
+                    "latest JOIN measurements m ON m.id = latest.id JOIN signals s ON s.id = "
+                    "latest.signal_id WHERE s.contacts IS NOT NULL AND "
+                    "s.approved_savings_per_year_cents IS NOT NULL{}",
+                    where.sql));
+    bind_with_filter(approved, where, std::int64_t{k_split_cents});
+    if (approved.step()) {
+        EffectSums& t = data.sums;
+        t.approved_signals = approved.integer(0);
+        t.approved_per_year_split = approved.integer(1);
+        t.approved_per_year_rest_cents = approved.integer(2);
+        t.saved_per_period_approved_cents = approved.integer(3);
+    }
     Statement lines = db.prepare(
         fmt::format("SELECT s.id, s.title, s.state, s.contacts, s.satisfaction_impact, "
                     "s.cost_per_contact_cents, s.satisfaction_hundredths, m.contacts, "
                     "m.satisfaction_hundredths, m.measured_by, m.measured_at, "
-                    "s.expected_reduction_hundredths, {} {} "
+                    "s.expected_reduction_hundredths, {}, s.approved_savings_per_year_cents {} "
                     "ORDER BY {}{}",
                     k_cost, from,
                     tallied ? "t.saved_cents DESC, t.signal_id"
@@ -86,6 +104,7 @@ EffectData effect_report(Connection& db, const ReportFilter& filter, const Impac
         in.last.stamp = Stamp{lines.text(9), time_of(lines, 10)};
         in.expected_reduction = decimal_at(lines, 11);
         in.action_cost = Decimal::from_hundredths(lines.integer(12));
+        in.approved_per_year = decimal_at(lines, 13);
         data.lines.push_back(std::move(in));
     }
     return data;

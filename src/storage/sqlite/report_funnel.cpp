@@ -1,6 +1,7 @@
 #include "reports.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <fmt/format.h>
 #include <map>
 
@@ -11,6 +12,11 @@ using namespace domain;
 namespace {
 
 using Stays = std::map<int, StepStayInput>;
+
+// A step's target in seconds, to compare with the stays' lengths.
+std::int64_t target_seconds(int days) {
+    return std::chrono::seconds(std::chrono::days(days)).count();
+}
 
 std::vector<StateCount> count_states(Connection& db, const Where& where) {
     Statement states = db.prepare(fmt::format(
@@ -26,7 +32,8 @@ std::vector<StateCount> count_states(Connection& db, const Where& where) {
 
 // The finished stays in one pass, the middle ones picked in memory: walking an index to the
 // middle of each step would test the filter on every stay before it.
-void add_finished_stays(Connection& db, const Where& where, Stays& stays) {
+void add_finished_stays(Connection& db, const Where& where, const StepTargets& targets,
+                        Stays& stays) {
     std::map<int, std::vector<std::int64_t>> lengths;
     Statement done =
         db.prepare(fmt::format("SELECT st.step, st.seconds FROM signals s JOIN step_stays st "
@@ -42,6 +49,12 @@ void add_finished_stays(Connection& db, const Where& where, Stays& stays) {
         s.step = step;
         s.completed = static_cast<std::int64_t>(seconds.size());
         s.longest_seconds = *std::max_element(seconds.begin(), seconds.end());
+        if (const auto target = targets.find(step); target != targets.end()) {
+            const std::int64_t limit = target_seconds(target->second);
+            s.within_target =
+                std::count_if(seconds.begin(), seconds.end(),
+                              [limit](std::int64_t length) { return length <= limit; });
+        }
         // The two middle lengths (one, twice, for an odd count), as the index walk gave them.
         const auto lower = seconds.begin() + (s.completed - 1) / 2;
         std::nth_element(seconds.begin(), lower, seconds.end());
@@ -185,6 +198,23 @@ void add_tallied_finished_stays(Connection& db, Stays& stays) {
     }
 }
 
+// The ended stays within each step's target, from the index on (step, seconds).
+void add_tallied_within_target(Connection& db, const StepTargets& targets, Stays& stays) {
+    Statement within = db.prepare("SELECT count(*) FROM step_stays WHERE step = ? AND seconds IS "
+                                  "NOT NULL AND seconds <= ?");
+    for (const auto& [step, days] : targets) {
+        const auto s = stays.find(step);
+        if (s == stays.end() || s->second.completed == 0) {
+            continue;
+        }
+        within.reset();
+        within.bind_all(std::int64_t{step}, target_seconds(days));
+        if (within.step()) {
+            s->second.within_target = within.integer(0);
+        }
+    }
+}
+
 void add_tallied_waiting_stays(Connection& db, Stays& stays) {
     Statement waiting =
         db.prepare("SELECT step, stays FROM tally_waiting WHERE stays > 0 ORDER BY step");
@@ -223,12 +253,14 @@ std::vector<MonthFlow> tallied_months(Connection& db, Timestamp month_since) {
 
 } // namespace
 
-FunnelData funnel_report(Connection& db, const ReportFilter& filter, Timestamp month_since) {
+FunnelData funnel_report(Connection& db, const ReportFilter& filter, Timestamp month_since,
+                         const StepTargets& targets) {
     FunnelData data;
     Stays stays;
     if (!has_filter(filter)) {
         data.states = tallied_states(db);
         add_tallied_finished_stays(db, stays);
+        add_tallied_within_target(db, targets, stays);
         add_tallied_waiting_stays(db, stays);
         data.stays = in_step_order(stays);
         data.months = tallied_months(db, month_since);
@@ -236,7 +268,7 @@ FunnelData funnel_report(Connection& db, const ReportFilter& filter, Timestamp m
     }
     const Where where = filter_where(filter, "s.submitted_at");
     data.states = count_states(db, where);
-    add_finished_stays(db, where, stays);
+    add_finished_stays(db, where, targets, stays);
     add_waiting_stays(db, where, stays);
     data.stays = in_step_order(stays);
     data.months = count_months(db, filter, month_since);

@@ -92,7 +92,8 @@ std::string tally_groups_sql(const std::string& field, std::string_view conditio
 // migration 5 without a filter, from the signals with one.
 ImpactData impact_report(Connection& db, const ReportFilter& filter, const std::string& by,
                          const domain::ReportSettings& settings);
-FunnelData funnel_report(Connection& db, const ReportFilter& filter, domain::Timestamp month_since);
+FunnelData funnel_report(Connection& db, const ReportFilter& filter, domain::Timestamp month_since,
+                         const domain::StepTargets& targets);
 EffectData effect_report(Connection& db, const ReportFilter& filter,
                          const domain::ImpactSettings& impact);
 FieldsData fields_report(Connection& db, const ReportFilter& filter,
@@ -101,5 +102,6 @@ CustomersData customers_report(Connection& db, const ReportFilter& filter,
                                domain::Timestamp care_since, std::int64_t high);
 OverdueData overdue_report(Connection& db, const ReportFilter& filter, domain::Date today,
                            domain::Timestamp stale_before, domain::Timestamp silent_before);
+std::vector<domain::ResponseInput> response_report(Connection& db, const ReportFilter& filter);
 
 } // namespace sileram::storage::sqlite
