@@ -150,4 +150,15 @@ void report_change(Session& session, const domain::Signal& signal, const std::st
     }
 }
 
+std::optional<domain::Lateness> signal_lateness(const Session& session,
+                                                const domain::LateFacts& facts) {
+    return domain::lateness(facts, session.config().targets, local_day(session.now()), local_day);
+}
+
+domain::LateCuts late_cuts(const Session& session) {
+    const domain::Timestamp now = session.now();
+    return domain::late_cuts(session.config().targets, local_day(now),
+                             [now](int days_ago) { return local_day_start(now, days_ago); });
+}
+
 } // namespace sileram::commands
