@@ -14,18 +14,16 @@ Runner define_show(CLI::App& command) {
     return [id](Session& session) {
         const domain::Signal signal =
             load_signal(session, storage::Access::read, parse_id(*id, "signal"));
-        const auto late = signal_lateness(session, domain::late_facts(signal));
         if (session.json()) {
-            auto json = output::signal_to_json(signal, session.impact_settings(), session.now());
-            json["late"] = output::late_to_json(late);
-            print_json(session, json);
+            print_json(session, signal_json(session, signal));
             return;
         }
         session.use_pager();
         const auto& terminal = session.output().terminal;
         session.out() << output::signal_page(
             signal, session.impact_settings(), session.now(), terminal.width,
-            terminal.color ? output::Color::on : output::Color::off, late);
+            terminal.color ? output::Color::on : output::Color::off,
+            signal_lateness(session, domain::late_facts(signal)));
     };
 }
 

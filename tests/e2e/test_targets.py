@@ -3,6 +3,7 @@ overdue` (sections waiting and late), with a pinned clock (SILERAM_NOW). A day i
 local day: the day boundaries are checked in UTC and in Europe/Amsterdam."""
 import csv
 import io
+import json
 
 import harness
 
@@ -44,6 +45,10 @@ class FirstResponse(TargetsTestCase):
                                 "due": "2026-11-22", "days_late": 3,
                                 "text": "first response was due 2026-11-22, 3 days ago"})
         self.assertIsNone(self.fx.js("show", sid, env_extra=at("2026-11-22T12:00:00Z"))["late"])
+        # export gives each signal as show --json does, late object and all.
+        rc, out, err = self.fx.run("export", env_extra=at("2026-11-25T09:00:00Z"))
+        self.assertEqual((rc, err), (0, ""))
+        self.assertEqual(json.loads(out.splitlines()[0])["late"], late)
 
     def test_a_question_is_a_first_response(self):
         self.configure("first_response_days = 1")

@@ -66,6 +66,10 @@ void require_one_format(const Session& session, bool csv);
 std::optional<domain::Lateness> signal_lateness(const Session& session,
                                                 const domain::LateFacts& facts);
 
+// The JSON of one signal as `show --json` prints it (and export and every step with --json):
+// output::signal_to_json with its `late` object as of now.
+nlohmann::ordered_json signal_json(const Session& session, const domain::Signal& signal);
+
 // The moments a query of the signals late now compares with, in the user's local days.
 domain::LateCuts late_cuts(const Session& session);
 
