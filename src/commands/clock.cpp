@@ -23,4 +23,14 @@ domain::Timestamp local_day_start(domain::Timestamp now, int days_ago) {
         std::chrono::system_clock::from_time_t(std::mktime(&local)));
 }
 
+domain::Date local_day(domain::Timestamp at) {
+    const std::time_t t = std::chrono::system_clock::to_time_t(at);
+    std::tm local{};
+    localtime_r(&t, &local);
+    return std::chrono::sys_days(
+        std::chrono::year_month_day(std::chrono::year(local.tm_year + 1900),
+                                    std::chrono::month(static_cast<unsigned>(local.tm_mon + 1)),
+                                    std::chrono::day(static_cast<unsigned>(local.tm_mday))));
+}
+
 } // namespace sileram::commands

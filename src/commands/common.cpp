@@ -136,8 +136,7 @@ void print_json(Session& session, const nlohmann::ordered_json& value) {
 
 void report_change(Session& session, const domain::Signal& signal, const std::string& message) {
     if (session.json()) {
-        print_json(session,
-                   output::signal_to_json(signal, session.impact_settings(), session.now()));
+        print_json(session, signal_json(session, signal));
         return;
     }
     if (session.quiet()) {
@@ -148,6 +147,23 @@ void report_change(Session& session, const domain::Signal& signal, const std::st
     if (!next.empty()) {
         session.out() << "Next: " << next << '\n';
     }
+}
+
+std::optional<domain::Lateness> signal_lateness(const Session& session,
+                                                const domain::LateFacts& facts) {
+    return domain::lateness(facts, session.config().targets, local_day(session.now()), local_day);
+}
+
+nlohmann::ordered_json signal_json(const Session& session, const domain::Signal& signal) {
+    auto json = output::signal_to_json(signal, session.impact_settings(), session.now());
+    json["late"] = output::late_to_json(signal_lateness(session, domain::late_facts(signal)));
+    return json;
+}
+
+domain::LateCuts late_cuts(const Session& session) {
+    const domain::Timestamp now = session.now();
+    return domain::late_cuts(session.config().targets, local_day(now),
+                             [now](int days_ago) { return local_day_start(now, days_ago); });
 }
 
 } // namespace sileram::commands

@@ -156,7 +156,7 @@ Runner define_export(CLI::App& command) {
             if (*csv) {
                 session.out() << output::csv_record(csv_cells(csv_row(s, settings)));
             } else {
-                session.out() << output::signal_to_json(s, settings, session.now())
+                session.out() << signal_json(session, s)
                                      .dump(-1, ' ', false,
                                            nlohmann::ordered_json::error_handler_t::replace)
                               << '\n';

@@ -25,6 +25,7 @@ struct ListOptions {
     std::optional<std::string> limit;
     bool csv = false;
     std::optional<std::string> search;
+    bool late = false;
 };
 
 struct SortName {
@@ -149,6 +150,9 @@ storage::ListQuery build_query(const ListOptions& o, const std::vector<std::stri
         q.limit = parse_count(*o.limit, "--limit");
     }
     q.search = o.search;
+    if (o.late) {
+        q.late = late_cuts(session);
+    }
     q.fields = parse_field_filters(extras, session, "list");
     return q;
 }
@@ -183,17 +187,27 @@ Runner define_list(CLI::App& command) {
                     "Only signals whose title or description holds all these words (any case, "
                     "any accents)")
         ->type_name("WORDS");
+    command.add_flag("--late", o->late,
+                     "Only signals past a response target of [targets] (first response, days in "
+                     "a state) or parked past their --until day, with the target they missed");
     command.allow_extras();
     command.footer(
         "Filter on any field with --FIELD VALUE, e.g. --channel phone --process billing.\n"
-        "Example:\n  sileram list --state analysed --class high --sort -score --limit 10");
+        "Example:\n  sileram list --state analysed --class high --sort -score --limit 10\n"
+        "  sileram list --late --channel phone");
     CLI::App* app = &command;
     return [o, app](Session& session) {
         require_one_format(session, o->csv);
         const storage::ListQuery query = build_query(*o, app->remaining(), session);
         session.use_pager();
         storage::Store& store = session.store(storage::Access::read);
-        const auto rows = store.list(query);
+        auto rows = store.list(query);
+        for (auto& s : rows) {
+            if (s.late_facts) {
+                s.late = signal_lateness(session, *s.late_facts);
+            }
+        }
+        const auto late_column = query.late ? output::LateColumn::on : output::LateColumn::off;
         // Only a list the limit may have cut needs counting again.
         const std::int64_t total =
             query.limit && static_cast<std::int64_t>(rows.size()) >= *query.limit
@@ -202,17 +216,21 @@ Runner define_list(CLI::App& command) {
         if (session.json()) {
             nlohmann::ordered_json array = nlohmann::ordered_json::array();
             for (const auto& s : rows) {
-                array.push_back(output::summary_to_json(s, session.impact_settings()));
+                auto row = output::summary_to_json(s, session.impact_settings());
+                if (query.late) {
+                    row["late"] = output::late_to_json(s.late);
+                }
+                array.push_back(std::move(row));
             }
             print_json(session, array);
         } else if (o->csv) {
-            session.out() << output::signal_list_csv(rows, session.impact_settings());
+            session.out() << output::signal_list_csv(rows, session.impact_settings(), late_column);
         } else {
             const auto& terminal = session.output().terminal;
             session.out() << output::signal_list_text(
                 rows, session.quiet() ? std::nullopt : std::optional(total),
                 session.impact_settings(), terminal.width,
-                terminal.color ? output::Color::on : output::Color::off);
+                terminal.color ? output::Color::on : output::Color::off, late_column);
         }
     };
 }

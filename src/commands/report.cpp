@@ -1,5 +1,6 @@
 #include "sileram/output/report.hpp"
 
+#include "sileram/commands/clock.hpp"
 #include "sileram/commands/common.hpp"
 #include "sileram/commands/filters.hpp"
 #include "sileram/commands/registry.hpp"
@@ -136,12 +137,15 @@ output::ReportDocument build(const ReportOptions& o, const std::string& by,
             queries.response(filter), session.config().targets.first_response_days, now));
     }
     // overdue
-    const storage::OverdueData data =
-        queries.overdue(filter, windows.today, windows.stale_before, windows.silent_before);
-    return output::overdue_document(
+    const storage::OverdueData data = queries.overdue(filter, windows.today, windows.stale_before,
+                                                      windows.silent_before, late_cuts(session));
+    domain::OverdueReport report =
         domain::build_overdue_report(data.actions, data.actions_total, data.stale, data.stale_total,
-                                     data.silent, data.silent_total, now),
-        settings);
+                                     data.silent, data.silent_total, now);
+    domain::add_waiting_and_late(report, data.waiting, data.waiting_total, data.late,
+                                 data.late_total, session.config().targets, local_day(now),
+                                 local_day);
+    return output::overdue_document(report, settings);
 }
 
 // A report's document without rows, for its help page: what it holds, not what it found.

@@ -15,15 +15,15 @@ Runner define_show(CLI::App& command) {
         const domain::Signal signal =
             load_signal(session, storage::Access::read, parse_id(*id, "signal"));
         if (session.json()) {
-            print_json(session,
-                       output::signal_to_json(signal, session.impact_settings(), session.now()));
+            print_json(session, signal_json(session, signal));
             return;
         }
         session.use_pager();
         const auto& terminal = session.output().terminal;
         session.out() << output::signal_page(
             signal, session.impact_settings(), session.now(), terminal.width,
-            terminal.color ? output::Color::on : output::Color::off);
+            terminal.color ? output::Color::on : output::Color::off,
+            signal_lateness(session, domain::late_facts(signal)));
     };
 }
 

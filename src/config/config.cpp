@@ -57,6 +57,7 @@ constexpr Key k_keys[] = {
     {"reports",  "high_satisfaction_impact", Kind::integer},
     {"reports",  "rows",                     Kind::integer},
     {"targets",  "first_response_days",      Kind::integer},
+    {"targets",  "answer_days",              Kind::integer},
     {"user",     "email",                    Kind::string},
 };
 // clang-format on
@@ -328,6 +329,9 @@ void apply_key(Config& config, const Key& key, const toml::node& node, const Rep
         constexpr std::int64_t k_a_year = 365;
         config.targets.first_response_days =
             static_cast<int>(whole_in(node, report, name, 0, k_a_year));
+    } else if (name == "targets.answer_days") {
+        constexpr std::int64_t k_a_year = 365;
+        config.targets.answer_days = static_cast<int>(whole_in(node, report, name, 0, k_a_year));
     } else if (name == "reports.disproportion") {
         config.reports.disproportion = to_decimal(node, report, name);
         if (config.reports.disproportion.hundredths() <= 0) {
@@ -335,6 +339,35 @@ void apply_key(Config& config, const Key& key, const toml::node& node, const Rep
         }
     } else if (key.section == "reports") {
         apply_reports_key(config.reports, name, node, report);
+    }
+}
+
+// [targets.days_in]: per state, the whole days a signal may stay in it.
+void apply_days_in(Config& config, const toml::node& node, const Reporter& report) {
+    const toml::table* table = node.as_table();
+    if (table == nullptr) {
+        report.fail(node.source(), "targets.days_in", "must be a table ([targets.days_in])");
+    }
+    constexpr std::int64_t k_ten_years = 3650;
+    for (auto&& [key, value] : *table) {
+        const std::string name = fmt::format("targets.days_in.{}", key.str());
+        const auto state = domain::parse_state(key.str());
+        if (!state || *state == domain::State::closed) {
+            std::vector<std::string_view> names;
+            for (const auto& info : domain::all_states()) {
+                if (info.state != domain::State::closed) {
+                    names.push_back(info.name);
+                }
+            }
+            const std::string guess = domain::closest_name(key.str(), names);
+            report.fail(key.source(), name,
+                        fmt::format("'{}' is not a state a signal waits in{}; use one of {}",
+                                    key.str(), guess.empty() ? "" : "; did you mean " + guess + "?",
+                                    fmt::join(names, ", ")));
+        }
+        check_kind(value, Kind::integer, report, name);
+        config.targets.days_in[*state] =
+            static_cast<int>(whole_in(value, report, name, 0, k_ten_years));
     }
 }
 
@@ -417,6 +450,10 @@ Config parse_config(std::string_view text, const fs::path& origin) {
             continue;
         }
         for (auto&& [key, node] : *table) {
+            if (section == "targets" && key.str() == "days_in") {
+                apply_days_in(config, node, report);
+                continue;
+            }
             const Key* match = nullptr;
             std::vector<std::string_view> names;
             for (const Key& candidate : k_keys) {
@@ -570,6 +607,15 @@ rows = 20
 # Days from submit until the first verdict or question (a whole number, 0-365); the
 # acknowledgement mail names the day. Unset: no target.
 # first_response_days = 5
+# Days a submitter may take to answer a question of `triage --needs-info` (0-365); past it,
+# `report overdue` says so in its section waiting. Unset: no target.
+# answer_days = 10
+
+# [targets.days_in]
+# Days a signal may stay in a state (a whole number, 0-3650), per state name; past it, the
+# signal is late (`list --late`, `show`, `report overdue`). A state not named: no target.
+# accepted = 7
+# analysed = 14
 )";
 }
 

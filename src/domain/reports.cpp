@@ -534,6 +534,33 @@ OverdueReport build_overdue_report(const std::vector<OverdueActionInput>& action
     return report;
 }
 
+void add_waiting_and_late(OverdueReport& report, const std::vector<WaitingInput>& waiting,
+                          std::int64_t waiting_total, const std::vector<LateSignalInput>& late,
+                          std::int64_t late_total, const Targets& targets, Date today,
+                          const LocalDay& local_day) {
+    report.answer_days = targets.answer_days;
+    report.waiting_total = waiting_total;
+    for (const WaitingInput& w : waiting) {
+        report.waiting.push_back(
+            WaitingSignal{w, static_cast<long>((today - local_day(w.asked_at)).count()),
+                          answer_overdue(w.asked_at, targets, today, local_day)});
+    }
+    std::stable_sort(report.waiting.begin(), report.waiting.end(),
+                     [](const WaitingSignal& a, const WaitingSignal& b) {
+                         return a.days_waiting > b.days_waiting;
+                     });
+    report.late_total = late_total;
+    for (const LateSignalInput& l : late) {
+        if (const auto found = lateness(l.facts, targets, today, local_day)) {
+            report.late.push_back(LateSignal{l, *found});
+        }
+    }
+    std::stable_sort(report.late.begin(), report.late.end(),
+                     [](const LateSignal& a, const LateSignal& b) {
+                         return a.late.days_late > b.late.days_late;
+                     });
+}
+
 ReportWindows report_windows(Timestamp now, const std::optional<Timestamp>& since,
                              const ReportSettings& settings) {
     namespace chrono = std::chrono;

@@ -64,6 +64,21 @@ Hue class_hue(domain::ImpactClass impact_class) {
     return impact_class == domain::ImpactClass::high ? Hue::red : Hue::none;
 }
 
+std::string late_text(const domain::Lateness& late) {
+    const std::string ago = fmt::format("{}, {} day{} ago", domain::format_date(late.due),
+                                        late.days_late, late.days_late == 1 ? "" : "s");
+    switch (late.reason) {
+    case domain::LateReason::first_response:
+        return "first response was due " + ago;
+    case domain::LateReason::days_in:
+        return fmt::format("{} for too long: was due to move on by {}",
+                           domain::to_string(late.state), ago);
+    case domain::LateReason::review:
+        return "due for review: parked until " + ago;
+    }
+    return ago;
+}
+
 std::string local_time(domain::Timestamp at) {
     return local_format(at, "%Y-%m-%d %H:%M %Z");
 }

@@ -337,7 +337,9 @@ ReportDocument overdue_document(const domain::OverdueReport& report,
          Cell::of_count(report.stale_total)},
         {"silent_submitters",
          fmt::format("Submitters without news for {} days or more", settings.silent_days),
-         Cell::of_count(report.silent_total)}};
+         Cell::of_count(report.silent_total)},
+        {"waiting_signals", "Signals waiting for an answer", Cell::of_count(report.waiting_total)},
+        {"late_signals", "Signals past a response target", Cell::of_count(report.late_total)}};
 
     Section actions;
     actions.name = "actions";
@@ -395,6 +397,56 @@ ReportDocument overdue_document(const domain::OverdueReport& report,
     }
     silent.note = shown_note(report.silent.size(), report.silent_total, "submitters");
     d.sections.push_back(std::move(silent));
+
+    Section waiting;
+    waiting.name = "waiting";
+    waiting.title = report.answer_days
+                        ? fmt::format("Signals waiting for an answer (answer within {} days)",
+                                      *report.answer_days)
+                        : std::string("Signals waiting for an answer");
+    waiting.columns = {{"id", "id"},
+                       {"title", "title", true, k_min_title_width, 4},
+                       {"days_waiting", "days"},
+                       {"asked", "asked", true, 10, 2},
+                       {"question", "question", true, k_min_title_width},
+                       {"past_answer_days", "no answer in time", false, 0, 3}};
+    for (const domain::WaitingSignal& w : report.waiting) {
+        Cell days = Cell::of_count(w.days_waiting);
+        if (w.past_answer_days) {
+            days.hue = Hue::red;
+        }
+        Cell past = Cell::of_flag(w.past_answer_days);
+        waiting.rows.push_back({Cell::of_id(w.signal.id), text(w.signal.title), days,
+                                text(w.signal.asked), text(w.signal.question), past});
+    }
+    waiting.note = shown_note(report.waiting.size(), report.waiting_total, "signals");
+    if (const auto past =
+            std::count_if(report.waiting.begin(), report.waiting.end(),
+                          [](const domain::WaitingSignal& w) { return w.past_answer_days; });
+        past > 0) {
+        waiting.note += fmt::format("{}{} shown without an answer after {} days",
+                                    waiting.note.empty() ? "" : "; ", past, *report.answer_days);
+    }
+    d.sections.push_back(std::move(waiting));
+
+    Section late;
+    late.name = "late";
+    late.title = "Signals past a response target";
+    late.columns = {{"id", "id"},
+                    {"title", "title", true, k_min_title_width},
+                    {"state", "state", false, 0, 2},
+                    {"reason", "missed", false, 0, 3},
+                    {"due", "due", false, 0, 1},
+                    {"days_late", "days late"}};
+    for (const domain::LateSignal& l : report.late) {
+        Cell days = Cell::of_count(l.late.days_late);
+        days.hue = Hue::red;
+        late.rows.push_back(
+            {Cell::of_id(l.signal.id), text(l.signal.title), state_cell(l.signal.facts.state),
+             text(domain::to_string(l.late.reason)), text(domain::format_date(l.late.due)), days});
+    }
+    late.note = shown_note(report.late.size(), report.late_total, "signals");
+    d.sections.push_back(std::move(late));
     return d;
 }
 

@@ -2,6 +2,7 @@
 
 #include "sileram/domain/steps.hpp"
 #include "sileram/domain/workflow.hpp"
+#include "sileram/output/format.hpp"
 
 namespace sileram::output {
 
@@ -242,6 +243,17 @@ Json signal_to_json(const Signal& s, const ImpactSettings& settings, Timestamp n
         {"history", history},
         {"recurrence_of", recurrences_json(s)},
     };
+}
+
+Json late_to_json(const std::optional<Lateness>& late) {
+    if (!late) {
+        return Json(nullptr);
+    }
+    return Json{{"reason", to_string(late->reason)},
+                {"state", to_string(late->state)},
+                {"due", format_date(late->due)},
+                {"days_late", late->days_late},
+                {"text", late_text(*late)}};
 }
 
 Json summary_to_json(const SignalSummary& s, const ImpactSettings& settings) {

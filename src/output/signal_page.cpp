@@ -230,7 +230,7 @@ void effect_section(Page& page, const Signal& s, const ImpactSettings& settings)
 } // namespace
 
 std::string signal_page(const Signal& s, const ImpactSettings& settings, Timestamp now,
-                        std::size_t width, Color color) {
+                        std::size_t width, Color color, const std::optional<Lateness>& late) {
     Page page(width, color);
     page.heading(fmt::format("Signal {}: {}", s.id, s.title));
     page.line("State", fmt::format("{} (step {} of 10)", to_string(s.state), s.step),
@@ -238,6 +238,9 @@ std::string signal_page(const Signal& s, const ImpactSettings& settings, Timesta
     const std::string next = next_step(s);
     if (!next.empty()) {
         page.line("Next", next);
+    }
+    if (late) {
+        page.line("Late", late_text(*late), Hue::red);
     }
     page.line("Submitted", fmt::format("{} by {}", local_time(s.submitted_at), s.submitted_by));
     if (s.submitters.size() > 1) {

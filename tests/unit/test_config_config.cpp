@@ -357,3 +357,25 @@ TEST_CASE("the waiting customer: mail.acknowledge and targets.first_response_day
     check_located("[targets]\nfirst_respons_days = 2\n", 2, "targets.first_respons_days");
     CHECK_THROWS_AS(parse_config("[mail]\nnotify = [\"needs-info\"]\n", k_origin), InvalidInput);
 }
+
+TEST_CASE("response targets: targets.answer_days and [targets.days_in] per state") {
+    const Config defaults = parse_config("", k_origin);
+    CHECK_FALSE(defaults.targets.answer_days.has_value());
+    CHECK(defaults.targets.days_in.empty());
+    const Config config = parse_config(
+        "[targets]\nanswer_days = 10\n\n[targets.days_in]\naccepted = 7\nneeds-info = 0\n",
+        k_origin);
+    CHECK(config.targets.answer_days == 10);
+    CHECK(config.targets.days_in.at(sileram::domain::State::accepted) == 7);
+    CHECK(config.targets.days_in.at(sileram::domain::State::needs_info) == 0);
+    check_located("[targets]\nanswer_days = -3\n", 2, "targets.answer_days");
+    check_located("[targets]\nanswer_days = 1.5\n", 2, "targets.answer_days");
+    check_located("[targets.days_in]\naccepted = 7\nanalysed = -1\n", 3,
+                  "targets.days_in.analysed");
+    check_located("[targets.days_in]\naccepted = 2.5\n", 2, "targets.days_in.accepted");
+    check_located("[targets.days_in]\naccepted = \"7\"\n", 2, "targets.days_in.accepted");
+    check_located("[targets.days_in]\n\naccpted = 7\n", 3, "targets.days_in.accpted");
+    CHECK(contains(config_error_of("[targets.days_in]\naccpted = 7\n"), "did you mean accepted"));
+    check_located("[targets.days_in]\nclosed = 7\n", 2, "targets.days_in.closed");
+    check_located("[targets]\ndays_in = 3\n", 2, "targets.days_in");
+}

@@ -506,6 +506,98 @@ void fill_for_reports(Store& store) {
     }
 }
 
+// The cuts of `report overdue` as of 2026-11-25 (UTC days): a first response due within 4 days,
+// 30 days in analysed, and parked signals whose --until lies before the day.
+LateCuts contract_late_cuts() {
+    LateCuts cuts;
+    cuts.first_response_before = at("2026-11-21T00:00:00Z");
+    cuts.entered_before = {{State::analysed, at("2026-10-26T00:00:00Z")},
+                           {State::needs_info, at("2026-11-20T00:00:00Z")}};
+    cuts.review_before = date("2026-11-25");
+    return cuts;
+}
+
+// Late and waiting signals on one store: `list --late` and the overdue sections find the same,
+// with the facts of domain::lateness.
+void late_and_waiting(const std::string& db) {
+    auto store = open_store(db, Access::write);
+    using F = std::map<std::string, std::string>;
+    const SignalId silent = submit_for_reports(*store, "Nooit beantwoord", "agent1@example.nl",
+                                               "2026-11-10T09:00:00Z", {{"channel", "phone"}});
+    const SignalId asked =
+        submit_for_reports(*store, "Vraag uit", "agent2@example.nl", "2026-11-10T10:00:00Z", F{});
+    change(*store, asked, "2026-11-11T08:00:00Z",
+           [](Signal& s, const Stamp& st) { join(s, "Agent9@example.nl", "", st); });
+    change(*store, asked, "2026-11-12T08:00:00Z",
+           [](Signal& s, const Stamp& st) { ask_for_info(s, "Welk factuurnummer?", st); });
+    const SignalId answered =
+        submit_for_reports(*store, "Beantwoord", "agent3@example.nl", "2026-11-10T11:00:00Z", F{});
+    change(*store, answered, "2026-11-11T08:00:00Z",
+           [](Signal& s, const Stamp& st) { ask_for_info(s, "Wanneer?", st); });
+    change(*store, answered, "2026-11-12T08:00:00Z",
+           [](Signal& s, const Stamp& st) { answer(s, "Gisteren", "agent3@example.nl", st); });
+    const SignalId parked =
+        submit_for_reports(*store, "Geparkeerd", "agent4@example.nl", "2026-09-01T09:00:00Z", F{});
+    walk_to(*store, parked, State::analysed, 100, 1);
+    change(*store, parked, "2026-10-01T08:00:00Z", [](Signal& s, const Stamp& st) {
+        prioritise(s, Verdict::park, "later", date("2026-11-20"), st);
+    });
+    const SignalId analysed = submit_for_reports(*store, "Lang in analyse", "agent5@example.nl",
+                                                 "2026-09-01T10:00:00Z", {{"channel", "phone"}});
+    walk_to(*store, analysed, State::analysed, 200, 2);
+
+    const OverdueData overdue =
+        store->reports().overdue(ReportFilter{}, date("2026-11-25"), at("2026-11-11T00:00:00Z"),
+                                 at("2026-10-26T00:00:00Z"), contract_late_cuts());
+    CHECK(overdue.waiting_total == 1);
+    REQUIRE(overdue.waiting.size() == 1);
+    CHECK(overdue.waiting[0].id == asked);
+    CHECK(overdue.waiting[0].asked_at == at("2026-11-12T08:00:00Z"));
+    CHECK(overdue.waiting[0].asked == "agent2@example.nl, Agent9@example.nl");
+    CHECK(overdue.waiting[0].question == "Welk factuurnummer?");
+    CHECK(overdue.late_total == 4);
+    REQUIRE(overdue.late.size() == 4);
+    // Oldest submitted first: the parked one, the one long in analysis, the unanswered one and
+    // the one whose question waits past the cut of needs-info.
+    CHECK(overdue.late[0].id == parked);
+    CHECK(overdue.late[0].facts.parked_until == std::optional<Date>(date("2026-11-20")));
+    CHECK(overdue.late[1].id == analysed);
+    CHECK(overdue.late[1].facts.state == State::analysed);
+    CHECK(overdue.late[1].facts.entered_at < at("2026-10-26T00:00:00Z"));
+    CHECK(overdue.late[2].id == silent);
+    CHECK_FALSE(overdue.late[2].facts.responded);
+    CHECK(overdue.late[3].id == asked);
+    CHECK(overdue.late[3].facts.entered_at == at("2026-11-12T08:00:00Z"));
+    CHECK(overdue.late[3].facts.responded);
+
+    ReportFilter phone;
+    phone.fields = {{"channel", "phone"}};
+    CHECK(store->reports()
+              .overdue(phone, date("2026-11-25"), at("2026-11-11T00:00:00Z"),
+                       at("2026-10-26T00:00:00Z"), contract_late_cuts())
+              .late_total == 2);
+
+    ListQuery q;
+    q.late = contract_late_cuts();
+    const auto rows = store->list(q);
+    REQUIRE(rows.size() == 4);
+    CHECK(rows[0].id == silent);
+    REQUIRE(rows[0].late_facts);
+    CHECK(rows[0].late_facts->submitted_at == at("2026-11-10T09:00:00Z"));
+    CHECK(rows[1].id == asked);
+    CHECK(rows[2].id == parked);
+    CHECK(rows[3].id == analysed);
+    CHECK(store->count(q) == 4);
+    q.fields = {{"channel", "phone"}};
+    CHECK(store->count(q) == 2);
+    // The answered signal is late only once it stays too long in submitted again.
+    q.fields.clear();
+    q.late->entered_before.push_back({State::submitted, at("2026-11-13T00:00:00Z")});
+    CHECK(store->count(q) == 5);
+    q.late->entered_before.back().second = at("2026-11-12T08:00:00Z");
+    CHECK(store->count(q) == 4);
+}
+
 std::string sums_text(const ImpactSums& s) {
     return fmt::format("{}/{}/{}/{}", s.signals, s.contacts, s.score, s.cost_cents);
 }
@@ -589,7 +681,7 @@ std::vector<std::string> all_reports(Store& store, const ReportFilter& filter) {
                          c.segment));
     }
     const OverdueData overdue = q.overdue(filter, date("2026-11-25"), at("2026-11-11T00:00:00Z"),
-                                          at("2026-10-26T00:00:00Z"));
+                                          at("2026-10-26T00:00:00Z"), contract_late_cuts());
     line(fmt::format("overdue totals {} {} {}", overdue.actions_total, overdue.stale_total,
                      overdue.silent_total));
     for (const auto& a : overdue.actions) {
@@ -604,6 +696,17 @@ std::vector<std::string> all_reports(Store& store, const ReportFilter& filter) {
     for (const auto& s : overdue.silent) {
         line(fmt::format("silent {} {} {} {}", s.email, s.signals,
                          format_timestamp(s.waiting_since), s.oldest_signal));
+    }
+    line(fmt::format("waiting {} late {}", overdue.waiting_total, overdue.late_total));
+    for (const auto& w : overdue.waiting) {
+        line(fmt::format("waiting {} {} {} '{}' '{}'", w.id, w.title, format_timestamp(w.asked_at),
+                         w.asked, w.question));
+    }
+    for (const auto& l : overdue.late) {
+        line(fmt::format("late {} {} {} {} {} {} {}", l.id, l.title, to_string(l.facts.state),
+                         format_timestamp(l.facts.submitted_at),
+                         format_timestamp(l.facts.entered_at), l.facts.responded,
+                         l.facts.parked_until ? format_date(*l.facts.parked_until) : "-"));
     }
     return out;
 }
@@ -636,8 +739,9 @@ void reports_known_figures(const std::string& db) {
     CHECK(fields.fields[0].values[1].value == "Acme BV");
     CHECK(fields.fields[0].values[1].sums.signals == 2);
 
-    const OverdueData overdue = q.overdue(ReportFilter{}, date("2026-11-25"),
-                                          at("2026-11-11T00:00:00Z"), at("2026-10-26T00:00:00Z"));
+    const OverdueData overdue =
+        q.overdue(ReportFilter{}, date("2026-11-25"), at("2026-11-11T00:00:00Z"),
+                  at("2026-10-26T00:00:00Z"), contract_late_cuts());
     CHECK(overdue.actions_total == 1);
     REQUIRE(overdue.silent.size() == 4);
     // agent3 in two spellings: one address, first spelling bytewise, its oldest signal; the
@@ -982,6 +1086,7 @@ SILERAM_CONTRACT_CASE("a queued mail is claimed by one run, recorded under its c
                       feedback_claimed_once)
 SILERAM_CONTRACT_CASE("every report gives its documented figures", reports_known_figures)
 SILERAM_CONTRACT_CASE("the first response comes from the history", response_from_the_history)
+SILERAM_CONTRACT_CASE("late and waiting signals: list --late and report overdue", late_and_waiting)
 
 // The same signals in a SQLite file and in PostgreSQL: every report, under every filter, gives
 // the same rows in the same order with the same figures (SQLite without a filter from its

@@ -29,4 +29,7 @@ private:
 // $TZ (else the system's); a day that starts in a DST change starts when it starts there.
 domain::Timestamp local_day_start(domain::Timestamp now, int days_ago);
 
+// The local calendar day that holds `at`, in the time zone of $TZ (else the system's).
+domain::Date local_day(domain::Timestamp at);
+
 } // namespace sileram::commands

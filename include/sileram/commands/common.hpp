@@ -4,6 +4,7 @@
 #include "sileram/domain/decimal.hpp"
 #include "sileram/domain/signal.hpp"
 #include "sileram/domain/steps.hpp"
+#include "sileram/domain/targets.hpp"
 
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -60,6 +61,17 @@ void report_change(Session& session, const domain::Signal& signal, const std::st
 
 // Refuses --csv together with --json (exit 2): the output can be only one of them.
 void require_one_format(const Session& session, bool csv);
+
+// Whether and why a signal is late now, by the configured targets, in the user's local days.
+std::optional<domain::Lateness> signal_lateness(const Session& session,
+                                                const domain::LateFacts& facts);
+
+// The JSON of one signal as `show --json` prints it (and export and every step with --json):
+// output::signal_to_json with its `late` object as of now.
+nlohmann::ordered_json signal_json(const Session& session, const domain::Signal& signal);
+
+// The moments a query of the signals late now compares with, in the user's local days.
+domain::LateCuts late_cuts(const Session& session);
 
 // Prints JSON to stdout in the one layout every command uses.
 void print_json(Session& session, const nlohmann::ordered_json& value);

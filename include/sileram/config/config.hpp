@@ -3,6 +3,7 @@
 #include "sileram/domain/fields.hpp"
 #include "sileram/domain/figures.hpp"
 #include "sileram/domain/reports.hpp"
+#include "sileram/domain/targets.hpp"
 #include "sileram/domain/workflow.hpp"
 
 #include <filesystem>
@@ -25,9 +26,7 @@ struct MailSettings {
 };
 
 // The response targets of [targets]: how soon the people who wait hear from us.
-struct TargetSettings {
-    std::optional<int> first_response_days; // submit until the first verdict or question
-};
+using TargetSettings = domain::Targets;
 
 // Who runs sileram, so that `submit` need not be told each time.
 struct UserSettings {

@@ -3,6 +3,7 @@
 #include "sileram/domain/decimal.hpp"
 #include "sileram/domain/figures.hpp"
 #include "sileram/domain/signal.hpp"
+#include "sileram/domain/targets.hpp"
 
 #include <cstdint>
 #include <map>
@@ -396,13 +397,44 @@ struct SilentSubmitter {
     long days_waiting = 0;
 };
 
+// A signal in `needs-info`: the question and to whom it went, as storage finds it.
+struct WaitingInput {
+    SignalId id = 0;
+    std::string title;
+    Timestamp asked_at; // when it entered needs-info
+    std::string asked;  // the submitters the question went to, ", " between them
+    std::string question;
+};
+
+// A signal past a target of [targets], with the facts of domain::lateness.
+struct LateSignalInput {
+    SignalId id = 0;
+    std::string title;
+    LateFacts facts;
+};
+
+struct WaitingSignal {
+    WaitingInput signal;
+    long days_waiting = 0;         // local days since the question
+    bool past_answer_days = false; // targets.answer_days passed without an answer
+};
+struct LateSignal {
+    LateSignalInput signal;
+    Lateness late;
+};
+
 struct OverdueReport {
     std::vector<OverdueAction> actions;
     std::vector<StaleSignal> stale;
     std::vector<SilentSubmitter> silent;
+    std::vector<WaitingSignal> waiting; // the longest waiting first
+    std::vector<LateSignal> late;       // the most days late first
     std::int64_t actions_total = 0;
     std::int64_t stale_total = 0;
     std::int64_t silent_total = 0;
+    std::int64_t waiting_total = 0;
+    std::int64_t late_total = 0;
+    std::optional<int> answer_days; // the target the waiting section measures against
 };
 
 // The silent submitters of `report overdue`, one per address (the key: the address as the
@@ -418,6 +450,15 @@ OverdueReport build_overdue_report(const std::vector<OverdueActionInput>& action
                                    std::int64_t stale_total,
                                    const std::vector<SilentSubmitterInput>& silent,
                                    std::int64_t silent_total, Timestamp now);
+
+// Adds the sections `waiting` and `late` to an overdue report: each signal waiting for an
+// answer with its local days waiting and whether targets.answer_days has passed, and each late
+// signal with the target it missed by domain::lateness (a row the rule finds on time is left
+// out, though counted in `late_total` as the query counted it).
+void add_waiting_and_late(OverdueReport& report, const std::vector<WaitingInput>& waiting,
+                          std::int64_t waiting_total, const std::vector<LateSignalInput>& late,
+                          std::int64_t late_total, const Targets& targets, Date today,
+                          const LocalDay& local_day);
 
 // The moments a report's queries count from, as of `now`.
 struct ReportWindows {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "sileram/domain/signal.hpp"
+#include "sileram/domain/targets.hpp"
 
 #include <map>
 #include <optional>
@@ -20,6 +21,8 @@ struct SignalSummary {
     std::map<std::string, std::string> fields; // the standard fields that are set
     std::optional<Impact> impact;
     int submitter_count = 1;
+    std::optional<LateFacts> late_facts; // read only for a list of late signals
+    std::optional<Lateness> late;        // which target it missed, once the rule has run
 };
 
 } // namespace sileram::domain

@@ -2,6 +2,7 @@
 
 #include "sileram/domain/decimal.hpp"
 #include "sileram/domain/figures.hpp"
+#include "sileram/domain/targets.hpp"
 #include "sileram/domain/time.hpp"
 #include "sileram/domain/workflow.hpp"
 #include "sileram/output/terminal.hpp"
@@ -34,6 +35,9 @@ Hue class_hue(domain::ImpactClass impact_class);
 
 // "2026-09-01 11:00 CEST": a moment in the local time zone ($TZ, else the system's) with the
 // zone's abbreviation; stored and JSON times stay UTC.
+// Why a signal is late, for people: "first response was due 2026-11-25, 3 days ago".
+std::string late_text(const domain::Lateness& late);
+
 std::string local_time(domain::Timestamp at);
 // "2026-09-01": the local day a moment falls on.
 std::string local_date(domain::Timestamp at);

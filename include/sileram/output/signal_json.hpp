@@ -3,6 +3,7 @@
 #include "sileram/domain/figures.hpp"
 #include "sileram/domain/signal.hpp"
 #include "sileram/domain/summary.hpp"
+#include "sileram/domain/targets.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -13,6 +14,10 @@ namespace sileram::output {
 nlohmann::ordered_json signal_to_json(const domain::Signal& signal,
                                       const domain::ImpactSettings& settings,
                                       domain::Timestamp now);
+
+// The `late` object of `show --json` and `list --late --json`: {reason, state, due,
+// days_late}, or null when the signal is on time.
+nlohmann::ordered_json late_to_json(const std::optional<domain::Lateness>& late);
 
 // One element of `list --json`.
 nlohmann::ordered_json summary_to_json(const domain::SignalSummary& summary,

@@ -2,6 +2,7 @@
 
 #include "sileram/domain/figures.hpp"
 #include "sileram/domain/signal.hpp"
+#include "sileram/domain/targets.hpp"
 #include "sileram/output/terminal.hpp"
 
 #include <string>
@@ -9,8 +10,10 @@
 namespace sileram::output {
 
 // The readable page of `show`: where the signal is and what comes next, what was decided, the
-// figures, the actions, the feedback and the history, fitted to `width` columns.
+// figures, the actions, the feedback and the history, fitted to `width` columns; `late` says
+// which target it missed, if any.
 std::string signal_page(const domain::Signal& signal, const domain::ImpactSettings& settings,
-                        domain::Timestamp now, std::size_t width, Color color);
+                        domain::Timestamp now, std::size_t width, Color color,
+                        const std::optional<domain::Lateness>& late = std::nullopt);
 
 } // namespace sileram::output

@@ -58,6 +58,10 @@ struct OverdueData {
     std::int64_t stale_total = 0;
     std::vector<domain::SilentSubmitterInput> silent;
     std::int64_t silent_total = 0;
+    std::vector<domain::WaitingInput> waiting; // in needs-info, the longest waiting first
+    std::int64_t waiting_total = 0;
+    std::vector<domain::LateSignalInput> late; // late by the cuts, the oldest submitted first
+    std::int64_t late_total = 0;
 };
 
 // The queries behind `sileram report` and the customers table. Every report method runs all its
@@ -86,10 +90,11 @@ public:
     virtual CustomersData customers(const ReportFilter& filter, domain::Timestamp care_since,
                                     std::int64_t high) = 0;
     // Actions due before `today` and not done; signals not closed and unchanged since
-    // `stale_before`; submitters of signals not closed who joined before `silent_before`.
+    // `stale_before`; submitters of signals not closed who joined before `silent_before`;
+    // signals in needs-info with their question; signals late by `late` with their facts.
     virtual OverdueData overdue(const ReportFilter& filter, domain::Date today,
-                                domain::Timestamp stale_before,
-                                domain::Timestamp silent_before) = 0;
+                                domain::Timestamp stale_before, domain::Timestamp silent_before,
+                                const domain::LateCuts& late) = 0;
     // Every signal submitted in the window, its channel and its first response (the first
     // history row of an event domain::answers_submitter names), by id; `limit` does not apply.
     virtual std::vector<domain::ResponseInput> response(const ReportFilter& filter) = 0;

@@ -3,6 +3,7 @@
 #include "sileram/domain/figures.hpp"
 #include "sileram/domain/signal.hpp"
 #include "sileram/domain/summary.hpp"
+#include "sileram/domain/targets.hpp"
 #include "sileram/storage/copy.hpp"
 #include "sileram/storage/reports.hpp"
 
@@ -33,7 +34,8 @@ struct ListQuery {
     SortKey sort = SortKey::id;
     SortOrder order = SortOrder::ascending;
     std::optional<std::int64_t> limit;
-    std::optional<std::string> search; // words that must all occur in title or description
+    std::optional<std::string> search;    // words that must all occur in title or description
+    std::optional<domain::LateCuts> late; // only signals late by these; reads their late_facts
 };
 
 // A stored signal that resembles a text, for the duplicate guard of `submit`.

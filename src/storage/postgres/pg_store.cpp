@@ -1,5 +1,6 @@
 #include "pg_store.hpp"
 
+#include "../late_sql.hpp"
 #include "bulk_insert.hpp"
 #include "connection.hpp"
 #include "copy_rows.hpp"
@@ -187,8 +188,8 @@ constexpr const char* k_list_columns = R"sql(
 SELECT s.id, s.title, s.state, s.step, s.submitted_by, s.submitted_at, s.updated_at,
        s.channel, s.product, s.process, s.customer, s.contacts, s.satisfaction_impact,
        s.cost_per_contact_cents, s.satisfaction_hundredths,
-       (SELECT count(*) FROM submitters u WHERE u.signal_id = s.id)
-FROM signals s WHERE true)sql";
+       (SELECT count(*) FROM submitters u WHERE u.signal_id = s.id))sql";
+constexpr const char* k_list_from = " FROM signals s WHERE true";
 constexpr const char* k_count_signals = "SELECT count(*) FROM signals s WHERE true";
 // Read commands see one snapshot, as a SQLite read transaction does.
 constexpr const char* k_begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
@@ -467,11 +468,19 @@ public:
             sql += fmt::format(" AND s.search @@ to_tsquery('sileram.search', {})", next());
             p.add(search_query(*q.search));
         }
+        if (q.late) {
+            std::vector<std::string> late_values;
+            sql += storage::late_condition(*q.late, next, late_values);
+            for (const std::string& value : late_values) {
+                p.add(value);
+            }
+        }
         return n;
     }
 
     std::vector<SignalSummary> list(const ListQuery& q) override {
-        std::string sql = k_list_columns;
+        std::string sql = std::string(k_list_columns) +
+                          (q.late ? storage::late_columns() : std::string()) + k_list_from;
         Params p;
         int n = append_list_filters(q, sql, p);
         const auto next = [&n] { return fmt::format("${}", ++n); };
@@ -503,6 +512,11 @@ public:
                            Decimal::from_hundredths(r.integer(row, 13)), read_decimal(r, row, 14)};
             }
             s.submitter_count = static_cast<int>(r.integer(row, 15));
+            if (q.late) {
+                s.late_facts = LateFacts{
+                    s.state, s.submitted_at, read_time(r, row, 16), r.integer(row, 17) != 0,
+                    r.is_null(row, 18) ? std::nullopt : parse_date(r.text(row, 18))};
+            }
             result.push_back(std::move(s));
         }
         return result;

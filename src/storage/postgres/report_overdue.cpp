@@ -1,3 +1,4 @@
+#include "../late_sql.hpp"
 #include "../state_lists.hpp"
 #include "reports.hpp"
 
@@ -109,14 +110,71 @@ void list_silent_submitters(Connection& db, const ReportFilter& filter, Timestam
     data.silent = rank_silent_submitters(std::move(silent), filter.limit, data.silent_total);
 }
 
+// Signals in needs-info: when they were asked, to whom the question went (the submitters, in
+// the order they came) and the last question.
+constexpr const char* k_waiting_columns = R"sql(
+SELECT s.id, s.title, {},
+       (SELECT string_agg(u.email, ', ' ORDER BY u.id) FROM submitters u
+        WHERE u.signal_id = s.id),
+       coalesce((SELECT h.detail FROM history h WHERE h.signal_id = s.id
+                 AND h.to_state = 'needs-info' ORDER BY h.id DESC LIMIT 1), '')
+)sql";
+
+void list_waiting_signals(Connection& db, const ReportFilter& filter, OverdueData& data) {
+    const Where where = filter_where(filter, "s.submitted_at", Params());
+    const std::string from =
+        fmt::format("FROM signals s WHERE s.state = 'needs-info'{}", where.sql);
+    data.waiting_total = db.exec(("SELECT count(*) " + from).c_str(), where.params).integer(0, 0);
+    const Result r =
+        db.exec((fmt::format(fmt::runtime(k_waiting_columns), storage::k_late_entered_at) +
+                 fmt::format("{} ORDER BY 3, s.id{}", from, limit_clause(filter)))
+                    .c_str(),
+                where.params);
+    for (int row = 0; row < r.rows(); ++row) {
+        data.waiting.push_back(WaitingInput{r.integer(row, 0), r.text(row, 1), time_at(r, row, 2),
+                                            r.text(row, 3), r.text(row, 4)});
+    }
+}
+
+void list_late_signals(Connection& db, const ReportFilter& filter, const LateCuts& cuts,
+                       OverdueData& data) {
+    Where where = filter_where(filter, "s.submitted_at", Params());
+    std::vector<std::string> late_values;
+    const std::string condition = storage::late_condition(
+        cuts, [&where] { return where.placeholder(); }, late_values);
+    for (const std::string& value : late_values) {
+        where.params.add(value);
+    }
+    const std::string from = fmt::format("FROM signals s WHERE true{}{}", where.sql, condition);
+    data.late_total = db.exec(("SELECT count(*) " + from).c_str(), where.params).integer(0, 0);
+    const Result r = db.exec(fmt::format("SELECT s.id, s.title, s.state, s.submitted_at{} {} "
+                                         "ORDER BY s.submitted_at, s.id{}",
+                                         storage::late_columns(), from, limit_clause(filter))
+                                 .c_str(),
+                             where.params);
+    for (int row = 0; row < r.rows(); ++row) {
+        LateSignalInput late{r.integer(row, 0), r.text(row, 1), {}};
+        late.facts.state = state_at(r, row, 2);
+        late.facts.submitted_at = time_at(r, row, 3);
+        late.facts.entered_at = time_at(r, row, 4);
+        late.facts.responded = r.integer(row, 5) != 0;
+        if (!r.is_null(row, 6)) {
+            late.facts.parked_until = parse_date(r.text(row, 6));
+        }
+        data.late.push_back(std::move(late));
+    }
+}
+
 } // namespace
 
 OverdueData overdue_report(Connection& db, const ReportFilter& filter, Date today,
-                           Timestamp stale_before, Timestamp silent_before) {
+                           Timestamp stale_before, Timestamp silent_before, const LateCuts& late) {
     OverdueData data;
     list_overdue_actions(db, filter, today, data);
     list_stale_signals(db, filter, stale_before, data);
     list_silent_submitters(db, filter, silent_before, data);
+    list_waiting_signals(db, filter, data);
+    list_late_signals(db, filter, late, data);
     return data;
 }
 

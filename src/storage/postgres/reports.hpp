@@ -60,7 +60,8 @@ FieldsData fields_report(Connection& db, const ReportFilter& filter,
 CustomersData customers_report(Connection& db, const ReportFilter& filter,
                                domain::Timestamp care_since, std::int64_t high);
 OverdueData overdue_report(Connection& db, const ReportFilter& filter, domain::Date today,
-                           domain::Timestamp stale_before, domain::Timestamp silent_before);
+                           domain::Timestamp stale_before, domain::Timestamp silent_before,
+                           const domain::LateCuts& late);
 std::vector<domain::ResponseInput> response_report(Connection& db, const ReportFilter& filter);
 
 // The report queries and the customers table on PostgreSQL.

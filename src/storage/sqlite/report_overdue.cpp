@@ -1,3 +1,4 @@
+#include "../late_sql.hpp"
 #include "../state_lists.hpp"
 #include "reports.hpp"
 
@@ -167,15 +168,80 @@ void list_silent_submitters(Connection& db, const ReportFilter& filter, const Wh
     data.silent = rank_silent_submitters(std::move(silent), filter.limit, data.silent_total);
 }
 
+// Signals in needs-info: when they were asked, to whom the question went (the submitters, in
+// the order they came) and the last question.
+constexpr const char* k_waiting_columns = R"sql(
+SELECT s.id, s.title, {},
+       (SELECT group_concat(e, ', ') FROM (
+            SELECT u.email AS e FROM submitters u WHERE u.signal_id = s.id ORDER BY u.id)),
+       coalesce((SELECT h.detail FROM history h WHERE h.signal_id = s.id
+                 AND h.to_state = 'needs-info' ORDER BY h.id DESC LIMIT 1), '')
+)sql";
+
+void list_waiting_signals(Connection& db, const ReportFilter& filter, const Where& where,
+                          OverdueData& data) {
+    const std::string from =
+        fmt::format("FROM signals s WHERE s.state = 'needs-info'{}", where.sql);
+    data.waiting_total = count_rows(db, from, where);
+    Statement waiting =
+        db.prepare(fmt::format(k_waiting_columns, storage::k_late_entered_at) +
+                   fmt::format("{} ORDER BY 3, s.id{}", from, limit_clause(filter)));
+    bind_with_filter(waiting, where);
+    while (waiting.step()) {
+        data.waiting.push_back(WaitingInput{waiting.integer(0), waiting.text(1),
+                                            time_of(waiting, 2), waiting.text(3), waiting.text(4)});
+    }
+}
+
+// Binds the late condition's values, then the filter's, from position 1.
+void bind_late(Statement& statement, const std::vector<std::string>& late_values,
+               const Where& where) {
+    int index = 0;
+    for (const std::string& value : late_values) {
+        statement.bind(++index, value);
+    }
+    for (const Value& v : where.values) {
+        std::visit([&](const auto& x) { statement.bind(++index, x); }, v);
+    }
+}
+
+void list_late_signals(Connection& db, const ReportFilter& filter, const Where& where,
+                       const LateCuts& cuts, OverdueData& data) {
+    std::vector<std::string> late_values;
+    const std::string condition = storage::late_condition(
+        cuts, [] { return std::string("?"); }, late_values);
+    const std::string from = fmt::format("FROM signals s WHERE 1 = 1{}{}", condition, where.sql);
+    Statement count = db.prepare("SELECT count(*) " + from);
+    bind_late(count, late_values, where);
+    data.late_total = count.step() ? count.integer(0) : 0;
+    Statement late = db.prepare(fmt::format("SELECT s.id, s.title, s.state, s.submitted_at{} {} "
+                                            "ORDER BY s.submitted_at, s.id{}",
+                                            storage::late_columns(), from, limit_clause(filter)));
+    bind_late(late, late_values, where);
+    while (late.step()) {
+        LateSignalInput row{late.integer(0), late.text(1), {}};
+        row.facts.state = state_of(late, 2);
+        row.facts.submitted_at = time_of(late, 3);
+        row.facts.entered_at = time_of(late, 4);
+        row.facts.responded = late.integer(5) != 0;
+        if (!late.is_null(6)) {
+            row.facts.parked_until = parse_date(late.text(6));
+        }
+        data.late.push_back(std::move(row));
+    }
+}
+
 } // namespace
 
 OverdueData overdue_report(Connection& db, const ReportFilter& filter, Date today,
-                           Timestamp stale_before, Timestamp silent_before) {
+                           Timestamp stale_before, Timestamp silent_before, const LateCuts& late) {
     OverdueData data;
     const Where where = filter_where(filter, "s.submitted_at");
     list_overdue_actions(db, filter, where, today, data);
     list_stale_signals(db, filter, where, stale_before, data);
     list_silent_submitters(db, filter, where, silent_before, data);
+    list_waiting_signals(db, filter, where, data);
+    list_late_signals(db, filter, where, late, data);
     return data;
 }
 

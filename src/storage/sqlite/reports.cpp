@@ -65,9 +65,9 @@ public:
         return customers_report(m_db, filter, care_since, high);
     }
     OverdueData overdue(const ReportFilter& filter, Date today, Timestamp stale_before,
-                        Timestamp silent_before) override {
+                        Timestamp silent_before, const LateCuts& late) override {
         ReadTransaction transaction(m_db);
-        return overdue_report(m_db, filter, today, stale_before, silent_before);
+        return overdue_report(m_db, filter, today, stale_before, silent_before, late);
     }
     std::vector<ResponseInput> response(const ReportFilter& filter) override {
         ReadTransaction transaction(m_db);

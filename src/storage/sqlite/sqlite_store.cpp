@@ -1,3 +1,4 @@
+#include "../late_sql.hpp"
 #include "../postgres/pg_store.hpp"
 #include "connection.hpp"
 #include "copy_rows.hpp"
@@ -172,12 +173,12 @@ FROM history WHERE signal_id = ? ORDER BY id
 
 constexpr const char* k_find_external_id = "SELECT id FROM signals WHERE external_id = ?";
 // The start of `list` and of its count; the filters are appended as " AND …".
-constexpr std::string_view k_list_signals = R"sql(
+constexpr std::string_view k_list_columns = R"sql(
 SELECT s.id, s.title, s.state, s.step, s.submitted_by, s.submitted_at, s.updated_at,
        s.channel, s.product, s.process, s.customer, s.contacts, s.satisfaction_impact,
        s.cost_per_contact_cents, s.satisfaction_hundredths,
-       (SELECT count(*) FROM submitters u WHERE u.signal_id = s.id)
-FROM signals s WHERE 1 = 1)sql";
+       (SELECT count(*) FROM submitters u WHERE u.signal_id = s.id))sql";
+constexpr std::string_view k_list_from = " FROM signals s WHERE 1 = 1";
 constexpr std::string_view k_count_signals = "SELECT count(*) FROM signals s WHERE 1 = 1";
 constexpr const char* k_custom_field_names =
     "SELECT DISTINCT name FROM signal_fields ORDER BY name";
@@ -486,7 +487,9 @@ public:
     }
 
     std::vector<SignalSummary> list(const ListQuery& q) override {
-        std::string sql = std::string(k_list_signals);
+        std::string sql = std::string(k_list_columns) +
+                          (q.late ? storage::late_columns() : std::string()) +
+                          std::string(k_list_from);
         std::vector<std::variant<std::int64_t, std::string>> values;
         append_list_filters(q, sql, values);
         const std::string_view direction = q.order == SortOrder::descending ? "DESC" : "ASC";
@@ -520,6 +523,11 @@ public:
                                   Decimal::from_hundredths(row.integer(13)), read_decimal(row, 14)};
             }
             s.submitter_count = static_cast<int>(row.integer(15));
+            if (q.late) {
+                s.late_facts =
+                    LateFacts{s.state, s.submitted_at, read_time(row, 16), row.integer(17) != 0,
+                              row.is_null(18) ? std::nullopt : parse_date(row.text(18))};
+            }
             result.push_back(std::move(s));
         }
         return result;
@@ -582,6 +590,12 @@ public:
         if (q.search) {
             sql += " AND s.id IN (SELECT rowid FROM signals_fts WHERE signals_fts MATCH ?)";
             values.emplace_back(sqlite::search_query(*q.search));
+        }
+        if (q.late) {
+            std::vector<std::string> late_values;
+            sql += storage::late_condition(
+                *q.late, [] { return std::string("?"); }, late_values);
+            values.insert(values.end(), late_values.begin(), late_values.end());
         }
     }
 
