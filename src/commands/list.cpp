@@ -25,6 +25,7 @@ struct ListOptions {
     std::optional<std::string> limit;
     bool csv = false;
     std::optional<std::string> search;
+    bool recurring = false;
 };
 
 struct SortName {
@@ -149,6 +150,7 @@ storage::ListQuery build_query(const ListOptions& o, const std::vector<std::stri
         q.limit = parse_count(*o.limit, "--limit");
     }
     q.search = o.search;
+    q.recurring = o.recurring;
     q.fields = parse_field_filters(extras, session, "list");
     return q;
 }
@@ -183,6 +185,8 @@ Runner define_list(CLI::App& command) {
                     "Only signals whose title or description holds all these words (any case, "
                     "any accents)")
         ->type_name("WORDS");
+    command.add_flag("--recurring", o->recurring,
+                     "Only signals that recur a closed root cause (see report recurrence)");
     command.allow_extras();
     command.footer(
         "Filter on any field with --FIELD VALUE, e.g. --channel phone --process billing.\n"

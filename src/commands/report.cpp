@@ -18,8 +18,8 @@ namespace sileram::commands {
 
 namespace {
 
-constexpr std::string_view k_reports[] = {"impact", "fields",    "funnel",
-                                          "effect", "customers", "overdue"};
+constexpr std::string_view k_reports[] = {"impact",    "fields",  "funnel",    "effect",
+                                          "customers", "overdue", "recurrence"};
 constexpr const auto& k_standard = domain::k_standard_fields;
 
 struct ReportOptions {
@@ -128,6 +128,11 @@ output::ReportDocument build(const ReportOptions& o, const std::string& by,
             domain::build_customer_report(data.customers, data.revenue_total, settings),
             filter.limit, settings, impact);
     }
+    if (o.kind == "recurrence") {
+        storage::RecurrenceData data = queries.recurrence(filter);
+        return output::recurrence_document(
+            domain::build_recurrence_report(std::move(data.pairs), data.closed, filter.limit));
+    }
     // overdue
     const storage::OverdueData data =
         queries.overdue(filter, windows.today, windows.stale_before, windows.silent_before);
@@ -160,6 +165,9 @@ output::ReportDocument outline(const std::string& kind) {
     if (kind == "customers") {
         return output::customers_document(domain::CustomerReport{}, 0, settings, impact);
     }
+    if (kind == "recurrence") {
+        return output::recurrence_document(domain::RecurrenceReport{});
+    }
     return output::overdue_document(domain::OverdueReport{}, settings);
 }
 
@@ -187,17 +195,19 @@ std::span<const std::string_view> report_names() {
 
 Runner define_report(CLI::App& command) {
     auto o = std::make_shared<ReportOptions>();
-    command.add_option("report", o->kind, "impact, fields, funnel, effect, customers or overdue")
+    command
+        .add_option("report", o->kind,
+                    "impact, fields, funnel, effect, customers, overdue or recurrence")
         ->type_name("REPORT");
     command
         .add_option("--since", o->since,
-                    "Only signals submitted on or after DATE (effect: measured); also "
-                    "today, yesterday, Nd, Nw")
+                    "Only signals submitted on or after DATE (effect: measured; recurrence: "
+                    "the new signals); also today, yesterday, Nd, Nw")
         ->type_name("DATE");
     command
         .add_option("--until", o->until,
                     "Only signals submitted up to DATE, inclusive (effect: "
-                    "measured)")
+                    "measured; recurrence: the new signals)")
         ->type_name("DATE");
     command.add_option("--by", o->by, "impact: group by this field; fields: only this field")
         ->type_name("FIELD");

@@ -121,5 +121,6 @@ ReportDocument customers_document(const domain::CustomerReport& report, std::int
                                   const domain::ImpactSettings& impact);
 ReportDocument overdue_document(const domain::OverdueReport& report,
                                 const domain::ReportSettings& settings);
+ReportDocument recurrence_document(const domain::RecurrenceReport& report);
 
 } // namespace sileram::output

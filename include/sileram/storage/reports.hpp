@@ -60,6 +60,11 @@ struct OverdueData {
     std::int64_t silent_total = 0;
 };
 
+struct RecurrenceData {
+    std::vector<domain::RecurrenceInput> pairs;    // every pair; the report limits
+    std::vector<domain::ClosedCausesInput> closed; // per process, in any order
+};
+
 // The queries behind `sileram report` and the customers table. Every report method runs all its
 // queries in one read transaction, so its numbers agree with each other; the aggregation is done
 // by the database (sums in cents), only the rows a report lists come back one by one.
@@ -88,6 +93,11 @@ public:
     virtual OverdueData overdue(const ReportFilter& filter, domain::Date today,
                                 domain::Timestamp stale_before,
                                 domain::Timestamp silent_before) = 0;
+    // The closed root causes (signals that domain::can_recur) per process, and the new signals
+    // that submit recorded as their recurrences (domain::is_recurrence), submitted on or after
+    // the closing. The time window applies to the new signals, the field
+    // filters to the closed ones.
+    virtual RecurrenceData recurrence(const ReportFilter& filter) = 0;
 
     // The customers table. Names are unique ignoring ASCII case and surrounding spaces.
     virtual void set_customer(const domain::Customer& customer, domain::Timestamp at) = 0;

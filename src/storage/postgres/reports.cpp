@@ -77,6 +77,10 @@ public:
         Snapshot snapshot(m_db);
         return overdue_report(m_db, filter, today, stale_before, silent_before);
     }
+    RecurrenceData recurrence(const ReportFilter& filter) override {
+        Snapshot snapshot(m_db);
+        return recurrence_report(m_db, filter);
+    }
 
     void set_customer(const Customer& customer, Timestamp at) override {
         m_db.exec(k_set_customer, Params(customer.name, customer.revenue.hundredths(),

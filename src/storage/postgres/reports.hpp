@@ -58,6 +58,7 @@ CustomersData customers_report(Connection& db, const ReportFilter& filter,
                                domain::Timestamp care_since, std::int64_t high);
 OverdueData overdue_report(Connection& db, const ReportFilter& filter, domain::Date today,
                            domain::Timestamp stale_before, domain::Timestamp silent_before);
+RecurrenceData recurrence_report(Connection& db, const ReportFilter& filter);
 
 // The report queries and the customers table on PostgreSQL.
 std::unique_ptr<ReportQueries> make_report_queries(Connection& db);

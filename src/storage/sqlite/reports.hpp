@@ -101,5 +101,6 @@ CustomersData customers_report(Connection& db, const ReportFilter& filter,
                                domain::Timestamp care_since, std::int64_t high);
 OverdueData overdue_report(Connection& db, const ReportFilter& filter, domain::Date today,
                            domain::Timestamp stale_before, domain::Timestamp silent_before);
+RecurrenceData recurrence_report(Connection& db, const ReportFilter& filter);
 
 } // namespace sileram::storage::sqlite

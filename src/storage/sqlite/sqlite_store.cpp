@@ -1,4 +1,5 @@
 #include "../postgres/pg_store.hpp"
+#include "../state_lists.hpp"
 #include "connection.hpp"
 #include "copy_rows.hpp"
 #include "intake.hpp"
@@ -566,6 +567,9 @@ public:
         if (q.since) {
             sql += " AND s.submitted_at >= ?";
             values.emplace_back(format_timestamp(*q.since));
+        }
+        if (q.recurring) {
+            sql += " AND " + sql_recurs_closed_cause("s");
         }
         for (const auto& [name, value] : q.fields) {
             if (is_standard_field(name)) {
