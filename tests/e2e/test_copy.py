@@ -13,7 +13,7 @@ import urllib.parse
 
 import harness
 
-REPORTS = ["impact", "fields", "funnel", "effect", "customers", "overdue"]
+REPORTS = ["impact", "fields", "funnel", "effect", "customers", "overdue", "recurrence"]
 _source = {}
 
 
