@@ -49,9 +49,11 @@ inline std::string sql_can_recur(std::string_view alias) {
 
 // Whether the signal aliased `alias` recurs a closed root cause: submit recorded it as a
 // recurrence of a signal that can recur (sql_can_recur), and it came on or after that closing.
+// CROSS JOIN keeps SQLite on the signal's own recurrences: left to choose, it scanned every
+// closed signal for each one listed.
 inline std::string sql_recurs_closed_cause(std::string_view alias) {
-    return fmt::format("EXISTS (SELECT 1 FROM recurrences rr JOIN signals rs ON rs.id = "
-                       "rr.closed_signal_id WHERE rr.signal_id = {0}.id AND {1} AND "
+    return fmt::format("EXISTS (SELECT 1 FROM recurrences rr CROSS JOIN signals rs WHERE rs.id = "
+                       "rr.closed_signal_id AND rr.signal_id = {0}.id AND {1} AND "
                        "{0}.submitted_at >= (SELECT max(rh.at) FROM history rh WHERE "
                        "rh.signal_id = rs.id AND rh.event = '{2}'))",
                        alias, sql_can_recur("rs"), domain::to_string(domain::Event::close));

@@ -12,6 +12,8 @@ namespace {
 // The recurrences submit recorded of closed signals `s` that can recur ({0}: sql_can_recur),
 // with the moment of their last close ({1}: the event), submitted on or after it; bound: the
 // filter ({2}). Submit records only what is at least domain::k_recurrence_similarity alike.
+// CROSS JOIN keeps SQLite reading the few recurrences first: left to choose, it scanned the
+// closed signals and, for each, the new signals submitted after it.
 constexpr const char* k_recurrence_pairs = R"sql(
 SELECT x.closed, x.process, x.cause, x.closed_at, x.signal, x.title, x.state, x.submitted_at,
        x.similarity
@@ -20,9 +22,9 @@ FROM (SELECT s.id AS closed, coalesce(s.process, '') AS process, c.cause AS caus
                  AS closed_at,
              n.id AS signal, n.title AS title, n.state AS state, n.submitted_at AS submitted_at,
              r.similarity AS similarity
-      FROM recurrences r JOIN signals s ON s.id = r.closed_signal_id
-      JOIN root_causes c ON c.signal_id = s.id JOIN signals n ON n.id = r.signal_id
-      WHERE {0}{2}) x
+      FROM recurrences r CROSS JOIN signals s CROSS JOIN root_causes c CROSS JOIN signals n
+      WHERE s.id = r.closed_signal_id AND c.signal_id = s.id AND n.id = r.signal_id
+      AND {0}{2}) x
 WHERE x.submitted_at >= x.closed_at
 )sql";
 
