@@ -26,6 +26,7 @@ struct ListOptions {
     bool csv = false;
     std::optional<std::string> search;
     bool late = false;
+    bool recurring = false;
 };
 
 struct SortName {
@@ -153,6 +154,7 @@ storage::ListQuery build_query(const ListOptions& o, const std::vector<std::stri
     if (o.late) {
         q.late = late_cuts(session);
     }
+    q.recurring = o.recurring;
     q.fields = parse_field_filters(extras, session, "list");
     return q;
 }
@@ -190,6 +192,8 @@ Runner define_list(CLI::App& command) {
     command.add_flag("--late", o->late,
                      "Only signals past a response target of [targets] (first response, days in "
                      "a state) or parked past their --until day, with the target they missed");
+    command.add_flag("--recurring", o->recurring,
+                     "Only signals that recur a closed root cause (see report recurrence)");
     command.allow_extras();
     command.footer(
         "Filter on any field with --FIELD VALUE, e.g. --channel phone --process billing.\n"

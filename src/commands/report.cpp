@@ -20,8 +20,8 @@ namespace sileram::commands {
 
 namespace {
 
-constexpr std::string_view k_reports[] = {"impact",    "fields",  "funnel",  "effect",
-                                          "customers", "overdue", "response"};
+constexpr std::string_view k_reports[] = {"impact",    "fields",  "funnel",   "effect",
+                                          "customers", "overdue", "response", "recurrence"};
 constexpr const auto& k_standard = domain::k_standard_fields;
 
 struct ReportOptions {
@@ -136,6 +136,11 @@ output::ReportDocument build(const ReportOptions& o, const std::string& by,
         return output::response_document(domain::build_response_report(
             queries.response(filter), session.config().targets.first_response_days, now));
     }
+    if (o.kind == "recurrence") {
+        storage::RecurrenceData data = queries.recurrence(filter);
+        return output::recurrence_document(
+            domain::build_recurrence_report(std::move(data.pairs), data.closed, filter.limit));
+    }
     // overdue
     const storage::OverdueData data = queries.overdue(filter, windows.today, windows.stale_before,
                                                       windows.silent_before, late_cuts(session));
@@ -174,6 +179,9 @@ output::ReportDocument outline(const std::string& kind) {
     if (kind == "response") {
         return output::response_document(domain::ResponseReport{});
     }
+    if (kind == "recurrence") {
+        return output::recurrence_document(domain::RecurrenceReport{});
+    }
     return output::overdue_document(domain::OverdueReport{}, settings);
 }
 
@@ -203,17 +211,17 @@ Runner define_report(CLI::App& command) {
     auto o = std::make_shared<ReportOptions>();
     command
         .add_option("report", o->kind,
-                    "impact, fields, funnel, effect, customers, overdue or response")
+                    "impact, fields, funnel, effect, customers, overdue, response or recurrence")
         ->type_name("REPORT");
     command
         .add_option("--since", o->since,
-                    "Only signals submitted on or after DATE (effect: measured); also "
-                    "today, yesterday, Nd, Nw")
+                    "Only signals submitted on or after DATE (effect: measured; recurrence: "
+                    "the new signals); also today, yesterday, Nd, Nw")
         ->type_name("DATE");
     command
         .add_option("--until", o->until,
                     "Only signals submitted up to DATE, inclusive (effect: "
-                    "measured)")
+                    "measured; recurrence: the new signals)")
         ->type_name("DATE");
     command.add_option("--by", o->by, "impact: group by this field; fields: only this field")
         ->type_name("FIELD");

@@ -40,7 +40,7 @@ std::vector<storage::SimilarSignal> check_similar(storage::Store& store, domain:
          store.find_similar(signal.title, signal.description, k_similar_shown)) {
         if (match.state != domain::State::closed) {
             open.push_back(std::move(match));
-        } else if (match.similarity >= domain::k_recurrence_similarity) {
+        } else if (domain::is_recurrence(match.similarity, match.shared.size())) {
             signal.recurrence_of.push_back(
                 domain::PossibleRecurrence{match.id, match.title, match.similarity});
         }

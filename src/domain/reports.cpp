@@ -9,6 +9,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <map>
+#include <set>
 
 namespace sileram::domain {
 
@@ -559,6 +560,57 @@ void add_waiting_and_late(OverdueReport& report, const std::vector<WaitingInput>
                      [](const LateSignal& a, const LateSignal& b) {
                          return a.late.days_late > b.late.days_late;
                      });
+}
+
+RecurrenceReport build_recurrence_report(std::vector<RecurrenceInput> pairs,
+                                         const std::vector<ClosedCausesInput>& closed,
+                                         std::int64_t limit) {
+    // Bytewise, with the signals that name no process after those that do: the same order
+    // whichever database collated the rows.
+    const auto process_before = [](const std::string& a, const std::string& b) {
+        return a.empty() != b.empty() ? b.empty() : a < b;
+    };
+    std::sort(pairs.begin(), pairs.end(), [&](const RecurrenceInput& a, const RecurrenceInput& b) {
+        if (a.process != b.process) {
+            return process_before(a.process, b.process);
+        }
+        return a.closed != b.closed ? a.closed < b.closed : a.signal < b.signal;
+    });
+    RecurrenceReport report;
+    std::map<std::string, RecurrenceProcess> processes;
+    for (const ClosedCausesInput& c : closed) {
+        processes[c.process].closed += c.closed;
+        report.closed += c.closed;
+    }
+    std::set<SignalId> recurred;
+    std::set<SignalId> signals;
+    std::map<std::string, std::set<SignalId>> recurred_in;
+    std::map<std::string, std::set<SignalId>> signals_in;
+    for (const RecurrenceInput& p : pairs) {
+        recurred.insert(p.closed);
+        signals.insert(p.signal);
+        recurred_in[p.process].insert(p.closed);
+        signals_in[p.process].insert(p.signal);
+        processes[p.process];
+        if (limit <= 0 || static_cast<std::int64_t>(report.recurrences.size()) < limit) {
+            report.recurrences.push_back(Recurrence{p, days_between(p.closed_at, p.submitted_at)});
+        }
+    }
+    report.recurrences_total = static_cast<std::int64_t>(pairs.size());
+    report.recurred = static_cast<std::int64_t>(recurred.size());
+    report.signals = static_cast<std::int64_t>(signals.size());
+    for (auto& [process, line] : processes) {
+        line.process = process;
+        line.recurred = static_cast<std::int64_t>(recurred_in[process].size());
+        line.signals = static_cast<std::int64_t>(signals_in[process].size());
+        line.share = share(static_cast<double>(line.recurred), static_cast<double>(line.closed));
+        report.processes.push_back(line);
+    }
+    std::stable_sort(report.processes.begin(), report.processes.end(),
+                     [&](const RecurrenceProcess& a, const RecurrenceProcess& b) {
+                         return process_before(a.process, b.process);
+                     });
+    return report;
 }
 
 ReportWindows report_windows(Timestamp now, const std::optional<Timestamp>& since,

@@ -173,4 +173,12 @@ Resemblance resemble(const std::vector<TermWeight>& query, std::int64_t total_do
     return result;
 }
 
+bool can_recur(State state, bool has_root_cause, bool measured) {
+    return state == State::closed && has_root_cause && measured;
+}
+
+bool is_recurrence(double similarity, std::size_t shared_words) {
+    return similarity >= k_recurrence_similarity && shared_words >= k_recurrence_shared_words;
+}
+
 } // namespace sileram::domain

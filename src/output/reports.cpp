@@ -510,4 +510,54 @@ ReportDocument response_document(const domain::ResponseReport& report) {
     return d;
 }
 
+ReportDocument recurrence_document(const domain::RecurrenceReport& report) {
+    ReportDocument d;
+    d.report = "recurrence";
+    d.summary = {
+        {"closed_root_causes", "Closed root causes (root cause found, effect measured)",
+         Cell::of_count(report.closed)},
+        {"recurred_root_causes", "Of them came back", Cell::of_count(report.recurred)},
+        {"recurring_signals", "New signals that recur one", Cell::of_count(report.signals)}};
+
+    Section recurrences;
+    recurrences.name = "recurrences";
+    recurrences.title = "Closed root causes that came back, per process";
+    recurrences.columns = {{"process", "process", true, 8, 2},
+                           {"closed_signal", "closed"},
+                           {"root_cause", "root cause", true, k_min_title_width, 5},
+                           {"closed_on", "closed on", false, 0, 3},
+                           {"signal", "new"},
+                           {"title", "title", true, k_min_title_width},
+                           {"submitted_on", "submitted", false, 0, 4},
+                           {"days_since_closing", "days after"},
+                           {"alike", "alike", false, 0, 1}};
+    for (const domain::Recurrence& r : report.recurrences) {
+        Cell days = Cell::of_count(r.days_since_closing);
+        days.hue = Hue::red;
+        recurrences.rows.push_back(
+            {text(shown_value(r.input.process)), Cell::of_id(r.input.closed), text(r.input.cause),
+             text(local_date(r.input.closed_at)), Cell::of_id(r.input.signal), text(r.input.title),
+             text(local_date(r.input.submitted_at)), days, Cell::of_share(r.input.similarity)});
+    }
+    recurrences.note =
+        shown_note(report.recurrences.size(), report.recurrences_total, "recurrences");
+    d.sections.push_back(std::move(recurrences));
+
+    Section processes;
+    processes.name = "processes";
+    processes.title = "Per process";
+    processes.columns = {{"process", "process", true, 8},
+                         {"closed_root_causes", "closed"},
+                         {"recurred_root_causes", "came back"},
+                         {"recurring_signals", "new signals"},
+                         {"share_recurred", "share came back", false, 0, 1}};
+    for (const domain::RecurrenceProcess& p : report.processes) {
+        processes.rows.push_back({text(shown_value(p.process)), Cell::of_count(p.closed),
+                                  Cell::of_count(p.recurred), Cell::of_count(p.signals),
+                                  Cell::of_share(p.share)});
+    }
+    d.sections.push_back(std::move(processes));
+    return d;
+}
+
 } // namespace sileram::output

@@ -58,6 +58,27 @@ inline const std::string& sql_executing_states() {
     return list;
 }
 
+// domain::can_recur for the signals aliased `alias`: closed, with a root cause and a
+// measurement.
+inline std::string sql_can_recur(std::string_view alias) {
+    return fmt::format("{0}.state = '{1}' AND EXISTS (SELECT 1 FROM root_causes rc WHERE "
+                       "rc.signal_id = {0}.id) AND EXISTS (SELECT 1 FROM measurements me WHERE "
+                       "me.signal_id = {0}.id)",
+                       alias, domain::to_string(domain::State::closed));
+}
+
+// Whether the signal aliased `alias` recurs a closed root cause: submit recorded it as a
+// recurrence of a signal that can recur (sql_can_recur), and it came on or after that closing.
+// CROSS JOIN keeps SQLite on the signal's own recurrences: left to choose, it scanned every
+// closed signal for each one listed.
+inline std::string sql_recurs_closed_cause(std::string_view alias) {
+    return fmt::format("EXISTS (SELECT 1 FROM recurrences rr CROSS JOIN signals rs WHERE rs.id = "
+                       "rr.closed_signal_id AND rr.signal_id = {0}.id AND {1} AND "
+                       "{0}.submitted_at >= (SELECT max(rh.at) FROM history rh WHERE "
+                       "rh.signal_id = rs.id AND rh.event = '{2}'))",
+                       alias, sql_can_recur("rs"), domain::to_string(domain::Event::close));
+}
+
 // A CASE expression giving the step a history row leads to, from its `to_column` (and, for a
 // state reached at more than one step, such as `dropped`, its `from_column`); `fallback` for a
 // state the domain does not know. The history's own record of the funnel's step stays.

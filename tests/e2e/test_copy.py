@@ -13,7 +13,7 @@ import urllib.parse
 
 import harness
 
-REPORTS = ["impact", "fields", "funnel", "effect", "customers", "overdue", "response"]
+REPORTS = ["impact", "fields", "funnel", "effect", "customers", "overdue", "response", "recurrence"]
 _source = {}
 
 

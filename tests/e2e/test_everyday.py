@@ -451,7 +451,8 @@ class Help(SileramTestCase):
         self.submit()
         rc, _, err = self.fx.run("report")
         self.assertEqual(rc, 2)
-        for name in ("impact", "fields", "funnel", "effect", "customers", "overdue"):
+        for name in ("impact", "fields", "funnel", "effect", "customers", "overdue",
+                     "recurrence"):
             self.assertIn(name, err)
         self.assertIn("sileram report NAME --help",
                       " ".join(self.ok("report", "--help", db=False).split()))
@@ -521,7 +522,8 @@ class JsonShapes(SileramTestCase):
         for key in ("submitters", "decisions", "actions", "measurements", "feedback", "history"):
             self.assertIsInstance(shown[key], list, key)
         self.assertEqual(self.fx.js("list", "--state", "closed"), [])
-        for report in ("impact", "funnel", "effect", "fields", "customers", "overdue"):
+        for report in ("impact", "funnel", "effect", "fields", "customers", "overdue",
+                       "recurrence"):
             with self.subTest(report=report):
                 self.assert_no_null_lists(self.fx.js("report", report))
 

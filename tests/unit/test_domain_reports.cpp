@@ -418,3 +418,52 @@ TEST_CASE("report_windows count from now: a year of funnel months, care, stale a
     CHECK(report_windows(at("2028-02-29T08:00:00Z"), std::nullopt, settings).funnel_months_since ==
           at("2027-02-01T00:00:00Z"));
 }
+
+TEST_CASE("recurrence: per process bytewise, no process last; days after the closing") {
+    const auto pair = [](SignalId closed, std::string process, SignalId signal,
+                         const char* closed_at, const char* submitted_at) {
+        return RecurrenceInput{
+            closed,           std::move(process), "cause", at(closed_at), signal, "title",
+            State::submitted, at(submitted_at),   0.6};
+    };
+    const std::vector<RecurrenceInput> pairs = {
+        pair(7, "", 20, "2026-10-01T12:00:00Z", "2026-10-02T11:59:59Z"),
+        pair(3, "billing", 21, "2026-10-01T12:00:00Z", "2026-11-01T12:00:00Z"),
+        pair(2, "billing", 22, "2026-09-01T12:00:00Z", "2026-09-01T12:00:00Z"),
+        pair(2, "billing", 21, "2026-09-01T12:00:00Z", "2026-11-01T12:00:00Z"),
+        pair(5, "Delivery", 23, "2026-10-01T12:00:00Z", "2026-10-11T12:00:00Z"),
+    };
+    const std::vector<ClosedCausesInput> closed = {
+        {"billing", 4}, {"", 1}, {"Delivery", 2}, {"support", 3}};
+    const RecurrenceReport all = build_recurrence_report(pairs, closed, 0);
+    REQUIRE(all.recurrences.size() == 5);
+    CHECK(all.recurrences_total == 5);
+    // "Delivery" sorts before "billing" bytewise; the signals without a process come last.
+    std::vector<std::pair<SignalId, SignalId>> order;
+    for (const Recurrence& r : all.recurrences) {
+        order.emplace_back(r.input.closed, r.input.signal);
+    }
+    CHECK(order ==
+          std::vector<std::pair<SignalId, SignalId>>{{5, 23}, {2, 21}, {2, 22}, {3, 21}, {7, 20}});
+    CHECK(all.recurrences[0].days_since_closing == 10);
+    CHECK(all.recurrences[2].days_since_closing == 0);
+    CHECK(all.recurrences[4].days_since_closing == 0); // a second short of a day
+    CHECK(all.closed == 10);
+    CHECK(all.recurred == 4);
+    CHECK(all.signals == 4); // 21 recurs two causes: one signal
+    REQUIRE(all.processes.size() == 4);
+    CHECK(all.processes[0].process == "Delivery");
+    CHECK(all.processes[1].process == "billing");
+    CHECK(all.processes[1].closed == 4);
+    CHECK(all.processes[1].recurred == 2);
+    CHECK(all.processes[1].signals == 2);
+    CHECK(all.processes[1].share == doctest::Approx(0.5));
+    CHECK(all.processes[2].process == "support");
+    CHECK(all.processes[2].recurred == 0);
+    CHECK(all.processes[3].process.empty());
+
+    const RecurrenceReport two = build_recurrence_report(pairs, closed, 2);
+    CHECK(two.recurrences.size() == 2);
+    CHECK(two.recurrences_total == 5);
+    CHECK(two.recurred == 4);
+}

@@ -85,3 +85,31 @@ TEST_CASE("query words stop at twelve, title first, description cut on a charact
     const std::string long_text = std::string(k_description_bytes - 1, 'a') + " é woord";
     CHECK(query_terms("titel", long_text).size() == 2);
 }
+
+TEST_CASE("only a signal closed after root cause and measurement can recur") {
+    CHECK(can_recur(State::closed, true, true));
+    // Closed after it was rejected, marked a duplicate or dropped: no root cause, no measurement.
+    CHECK_FALSE(can_recur(State::closed, false, false));
+    // Dropped at the go/no-go after its root cause was found: never measured.
+    CHECK_FALSE(can_recur(State::closed, true, false));
+    for (const State open_or_waiting :
+         {State::measured, State::rejected, State::duplicate, State::dropped, State::submitted}) {
+        CHECK_FALSE(can_recur(open_or_waiting, true, true));
+    }
+}
+
+TEST_CASE("one shared common word is no recurrence; a real resemblance is") {
+    // "factuur" is common, "laat" rarer: the closed "Factuur" alone holds half the weight.
+    const std::vector<TermWeight> query{{"factuur", 40}, {"laat", 60}};
+    const Resemblance one_word = resemble(query, 1000, "Factuur", "");
+    CHECK(one_word.score >= k_recurrence_similarity);
+    CHECK(one_word.shared == std::vector<std::string>{"factuur"});
+    CHECK_FALSE(is_recurrence(one_word.score, one_word.shared.size()));
+
+    const std::vector<TermWeight> same{{"btw", 20}, {"regel", 30}, {"factuur", 40}};
+    const Resemblance real = resemble(same, 1000, "Factuur btw-regel onduidelijk", "");
+    CHECK(real.shared.size() == 3);
+    CHECK(is_recurrence(real.score, real.shared.size()));
+    // Two words in common but little alike stays no recurrence.
+    CHECK_FALSE(is_recurrence(k_recurrence_similarity - 0.01, 2));
+}

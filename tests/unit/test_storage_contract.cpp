@@ -833,6 +833,82 @@ void response_from_the_history(const std::string& db) {
     CHECK(q.response(november).size() == 2);
 }
 
+// A signal submitted at `when` that submit recorded as a recurrence of `closed`.
+SignalId submit_recurrence(Store& store, const std::string& title, const std::string& when,
+                           SignalId closed) {
+    NewSignal input;
+    input.title = title;
+    input.submitted_by = "agent9@example.nl";
+    input.fields = {{"process", "delivery"}};
+    Signal s = new_signal(std::move(input), Stamp{"agent9@example.nl", at(when)});
+    s.recurrence_of.push_back(PossibleRecurrence{closed, "", 0.75});
+    return add(store, s);
+}
+
+// Only a root cause that was found, measured and closed can recur: the duplicate guard offers
+// no other closed signal, and the report and `list --recurring` leave out recurrences of any
+// other (recorded before the rule) and signals that came before the closing.
+void recurrence_found_and_reported(const std::string& db) {
+    auto store = open_store(db, Access::write);
+    const SignalId measured =
+        submit_for_reports(*store, "Factuur btw-regel onduidelijk", "agent1@example.nl",
+                           "2026-09-01T09:00:00Z", {{"process", "billing"}});
+    walk_to(*store, measured, State::closed, 1200, 4);
+    const SignalId rejected =
+        submit_for_reports(*store, "Factuur btw-regel onduidelijk", "agent2@example.nl",
+                           "2026-09-01T10:00:00Z", {{"process", "billing"}});
+    change(*store, rejected, "2026-09-02T08:00:00Z",
+           [](Signal& s, const Stamp& st) { reject(s, "no signal", st); });
+    change(*store, rejected, "2026-09-03T08:00:00Z",
+           [](Signal& s, const Stamp& st) { close(s, std::nullopt, st); });
+    REQUIRE(store->load(rejected)->state == State::closed);
+
+    std::vector<SignalId> closed_alike;
+    for (const SimilarSignal& s : store->find_similar("Btw-regel op factuur onduidelijk", "", 5)) {
+        closed_alike.push_back(s.id);
+        CHECK(s.state == State::closed);
+    }
+    CHECK(closed_alike == std::vector<SignalId>{measured});
+
+    const SignalId before = submit_recurrence(*store, "Btw-regel factuur", "2026-10-01T09:00:00Z",
+                                              measured); // closed on 2026-10-28
+    const SignalId after = submit_recurrence(*store, "Btw-regel op factuur onduidelijk",
+                                             "2026-11-30T23:30:00Z", measured);
+    submit_recurrence(*store, "Factuur btw-regel", "2026-11-30T09:00:00Z", rejected);
+    CHECK(before < after);
+
+    const RecurrenceData data = store->reports().recurrence(ReportFilter{});
+    REQUIRE(data.pairs.size() == 1);
+    const RecurrenceInput& pair = data.pairs[0];
+    CHECK(pair.closed == measured);
+    CHECK(pair.process == "billing");
+    CHECK(pair.cause == "the form");
+    CHECK(format_timestamp(pair.closed_at) == "2026-10-28T12:00:00Z");
+    CHECK(pair.signal == after);
+    CHECK(pair.title == "Btw-regel op factuur onduidelijk");
+    CHECK(pair.state == State::submitted);
+    CHECK(format_timestamp(pair.submitted_at) == "2026-11-30T23:30:00Z");
+    CHECK(pair.similarity == doctest::Approx(0.75));
+    REQUIRE(data.closed.size() == 1);
+    CHECK(data.closed[0].process == "billing");
+    CHECK(data.closed[0].closed == 1);
+
+    // The window is on the new signals, the fields on the closed ones.
+    ReportFilter window;
+    window.until = at("2026-11-30T00:00:00Z");
+    CHECK(store->reports().recurrence(window).pairs.empty());
+    CHECK(store->reports().recurrence(window).closed.size() == 1);
+    ReportFilter delivery;
+    delivery.fields = {{"process", "delivery"}};
+    CHECK(store->reports().recurrence(delivery).pairs.empty());
+    CHECK(store->reports().recurrence(delivery).closed.empty());
+
+    ListQuery recurring;
+    recurring.recurring = true;
+    CHECK(ids_of(store->list(recurring)) == std::vector<SignalId>{after});
+    CHECK(store->count(recurring) == 1);
+}
+
 // Every row of every copied table, as the store reads them for a copy.
 std::vector<std::vector<Row>> all_rows(Store& store) {
     std::vector<std::vector<Row>> tables;
@@ -1087,6 +1163,8 @@ SILERAM_CONTRACT_CASE("a queued mail is claimed by one run, recorded under its c
 SILERAM_CONTRACT_CASE("every report gives its documented figures", reports_known_figures)
 SILERAM_CONTRACT_CASE("the first response comes from the history", response_from_the_history)
 SILERAM_CONTRACT_CASE("late and waiting signals: list --late and report overdue", late_and_waiting)
+SILERAM_CONTRACT_CASE("only a measured root cause recurs, in the report and the list",
+                      recurrence_found_and_reported)
 
 // The same signals in a SQLite file and in PostgreSQL: every report, under every filter, gives
 // the same rows in the same order with the same figures (SQLite without a filter from its

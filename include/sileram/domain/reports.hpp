@@ -460,6 +460,57 @@ void add_waiting_and_late(OverdueReport& report, const std::vector<WaitingInput>
                           std::int64_t late_total, const Targets& targets, Date today,
                           const LocalDay& local_day);
 
+// ---- recurrence ---------------------------------------------------------------------------
+
+// A new signal recorded as a recurrence of a closed root cause (a closed signal that can recur,
+// domain::can_recur), submitted on or after its closing, as storage finds it.
+struct RecurrenceInput {
+    SignalId closed = 0; // the closed signal
+    std::string process; // its process; empty when not set
+    std::string cause;   // its root cause
+    Timestamp closed_at; // the moment it was closed
+    SignalId signal = 0; // the new signal
+    std::string title;
+    State state = State::submitted;
+    Timestamp submitted_at;
+    double similarity = 0; // 0-1, as recorded by submit
+};
+
+// The closed root causes of one process (signals that can recur), as storage counts them.
+struct ClosedCausesInput {
+    std::string process; // empty when not set
+    std::int64_t closed = 0;
+};
+
+struct Recurrence {
+    RecurrenceInput input;
+    long days_since_closing = 0; // whole days from the closing to the new signal
+};
+
+struct RecurrenceProcess {
+    std::string process;
+    std::int64_t closed = 0;   // closed root causes
+    std::int64_t recurred = 0; // of them, with a recurrence
+    std::int64_t signals = 0;  // new signals that recur one of them
+    double share = 0;          // recurred / closed, 0-1
+};
+
+struct RecurrenceReport {
+    std::vector<Recurrence> recurrences; // at most the limit
+    std::int64_t recurrences_total = 0;
+    std::vector<RecurrenceProcess> processes;
+    std::int64_t closed = 0;   // closed root causes
+    std::int64_t recurred = 0; // of them, with a recurrence
+    std::int64_t signals = 0;  // new signals that recur one of them (once each)
+};
+
+// The recurrence report: each pair in order of process (bytewise, no process last), closed
+// signal and new signal, at most `limit` (0: all); per process the closed root causes, how many
+// came back and with how many new signals, every process of `closed` or `pairs` listed.
+RecurrenceReport build_recurrence_report(std::vector<RecurrenceInput> pairs,
+                                         const std::vector<ClosedCausesInput>& closed,
+                                         std::int64_t limit);
+
 // The moments a report's queries count from, as of `now`.
 struct ReportWindows {
     Timestamp funnel_months_since; // `since`, else the first of the month a year before now

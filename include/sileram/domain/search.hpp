@@ -1,5 +1,7 @@
 #pragma once
 
+#include "sileram/domain/workflow.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -59,5 +61,18 @@ Resemblance resemble(const std::vector<TermWeight>& query, std::int64_t total_do
 inline constexpr double k_min_similarity = 0.25;
 // A closed signal at least this close makes a new one a possible recurrence.
 inline constexpr double k_recurrence_similarity = 0.5;
+// The fewest words a new signal shares with a closed one to recur it: one shared word, however
+// rare among the stored signals, names a topic ("factuur"), not the cause that came back.
+inline constexpr std::size_t k_recurrence_shared_words = 2;
+
+// Whether a new signal can recur a signal in `state`: only one closed after its root cause was
+// found (step 5) and its effect measured (step 9). A signal closed after it was rejected, marked
+// a duplicate or dropped removed no cause that could come back.
+bool can_recur(State state, bool has_root_cause, bool measured);
+
+// Whether a resemblance to a signal that can recur (can_recur) makes the new signal its
+// recurrence: at least k_recurrence_similarity alike with at least k_recurrence_shared_words
+// query words in common.
+bool is_recurrence(double similarity, std::size_t shared_words);
 
 } // namespace sileram::domain

@@ -124,5 +124,6 @@ ReportDocument customers_document(const domain::CustomerReport& report, std::int
 ReportDocument overdue_document(const domain::OverdueReport& report,
                                 const domain::ReportSettings& settings);
 ReportDocument response_document(const domain::ResponseReport& report);
+ReportDocument recurrence_document(const domain::RecurrenceReport& report);
 
 } // namespace sileram::output

@@ -64,6 +64,11 @@ struct OverdueData {
     std::int64_t late_total = 0;
 };
 
+struct RecurrenceData {
+    std::vector<domain::RecurrenceInput> pairs;    // every pair; the report limits
+    std::vector<domain::ClosedCausesInput> closed; // per process, in any order
+};
+
 // The queries behind `sileram report` and the customers table. Every report method runs all its
 // queries in one read transaction, so its numbers agree with each other; the aggregation is done
 // by the database (sums in cents), only the rows a report lists come back one by one.
@@ -98,6 +103,11 @@ public:
     // Every signal submitted in the window, its channel and its first response (the first
     // history row of an event domain::answers_submitter names), by id; `limit` does not apply.
     virtual std::vector<domain::ResponseInput> response(const ReportFilter& filter) = 0;
+    // The closed root causes (signals that domain::can_recur) per process, and the new signals
+    // that submit recorded as their recurrences (domain::is_recurrence), submitted on or after
+    // the closing. The time window applies to the new signals, the field
+    // filters to the closed ones.
+    virtual RecurrenceData recurrence(const ReportFilter& filter) = 0;
 
     // The customers table. Names are unique ignoring ASCII case and surrounding spaces.
     virtual void set_customer(const domain::Customer& customer, domain::Timestamp at) = 0;

@@ -31,6 +31,7 @@ struct ListQuery {
     std::optional<std::int64_t> max_score; // exclusive
     std::map<std::string, std::string> fields;
     std::optional<domain::Timestamp> since;
+    bool recurring = false; // only signals that recur a closed root cause (report recurrence)
     SortKey sort = SortKey::id;
     SortOrder order = SortOrder::ascending;
     std::optional<std::int64_t> limit;
@@ -171,8 +172,8 @@ public:
     virtual FeedbackQueue& feedback_queue() = 0;
     // The signals whose words are most like `title` and `description`, most similar first:
     // at most `limit` open ones (not closed, rejected, duplicate or dropped) and at most `limit`
-    // closed ones, none below domain::k_min_similarity. Looks only at the rarest words, so it
-    // stays fast on a large database.
+    // closed ones that can recur (domain::can_recur), none below domain::k_min_similarity. Looks
+    // only at the rarest words, so it stays fast on a large database.
     virtual std::vector<SimilarSignal> find_similar(const std::string& title,
                                                     const std::string& description, int limit) = 0;
     // Before the write transaction of a bulk insert. A database without signals takes its first

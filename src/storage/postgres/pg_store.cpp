@@ -1,6 +1,7 @@
 #include "pg_store.hpp"
 
 #include "../late_sql.hpp"
+#include "../state_lists.hpp"
 #include "bulk_insert.hpp"
 #include "connection.hpp"
 #include "copy_rows.hpp"
@@ -449,6 +450,9 @@ public:
         if (q.since) {
             sql += " AND s.submitted_at >= " + next();
             p.add(format_timestamp(*q.since));
+        }
+        if (q.recurring) {
+            sql += " AND " + sql_recurs_closed_cause("s");
         }
         for (const auto& [name, value] : q.fields) {
             if (is_standard_field(name)) {

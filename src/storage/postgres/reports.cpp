@@ -82,6 +82,10 @@ public:
         Snapshot snapshot(m_db);
         return response_report(m_db, filter);
     }
+    RecurrenceData recurrence(const ReportFilter& filter) override {
+        Snapshot snapshot(m_db);
+        return recurrence_report(m_db, filter);
+    }
 
     void set_customer(const Customer& customer, Timestamp at) override {
         m_db.exec(k_set_customer, Params(customer.name, customer.revenue.hundredths(),

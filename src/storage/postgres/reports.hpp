@@ -63,6 +63,7 @@ OverdueData overdue_report(Connection& db, const ReportFilter& filter, domain::D
                            domain::Timestamp stale_before, domain::Timestamp silent_before,
                            const domain::LateCuts& late);
 std::vector<domain::ResponseInput> response_report(Connection& db, const ReportFilter& filter);
+RecurrenceData recurrence_report(Connection& db, const ReportFilter& filter);
 
 // The report queries and the customers table on PostgreSQL.
 std::unique_ptr<ReportQueries> make_report_queries(Connection& db);

@@ -32,9 +32,14 @@ ORDER BY ts_rank(search, to_tsquery('sileram.search', $1)) DESC, id LIMIT $2
 constexpr const char* k_newest = R"sql(
 SELECT id FROM signals WHERE search @@ to_tsquery('sileram.search', $1) ORDER BY id DESC LIMIT $2
 )sql";
-// substr counts characters, as SQLite's does on text.
-constexpr const char* k_candidate =
-    "SELECT title, substr(description, 1, $1), state FROM signals WHERE id = $2";
+// substr counts characters, as SQLite's does on text. With what domain::can_recur asks of a
+// closed signal: a root cause and a measurement.
+constexpr const char* k_candidate = R"sql(
+SELECT s.title, substr(s.description, 1, $1), s.state,
+       EXISTS (SELECT 1 FROM root_causes c WHERE c.signal_id = s.id)::int,
+       EXISTS (SELECT 1 FROM measurements m WHERE m.signal_id = s.id)::int
+FROM signals s WHERE s.id = $2
+)sql";
 
 // Terms come from search_terms: letters and digits only, so the quotes cannot be escaped.
 std::string lexeme(const std::string& term) {
@@ -129,7 +134,8 @@ std::vector<SimilarSignal> find_similar(Connection& db, const std::string& title
             continue;
         }
         const auto state = parse_state(row.text(0, 2));
-        if (state && (is_open(*state) || *state == State::closed)) {
+        if (state && (is_open(*state) ||
+                      can_recur(*state, row.integer(0, 3) != 0, row.integer(0, 4) != 0))) {
             Resemblance r = resemble(weights, total, row.text(0, 0), row.text(0, 1));
             if (r.score >= k_min_similarity) {
                 auto& list = is_open(*state) ? open : closed;

@@ -36,8 +36,13 @@ constexpr const char* k_by_rank =
     "SELECT rowid FROM signals_fts WHERE signals_fts MATCH ? ORDER BY rank LIMIT ?";
 constexpr const char* k_newest =
     "SELECT rowid FROM signals_fts WHERE signals_fts MATCH ? ORDER BY rowid DESC LIMIT ?";
-constexpr const char* k_candidate =
-    "SELECT title, substr(description, 1, ?), state FROM signals WHERE id = ?";
+// With what domain::can_recur asks of a closed signal: a root cause and a measurement.
+constexpr const char* k_candidate = R"sql(
+SELECT s.title, substr(s.description, 1, ?), s.state,
+       EXISTS (SELECT 1 FROM root_causes c WHERE c.signal_id = s.id),
+       EXISTS (SELECT 1 FROM measurements m WHERE m.signal_id = s.id)
+FROM signals s WHERE s.id = ?
+)sql";
 
 constexpr const char* k_index_signal =
     "INSERT INTO signals_fts (rowid, title, description) VALUES (?, ?, ?)";
@@ -134,7 +139,8 @@ std::vector<SimilarSignal> find_similar(Connection& db, const std::string& title
         row.bind_all(static_cast<std::int64_t>(k_description_bytes), id);
         if (row.step()) {
             const auto state = parse_state(row.text(2));
-            if (state && (is_open(*state) || *state == State::closed)) {
+            if (state &&
+                (is_open(*state) || can_recur(*state, row.integer(3) != 0, row.integer(4) != 0))) {
                 // substr() counts characters; resemble cuts to the bytes the query side saw.
                 Resemblance r = resemble(weights, total, row.text(0), row.text(1));
                 if (r.score >= k_min_similarity) {

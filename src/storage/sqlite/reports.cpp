@@ -73,6 +73,10 @@ public:
         ReadTransaction transaction(m_db);
         return response_report(m_db, filter);
     }
+    RecurrenceData recurrence(const ReportFilter& filter) override {
+        ReadTransaction transaction(m_db);
+        return recurrence_report(m_db, filter);
+    }
 
     void set_customer(const Customer& customer, Timestamp at) override {
         m_db.cached("INSERT INTO customers (name, revenue_cents, segment, updated_at) "

@@ -104,5 +104,6 @@ OverdueData overdue_report(Connection& db, const ReportFilter& filter, domain::D
                            domain::Timestamp stale_before, domain::Timestamp silent_before,
                            const domain::LateCuts& late);
 std::vector<domain::ResponseInput> response_report(Connection& db, const ReportFilter& filter);
+RecurrenceData recurrence_report(Connection& db, const ReportFilter& filter);
 
 } // namespace sileram::storage::sqlite

@@ -1,5 +1,6 @@
 #include "../late_sql.hpp"
 #include "../postgres/pg_store.hpp"
+#include "../state_lists.hpp"
 #include "connection.hpp"
 #include "copy_rows.hpp"
 #include "intake.hpp"
@@ -574,6 +575,9 @@ public:
         if (q.since) {
             sql += " AND s.submitted_at >= ?";
             values.emplace_back(format_timestamp(*q.since));
+        }
+        if (q.recurring) {
+            sql += " AND " + sql_recurs_closed_cause("s");
         }
         for (const auto& [name, value] : q.fields) {
             if (is_standard_field(name)) {
