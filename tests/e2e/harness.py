@@ -123,7 +123,8 @@ class Fixture:
             "SILERAM_NOW": NOW,
             "SILERAM_USER": USER,
             "NO_COLOR": "1",
-            "TZ": "UTC",
+            # The zone CTest gives a test (the .amsterdam runs), else UTC.
+            "TZ": os.environ.get("TZ") or "UTC",
             "HOME": self.tmp,
             "XDG_CONFIG_HOME": os.path.join(self.tmp, "xdg"),
             "LC_ALL": "C.UTF-8",
