@@ -3,6 +3,7 @@
 #include "sileram/domain/fields.hpp"
 #include "sileram/domain/limits.hpp"
 #include "sileram/domain/text.hpp"
+#include "sileram/domain/workflow.hpp"
 #include "sileram/errors.hpp"
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <cstdlib>
 #include <fmt/format.h>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <toml++/toml.h>
 
@@ -497,7 +499,27 @@ Config load_config(const fs::path& file) {
 }
 
 domain::StepTargets step_targets(const TargetSettings& targets) {
+    // The states a signal passes on the way to closed, each with its step; the side states
+    // (needs-info, parked, rejected, ...) are no part of a step's expected stay.
+    std::map<int, std::vector<domain::State>> path;
+    for (const domain::StateInfo& info : domain::k_states) {
+        if (info.state == domain::State::closed) {
+            break;
+        }
+        path[info.step].push_back(info.state);
+    }
     domain::StepTargets steps;
+    for (const auto& [step, states] : path) {
+        int days = 0;
+        const bool all_set = std::all_of(states.begin(), states.end(), [&](domain::State s) {
+            const auto found = targets.days_in.find(s);
+            days += found == targets.days_in.end() ? 0 : found->second;
+            return found != targets.days_in.end();
+        });
+        if (all_set) {
+            steps[step] = days;
+        }
+    }
     if (targets.first_response_days) {
         steps[1] = *targets.first_response_days;
     }

@@ -320,6 +320,17 @@ TEST_CASE("the funnel's step targets: step 1 is the first response target") {
     CHECK(step_targets(parse_config("", "t.toml").targets).empty());
     const Config c = parse_config("[targets]\nfirst_response_days = 3\n", "t.toml");
     CHECK(step_targets(c.targets) == sileram::domain::StepTargets{{1, 3}});
+    const Config in = parse_config("[targets.days_in]\nsubmitted = 2\naccepted = 5\n"
+                                   "in-progress = 20\nimplemented = 10\nplanned = 7\n"
+                                   "needs-info = 4\n",
+                                   "t.toml");
+    // Step 8 passes in-progress and implemented; needs-info is a side state of step 2.
+    CHECK(step_targets(in.targets) ==
+          sileram::domain::StepTargets{{1, 2}, {2, 5}, {6, 7}, {8, 30}});
+    const Config only_one = parse_config("[targets]\nfirst_response_days = 3\n"
+                                         "[targets.days_in]\nsubmitted = 2\nin-progress = 20\n",
+                                         "t.toml");
+    CHECK(step_targets(only_one.targets) == sileram::domain::StepTargets{{1, 3}});
 }
 
 TEST_CASE("impact.cost_per_contact and the satisfaction scale stop at their bounds") {

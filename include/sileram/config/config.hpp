@@ -53,7 +53,9 @@ Config load_config(const std::filesystem::path& file);
 Config parse_config(std::string_view text, const std::filesystem::path& origin);
 
 // The days a signal may spend in each step of `report funnel` that has a target: step 1, from
-// submit to the first verdict or question, takes targets.first_response_days.
+// submit to the first verdict or question, takes targets.first_response_days (else the days_in
+// of submitted); any other step the sum of [targets.days_in] over the states it passes on the
+// way to closed (step 8: in-progress and implemented), when each of them has one.
 domain::StepTargets step_targets(const TargetSettings& targets);
 
 // Which file to read: `explicit_path`, else $SILERAM_CONFIG, else ./sileram.toml, else
