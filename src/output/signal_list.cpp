@@ -42,11 +42,13 @@ std::string signal_list_text(const std::vector<domain::SignalSummary>& rows,
                                        score,
                                        impact_class,
                                        local_date(s.submitted_at)};
+        std::vector<Hue> hues{Hue::none, state_hue(s.state), Hue::none,   Hue::none,
+                              Hue::none, Hue::none,          class_colour};
         if (late == LateColumn::on) {
             cells.push_back(s.late ? late_text(*s.late) : "");
+            hues.insert(hues.end(), {Hue::none, Hue::red}); // red as on `show`
         }
-        table.add_row(std::move(cells), {Hue::none, state_hue(s.state), Hue::none, Hue::none,
-                                         Hue::none, Hue::none, class_colour});
+        table.add_row(std::move(cells), std::move(hues));
     }
     std::string out = table.render(width, color);
     if (total) {

@@ -50,6 +50,16 @@ class FirstResponse(TargetsTestCase):
         self.assertEqual((rc, err), (0, ""))
         self.assertEqual(json.loads(out.splitlines()[0])["late"], late)
 
+    def test_the_late_column_is_red_when_colour_is_on(self):
+        self.configure("first_response_days = 2")
+        self.submit_at("2026-11-20T10:00:00Z")
+        colour = dict(at("2026-11-25T09:00:00Z"), NO_COLOR=None, CLICOLOR_FORCE="1")
+        out = self.ok("list", "--late", env_extra=colour)
+        self.assertIn("\x1b[91mfirst response", out)  # red, as show paints it
+        plain = self.ok("list", "--late", env_extra=at("2026-11-25T09:00:00Z"))
+        self.assertNotIn("\x1b[", plain)
+        self.assertIn("first response was due 2026-11-22", plain)
+
     def test_a_question_is_a_first_response(self):
         self.configure("first_response_days = 1")
         sid = self.submit_at("2026-11-20T10:00:00Z")
