@@ -124,6 +124,11 @@ def retally(binary, db):
                 con.execute(f'DROP {kind.upper()} "{name}"')
     # Schema version 5 made the tallies; it and the versions after it run again (their indexes
     # are created only if missing).
+    # Version 8 adds the approved case's columns (empty here): drop them so that it can add them.
+    for column in ("approved_at", "approved_reduction_hundredths",
+                   "approved_satisfaction_hundredths", "approved_savings_per_year_cents",
+                   "approved_cost_cents"):
+        con.execute(f"ALTER TABLE signals DROP COLUMN {column}")
     con.execute(f"PRAGMA user_version = {TALLIES_VERSION - 1}")
     con.close()
     subprocess.run([binary, "--db", db, "list", "--limit", "1"], check=True,
@@ -164,7 +169,12 @@ def main():
     con.execute("BEGIN")
 
     def flush():
-        con.executemany("INSERT INTO signals VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        con.executemany("INSERT INTO signals (id, title, description, state, step, submitted_by, "
+                        "submitted_at, updated_at, external_id, channel, product, process, customer, "
+                        "triage_reason, duplicate_of, contacts, satisfaction_impact, "
+                        "cost_per_contact_cents, satisfaction_hundredths, "
+                        "expected_reduction_hundredths, expected_satisfaction_hundredths, "
+                        "closing_summary) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         signals)
         con.executemany("INSERT INTO signal_fields VALUES (?,?,?)", fields)
         con.executemany("INSERT INTO submitters (signal_id, email, joined_at, via) VALUES (?,?,?,?)",
