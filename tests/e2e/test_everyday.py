@@ -241,7 +241,9 @@ class Widths(SileramTestCase):
                  (["report", "impact", "--by", "process"], "Pakket kwam beschadigd aan"),
                  (["report", "funnel"], None), (["report", "effect"], self.TITLE),
                  (["report", "fields"], None), (["report", "customers"], None),
-                 (["report", "overdue"], "Opzeggen lukt niet online")]
+                 (["report", "overdue"], "Opzeggen lukt niet online"),
+                 (["report", "response"], None), (["report", "recurrence"], None),
+                 (["list", "--late"], None)]
         for columns in (60, 80, 120):
             for args, title in cases:
                 with self.subTest(args=args, columns=columns):
