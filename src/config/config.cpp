@@ -500,7 +500,8 @@ Config load_config(const fs::path& file) {
 
 domain::StepTargets step_targets(const TargetSettings& targets) {
     // The states a signal passes on the way to closed, each with its step; the side states
-    // (needs-info, parked, rejected, ...) are no part of a step's expected stay.
+    // (needs-info, parked, rejected, ...), which k_states lists after closed, are no part of a
+    // step's expected stay.
     std::map<int, std::vector<domain::State>> path;
     for (const domain::StateInfo& info : domain::k_states) {
         if (info.state == domain::State::closed) {
@@ -510,14 +511,14 @@ domain::StepTargets step_targets(const TargetSettings& targets) {
     }
     domain::StepTargets steps;
     for (const auto& [step, states] : path) {
-        int days = 0;
-        const bool all_set = std::all_of(states.begin(), states.end(), [&](domain::State s) {
-            const auto found = targets.days_in.find(s);
-            days += found == targets.days_in.end() ? 0 : found->second;
-            return found != targets.days_in.end();
-        });
-        if (all_set) {
-            steps[step] = days;
+        std::optional<int> days = 0;
+        for (const domain::State state : states) {
+            const auto found = targets.days_in.find(state);
+            days = found == targets.days_in.end() || !days ? std::nullopt
+                                                           : std::optional(*days + found->second);
+        }
+        if (days) {
+            steps[step] = *days;
         }
     }
     if (targets.first_response_days) {
