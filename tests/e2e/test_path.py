@@ -7,7 +7,9 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
+import tempfile
 import tomllib
 import unittest
 
@@ -458,9 +460,16 @@ class DatabaseFiles(SileramTestCase):
         the command runs as `nobody` (the folder stays root's and 0755); otherwise the folder
         becomes 0555. Returns (rc, stdout, stderr)."""
         preexec = None
+        binary = harness.BIN
         if os.geteuid() == 0:
             import pwd
             nobody = pwd.getpwnam("nobody")
+            # The build may sit where `nobody` cannot reach it (a checkout in root's home, 0700):
+            # it runs a copy from a folder of its own.
+            folder = tempfile.mkdtemp(prefix="sileram-bin-")
+            self.addCleanup(shutil.rmtree, folder, ignore_errors=True)
+            os.chmod(folder, 0o755)
+            binary = shutil.copy(harness.BIN, os.path.join(folder, "sileram"))
 
             def preexec():
                 os.setgid(nobody.pw_gid)
@@ -471,7 +480,7 @@ class DatabaseFiles(SileramTestCase):
             os.chmod(self.tmp, 0o555)
         self.addCleanup(os.chmod, self.tmp, 0o700)
         os.chmod(self.db, 0o644)
-        p = subprocess.run([harness.BIN, "--db", self.db, *args], cwd=self.tmp, env=self.fx.env,
+        p = subprocess.run([binary, "--db", self.db, *args], cwd=self.tmp, env=self.fx.env,
                            capture_output=True, text=True, preexec_fn=preexec,
                            timeout=harness.TIMEOUT_SECONDS)
         return p.returncode, p.stdout, p.stderr
