@@ -252,9 +252,11 @@ private:
             const std::size_t room = m_width > indent + lead + 20 ? m_width - indent - lead : 20;
             for (const std::string& piece : output::wrap_to_width(line.substr(lead), room)) {
                 if (!out.empty()) {
-                    out += "\n" + std::string(indent, ' ');
+                    out += '\n';
+                    out.append(indent, ' ');
                 }
-                out += std::string(lead, ' ') + piece;
+                out.append(lead, ' ');
+                out += piece;
             }
             start = end + 1;
         }
