@@ -28,6 +28,8 @@ using namespace sileram;
 using namespace sileram::domain;
 using namespace sileram::storage;
 using test_support::at;
+using test_support::date;
+using test_support::dec;
 
 // Runs one statement on the cluster's maintenance database `postgres`; returns the first cell.
 std::string pg_admin(const std::string& sql) {
