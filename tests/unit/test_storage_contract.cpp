@@ -1354,6 +1354,8 @@ TEST_CASE("postgresql: recording a mail waits for a row lock as long as told, th
 // outcomes `acknowledged` and `needs-info`, `feedback.detail` and the approved case go.
 constexpr const char* k_back_to_v7 =
     "SET search_path = sileram; "
+    "ALTER TABLE signals DROP COLUMN project; ALTER TABLE actions DROP COLUMN project; "
+    "DROP TABLE projects; "
     "ALTER TABLE signals DROP COLUMN approved_at, DROP COLUMN approved_reduction_hundredths, "
     "DROP COLUMN approved_satisfaction_hundredths, DROP COLUMN approved_savings_per_year_cents, "
     "DROP COLUMN approved_cost_cents, DROP CONSTRAINT signals_state_check, "
