@@ -1,5 +1,6 @@
 #include "sileram/commands/common.hpp"
 #include "sileram/commands/registry.hpp"
+#include "sileram/domain/projects.hpp"
 #include "sileram/domain/steps.hpp"
 #include "sileram/domain/text.hpp"
 #include "sileram/errors.hpp"
@@ -19,6 +20,7 @@ struct ActOptions {
     std::optional<std::string> due;
     std::optional<std::string> cost;
     std::optional<std::string> under;
+    std::optional<std::string> project;
     std::optional<std::string> expect_reduction;
     std::optional<std::string> expect_satisfaction;
     std::optional<std::string> revise;
@@ -34,7 +36,8 @@ int action_number(const std::string& text, std::string_view option) {
     return static_cast<int>(std::min<std::int64_t>(parse_id(text, option), INT32_MAX));
 }
 
-std::string plan(const ActOptions& o, domain::Signal& signal, const Session& session) {
+std::string plan(const ActOptions& o, domain::Signal& signal, const Session& session,
+                 storage::Store& store) {
     if (o.expect_reduction || o.expect_satisfaction) {
         throw InvalidInput("give --expect-reduction in a command of its own, after --plan");
     }
@@ -50,7 +53,14 @@ std::string plan(const ActOptions& o, domain::Signal& signal, const Session& ses
     if (o.under) {
         action.parent = action_number(*o.under, "--under");
     }
+    std::optional<std::string> project;
+    if (o.project) {
+        project =
+            domain::require_known_project(store.reports().all_projects(), *o.project, "--project")
+                .name;
+    }
     const int number = domain::plan_action(signal, std::move(action), session.stamp());
+    signal.find_action(number)->project = project;
     return o.under ? fmt::format("signal {}: sub-activity {} planned under action {}", signal.id,
                                  number, *o.under)
                    : fmt::format("signal {}: action {} planned", signal.id, number);
@@ -84,16 +94,16 @@ void act(Session& session, const ActOptions& o) {
     if (!o.reason.empty() && !o.go) {
         throw InvalidInput("--reason goes with --go; --drop takes its reason directly");
     }
-    if (!o.plan && (o.due || o.cost || o.under || !o.owner.empty())) {
-        throw InvalidInput("--owner, --due, --cost and --under go with --plan");
+    if (!o.plan && (o.due || o.cost || o.under || o.project || !o.owner.empty())) {
+        throw InvalidInput("--owner, --due, --cost, --under and --project go with --plan");
     }
     const auto id = parse_id(o.id, "signal");
     std::string message;
     const domain::Signal signal =
-        change_signal(session, id, [&](domain::Signal& signal, storage::Store&) {
+        change_signal(session, id, [&](domain::Signal& signal, storage::Store& store) {
             const domain::Stamp stamp = session.stamp();
             if (o.plan) {
-                message = plan(o, signal, session);
+                message = plan(o, signal, session, store);
             } else if (expecting) {
                 const auto reduction =
                     o.expect_reduction
@@ -147,6 +157,10 @@ Runner define_act(CLI::App& command) {
     command.add_option("--owner", o->owner, "With --plan: who carries it out")->type_name("X");
     command.add_option("--due", o->due, "With --plan: when it must be done")->type_name("DATE");
     command.add_option("--cost", o->cost, "With --plan: what it costs")->type_name("EUR");
+    command
+        .add_option("--project", o->project,
+                    "With --plan: the customer's project it belongs to (see sileram project add)")
+        ->type_name("NAME");
     command.add_option("--under", o->under, "With --plan: make it a sub-activity of ACTION")
         ->type_name("ACTION");
     command

@@ -53,6 +53,7 @@ constexpr ExportColumn k_csv_columns[] = {
     {"saved_per_year", CsvKind::number},
     {"satisfaction_delta", CsvKind::number},
     {"summary", CsvKind::text},
+    {"project", CsvKind::text},
 };
 
 std::vector<std::string> csv_header() {
@@ -137,6 +138,7 @@ std::vector<std::string> csv_row(const domain::Signal& s, const domain::ImpactSe
         row.insert(row.end(), 4, "");
     }
     row.push_back(s.closing_summary.value_or(""));
+    row.push_back(s.project.value_or(""));
     return row;
 }
 

@@ -18,6 +18,7 @@ Runner define_backup(CLI::App& command);
 Runner define_copy(CLI::App& command);
 Runner define_report(CLI::App& command);
 Runner define_customer(CLI::App& command);
+Runner define_project(CLI::App& command);
 Runner define_completion(CLI::App& command);
 
 namespace {
@@ -37,6 +38,7 @@ constexpr CommandEntry k_commands[] = {
     {"show",       "Everything about one signal",                                   define_show},
     {"report",     "Reports: impact, fields, funnel, effect, customers, overdue, response", define_report},
     {"customer",   "The customers table: size (revenue) for report customers",      define_customer},
+    {"project",    "Customers' projects: add and list; see report scope",          define_project},
     {"export",     "Every signal with all its data, as JSON lines or CSV",          define_export},
     {"backup",     "Copy the database to a new file, consistent while others write", define_backup},
     {"copy",       "Copy a whole database into an empty one, SQLite <-> PostgreSQL", define_copy},

@@ -20,8 +20,9 @@ namespace sileram::commands {
 
 namespace {
 
-constexpr std::string_view k_reports[] = {"impact",    "fields",  "funnel",   "effect",
-                                          "customers", "overdue", "response", "recurrence"};
+constexpr std::string_view k_reports[] = {"impact",   "fields",     "funnel",
+                                          "effect",   "customers",  "overdue",
+                                          "response", "recurrence", "scope"};
 constexpr const auto& k_standard = domain::k_standard_fields;
 
 struct ReportOptions {
@@ -141,6 +142,11 @@ output::ReportDocument build(const ReportOptions& o, const std::string& by,
         return output::recurrence_document(
             domain::build_recurrence_report(std::move(data.pairs), data.closed, filter.limit));
     }
+    if (o.kind == "scope") {
+        const storage::ScopeData data = queries.scope(filter);
+        return output::scope_document(
+            domain::build_scope_report(data.projects, data.signals, data.actions, filter.limit));
+    }
     // overdue
     const storage::OverdueData data = queries.overdue(filter, windows.today, windows.stale_before,
                                                       windows.silent_before, late_cuts(session));
@@ -182,6 +188,9 @@ output::ReportDocument outline(const std::string& kind) {
     if (kind == "recurrence") {
         return output::recurrence_document(domain::RecurrenceReport{});
     }
+    if (kind == "scope") {
+        return output::scope_document(domain::ScopeReport{});
+    }
     return output::overdue_document(domain::OverdueReport{}, settings);
 }
 
@@ -211,7 +220,8 @@ Runner define_report(CLI::App& command) {
     auto o = std::make_shared<ReportOptions>();
     command
         .add_option("report", o->kind,
-                    "impact, fields, funnel, effect, customers, overdue, response or recurrence")
+                    "impact, fields, funnel, effect, customers, overdue, response, recurrence "
+                    "or scope")
         ->type_name("REPORT");
     command
         .add_option("--since", o->since,

@@ -1,6 +1,7 @@
 #include "sileram/commands/common.hpp"
 #include "sileram/commands/registry.hpp"
 #include "sileram/domain/fields.hpp"
+#include "sileram/domain/projects.hpp"
 #include "sileram/domain/search.hpp"
 #include "sileram/domain/steps.hpp"
 #include "sileram/domain/text.hpp"
@@ -25,6 +26,7 @@ struct SubmitOptions {
     std::vector<std::string> fields;                            // KEY=VALUE
     std::optional<std::string> join;
     std::optional<std::string> external_id;
+    std::optional<std::string> project;
     ImportOptions import; // --from and its options
 };
 
@@ -95,9 +97,9 @@ void join_existing(Session& session, const SubmitOptions& options) {
         std::any_of(options.standard.begin(), options.standard.end(),
                     [](const auto& field) { return field.second.has_value(); });
     if (has_standard || !options.fields.empty() || !options.description.empty() ||
-        options.external_id) {
+        options.external_id || options.project) {
         throw InvalidInput("--join adds a submitter to an existing signal; it takes no -d, "
-                           "fields or --external-id");
+                           "fields, --external-id or --project");
     }
     const auto id = parse_id(*options.join, "--join");
     const std::string email = submitter(options, session);
@@ -155,6 +157,11 @@ void submit_one(Session& session, const SubmitOptions& options) {
             throw Refused(fmt::format("external id {} is known already as signal {}",
                                       domain::quote_value(*signal.external_id), *known));
         }
+    }
+    if (options.project) {
+        signal.project = domain::require_known_project(store.reports().all_projects(),
+                                                       *options.project, "--project")
+                             .name;
     }
     const auto similar = check_similar(store, signal);
     store.insert(signal);
@@ -238,6 +245,10 @@ Runner define_submit(CLI::App& command) {
                     "Id in the system it came from; a known id is refused")
         ->type_name("X");
     command
+        .add_option("--project", options->project,
+                    "The customer's project it was asked in (see sileram project add)")
+        ->type_name("NAME");
+    command
         .add_option("--from", options->import.from,
                     "Import signals from a CSV or JSON lines file; - reads standard input")
         ->type_name("FILE");
@@ -271,9 +282,11 @@ Runner define_submit(CLI::App& command) {
                 std::any_of(options->standard.begin(), options->standard.end(),
                             [](const auto& field) { return field.second.has_value(); });
             if (!options->title.empty() || options->join || options->external_id ||
-                !options->description.empty() || !options->fields.empty() || has_standard) {
+                !options->description.empty() || !options->fields.empty() || has_standard ||
+                options->project) {
                 throw InvalidInput("--from reads every signal from the file; it takes no TITLE, "
-                                   "-d, fields, --join or --external-id (use --map and --by)");
+                                   "-d, fields, --join, --external-id or --project (use --map, "
+                                   "--by and a project column)");
             }
             ImportOptions import = options->import;
             import.by = options->by;

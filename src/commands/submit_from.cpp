@@ -314,14 +314,15 @@ void submit_from(Session& session, const ImportOptions& options) {
     if (format == InputFormat::csv) {
         plan_csv_columns(session, plan, *reader, input.source);
     }
-    const intake::RowRules rules{options.by, session.config().fields};
+    storage::Store& store = session.store(storage::Access::write);
+    const std::vector<domain::Project> projects = store.reports().all_projects();
+    const intake::RowRules rules{options.by, session.config().fields, projects};
     std::optional<output::RejectsFile> rejects;
     if (options.skip_invalid) {
         rejects.emplace(*options.skip_invalid, format == InputFormat::csv
                                                    ? output::RejectsFormat::csv
                                                    : output::RejectsFormat::jsonl);
     }
-    storage::Store& store = session.store(storage::Access::write);
     RowImport rows(session, *reader, plan, rules, input.source, rejects);
     std::vector<output::ImportPhase> phases;
     PhaseStopwatch commit;

@@ -147,6 +147,7 @@ Signal new_checked_signal(NewSignal input, const Stamp& stamp) {
     signal.submitted_at = input.submitted_at.value_or(stamp.at);
     signal.updated_at = stamp.at;
     signal.external_id = std::move(input.external_id);
+    signal.project = std::move(input.project);
     signal.fields = std::move(input.fields);
     signal.submitters.push_back(Submitter{0, input.submitted_by, signal.submitted_at, "submit"});
     signal.history.push_back(HistoryEntry{0, stamp, std::string(to_string(Event::submit)),

@@ -28,6 +28,9 @@ std::optional<Target> target_of_key(std::string_view key) {
     if (key == "external_id") {
         return Target{Kind::external_id, {}};
     }
+    if (key == "project") {
+        return Target{Kind::project, {}};
+    }
     return Target{Kind::field, std::string(key)};
 }
 
@@ -155,6 +158,11 @@ void read_value(const Target& target, const std::string& value, const std::strin
             read_submitted_at(value, column, s, problems);
         }
         return;
+    case Kind::project:
+        if (!value.empty()) {
+            s.project = value; // check_row resolves it to a known project
+        }
+        return;
     case Kind::external_id:
         if (!value.empty()) {
             check(problems, column, [&] {
@@ -213,6 +221,12 @@ CheckedRow check_row(const Record& record, const ColumnPlan& plan, const RowRule
         }
     }
     check_signal(result.signal, submitter, plan, rules, result.problems);
+    if (result.signal.project) {
+        check(result.problems, plan.column_of("project"), [&] {
+            result.signal.project =
+                domain::require_known_project(rules.projects, *result.signal.project, "").name;
+        });
+    }
     return result;
 }
 

@@ -560,4 +560,92 @@ ReportDocument recurrence_document(const domain::RecurrenceReport& report) {
     return d;
 }
 
+ReportDocument scope_document(const domain::ScopeReport& report) {
+    ReportDocument d;
+    d.report = "scope";
+    d.summary = {{"projects", "Projects", Cell::of_count(report.projects.size())},
+                 {"requests_after_start", "Requests after a project's start",
+                  Cell::of_count(report.total.signals_after)},
+                 {"cost_after_start", "Their cost per period (impact analysed)",
+                  Cell::of_money(report.total.cost_after)},
+                 {"unassessed_after_start", "Of them without impact analysis yet",
+                  Cell::of_count(report.total.unassessed_after)}};
+
+    const auto count_cells = [](const domain::ScopeCounts& c) {
+        return std::vector<Cell>{
+            Cell::of_count(c.signals_before), Cell::of_count(c.signals_after),
+            Cell::of_money(c.cost_after),     Cell::of_count(c.unassessed_after),
+            Cell::of_count(c.actions_before), Cell::of_count(c.actions_after)};
+    };
+    const std::vector<ReportColumn> count_columns = {
+        {"signals_before", "signals before"},
+        {"requests_after", "requests after"},
+        {"cost_after", "cost after/period"},
+        {"unassessed_after", "not analysed", false, 0, 2},
+        {"actions_before", "actions before", false, 0, 3},
+        {"actions_after", "actions after", false, 0, 3}};
+
+    Section projects;
+    projects.name = "projects";
+    projects.title = "Per project: what came in before and after its start";
+    projects.columns = {
+        {"customer", "customer", true, 8}, {"project", "project", true, 8}, {"start", "start"}};
+    projects.columns.insert(projects.columns.end(), count_columns.begin(), count_columns.end());
+    projects.columns.push_back({"reasons", "after start, per process", true, 12, 4});
+    for (const domain::ScopeProject& p : report.projects) {
+        std::vector<Cell> row = {text(p.project.customer), text(p.project.name),
+                                 text(domain::format_date(p.project.start))};
+        const std::vector<Cell> counts = count_cells(p.counts);
+        row.insert(row.end(), counts.begin(), counts.end());
+        std::vector<std::pair<std::string, std::int64_t>> reasons;
+        for (const auto& [process, n] : p.processes) {
+            reasons.emplace_back(shown_value(process), n);
+        }
+        row.push_back(Cell::of_counts(std::move(reasons)));
+        if (p.counts.signals_after > 0) {
+            row[4].hue = Hue::red;
+        }
+        projects.rows.push_back(std::move(row));
+    }
+    projects.totals = {text("total"), Cell::none(), Cell::none()};
+    const std::vector<Cell> total = count_cells(report.total);
+    projects.totals.insert(projects.totals.end(), total.begin(), total.end());
+    projects.totals.push_back(Cell::none());
+    d.sections.push_back(std::move(projects));
+
+    Section customers;
+    customers.name = "customers";
+    customers.title = "Per customer, the most costly after-start requests first";
+    customers.columns = {{"customer", "customer", true, 8}, {"projects", "projects"}};
+    customers.columns.insert(customers.columns.end(), count_columns.begin(), count_columns.end());
+    for (const domain::ScopeCustomer& c : report.customers) {
+        std::vector<Cell> row = {text(c.customer), Cell::of_count(c.projects)};
+        const std::vector<Cell> counts = count_cells(c.counts);
+        row.insert(row.end(), counts.begin(), counts.end());
+        customers.rows.push_back(std::move(row));
+    }
+    d.sections.push_back(std::move(customers));
+
+    Section requests;
+    requests.name = "requests";
+    requests.title = "Requests after the project's start, the most costly first";
+    requests.columns = {{"customer", "customer", true, 8, 3},
+                        {"project", "project", true, 8},
+                        {"id", "id"},
+                        {"title", "title", true, k_min_title_width},
+                        {"process", "process", true, 8, 2},
+                        {"state", "state", false, 0, 1},
+                        {"submitted_on", "submitted", false, 0, 4},
+                        {"cost_per_period", "cost/period"}};
+    for (const domain::ScopeRequest& r : report.requests) {
+        requests.rows.push_back({text(r.customer), text(r.project), Cell::of_id(r.id),
+                                 text(r.title), text(shown_value(r.process)), state_cell(r.state),
+                                 text(local_date(r.submitted_at)),
+                                 r.cost ? Cell::of_money(*r.cost) : Cell::missing("-")});
+    }
+    requests.note = shown_note(report.requests.size(), report.requests_total, "requests");
+    d.sections.push_back(std::move(requests));
+    return d;
+}
+
 } // namespace sileram::output

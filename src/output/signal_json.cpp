@@ -106,6 +106,7 @@ Json actions_json(const Signal& s, Timestamp now) {
             {"progress", a.progress},
             {"overdue", open && a.due && *a.due < today},
             {"done_at", a.done_at ? Json(format_timestamp(*a.done_at)) : Json(nullptr)},
+            {"project", optional_text(a.project)},
         });
     }
     return list;
@@ -228,6 +229,7 @@ Json signal_to_json(const Signal& s, const ImpactSettings& settings, Timestamp n
         {"submitted_at", format_timestamp(s.submitted_at)},
         {"updated_at", format_timestamp(s.updated_at)},
         {"external_id", optional_text(s.external_id)},
+        {"project", optional_text(s.project)},
         {"duplicate_of", s.duplicate_of ? Json(*s.duplicate_of) : Json(nullptr)},
         {"submitters", submitters},
         {"fields", s.fields},

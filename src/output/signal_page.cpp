@@ -262,6 +262,9 @@ std::string signal_page(const Signal& s, const ImpactSettings& settings, Timesta
     if (s.external_id) {
         page.line("External id", *s.external_id);
     }
+    if (s.project) {
+        page.line("Project", *s.project);
+    }
     for (const PossibleRecurrence& r : s.recurrence_of) {
         page.line(&r == &s.recurrence_of.front() ? "Recurrence?" : "",
                   fmt::format("resembles closed signal {} ({} alike): {}; was its root cause the "

@@ -28,6 +28,8 @@ using namespace sileram;
 using namespace sileram::domain;
 using namespace sileram::storage;
 using test_support::at;
+using test_support::date;
+using test_support::dec;
 
 // Runs one statement on the cluster's maintenance database `postgres`; returns the first cell.
 std::string pg_admin(const std::string& sql) {
@@ -923,12 +925,24 @@ std::vector<std::vector<Row>> all_rows(Store& store) {
 
 // A database with a row in every copied table, a reference to a later signal, a real number
 // that needs all its digits, and a mail claimed by a run.
+Date at_day(const char* text) {
+    return *parse_date(text);
+}
+
 void fill_every_table(Store& store) {
     Signal one = new_signal("Eerste melding");
     Signal two = new_signal("De factuur is onduidelijk", "Klanten bellen over de btw-regel");
     two.external_id = "CRM-7";
     two.fields = {{"channel", "phone"}, {"region", "noord"}};
     Signal three = new_signal("Derde melding", "lijkt op de eerste");
+    {
+        WriteTransaction projects(store);
+        store.reports().add_project(Project{"Portal 2.0", "Acme BV", at_day("2026-11-01"),
+                                            at("2026-10-31T23:00:00Z"),
+                                            at("2026-11-01T08:00:00Z")});
+        projects.commit();
+    }
+    two.project = "Portal 2.0";
     add(store, one);
     add(store, two);
     three.recurrence_of.push_back(PossibleRecurrence{1, "", 2.0 / 3.0});
@@ -952,6 +966,7 @@ void fill_every_table(Store& store) {
         v.actions.back().title = fmt::format("Actie {}", number);
         v.actions.back().created_at = at("2026-11-24T09:00:00Z");
     }
+    v.actions.front().project = "Portal 2.0";
     Decision go;
     go.gate = Gate::prioritise;
     go.verdict = Verdict::go;
@@ -978,6 +993,35 @@ void fill_every_table(Store& store) {
     const RowId mail = store.load(2)->feedback.at(0).id;
     REQUIRE(store.feedback_queue().claim_feedback(mail, "host/1/aa", at("2026-11-25T09:00:00Z"),
                                                   "m@example.org"));
+}
+
+// The projects table and report scope's rows: a project, the signal and the action naming it,
+// the signal's cost as the impact report's (contacts × cost per contact, in cents), and the
+// project's name found again ignoring case.
+void scope_rows(const Backend& backend) {
+    auto store = open_store(backend.fresh(), Access::write);
+    fill_every_table(*store);
+    const auto projects = store->reports().all_projects();
+    REQUIRE(projects.size() == 1);
+    CHECK(projects[0].name == "Portal 2.0");
+    CHECK(projects[0].customer == "Acme BV");
+    CHECK(format_date(projects[0].start) == "2026-11-01");
+    CHECK(format_timestamp(projects[0].starts_at) == "2026-10-31T23:00:00Z");
+    CHECK(find_project(projects, " portal 2.0 ") == &projects[0]);
+    CHECK(store->load(2)->project == std::optional<std::string>("Portal 2.0"));
+    CHECK(store->load(2)->actions.front().project == std::optional<std::string>("Portal 2.0"));
+    CHECK_FALSE(store->load(1)->project.has_value());
+    const ScopeData data = store->reports().scope(ReportFilter{});
+    REQUIRE(data.signals.size() == 1);
+    CHECK(data.signals[0].id == 2);
+    CHECK(data.signals[0].cost_cents == std::optional<std::int64_t>(12000 * 1000));
+    REQUIRE(data.actions.size() == 1);
+    CHECK(data.actions[0].number == 1);
+    // A second project of the same name, in another case, is refused by the database too.
+    WriteTransaction tx(*store);
+    CHECK_THROWS(store->reports().add_project(Project{"PORTAL 2.0", "X", at_day("2026-11-01"),
+                                                      at("2026-11-01T00:00:00Z"),
+                                                      at("2026-11-01T00:00:00Z")}));
 }
 
 void copy_keeps_rows_and_ids(const Backend& backend) {
@@ -1182,6 +1226,12 @@ TEST_CASE("store contract: every report agrees between SQLite and PostgreSQL [pg
     }
 }
 
+TEST_CASE("store contract: projects and the rows of report scope [sqlite]") {
+    scope_rows(k_sqlite);
+}
+TEST_CASE("store contract: projects and the rows of report scope [pg]") {
+    scope_rows(k_postgres);
+}
 TEST_CASE("store contract: copy keeps every row and id, refuses a target with rows [sqlite]") {
     copy_keeps_rows_and_ids(k_sqlite);
 }
@@ -1304,6 +1354,8 @@ TEST_CASE("postgresql: recording a mail waits for a row lock as long as told, th
 // outcomes `acknowledged` and `needs-info`, `feedback.detail` and the approved case go.
 constexpr const char* k_back_to_v7 =
     "SET search_path = sileram; "
+    "ALTER TABLE signals DROP COLUMN project; ALTER TABLE actions DROP COLUMN project; "
+    "DROP TABLE projects; "
     "ALTER TABLE signals DROP COLUMN approved_at, DROP COLUMN approved_reduction_hundredths, "
     "DROP COLUMN approved_satisfaction_hundredths, DROP COLUMN approved_savings_per_year_cents, "
     "DROP COLUMN approved_cost_cents, DROP CONSTRAINT signals_state_check, "

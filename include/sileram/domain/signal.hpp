@@ -85,6 +85,7 @@ struct Action {
     int progress = 0; // percent
     Timestamp created_at;
     std::optional<Timestamp> done_at;
+    std::optional<std::string> project; // the customer's project it belongs to (`--project`)
     bool changed = false; // set by the domain when a stored action must be written back
 
     bool is_live() const { return status != ActionStatus::cancelled; }
@@ -178,6 +179,7 @@ struct Signal {
     Timestamp updated_at;
     std::optional<std::string> external_id;
     std::map<std::string, std::string> fields;
+    std::optional<std::string> project; // the customer's project it was asked in (`--project`)
 
     std::optional<std::string> triage_reason; // why it was rejected
     std::optional<SignalId> duplicate_of;

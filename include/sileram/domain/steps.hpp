@@ -16,6 +16,7 @@ struct NewSignal {
     std::map<std::string, std::string> fields;
     std::optional<std::string> external_id;
     std::optional<Timestamp> submitted_at; // when the signal was raised, if before now
+    std::optional<std::string> project;    // a known project's name, as stored (`--project`)
 };
 
 // Step 1: a validated signal in state `submitted`, its submitter on the list.

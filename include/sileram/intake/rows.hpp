@@ -1,6 +1,7 @@
 #pragma once
 
 #include "sileram/domain/fields.hpp"
+#include "sileram/domain/projects.hpp"
 #include "sileram/domain/steps.hpp"
 #include "sileram/intake/record.hpp"
 
@@ -14,7 +15,7 @@ namespace sileram::intake {
 
 // What one column of an import file feeds.
 struct Target {
-    enum class Kind { title, description, submitted_by, submitted_at, external_id, field };
+    enum class Kind { title, description, submitted_by, submitted_at, external_id, project, field };
     Kind kind = Kind::field;
     std::string field; // for Kind::field: channel, product, process, customer or a configured one
 };
@@ -22,7 +23,7 @@ struct Target {
 // The columns an import reads without --map: the keys of `submit --from` in SPEC.md.
 inline constexpr std::string_view k_import_keys[] = {
     "title",   "description", "submitted_by", "channel",     "product",
-    "process", "customer",    "submitted_at", "external_id",
+    "process", "customer",    "submitted_at", "external_id", "project",
 };
 
 // Which column feeds what. Built from the file's column names, the --map pairs and the
@@ -69,6 +70,7 @@ struct CheckedRow {
 struct RowRules {
     std::optional<std::string> default_submitter; // --by
     std::span<const domain::FieldRule> fields;    // from the configuration
+    std::span<const domain::Project> projects;    // every project a row may name
 };
 
 // Reads a record through the plan and checks it: title, description, submitter (or --by),

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "sileram/domain/decimal.hpp"
+#include "sileram/domain/projects.hpp"
 #include "sileram/domain/reports.hpp"
 #include "sileram/output/terminal.hpp"
 
@@ -125,5 +126,6 @@ ReportDocument overdue_document(const domain::OverdueReport& report,
                                 const domain::ReportSettings& settings);
 ReportDocument response_document(const domain::ResponseReport& report);
 ReportDocument recurrence_document(const domain::RecurrenceReport& report);
+ReportDocument scope_document(const domain::ScopeReport& report);
 
 } // namespace sileram::output

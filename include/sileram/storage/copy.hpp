@@ -29,7 +29,7 @@ inline constexpr std::string_view k_signals[] = {
     "contacts", "satisfaction_impact", "cost_per_contact_cents", "satisfaction_hundredths",
     "expected_reduction_hundredths", "expected_satisfaction_hundredths", "closing_summary",
     "approved_at", "approved_reduction_hundredths", "approved_satisfaction_hundredths",
-    "approved_savings_per_year_cents", "approved_cost_cents"};
+    "approved_savings_per_year_cents", "approved_cost_cents", "project"};
 // clang-format on
 inline constexpr std::string_view k_signal_fields[] = {"signal_id", "name", "value"};
 inline constexpr std::string_view k_submitters[] = {"id", "signal_id", "email", "joined_at", "via"};
@@ -40,8 +40,8 @@ inline constexpr std::string_view k_root_causes[] = {"signal_id",     "cause",  
                                                      "recorded_by",   "recorded_at"};
 inline constexpr std::string_view k_root_cause_items[] = {"signal_id", "kind", "position", "text"};
 inline constexpr std::string_view k_actions[] = {
-    "id",  "signal_id",  "number", "parent_number", "title",      "owner",
-    "due", "cost_cents", "status", "progress",      "created_at", "done_at"};
+    "id",         "signal_id", "number",   "parent_number", "title",   "owner",  "due",
+    "cost_cents", "status",    "progress", "created_at",    "done_at", "project"};
 inline constexpr std::string_view k_measurements[] = {
     "id", "signal_id", "contacts", "satisfaction_hundredths", "note", "measured_by", "measured_at"};
 inline constexpr std::string_view k_feedback[] = {
@@ -53,12 +53,15 @@ inline constexpr std::string_view k_history[] = {"id",    "signal_id",  "at",   
 inline constexpr std::string_view k_recurrences[] = {"signal_id", "closed_signal_id", "similarity"};
 inline constexpr std::string_view k_customers[] = {"name", "revenue_cents", "segment",
                                                    "updated_at"};
+inline constexpr std::string_view k_projects[] = {"name", "customer", "start_day", "starts_at",
+                                                  "created_at"};
 } // namespace copied_columns
 
 // Every table that holds what users entered, parents before children: the one list `copy` and
 // `backup` work through. A new table of the schema goes here or into k_derived_tables (a unit
 // test fails until it does).
-inline constexpr std::array<CopiedTable, 12> k_copied_tables = {{
+inline constexpr std::array<CopiedTable, 13> k_copied_tables = {{
+    {"projects", copied_columns::k_projects, "name", false},
     {"signals", copied_columns::k_signals, "id", true},
     {"signal_fields", copied_columns::k_signal_fields, "signal_id, name", false},
     {"submitters", copied_columns::k_submitters, "id", true},

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "sileram/domain/projects.hpp"
 #include "sileram/domain/reports.hpp"
 
 #include <cstdint>
@@ -69,6 +70,12 @@ struct RecurrenceData {
     std::vector<domain::ClosedCausesInput> closed; // per process, in any order
 };
 
+struct ScopeData {
+    std::vector<domain::Project> projects;         // every project, in any order
+    std::vector<domain::ScopeSignalInput> signals; // every signal that names a project
+    std::vector<domain::ScopeActionInput> actions; // every action that names a project
+};
+
 // The queries behind `sileram report` and the customers table. Every report method runs all its
 // queries in one read transaction, so its numbers agree with each other; the aggregation is done
 // by the database (sums in cents), only the rows a report lists come back one by one.
@@ -108,6 +115,15 @@ public:
     // the closing. The time window applies to the new signals, the field
     // filters to the closed ones.
     virtual RecurrenceData recurrence(const ReportFilter& filter) = 0;
+
+    // Every project with the signals and actions that name it: signals in the window and under
+    // the field filters, actions created in the window on signals under the field filters.
+    virtual ScopeData scope(const ReportFilter& filter) = 0;
+
+    // The projects table. Names are unique ignoring ASCII case; add_project stores a project
+    // whose name is not taken (the caller checks, in its write transaction).
+    virtual void add_project(const domain::Project& project) = 0;
+    virtual std::vector<domain::Project> all_projects() = 0;
 
     // The customers table. Names are unique ignoring ASCII case and surrounding spaces.
     virtual void set_customer(const domain::Customer& customer, domain::Timestamp at) = 0;

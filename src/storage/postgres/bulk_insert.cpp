@@ -26,7 +26,7 @@ constexpr const char* k_create_staging = R"sql(
 CREATE TEMPORARY TABLE IF NOT EXISTS bulk_signals (
     id bigint, title text, description text, state text, step integer, submitted_by text,
     submitted_at text, updated_at text, external_id text, channel text, product text,
-    process text, customer text, words text) ON COMMIT DROP;
+    process text, customer text, project text, words text) ON COMMIT DROP;
 CREATE TEMPORARY TABLE IF NOT EXISTS bulk_fields (signal_id bigint, name text, value text)
     ON COMMIT DROP;
 CREATE TEMPORARY TABLE IF NOT EXISTS bulk_submitters (
@@ -41,9 +41,9 @@ constexpr const char* k_copy_submitters = "COPY bulk_submitters FROM STDIN";
 constexpr const char* k_copy_history = "COPY bulk_history FROM STDIN";
 constexpr const char* k_move_batch = R"sql(
 INSERT INTO signals (id, title, description, state, step, submitted_by, submitted_at, updated_at,
-                     external_id, channel, product, process, customer, search)
+                     external_id, channel, product, process, customer, project, search)
 SELECT id, title, description, state, step, submitted_by, submitted_at, updated_at, external_id,
-       channel, product, process, customer, to_tsvector('sileram.search', words)
+       channel, product, process, customer, project, to_tsvector('sileram.search', words)
 FROM bulk_signals ORDER BY id;
 INSERT INTO signal_fields (signal_id, name, value) SELECT signal_id, name, value FROM bulk_fields;
 INSERT INTO submitters (signal_id, email, joined_at, via)
@@ -110,7 +110,8 @@ public:
               s.external_id, bulk_standard_field(s, k_standard_fields[0]),
               bulk_standard_field(s, k_standard_fields[1]),
               bulk_standard_field(s, k_standard_fields[2]),
-              bulk_standard_field(s, k_standard_fields[3]), search_words(s.title, s.description)});
+              bulk_standard_field(s, k_standard_fields[3]), s.project,
+              search_words(s.title, s.description)});
         for (const auto& [name, value] : s.fields) {
             if (!is_standard_field(name)) {
                 line(m_fields, {id, name, value});

@@ -28,7 +28,7 @@ std::string copy_column_list(const CopiedTable& table) {
 }
 
 bool is_signals(const CopiedTable& table) {
-    return table.name == k_copied_tables.front().name;
+    return table.name == "signals";
 }
 
 class PgRowWriter final : public RowWriter {

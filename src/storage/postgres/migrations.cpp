@@ -223,6 +223,23 @@ ALTER TABLE feedback ADD CONSTRAINT feedback_stage_check
 ALTER TABLE feedback ADD COLUMN detail text COLLATE "C" NOT NULL DEFAULT '';
 )sql";
 
+// Version 9, as on SQLite: projects, named by signals and actions. The name is unique ignoring
+// ASCII case through an index on ascii_lower, as the customers' names.
+constexpr const char* k_schema_v9 = R"sql(
+CREATE TABLE projects (
+    name       text COLLATE "C" NOT NULL PRIMARY KEY,
+    customer   text COLLATE "C" NOT NULL,
+    start_day  text COLLATE "C" NOT NULL,
+    starts_at  text COLLATE "C" NOT NULL,
+    created_at text COLLATE "C" NOT NULL
+);
+CREATE UNIQUE INDEX projects_name ON projects (ascii_lower(name));
+ALTER TABLE signals ADD COLUMN project text COLLATE "C" REFERENCES projects (name);
+ALTER TABLE actions ADD COLUMN project text COLLATE "C" REFERENCES projects (name);
+CREATE INDEX signals_project ON signals (project) WHERE project IS NOT NULL;
+CREATE INDEX actions_project ON actions (project) WHERE project IS NOT NULL;
+)sql";
+
 // The text search configuration: PostgreSQL's `simple` parser and dictionary, which keep a word
 // as it is (lower case). The words come folded already: domain::search_terms folds case and
 // removes diacritics exactly as SQLite's unicode61 tokenizer does, so both databases find the
@@ -258,7 +275,7 @@ WHERE n.nspname = 'sileram' AND c.relkind = 'r'
 const std::vector<Migration>& migrations() {
     // Version 6 is where PostgreSQL came in: one step makes the schema of SQLite version 6.
     static const std::vector<Migration> list = {
-        {6, k_schema_v6}, {7, k_schema_v7}, {8, k_schema_v8}};
+        {6, k_schema_v6}, {7, k_schema_v7}, {8, k_schema_v8}, {9, k_schema_v9}};
     return list;
 }
 

@@ -26,9 +26,9 @@ INSERT INTO signals (title, description, state, step, submitted_by, submitted_at
                      external_id, channel, product, process, customer, triage_reason,
                      duplicate_of, contacts, satisfaction_impact, cost_per_contact_cents,
                      satisfaction_hundredths, expected_reduction_hundredths,
-                     expected_satisfaction_hundredths, closing_summary, search, id)
+                     expected_satisfaction_hundredths, closing_summary, search, id, project)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-        $21, to_tsvector('sileram.search', $22), $23)
+        $21, to_tsvector('sileram.search', $22), $23, $24)
 )sql";
 
 constexpr const char* k_update_signal = R"sql(
@@ -45,7 +45,7 @@ SELECT id, title, description, state, step, submitted_by, submitted_at, updated_
        satisfaction_impact, cost_per_contact_cents, satisfaction_hundredths,
        expected_reduction_hundredths, expected_satisfaction_hundredths, closing_summary,
        approved_at, approved_reduction_hundredths, approved_satisfaction_hundredths,
-       approved_savings_per_year_cents, approved_cost_cents
+       approved_savings_per_year_cents, approved_cost_cents, project
 FROM signals WHERE id = $1
 )sql";
 
@@ -64,7 +64,7 @@ SELECT id, title, description, state, step, submitted_by, submitted_at, updated_
        satisfaction_impact, cost_per_contact_cents, satisfaction_hundredths,
        expected_reduction_hundredths, expected_satisfaction_hundredths, closing_summary,
        approved_at, approved_reduction_hundredths, approved_satisfaction_hundredths,
-       approved_savings_per_year_cents, approved_cost_cents
+       approved_savings_per_year_cents, approved_cost_cents, project
 FROM signals WHERE id = $1 FOR UPDATE
 )sql";
 
@@ -106,14 +106,14 @@ constexpr const char* k_select_root_cause_items =
     "SELECT kind, text FROM root_cause_items WHERE signal_id = $1 ORDER BY kind, position";
 constexpr const char* k_insert_action = R"sql(
 INSERT INTO actions (signal_id, number, parent_number, title, owner, due, cost_cents, status,
-                     progress, created_at, done_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id
+                     progress, created_at, done_at, project)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id
 )sql";
 constexpr const char* k_update_action =
     "UPDATE actions SET status = $1, progress = $2, done_at = $3 WHERE id = $4";
 constexpr const char* k_select_actions = R"sql(
 SELECT id, number, parent_number, title, owner, due, cost_cents, status, progress, created_at,
-       done_at
+       done_at, project
 FROM actions WHERE signal_id = $1 ORDER BY number
 )sql";
 constexpr const char* k_insert_measurement = R"sql(
@@ -365,6 +365,7 @@ public:
                 ApprovedCase{read_decimal(r, 0, 23), read_decimal(r, 0, 24), read_decimal(r, 0, 25),
                              Decimal::from_hundredths(r.integer(0, 26)), read_time(r, 0, 22)};
         }
+        s.project = r.optional_text(0, 27);
         load_children(s);
         return s;
     }
@@ -380,6 +381,7 @@ public:
         p.add(search_words(s.title, s.description));
         s.id = next_signal_id(m_db);
         p.add(s.id);
+        p.add(s.project);
         m_db.exec(k_insert_signal, p);
         for (const auto& [name, value] : s.fields) {
             if (!is_standard_field(name)) {
@@ -855,6 +857,7 @@ private:
             a.progress = static_cast<int>(r.integer(row, 8));
             a.created_at = read_time(r, row, 9);
             a.done_at = read_optional_time(r, row, 10);
+            a.project = r.optional_text(row, 11);
             s.actions.push_back(std::move(a));
         }
     }
@@ -872,6 +875,7 @@ private:
                 p.add(a.progress);
                 p.add(format_timestamp(a.created_at));
                 p.add(optional_time_text(a.done_at));
+                p.add(a.project);
                 a.id = m_db.exec(k_insert_action, p).integer(0, 0);
             } else if (a.changed) {
                 Params p(to_string(a.status), a.progress);

@@ -87,6 +87,21 @@ public:
         return recurrence_report(m_db, filter);
     }
 
+    ScopeData scope(const ReportFilter& filter) override {
+        Snapshot snapshot(m_db);
+        return scope_report(m_db, filter);
+    }
+
+    void add_project(const Project& project) override {
+        m_db.exec("INSERT INTO projects (name, customer, start_day, starts_at, created_at) "
+                  "VALUES ($1, $2, $3, $4, $5)",
+                  Params(project.name, project.customer, format_date(project.start),
+                         format_timestamp(project.starts_at),
+                         format_timestamp(project.created_at)));
+    }
+
+    std::vector<Project> all_projects() override { return read_projects(m_db); }
+
     void set_customer(const Customer& customer, Timestamp at) override {
         m_db.exec(k_set_customer, Params(customer.name, customer.revenue.hundredths(),
                                          customer.segment, format_timestamp(at)));

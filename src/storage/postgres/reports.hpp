@@ -64,6 +64,9 @@ OverdueData overdue_report(Connection& db, const ReportFilter& filter, domain::D
                            const domain::LateCuts& late);
 std::vector<domain::ResponseInput> response_report(Connection& db, const ReportFilter& filter);
 RecurrenceData recurrence_report(Connection& db, const ReportFilter& filter);
+ScopeData scope_report(Connection& db, const ReportFilter& filter);
+// Every project, by name ignoring case (report_scope.cpp).
+std::vector<domain::Project> read_projects(Connection& db);
 
 // The report queries and the customers table on PostgreSQL.
 std::unique_ptr<ReportQueries> make_report_queries(Connection& db);

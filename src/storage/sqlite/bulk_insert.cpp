@@ -51,8 +51,9 @@ constexpr const char* k_fts_hash_size =
 
 constexpr const char* k_bulk_signal = R"sql(
 INSERT INTO signals (title, description, state, step, submitted_by, submitted_at, updated_at,
-                     external_id, channel, product, process, customer)  -- as k_standard_fields
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                     external_id, channel, product, process, customer,  -- as k_standard_fields
+                     project)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (external_id) DO NOTHING
 )sql";
 constexpr const char* k_bulk_field =
@@ -432,7 +433,7 @@ private:
         m_db.cached(k_bulk_signal)
             .bind_all_borrowed(s.title, s.description, to_string(s.state), s.step, s.submitted_by,
                                submitted_at, m_stamp_text(s.updated_at), s.external_id, fields[0],
-                               fields[1], fields[2], fields[3])
+                               fields[1], fields[2], fields[3], s.project)
             .run();
         if (m_db.changes() == 0) {
             s.id = 0;

@@ -848,6 +848,23 @@ void fill_tallies(Connection& db) {
     add_to_tallies(db, TallyMarks{});
 }
 
+// Version 9: projects of customers (`project add`), which signals and actions may name
+// (`--project`); `report scope` splits them at the project's start. A name is unique ignoring
+// ASCII case (NOCASE), and signals and actions refer to it as it was added.
+constexpr const char* k_schema_v9 = R"sql(
+CREATE TABLE projects (
+    name       TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,
+    customer   TEXT NOT NULL,
+    start_day  TEXT NOT NULL,
+    starts_at  TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+ALTER TABLE signals ADD COLUMN project TEXT REFERENCES projects (name);
+ALTER TABLE actions ADD COLUMN project TEXT REFERENCES projects (name);
+CREATE INDEX signals_project ON signals (project) WHERE project IS NOT NULL;
+CREATE INDEX actions_project ON actions (project) WHERE project IS NOT NULL;
+)sql";
+
 constexpr Migration k_migrations[] = {
     {1, k_schema_v1},
     {2, k_schema_v2},
@@ -857,6 +874,7 @@ constexpr Migration k_migrations[] = {
     {6, k_schema_v6},
     {7, k_schema_v7},
     {8, "", migrate_v8},
+    {9, k_schema_v9},
 };
 
 int newest_version() {

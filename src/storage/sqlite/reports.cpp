@@ -78,6 +78,24 @@ public:
         return recurrence_report(m_db, filter);
     }
 
+    ScopeData scope(const ReportFilter& filter) override {
+        ReadTransaction transaction(m_db);
+        return scope_report(m_db, filter);
+    }
+
+    void add_project(const Project& project) override {
+        m_db.cached("INSERT INTO projects (name, customer, start_day, starts_at, created_at) "
+                    "VALUES (?, ?, ?, ?, ?)")
+            .bind_all(project.name, project.customer, format_date(project.start),
+                      format_timestamp(project.starts_at), format_timestamp(project.created_at))
+            .run();
+    }
+
+    std::vector<Project> all_projects() override {
+        ReadTransaction transaction(m_db);
+        return read_projects(m_db);
+    }
+
     void set_customer(const Customer& customer, Timestamp at) override {
         m_db.cached("INSERT INTO customers (name, revenue_cents, segment, updated_at) "
                     "VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "

@@ -63,6 +63,8 @@ std::int64_t count_rows(Connection& db, const std::string& from, const Where& wh
 // throws SystemFailure for text sileram never wrote.
 domain::State state_of(const Statement& row, int column);
 domain::Timestamp time_of(const Statement& row, int column);
+// Every project, by name ignoring case (report_scope.cpp).
+std::vector<domain::Project> read_projects(Connection& db);
 domain::ImpactSums sums_at(const Statement& row, int column);
 std::optional<domain::Decimal> decimal_at(const Statement& row, int column);
 
@@ -105,5 +107,6 @@ OverdueData overdue_report(Connection& db, const ReportFilter& filter, domain::D
                            const domain::LateCuts& late);
 std::vector<domain::ResponseInput> response_report(Connection& db, const ReportFilter& filter);
 RecurrenceData recurrence_report(Connection& db, const ReportFilter& filter);
+ScopeData scope_report(Connection& db, const ReportFilter& filter);
 
 } // namespace sileram::storage::sqlite

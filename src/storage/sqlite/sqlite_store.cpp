@@ -34,8 +34,8 @@ INSERT INTO signals (title, description, state, step, submitted_by, submitted_at
                      external_id, channel, product, process, customer, triage_reason,
                      duplicate_of, contacts, satisfaction_impact, cost_per_contact_cents,
                      satisfaction_hundredths, expected_reduction_hundredths,
-                     expected_satisfaction_hundredths, closing_summary)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                     expected_satisfaction_hundredths, closing_summary, project)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 )sql";
 
 constexpr const char* k_update_signal = R"sql(
@@ -52,7 +52,7 @@ SELECT id, title, description, state, step, submitted_by, submitted_at, updated_
        satisfaction_impact, cost_per_contact_cents, satisfaction_hundredths,
        expected_reduction_hundredths, expected_satisfaction_hundredths, closing_summary,
        approved_at, approved_reduction_hundredths, approved_satisfaction_hundredths,
-       approved_savings_per_year_cents, approved_cost_cents
+       approved_savings_per_year_cents, approved_cost_cents, project
 FROM signals WHERE id = ?
 )sql";
 
@@ -105,14 +105,14 @@ constexpr const char* k_select_root_cause_items =
 
 constexpr const char* k_insert_action = R"sql(
 INSERT INTO actions (signal_id, number, parent_number, title, owner, due, cost_cents, status,
-                     progress, created_at, done_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                     progress, created_at, done_at, project)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 )sql";
 constexpr const char* k_update_action =
     "UPDATE actions SET status = ?, progress = ?, done_at = ? WHERE id = ?";
 constexpr const char* k_select_actions = R"sql(
 SELECT id, number, parent_number, title, owner, due, cost_cents, status, progress, created_at,
-       done_at
+       done_at, project
 FROM actions WHERE signal_id = ? ORDER BY number
 )sql";
 
@@ -371,6 +371,7 @@ public:
                 ApprovedCase{read_decimal(row, 23), read_decimal(row, 24), read_decimal(row, 25),
                              Decimal::from_hundredths(row.integer(26)), read_time(row, 22)};
         }
+        s.project = row.optional_text(27);
         row.reset();
         load_children(s);
         return s;
@@ -388,7 +389,7 @@ public:
                       s.duplicate_of, impact.contacts, impact.satisfaction_impact,
                       impact.cost_per_contact_cents, impact.satisfaction_hundredths,
                       hundredths(s.expected_reduction), hundredths(s.expected_satisfaction),
-                      s.closing_summary)
+                      s.closing_summary, s.project)
             .run();
         s.id = m_db.last_insert_id();
         Statement& field = m_db.cached(k_insert_field);
@@ -910,6 +911,7 @@ private:
             a.progress = static_cast<int>(row.integer(8));
             a.created_at = read_time(row, 9);
             a.done_at = read_optional_time(row, 10);
+            a.project = row.optional_text(11);
             s.actions.push_back(std::move(a));
         }
         row.reset();
@@ -921,7 +923,8 @@ private:
                 m_db.cached(k_insert_action)
                     .bind_all(s.id, a.number, a.parent, a.title, a.owner, optional_date_text(a.due),
                               a.cost.hundredths(), to_string(a.status), a.progress,
-                              format_timestamp(a.created_at), optional_time_text(a.done_at))
+                              format_timestamp(a.created_at), optional_time_text(a.done_at),
+                              a.project)
                     .run();
                 a.id = m_db.last_insert_id();
             } else if (a.changed) {
