@@ -9,6 +9,7 @@
 #include <doctest/doctest.h>
 #include <filesystem>
 #include <fmt/format.h>
+#include <string>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -111,4 +112,136 @@ TEST_CASE("recording waits for the write lock as long as it is told, then leaves
     CHECK(database.column("claim") == "host/1/aa");
     CHECK(queue.mark_feedback_sent(1, "host/1/aa", now, 1s));
     CHECK(database.column("status") == "sent");
+}
+
+// The SQLite bulk insert of `submit --from`: the CHECK constraints of `signals` are off while its
+// rows go in (the one on `state` cost a temporary table per row), so the bulk insert itself must
+// refuse what they guard, and they must hold again afterwards. A large import builds the random-
+// order indexes of the signals afresh: they must all be there again, and sound.
+namespace {
+
+namespace bulk_fs = std::filesystem;
+
+// A new database file for one case, removed with its WAL files.
+struct BulkDatabase {
+    bulk_fs::path file;
+
+    explicit BulkDatabase(const char* name)
+        : file(bulk_fs::temp_directory_path() /
+               fmt::format("sileram-bulk-{}-{}.db", name, ::getpid())) {
+        remove();
+    }
+    ~BulkDatabase() { remove(); }
+    BulkDatabase(const BulkDatabase&) = delete;
+    BulkDatabase& operator=(const BulkDatabase&) = delete;
+
+    void remove() const {
+        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+            std::error_code ignored;
+            bulk_fs::remove(file.string() + suffix, ignored);
+        }
+    }
+
+    std::string scalar(const std::string& sql) const {
+        sileram::storage::sqlite::Connection db(
+            file, sileram::storage::sqlite::Connection::Mode::read_only);
+        sileram::storage::sqlite::Statement query = db.prepare(sql);
+        REQUIRE(query.step());
+        return query.text(0);
+    }
+};
+
+sileram::domain::Signal bulk_signal(int n) {
+    sileram::domain::NewSignal input;
+    input.title = fmt::format("Factuur {} onduidelijk", n);
+    input.submitted_by = fmt::format("klant{}@example.nl", (n * 7919) % 1000);
+    input.external_id = fmt::format("EXT-{}", n);
+    return sileram::domain::new_signal(
+        input, {"import@example.nl", test_support::at("2026-11-23T12:00:00Z")});
+}
+
+} // namespace
+
+TEST_CASE("a bulk insert refuses a state, step or title the relaxed CHECKs would have refused") {
+    using namespace sileram;
+    const BulkDatabase database("checks");
+    const auto store = storage::open_store(database.file, storage::Access::write);
+    const auto refused = [&](domain::Signal bad) {
+        storage::WriteTransaction transaction(*store);
+        const auto bulk = store->bulk_insert();
+        domain::Signal good = bulk_signal(1);
+        CHECK(bulk->add(good));
+        CHECK_THROWS_AS(bulk->add(bad), InvalidInput);
+        // The transaction is not committed: nothing of the import stays.
+    };
+    domain::Signal state = bulk_signal(2);
+    state.state = domain::State::accepted;
+    refused(state);
+    domain::Signal step = bulk_signal(3);
+    step.step = 11;
+    refused(step);
+    domain::Signal step_zero = bulk_signal(4);
+    step_zero.step = 0;
+    refused(step_zero);
+    domain::Signal long_title = bulk_signal(5);
+    long_title.title = std::string(301, 'x');
+    refused(long_title);
+    domain::Signal empty_title = bulk_signal(6);
+    empty_title.title.clear();
+    refused(empty_title);
+    CHECK(database.scalar("SELECT count(*) FROM signals") == "0");
+
+    // After an import the CHECKs hold again, in a later write as in the import's own.
+    {
+        storage::WriteTransaction transaction(*store);
+        const auto bulk = store->bulk_insert();
+        domain::Signal good = bulk_signal(7);
+        CHECK(bulk->add(good));
+        bulk->finish();
+        transaction.commit();
+    }
+    storage::sqlite::Connection db(database.file,
+                                   storage::sqlite::Connection::Mode::read_write_create);
+    CHECK_THROWS(db.exec("UPDATE signals SET state = 'bogus'"));
+    CHECK_THROWS(db.exec("UPDATE signals SET step = 11"));
+    CHECK_THROWS(db.exec("UPDATE signals SET title = ''"));
+    CHECK(database.scalar("SELECT state || ' ' || step FROM signals") == "submitted 1");
+}
+
+TEST_CASE("a large bulk insert builds the indexes of the signals again, sound") {
+    using namespace sileram;
+    const BulkDatabase database("indexes");
+    const auto store = storage::open_store(database.file, storage::Access::write);
+    const std::string indexes = "SELECT group_concat(name, ' ') FROM (SELECT name FROM "
+                                "sqlite_schema WHERE type = 'index' AND tbl_name IN ('signals', "
+                                "'submitters', 'signal_fields') ORDER BY name)";
+    const std::string before = database.scalar(indexes);
+    CHECK(before.find("submitters_joined_email") != std::string::npos);
+    // More than the 20,000 rows below which the indexes are kept up to date row by row.
+    constexpr int rows = 20500;
+    {
+        storage::WriteTransaction transaction(*store);
+        const auto bulk = store->bulk_insert();
+        for (int n = 1; n <= rows; ++n) {
+            domain::Signal s = bulk_signal(n);
+            REQUIRE(bulk->add(s));
+        }
+        domain::Signal known = bulk_signal(1);
+        CHECK_FALSE(bulk->add(known));
+        bulk->finish();
+        transaction.commit();
+    }
+    CHECK(database.scalar(indexes) == before);
+    CHECK(database.scalar("PRAGMA integrity_check") == "ok");
+    CHECK(database.scalar("SELECT count(*) FROM submitters") == std::to_string(rows));
+    CHECK(database.scalar("SELECT count(*) FROM history") == std::to_string(rows));
+    CHECK(database.scalar("SELECT count(*) FROM step_stays") == std::to_string(rows));
+    // The rebuilt indexes answer.
+    CHECK(database.scalar("SELECT count(*) FROM signals INDEXED BY signals_state "
+                          "WHERE state = 'submitted'") == std::to_string(rows));
+    CHECK(database.scalar(
+              "SELECT count(*) FROM signals INDEXED BY signals_open_submitter "
+              "WHERE submitted_by = 'KLANT7@example.nl' COLLATE NOCASE AND state <> 'closed'") ==
+          database.scalar("SELECT count(*) FROM signals NOT INDEXED "
+                          "WHERE submitted_by = 'klant7@example.nl'"));
 }
