@@ -1,6 +1,7 @@
 #include "sileram/commands/clock.hpp"
 #include "sileram/commands/common.hpp"
 #include "sileram/commands/registry.hpp"
+#include "sileram/domain/customers.hpp"
 #include "sileram/domain/projects.hpp"
 #include "sileram/domain/text.hpp"
 #include "sileram/errors.hpp"
@@ -50,7 +51,7 @@ void add(Session& session, const ProjectOptions& o) {
         const domain::Date day = std::chrono::floor<std::chrono::days>(starts_at);
         starts_at = local_day_start(now, static_cast<int>((local_day(now) - day).count()));
     }
-    domain::Project project{domain::project_name(*o.name), domain::project_name(*o.customer),
+    domain::Project project{domain::project_name(*o.name), domain::customer_name(*o.customer),
                             local_day(starts_at), starts_at, now};
     domain::require_project(project, "");
     storage::Store& store = session.store(storage::Access::write);

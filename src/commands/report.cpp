@@ -145,7 +145,8 @@ output::ReportDocument build(const ReportOptions& o, const std::string& by,
     if (o.kind == "scope") {
         const storage::ScopeData data = queries.scope(filter);
         return output::scope_document(
-            domain::build_scope_report(data.projects, data.signals, data.actions, filter.limit));
+            domain::build_scope_report(data.projects, data.signals, data.actions, filter.limit),
+            impact);
     }
     // overdue
     const storage::OverdueData data = queries.overdue(filter, windows.today, windows.stale_before,
@@ -189,7 +190,7 @@ output::ReportDocument outline(const std::string& kind) {
         return output::recurrence_document(domain::RecurrenceReport{});
     }
     if (kind == "scope") {
-        return output::scope_document(domain::ScopeReport{});
+        return output::scope_document(domain::ScopeReport{}, impact);
     }
     return output::overdue_document(domain::OverdueReport{}, settings);
 }

@@ -19,15 +19,6 @@ std::string lower_ascii(std::string text) {
     return text;
 }
 
-std::string trimmed(std::string_view text) {
-    const auto first = text.find_first_not_of(" \t");
-    if (first == std::string_view::npos) {
-        return {};
-    }
-    const auto last = text.find_last_not_of(" \t");
-    return std::string(text.substr(first, last - first + 1));
-}
-
 // `prefix` is empty or ends in ": ".
 void require_name(const std::string& name, const std::string& prefix) {
     if (name.empty()) {

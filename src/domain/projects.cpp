@@ -34,12 +34,7 @@ void add_counts(ScopeCounts& sum, const ScopeCounts& part) {
 } // namespace
 
 std::string project_name(std::string_view name) {
-    const auto first = name.find_first_not_of(" \t");
-    if (first == std::string_view::npos) {
-        return {};
-    }
-    const auto last = name.find_last_not_of(" \t");
-    return std::string(name.substr(first, last - first + 1));
+    return trimmed(name);
 }
 
 void require_project(const Project& project, std::string_view where) {

@@ -560,9 +560,11 @@ ReportDocument recurrence_document(const domain::RecurrenceReport& report) {
     return d;
 }
 
-ReportDocument scope_document(const domain::ScopeReport& report) {
+ReportDocument scope_document(const domain::ScopeReport& report,
+                              const domain::ImpactSettings& impact) {
     ReportDocument d;
     d.report = "scope";
+    d.currency = impact.currency;
     d.summary = {{"projects", "Projects", Cell::of_count(report.projects.size())},
                  {"requests_after_start", "Requests after a project's start",
                   Cell::of_count(report.total.signals_after)},

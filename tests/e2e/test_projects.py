@@ -84,6 +84,7 @@ class Projects(SileramTestCase):
         self.assertEqual(self.show(later)["actions"][0]["project"], "Portal 2.0")
 
         report = self.fx.js("report", "scope")
+        self.assertEqual(report["currency"], "EUR")
         self.assertEqual(report["summary"]["projects"], 1)
         self.assertEqual(report["summary"]["requests_after_start"], 2)
         later_cost = self.show(later)["impact"]["cost_per_period"]

@@ -17,6 +17,9 @@ std::size_t code_point_count(std::string_view text);
 // character (a cut there would leave a byte that is no character).
 std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes);
 
+// `text` without the spaces and tabs around it, as names (customers, projects) are kept.
+std::string trimmed(std::string_view text);
+
 // Throws InvalidInput naming `what` when `text` holds a NUL, is not UTF-8, or holds a control
 // character (C0, DEL, C1) other than line breaks and tabs in Lines::multi text, so that no
 // stored value can drive a terminal; the checks every stored value passes.

@@ -126,6 +126,7 @@ ReportDocument overdue_document(const domain::OverdueReport& report,
                                 const domain::ReportSettings& settings);
 ReportDocument response_document(const domain::ResponseReport& report);
 ReportDocument recurrence_document(const domain::RecurrenceReport& report);
-ReportDocument scope_document(const domain::ScopeReport& report);
+ReportDocument scope_document(const domain::ScopeReport& report,
+                              const domain::ImpactSettings& impact);
 
 } // namespace sileram::output

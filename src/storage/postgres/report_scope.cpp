@@ -1,3 +1,4 @@
+#include "../scope_sql.hpp"
 #include "reports.hpp"
 #include "sileram/errors.hpp"
 
@@ -12,23 +13,6 @@ namespace {
 constexpr const char* k_projects =
     "SELECT name, customer, start_day, starts_at, created_at FROM projects "
     "ORDER BY ascii_lower(name) COLLATE \"C\"";
-
-// As on SQLite: signals `s` that name a project, with the impact report's cost per period in
-// cents once analysed; the filter ({0}).
-constexpr const char* k_scope_signals = R"sql(
-SELECT s.project, s.id, s.title, coalesce(s.process, ''), s.state, s.submitted_at,
-       CASE WHEN s.contacts IS NULL THEN NULL ELSE s.contacts * s.cost_per_contact_cents END
-FROM signals s WHERE s.project IS NOT NULL{0}
-ORDER BY s.id
-)sql";
-
-// Actions that name a project and were not cancelled, on signals `s` under the filter ({0}).
-constexpr const char* k_scope_actions = R"sql(
-SELECT a.project, a.signal_id, a.number, a.title, a.created_at
-FROM actions a JOIN signals s ON s.id = a.signal_id
-WHERE a.project IS NOT NULL AND a.status <> 'cancelled'{0}
-ORDER BY a.id
-)sql";
 
 Date date_at(const Result& r, int row, int column) {
     const std::string text = r.text(row, column);
