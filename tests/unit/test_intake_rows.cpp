@@ -45,8 +45,8 @@ TEST_CASE("every problem of a row is named with its column") {
     const std::vector<FieldRule> rules{{"channel", {"phone", "email"}}};
     ColumnPlan plan({}, rules);
     plan.update({"title", "submitted_by", "submitted_at", "channel"});
-    const auto checked =
-        check_row(record({"", "not-an-address", "2026-02-30", "fax"}), plan, RowRules{{}, rules, {}});
+    const auto checked = check_row(record({"", "not-an-address", "2026-02-30", "fax"}), plan,
+                                   RowRules{{}, rules, {}});
     std::vector<std::string> columns;
     for (const auto& p : checked.problems) {
         columns.push_back(p.column);
@@ -61,7 +61,8 @@ TEST_CASE("--by gives the submitter of rows without one") {
     const auto checked = check_row(record({"T", ""}), plan, RowRules{"lead@example.nl", {}, {}});
     CHECK(checked.problems.empty());
     CHECK(checked.signal.submitted_by == "lead@example.nl");
-    const auto own = check_row(record({"T", "own@example.nl"}), plan, RowRules{"lead@x.nl", {}, {}});
+    const auto own =
+        check_row(record({"T", "own@example.nl"}), plan, RowRules{"lead@x.nl", {}, {}});
     CHECK(own.signal.submitted_by == "own@example.nl");
 }
 
