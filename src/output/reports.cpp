@@ -565,13 +565,14 @@ ReportDocument scope_document(const domain::ScopeReport& report,
     ReportDocument d;
     d.report = "scope";
     d.currency = impact.currency;
-    d.summary = {{"projects", "Projects", Cell::of_count(report.projects.size())},
-                 {"requests_after_start", "Requests after a project's start",
-                  Cell::of_count(report.total.signals_after)},
-                 {"cost_after_start", "Their cost per period (impact analysed)",
-                  Cell::of_money(report.total.cost_after)},
-                 {"unassessed_after_start", "Of them without impact analysis yet",
-                  Cell::of_count(report.total.unassessed_after)}};
+    d.summary = {
+        {"projects", "Projects", Cell::of_count(static_cast<std::int64_t>(report.projects.size()))},
+        {"requests_after_start", "Requests after a project's start",
+         Cell::of_count(report.total.signals_after)},
+        {"cost_after_start", "Their cost per period (impact analysed)",
+         Cell::of_money(report.total.cost_after)},
+        {"unassessed_after_start", "Of them without impact analysis yet",
+         Cell::of_count(report.total.unassessed_after)}};
 
     const auto count_cells = [](const domain::ScopeCounts& c) {
         return std::vector<Cell>{

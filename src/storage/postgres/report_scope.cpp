@@ -27,8 +27,9 @@ Date date_at(const Result& r, int row, int column) {
 } // namespace
 
 std::vector<Project> read_projects(Connection& db) {
-    std::vector<Project> projects;
     const Result r = db.exec(k_projects);
+    std::vector<Project> projects;
+    projects.reserve(static_cast<std::size_t>(r.rows()));
     for (int row = 0; row < r.rows(); ++row) {
         projects.push_back(Project{r.text(row, 0), r.text(row, 1), date_at(r, row, 2),
                                    time_at(r, row, 3), time_at(r, row, 4)});
