@@ -224,7 +224,10 @@ std::string impact_chart(const ReportDocument& d, const HtmlPage& page) {
     chart.x_label = "contacts per period";
     chart.y_label = "satisfaction impact (1-5)";
     chart.x_cut = static_cast<double>(page.settings.many_contacts);
-    chart.y_cut = page.settings.high_satisfaction_impact;
+    // Satisfaction impact is a whole number from 1 to 5: the line runs between the last low
+    // value and the first high one, so that no bubble sits on it.
+    chart.y_cut = page.settings.high_satisfaction_impact - 0.5;
+    chart.y_extent = {1, 5};
     chart.quadrant_labels = {std::string(domain::to_string(domain::Quadrant::act_first)),
                              std::string(domain::to_string(domain::Quadrant::plan)),
                              std::string(domain::to_string(domain::Quadrant::delegate)),

@@ -292,6 +292,7 @@ std::string bubble_chart_svg(const BubbleChart& chart) {
     if (chart.y_cut) {
         ys.push_back(*chart.y_cut);
     }
+    ys.insert(ys.end(), chart.y_extent.begin(), chart.y_extent.end());
     std::vector<double> x_ticks;
     std::vector<double> y_ticks;
     const Scale x = nice_scale(xs, k_svg_left, k_svg_plot_right, true, &x_ticks);

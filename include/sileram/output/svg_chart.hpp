@@ -50,8 +50,9 @@ struct BubbleChart {
     std::string x_label;
     std::string y_label;
     std::vector<Bubble> bubbles;
-    std::optional<double> x_cut; // a vertical quadrant line at this x
-    std::optional<double> y_cut; // a horizontal quadrant line at this y
+    std::optional<double> x_cut;  // a vertical quadrant line at this x
+    std::optional<double> y_cut;  // a horizontal quadrant line at this y
+    std::vector<double> y_extent; // values the y axis covers even without a bubble there
     // Quadrant names: top right, top left, bottom right, bottom left.
     std::array<std::string, 4> quadrant_labels;
 };
