@@ -24,7 +24,7 @@ dl.figures { display: grid; grid-template-columns: max-content auto; gap: 0.2em 
 dl.figures dt { font-weight: bold; }
 dl.figures dd { margin: 0; font-variant-numeric: tabular-nums; }
 table { border-collapse: collapse; margin: 0.4em 0 1em; font-size: 0.92em; }
-caption { text-align: left; font-weight: bold; padding: 0.2em 0; }
+caption { text-align: left; font-weight: bold; font-size: 1.1em; padding: 0.8em 0 0.3em; }
 th, td { border: 1px solid #b0b0b0; padding: 0.2em 0.5em; vertical-align: top; }
 thead th { background: #e8eef4; }
 tfoot th, tfoot td { font-weight: bold; background: #f2f2f2; }
@@ -341,7 +341,9 @@ std::string report_html(const ReportDocument& d, const HtmlPage& page) {
     }
     out += charts(d, page);
     for (const Section& s : d.sections) {
-        out += fmt::format("<h3>{}</h3>\n", e(s.title));
+        if (d.report == "effect" && s.name == "months") {
+            continue; // the chart's table beside it holds the whole section
+        }
         out += section_table(s, d.currency, fmt::format("{}-{}", d.report, s.name));
     }
     return out + "</section>\n";

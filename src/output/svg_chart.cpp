@@ -527,7 +527,7 @@ std::string scatter_chart_svg(const ScatterChart& chart) {
                         : svg_marker(0, px, py, 5, series_colour(0));
         out += "</g>\n";
         if (p.marked) {
-            out += svg_text_at(px + 9, py - 6, "start", svg_cut(p.label, 20), " font-size=\"10\"");
+            out += svg_text_at(px + 10, py + 4, "start", svg_cut(p.label, 20), " font-size=\"10\"");
         }
     }
     out += svg_marker(0, k_svg_left + 10, 14, 5, series_colour(0));
