@@ -239,7 +239,9 @@ std::string impact_chart(const ReportDocument& d, const HtmlPage& page) {
                                        number_of(at(*s, row, "cost_per_period"))});
     }
     return chart_box(
-        "Impact 2x2: one bubble per signal, dashed lines at the quadrant thresholds",
+        fmt::format("Impact 2x2: one bubble per signal (area: cost per period); dashed lines at "
+                    "the quadrant thresholds: {} contacts, satisfaction impact {}",
+                    page.settings.many_contacts, page.settings.high_satisfaction_impact),
         bubble_chart_svg(chart),
         pick_columns(*s, {"id", "contacts", "satisfaction_impact", "cost_per_period", "quadrant"},
                      "Bubbles"),

@@ -295,8 +295,13 @@ std::string bubble_chart_svg(const BubbleChart& chart) {
     ys.insert(ys.end(), chart.y_extent.begin(), chart.y_extent.end());
     std::vector<double> x_ticks;
     std::vector<double> y_ticks;
-    const Scale x = nice_scale(xs, k_svg_left, k_svg_plot_right, true, &x_ticks);
-    const Scale y = nice_scale(ys, k_svg_plot_bottom, k_svg_top, true, &y_ticks);
+    // Inset by the largest radius, so that a bubble at the edge stays inside the plot.
+    constexpr double k_max_radius = 28;
+    constexpr double k_min_radius = 3;
+    const Scale x =
+        nice_scale(xs, k_svg_left + k_max_radius, k_svg_plot_right - k_max_radius, true, &x_ticks);
+    const Scale y =
+        nice_scale(ys, k_svg_plot_bottom - k_max_radius, k_svg_top + k_max_radius, true, &y_ticks);
     std::string out = svg_open_svg(chart.title);
     out += svg_y_axis(y, y_ticks, chart.y_label);
     out += svg_x_axis(x, x_ticks, chart.x_label);
@@ -308,16 +313,6 @@ std::string bubble_chart_svg(const BubbleChart& chart) {
         out += svg_line(k_svg_left, y.at(*chart.y_cut), k_svg_plot_right, y.at(*chart.y_cut),
                         k_svg_ink, " stroke-width=\"1.5\" stroke-dasharray=\"6 3\" class=\"cut\"");
     }
-    out += svg_text_at(k_svg_plot_right - 4, k_svg_top + 14, "end", chart.quadrant_labels[0],
-                       " font-weight=\"bold\"");
-    out += svg_text_at(k_svg_left + 4, k_svg_top + 14, "start", chart.quadrant_labels[1],
-                       " font-weight=\"bold\"");
-    out += svg_text_at(k_svg_plot_right - 4, k_svg_plot_bottom - 6, "end", chart.quadrant_labels[2],
-                       " font-weight=\"bold\"");
-    out += svg_text_at(k_svg_left + 4, k_svg_plot_bottom - 6, "start", chart.quadrant_labels[3],
-                       " font-weight=\"bold\"");
-    constexpr double k_max_radius = 28;
-    constexpr double k_min_radius = 3;
     // Largest first, so that small bubbles stay visible on top.
     std::vector<const Bubble*> order;
     for (const Bubble& b : chart.bubbles) {
@@ -325,6 +320,7 @@ std::string bubble_chart_svg(const BubbleChart& chart) {
     }
     std::stable_sort(order.begin(), order.end(),
                      [](const Bubble* a, const Bubble* b) { return a->size > b->size; });
+    std::vector<std::pair<double, double>> labelled;
     for (const Bubble* b : order) {
         const double share =
             largest > 0 && std::isfinite(b->size) && b->size > 0 ? b->size / largest : 0;
@@ -332,9 +328,31 @@ std::string bubble_chart_svg(const BubbleChart& chart) {
         out += fmt::format("<g class=\"bubble\"><title>{}</title>", xml_escape(b->label));
         out += svg_marker(0, x.at(b->x), y.at(b->y), r, series_colour(0), "0.55");
         out += "</g>\n";
-        out += svg_text_at(x.at(b->x), y.at(b->y) + 4, "middle", svg_cut(b->label, 12),
-                           " font-size=\"10\"");
+        labelled.emplace_back(x.at(b->x), y.at(b->y));
     }
+    // Labels on top, one per place: bubbles on the same spot share the first one's label.
+    std::vector<std::pair<double, double>> placed;
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        const auto [px, py] = labelled[i];
+        const bool crowded = std::any_of(placed.begin(), placed.end(), [&](const auto& p) {
+            return std::fabs(p.first - px) < 30 && std::fabs(p.second - py) < 12;
+        });
+        if (!crowded) {
+            out += svg_text_at(px, py + 4, "middle", svg_cut(order[i]->label, 12),
+                               " font-size=\"10\"");
+            placed.emplace_back(px, py);
+        }
+    }
+    // The quadrant names last, with a white halo, readable over any bubble.
+    constexpr std::string_view k_halo = " font-weight=\"bold\" stroke=\"#ffffff\" "
+                                        "stroke-width=\"3\" paint-order=\"stroke\"";
+    out +=
+        svg_text_at(k_svg_plot_right - 4, k_svg_top + 14, "end", chart.quadrant_labels[0], k_halo);
+    out += svg_text_at(k_svg_left + 4, k_svg_top + 14, "start", chart.quadrant_labels[1], k_halo);
+    out += svg_text_at(k_svg_plot_right - 4, k_svg_plot_bottom - 6, "end", chart.quadrant_labels[2],
+                       k_halo);
+    out += svg_text_at(k_svg_left + 4, k_svg_plot_bottom - 6, "start", chart.quadrant_labels[3],
+                       k_halo);
     return out + "</svg>\n";
 }
 
