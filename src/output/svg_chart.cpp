@@ -333,7 +333,8 @@ std::string bubble_chart_svg(const BubbleChart& chart) {
     // Labels on top, one per place: bubbles on the same spot share the first one's label.
     std::vector<std::pair<double, double>> placed;
     for (std::size_t i = 0; i < order.size(); ++i) {
-        const auto [px, py] = labelled[i];
+        const double px = labelled[i].first;
+        const double py = labelled[i].second;
         const bool crowded = std::any_of(placed.begin(), placed.end(), [&](const auto& p) {
             return std::fabs(p.first - px) < 30 && std::fabs(p.second - py) < 12;
         });
