@@ -9,6 +9,8 @@
 #include "sileram/domain/signal.hpp"
 #include "sileram/domain/text.hpp"
 #include "sileram/errors.hpp"
+#include "sileram/output/html.hpp"
+#include "sileram/storage/store.hpp"
 
 #include <CLI/CLI.hpp>
 #include <chrono>
@@ -23,6 +25,9 @@ namespace {
 constexpr std::string_view k_reports[] = {"impact",   "fields",     "funnel",
                                           "effect",   "customers",  "overdue",
                                           "response", "recurrence", "scope"};
+// What `report` takes as its name: every report, and `all` of them in one document.
+constexpr std::string_view k_names[] = {"impact",  "fields",   "funnel",     "effect", "customers",
+                                        "overdue", "response", "recurrence", "scope",  "all"};
 constexpr const auto& k_standard = domain::k_standard_fields;
 
 struct ReportOptions {
@@ -34,6 +39,7 @@ struct ReportOptions {
     std::optional<std::string> section;
     std::string delimiter = ",";
     bool csv = false;
+    bool html = false;
 };
 
 char parse_delimiter(const std::string& text) {
@@ -53,21 +59,21 @@ std::string require_kind(const std::string& kind) {
                                        "report impact --by process",
                                        fmt::join(k_reports, ", ")));
     }
-    if (std::find(std::begin(k_reports), std::end(k_reports), kind) != std::end(k_reports)) {
+    if (std::find(std::begin(k_names), std::end(k_names), kind) != std::end(k_names)) {
         return kind;
     }
-    const std::string guess = domain::closest_name(kind, k_reports);
+    const std::string guess = domain::closest_name(kind, k_names);
     throw InvalidInput(fmt::format("{} is not a report{}; reports: {}", domain::quote_value(kind),
                                    guess.empty() ? "" : "; did you mean " + guess + "?",
-                                   fmt::join(k_reports, ", ")));
+                                   fmt::join(k_names, ", ")));
 }
 
 std::string require_by(const ReportOptions& o, Session& session) {
     if (!o.by) {
         return {};
     }
-    if (o.kind != "impact" && o.kind != "fields") {
-        throw InvalidInput(fmt::format("--by applies to report impact and report fields, not to "
+    if (o.kind != "impact" && o.kind != "fields" && o.kind != "all") {
+        throw InvalidInput(fmt::format("--by applies to report impact, fields and all, not to "
                                        "report {}",
                                        o.kind));
     }
@@ -87,32 +93,32 @@ std::string require_by(const ReportOptions& o, Session& session) {
     return *o.by;
 }
 
-output::ReportDocument build(const ReportOptions& o, const std::string& by,
+output::ReportDocument build(const std::string& kind, const std::string& by,
                              const storage::ReportFilter& filter, Session& session) {
     storage::ReportQueries& queries = session.store(storage::Access::read).reports();
     const auto& impact = session.impact_settings();
     const domain::ReportSettings& settings = session.config().reports;
     const domain::Timestamp now = session.now();
     const domain::ReportWindows windows = domain::report_windows(now, filter.since, settings);
-    if (o.kind == "impact") {
+    if (kind == "impact") {
         const storage::ImpactData data = queries.impact(filter, by, settings);
         return output::impact_document(
             domain::build_impact_report(data.ranked, data.groups, data.quadrants, impact, settings),
             by, impact);
     }
-    if (o.kind == "funnel") {
+    if (kind == "funnel") {
         const domain::StepTargets targets = config::step_targets(session.config().targets);
         const storage::FunnelData data =
             queries.funnel(filter, windows.funnel_months_since, targets);
         return output::funnel_document(
             domain::build_funnel_report(data.states, data.stays, data.months, now, targets));
     }
-    if (o.kind == "effect") {
+    if (kind == "effect") {
         const storage::EffectData data = queries.effect(filter, impact);
         return output::effect_document(domain::build_effect_report(data.lines, data.sums, impact),
                                        impact);
     }
-    if (o.kind == "fields") {
+    if (kind == "fields") {
         std::vector<std::string> names(std::begin(k_standard), std::end(k_standard));
         if (!by.empty()) {
             names = {by};
@@ -125,7 +131,7 @@ output::ReportDocument build(const ReportOptions& o, const std::string& by,
         }
         return output::fields_document(breakdowns, data.signals, impact);
     }
-    if (o.kind == "customers") {
+    if (kind == "customers") {
         storage::ReportFilter all = filter;
         all.limit = 0; // the flags need every customer; the document lists `limit` of them
         const storage::CustomersData data = queries.customers(all, windows.care_since, impact.high);
@@ -133,16 +139,16 @@ output::ReportDocument build(const ReportOptions& o, const std::string& by,
             domain::build_customer_report(data.customers, data.revenue_total, settings),
             filter.limit, settings, impact);
     }
-    if (o.kind == "response") {
+    if (kind == "response") {
         return output::response_document(domain::build_response_report(
             queries.response(filter), session.config().targets.first_response_days, now));
     }
-    if (o.kind == "recurrence") {
+    if (kind == "recurrence") {
         storage::RecurrenceData data = queries.recurrence(filter);
         return output::recurrence_document(
             domain::build_recurrence_report(std::move(data.pairs), data.closed, filter.limit));
     }
-    if (o.kind == "scope") {
+    if (kind == "scope") {
         const storage::ScopeData data = queries.scope(filter);
         return output::scope_document(
             domain::build_scope_report(data.projects, data.signals, data.actions, filter.limit),
@@ -211,18 +217,38 @@ const output::Section& pick_section(const output::ReportDocument& d,
                                    domain::quote_value(*name), d.report, fmt::join(names, ", ")));
 }
 
+// The page's own account of the filters, in the order of the command line's options.
+std::vector<std::pair<std::string, std::string>>
+shown_filters(const ReportOptions& o, const std::string& by, const storage::ReportFilter& f) {
+    std::vector<std::pair<std::string, std::string>> shown;
+    if (o.since) {
+        shown.emplace_back("--since", *o.since);
+    }
+    if (o.until) {
+        shown.emplace_back("--until", *o.until);
+    }
+    if (!by.empty()) {
+        shown.emplace_back("--by", by);
+    }
+    for (const auto& [field, value] : f.fields) {
+        shown.emplace_back("--" + field, value);
+    }
+    shown.emplace_back("--limit", f.limit == 0 ? "0 (all rows)" : std::to_string(f.limit));
+    return shown;
+}
+
 } // namespace
 
 std::span<const std::string_view> report_names() {
-    return k_reports;
+    return k_names;
 }
 
 Runner define_report(CLI::App& command) {
     auto o = std::make_shared<ReportOptions>();
     command
         .add_option("report", o->kind,
-                    "impact, fields, funnel, effect, customers, overdue, response, recurrence "
-                    "or scope")
+                    "impact, fields, funnel, effect, customers, overdue, response, recurrence, "
+                    "scope, or all of them")
         ->type_name("REPORT");
     command
         .add_option("--since", o->since,
@@ -242,6 +268,8 @@ Runner define_report(CLI::App& command) {
                     "for all); totals cover everything")
         ->type_name("N");
     command.add_flag("--csv", o->csv, "RFC 4180 CSV of one section instead of tables");
+    command.add_flag("--html", o->html,
+                     "One self-contained HTML page with charts, to stdout (> report.html)");
     command.add_option("--delimiter", o->delimiter, "CSV delimiter: , (default), ; or tab")
         ->type_name("C");
     command
@@ -253,7 +281,8 @@ Runner define_report(CLI::App& command) {
     // describes that report.
     command.footer([o]() -> std::string {
         if (std::find(std::begin(k_reports), std::end(k_reports), o->kind) == std::end(k_reports)) {
-            return fmt::format("Reports: {}; sileram report NAME --help describes one.",
+            return fmt::format("Reports: {}; sileram report NAME --help describes one, and "
+                               "sileram report all gives them all in one document.",
                                fmt::join(k_reports, ", "));
         }
         return output::report_outline(outline(o->kind),
@@ -261,11 +290,21 @@ Runner define_report(CLI::App& command) {
     });
     command.footer("Filter on any field with --FIELD VALUE, e.g. --channel phone.\n"
                    "Examples:\n  sileram report impact --by process\n"
-                   "  sileram report overdue --csv --delimiter ';' --section silent");
+                   "  sileram report overdue --csv --delimiter ';' --section silent\n"
+                   "  sileram report all --html > report.html");
     CLI::App* app = &command;
     return [o, app](Session& session) {
         require_one_format(session, o->csv);
+        if (o->html && (o->csv || session.json())) {
+            throw InvalidInput(fmt::format("--html and {} exclude each other; choose one",
+                                           o->csv ? "--csv" : "--json"));
+        }
         o->kind = require_kind(o->kind);
+        if (o->kind == "all" && (o->csv || o->section)) {
+            throw InvalidInput(fmt::format("report all has no single section for {}; use --json "
+                                           "or --html, or name one report",
+                                           o->csv ? "--csv" : "--section"));
+        }
         storage::ReportFilter filter;
         if (o->since) {
             filter.since = parse_moment(*o->since, "--since", session.now());
@@ -278,7 +317,48 @@ Runner define_report(CLI::App& command) {
         const char delimiter = parse_delimiter(o->delimiter);
         filter.fields = parse_field_filters(app->remaining(), session, "report");
         const std::string by = require_by(*o, session);
-        const output::ReportDocument document = build(*o, by, filter, session);
+        std::vector<output::ReportDocument> documents;
+        if (o->kind == "all") {
+            for (const std::string_view kind : k_reports) {
+                const bool grouped = kind == "impact" || kind == "fields";
+                documents.push_back(build(std::string(kind), grouped ? by : "", filter, session));
+            }
+        } else {
+            documents.push_back(build(o->kind, by, filter, session));
+        }
+        if (o->html) {
+            output::HtmlPage page;
+            page.generated_at = domain::format_timestamp(session.now());
+            page.database = storage::display_name(session.database_path());
+            page.filters = shown_filters(*o, by, filter);
+            page.settings = session.config().reports;
+            session.out() << output::render_html(documents, page);
+            return;
+        }
+        if (o->kind == "all") {
+            if (session.json()) {
+                nlohmann::ordered_json all = {{"report", "all"},
+                                              {"reports", nlohmann::ordered_json::object()}};
+                for (const output::ReportDocument& d : documents) {
+                    all["reports"][d.report] = output::render_json(d);
+                }
+                print_json(session, all);
+                return;
+            }
+            session.use_pager();
+            const auto& terminal = session.output().terminal;
+            output::TextStyle style;
+            style.width = terminal.width;
+            style.color = terminal.color ? output::Color::on : output::Color::off;
+            style.currency = session.impact_settings().currency;
+            for (const output::ReportDocument& d : documents) {
+                session.out() << fmt::format("{}== report {} ==\n",
+                                             &d == &documents.front() ? "" : "\n", d.report)
+                              << output::render_text(d, style);
+            }
+            return;
+        }
+        const output::ReportDocument& document = documents.front();
         if (session.json()) {
             print_json(session, output::render_json(document));
         } else if (o->csv) {

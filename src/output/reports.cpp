@@ -3,6 +3,7 @@
 #include "sileram/output/table.hpp"
 
 #include <fmt/format.h>
+#include <map>
 
 // The six reports laid out as documents: which sections, which columns, in which order.
 namespace sileram::output {
@@ -196,6 +197,59 @@ ReportDocument funnel_document(const domain::FunnelReport& report) {
     return d;
 }
 
+namespace {
+
+// A yearly amount in hundredths as a month's: divided by 12, rounded half away from zero.
+domain::Decimal per_month(std::int64_t hundredths_per_year) {
+    const std::int64_t q = hundredths_per_year / 12;
+    const std::int64_t r = hundredths_per_year % 12;
+    return domain::Decimal::from_hundredths(q + (r >= 6 ? 1 : 0) - (r <= -6 ? 1 : 0));
+}
+
+std::int64_t saturated_sum(std::int64_t a, std::int64_t b) {
+    std::int64_t sum = 0;
+    if (__builtin_add_overflow(a, b, &sum)) {
+        return a > 0 ? domain::Decimal::k_max_hundredths : -domain::Decimal::k_max_hundredths;
+    }
+    return sum;
+}
+
+// The listed signals' savings per month of their latest measurement (UTC, as the measured
+// column shows it), oldest month first: what the HTML page charts as realised against expected.
+Section effect_months_section(const std::vector<domain::EffectLine>& lines) {
+    struct Month {
+        std::int64_t signals = 0;
+        std::int64_t saved = 0;
+        std::int64_t expected = 0;
+        bool has_expected = false;
+    };
+    std::map<std::string, Month> months;
+    for (const domain::EffectLine& l : lines) {
+        Month& m = months[domain::format_timestamp(l.measured_at).substr(0, 7)];
+        ++m.signals;
+        m.saved = saturated_sum(m.saved, l.effect.saved_per_year.hundredths());
+        if (l.expected_per_year) {
+            m.expected = saturated_sum(m.expected, l.expected_per_year->hundredths());
+            m.has_expected = true;
+        }
+    }
+    Section s;
+    s.name = "months";
+    s.title = "Savings per month of measurement (listed signals)";
+    s.columns = {{"month", "month"},
+                 {"signals", "signals"},
+                 {"saved_per_month", "saved/month"},
+                 {"expected_per_month", "expected/month"}};
+    for (const auto& [month, m] : months) {
+        s.rows.push_back({text(month), Cell::of_count(m.signals),
+                          Cell::of_money(per_month(m.saved)),
+                          m.has_expected ? Cell::of_money(per_month(m.expected)) : Cell::none()});
+    }
+    return s;
+}
+
+} // namespace
+
 ReportDocument effect_document(const domain::EffectReport& report,
                                const domain::ImpactSettings& impact) {
     ReportDocument d;
@@ -249,6 +303,7 @@ ReportDocument effect_document(const domain::EffectReport& report,
     }
     lines.note = shown_note(report.lines.size(), t.signals, "signals");
     d.sections.push_back(std::move(lines));
+    d.sections.push_back(effect_months_section(report.lines));
     return d;
 }
 

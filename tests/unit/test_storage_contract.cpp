@@ -26,6 +26,7 @@ namespace {
 
 using namespace sileram;
 using namespace sileram::domain;
+using namespace test_support;
 using namespace sileram::storage;
 using test_support::at;
 using test_support::date;
