@@ -125,5 +125,7 @@ ReportDocument overdue_document(const domain::OverdueReport& report,
                                 const domain::ReportSettings& settings);
 ReportDocument response_document(const domain::ResponseReport& report);
 ReportDocument recurrence_document(const domain::RecurrenceReport& report);
+ReportDocument trend_document(const domain::TrendReport& report,
+                              const domain::ImpactSettings& impact);
 
 } // namespace sileram::output

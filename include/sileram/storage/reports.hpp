@@ -16,6 +16,8 @@ struct ReportFilter {
     std::optional<domain::Timestamp> until; // exclusive
     std::map<std::string, std::string> fields;
     std::int64_t limit = 20; // rows listed; 0 = all. Totals always cover everything.
+    // `--as-of`: the report as it stood just before this moment, rebuilt from the history.
+    std::optional<domain::Timestamp> as_of;
 };
 
 struct ImpactData {
@@ -64,6 +66,10 @@ struct OverdueData {
     std::int64_t late_total = 0;
 };
 
+struct TrendData {
+    std::vector<domain::TrendMonthInput> months; // any order
+};
+
 struct RecurrenceData {
     std::vector<domain::RecurrenceInput> pairs;    // every pair; the report limits
     std::vector<domain::ClosedCausesInput> closed; // per process, in any order
@@ -108,6 +114,10 @@ public:
     // the closing. The time window applies to the new signals, the field
     // filters to the closed ones.
     virtual RecurrenceData recurrence(const ReportFilter& filter) = 0;
+    // Per month within [month_since, until) of the signals the field filters select: submitted,
+    // first quality-check verdict, reaching `closed` (with its seconds since submission), and the
+    // realised savings of the latest measurements taken that month.
+    virtual TrendData trend(const ReportFilter& filter, domain::Timestamp month_since) = 0;
 
     // The customers table. Names are unique ignoring ASCII case and surrounding spaces.
     virtual void set_customer(const domain::Customer& customer, domain::Timestamp at) = 0;

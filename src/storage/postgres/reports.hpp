@@ -12,6 +12,21 @@
 
 namespace sileram::storage::postgres {
 
+// The past as the history tells it (as_of.cpp): while it lives, temporary tables and views of
+// the same names shadow the real ones with what was there just before `end`; nothing without an
+// `end`. Made inside the report's snapshot, which must allow temporary tables.
+class PastView {
+public:
+    PastView(Connection& db, const std::optional<domain::Timestamp>& end);
+    ~PastView();
+    PastView(const PastView&) = delete;
+    PastView& operator=(const PastView&) = delete;
+
+private:
+    Connection& m_db;
+    bool m_open = false;
+};
+
 // A WHERE fragment (each condition starting with " AND") and its parameters, numbered $N from
 // the parameters bound before it.
 struct Where {
@@ -63,6 +78,7 @@ OverdueData overdue_report(Connection& db, const ReportFilter& filter, domain::D
                            domain::Timestamp stale_before, domain::Timestamp silent_before,
                            const domain::LateCuts& late);
 std::vector<domain::ResponseInput> response_report(Connection& db, const ReportFilter& filter);
+TrendData trend_report(Connection& db, const ReportFilter& filter, domain::Timestamp month_since);
 RecurrenceData recurrence_report(Connection& db, const ReportFilter& filter);
 
 // The report queries and the customers table on PostgreSQL.
