@@ -20,29 +20,40 @@
 namespace sileram::storage {
 
 // The last history row of every signal before `end` ({0}: its quoted moment; {1}: the schema of
-// the real tables, "main." or "sileram."), the last impact analysis and expectation among them.
-inline std::string as_of_last_sql(std::string_view end, std::string_view schema) {
+// the real tables, "main." or "sileram."): its state, the state before it and its moment, and
+// how many impact analyses and expectations came before. SQLite takes the bare columns from the
+// row of max(id) (the one min/max aggregate of the query); PostgreSQL joins that row.
+inline std::string as_of_last_sql(std::string_view end, std::string_view schema, bool bare) {
     static constexpr domain::Event k_expect[] = {domain::Event::expect_effect,
                                                  domain::Event::revise};
     static const std::string expect = sql_event_list(k_expect);
-    return fmt::format("CREATE TEMP TABLE as_of_last AS SELECT signal_id, max(id) AS last, "
-                       "max(CASE WHEN event = 'analyse' THEN id END) AS analysed, "
-                       "max(CASE WHEN event IN {2} THEN id END) AS expected "
-                       "FROM {1}history WHERE at < {0} GROUP BY signal_id",
-                       end, schema, expect);
+    const std::string counts =
+        fmt::format("count(CASE WHEN event = 'analyse' THEN 1 END) AS analysed, "
+                    "count(CASE WHEN event IN {} THEN 1 END) AS expected",
+                    expect);
+    if (bare) {
+        return fmt::format("CREATE TEMP TABLE as_of_last AS SELECT signal_id, max(id) AS last, "
+                           "to_state, from_state, at, {2} FROM {1}history WHERE at < {0} "
+                           "GROUP BY signal_id",
+                           end, schema, counts);
+    }
+    return fmt::format("CREATE TEMP TABLE as_of_last AS SELECT l.*, h.to_state, h.from_state, "
+                       "h.at FROM (SELECT signal_id, max(id) AS last, {2} FROM {1}history "
+                       "WHERE at < {0} GROUP BY signal_id) l JOIN {1}history h ON h.id = l.last",
+                       end, schema, counts);
 }
 
 // The step of each state (`h` the last history row): a dropped signal's from where it was
 // dropped; unchanged when the state is the signal's state now.
 inline std::string as_of_step_sql() {
-    std::string sql = "CASE WHEN h.to_state = s.state THEN s.step";
+    std::string sql = "CASE WHEN l.to_state = s.state THEN s.step";
     for (const domain::StateInfo& info : domain::all_states()) {
         if (info.state == domain::State::dropped) {
-            sql += fmt::format(" WHEN h.to_state = '{}' THEN CASE WHEN h.from_state = '{}' "
+            sql += fmt::format(" WHEN l.to_state = '{}' THEN CASE WHEN l.from_state = '{}' "
                                "THEN 7 ELSE 4 END",
                                info.name, domain::to_string(domain::State::planned));
         } else {
-            sql += fmt::format(" WHEN h.to_state = '{}' THEN {}", info.name, info.step);
+            sql += fmt::format(" WHEN l.to_state = '{}' THEN {}", info.name, info.step);
         }
     }
     return sql + " END";
@@ -51,16 +62,18 @@ inline std::string as_of_step_sql() {
 // The expression of each column of `signals` that was different before `end`; every other
 // column is as it is now.
 inline std::map<std::string, std::string> as_of_signal_columns(std::string_view end) {
-    const std::string analysed = "l.analysed IS NULL";
-    const std::string expected = "l.expected IS NULL";
+    const std::string analysed = "l.analysed = 0";
+    const std::string expected = "l.expected = 0";
     const std::string approved = fmt::format("s.approved_at IS NULL OR s.approved_at >= {}", end);
     const auto unless = [](const std::string& condition, std::string_view column) {
         return fmt::format("CASE WHEN {} THEN NULL ELSE s.{} END", condition, column);
     };
     std::map<std::string, std::string> c;
-    c["state"] = "h.to_state";
+    c["state"] = "l.to_state";
+    // No report reads it: not copied, the largest column by far.
+    c["description"] = "''";
     c["step"] = as_of_step_sql();
-    c["updated_at"] = "h.at";
+    c["updated_at"] = "l.at";
     for (const char* column :
          {"contacts", "satisfaction_impact", "cost_per_contact_cents", "satisfaction_hundredths"}) {
         c[column] = unless(analysed, column);
@@ -74,14 +87,15 @@ inline std::map<std::string, std::string> as_of_signal_columns(std::string_view 
           "approved_savings_per_year_cents", "approved_cost_cents"}) {
         c[column] = unless(approved, column);
     }
-    c["closing_summary"] = "CASE WHEN h.to_state = 'closed' THEN s.closing_summary END";
-    c["triage_reason"] = "CASE WHEN h.to_state = 'submitted' THEN NULL ELSE s.triage_reason END";
-    c["duplicate_of"] = "CASE WHEN h.to_state = 'duplicate' THEN s.duplicate_of END";
+    c["closing_summary"] = "CASE WHEN l.to_state = 'closed' THEN s.closing_summary END";
+    c["triage_reason"] = "CASE WHEN l.to_state = 'submitted' THEN NULL ELSE s.triage_reason END";
+    c["duplicate_of"] = "CASE WHEN l.to_state = 'duplicate' THEN s.duplicate_of END";
     return c;
 }
 
-inline std::string as_of_signals_sql(std::string_view end, std::string_view schema,
-                                     const std::vector<std::string>& columns) {
+// The rows of the rebuilt `signals`, its columns in order.
+inline std::string as_of_signals_select(std::string_view end, std::string_view schema,
+                                        const std::vector<std::string>& columns) {
     const auto changed = as_of_signal_columns(end);
     std::string list;
     for (const std::string& column : columns) {
@@ -89,35 +103,53 @@ inline std::string as_of_signals_sql(std::string_view end, std::string_view sche
         list += list.empty() ? "" : ", ";
         list += it == changed.end() ? "s." + column : it->second + " AS " + column;
     }
-    return fmt::format("CREATE TEMP TABLE signals AS SELECT {} FROM {}signals s JOIN as_of_last l "
-                       "ON l.signal_id = s.id JOIN {}history h ON h.id = l.last",
-                       list, schema, schema);
+    return fmt::format("SELECT {} FROM as_of_last l JOIN {}signals s ON s.id = l.signal_id", list,
+                       schema);
 }
 
 // The signals analysed again after `end`: the last analysis before it, whose text holds the
 // contacts and satisfaction impact of then.
 inline std::string as_of_reanalysed_sql(std::string_view end, std::string_view schema) {
-    return fmt::format("SELECT h.signal_id, h.detail FROM as_of_last l JOIN {1}history h ON h.id = "
-                       "l.analysed WHERE EXISTS (SELECT 1 FROM {1}history n WHERE n.signal_id = "
-                       "l.signal_id AND n.event = 'analyse' AND n.at >= {0})",
+    return fmt::format("SELECT h.signal_id, h.detail FROM {1}history h WHERE h.id IN (SELECT "
+                       "max(id) FROM {1}history WHERE event = 'analyse' AND at < {0} AND "
+                       "signal_id IN (SELECT signal_id FROM {1}history WHERE event = 'analyse' "
+                       "AND at >= {0}) GROUP BY signal_id)",
                        end, schema);
 }
 
+// The tables a report reads beyond `signals` and the views: step stays (SQLite's funnel),
+// actions (effect, overdue), submitters (overdue).
+struct AsOfNeeds {
+    bool stays = false;
+    bool actions = false;
+    bool submitters = false;
+};
+
 // The other tables: those that change in place rebuilt, the rest as views ({0}: end, {1}:
 // schema).
-inline std::vector<std::string> as_of_other_sql(std::string_view end, std::string_view schema) {
+inline std::vector<std::string> as_of_other_sql(std::string_view end, std::string_view schema,
+                                                const AsOfNeeds& needs) {
     std::vector<std::string> sql;
     const auto add = [&](std::string_view text) {
         sql.push_back(fmt::format(fmt::runtime(text), end, schema));
     };
-    add("CREATE TEMP TABLE step_stays AS SELECT id, signal_id, step, entered_at, CASE WHEN "
-        "left_at < {0} THEN left_at END AS left_at, CASE WHEN left_at < {0} THEN seconds END AS "
-        "seconds FROM {1}step_stays WHERE entered_at < {0}");
-    add("CREATE TEMP TABLE actions AS SELECT id, signal_id, number, parent_number, title, owner, "
-        "due, cost_cents, CASE WHEN status = 'done' AND done_at >= {0} THEN 'in-progress' ELSE "
-        "status END AS status, progress, created_at, CASE WHEN done_at < {0} THEN done_at END AS "
-        "done_at FROM {1}actions WHERE created_at < {0}");
-    add("CREATE TEMP TABLE submitters AS SELECT * FROM {1}submitters WHERE joined_at < {0}");
+    if (needs.stays) {
+        add("CREATE TEMP VIEW step_stays AS SELECT id, signal_id, step, entered_at, CASE WHEN "
+            "left_at < {0} THEN left_at END AS left_at, CASE WHEN left_at < {0} THEN seconds END "
+            "AS "
+            "seconds FROM {1}step_stays WHERE entered_at < {0}");
+    }
+    if (needs.actions) {
+        add("CREATE TEMP TABLE actions AS SELECT id, signal_id, number, parent_number, title, "
+            "owner, "
+            "due, cost_cents, CASE WHEN status = 'done' AND done_at >= {0} THEN 'in-progress' ELSE "
+            "status END AS status, progress, created_at, CASE WHEN done_at < {0} THEN done_at END "
+            "AS "
+            "done_at FROM {1}actions WHERE created_at < {0}");
+    }
+    if (needs.submitters) {
+        add("CREATE TEMP TABLE submitters AS SELECT * FROM {1}submitters WHERE joined_at < {0}");
+    }
     add("CREATE TEMP VIEW history AS SELECT * FROM {1}history WHERE at < {0}");
     add("CREATE TEMP VIEW measurements AS SELECT * FROM {1}measurements WHERE measured_at < {0}");
     add("CREATE TEMP VIEW decisions AS SELECT * FROM {1}decisions WHERE decided_at < {0}");
@@ -127,9 +159,9 @@ inline std::vector<std::string> as_of_other_sql(std::string_view end, std::strin
 }
 
 // What the rebuild creates, to drop it again in reverse order.
-inline constexpr std::string_view k_as_of_views[] = {"feedback", "root_causes", "decisions",
-                                                     "measurements", "history"};
-inline constexpr std::string_view k_as_of_tables[] = {"submitters", "actions", "step_stays",
-                                                      "signals", "as_of_last"};
+inline constexpr std::string_view k_as_of_views[] = {"feedback",     "root_causes", "decisions",
+                                                     "measurements", "history",     "step_stays"};
+inline constexpr std::string_view k_as_of_tables[] = {"submitters", "actions", "signals",
+                                                      "as_of_last"};
 
 } // namespace sileram::storage

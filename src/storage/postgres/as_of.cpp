@@ -16,14 +16,15 @@ constexpr std::string_view k_schema = "sileram.";
 
 } // namespace
 
-PastView::PastView(Connection& db, const std::optional<Timestamp>& end) : m_db(db) {
+PastView::PastView(Connection& db, const std::optional<Timestamp>& end, const AsOfNeeds& needs)
+    : m_db(db) {
     if (!end) {
         return;
     }
     // A moment sileram formats itself: digits, dashes, colons, T and Z only.
     const std::string at = "'" + format_timestamp(*end) + "'";
     m_open = true;
-    m_db.exec(as_of_last_sql(at, k_schema).c_str());
+    m_db.exec(as_of_last_sql(at, k_schema, false).c_str());
     const Result info = m_db.exec(
         "SELECT column_name FROM information_schema.columns WHERE table_schema = 'sileram' AND "
         "table_name = 'signals' ORDER BY ordinal_position");
@@ -31,14 +32,24 @@ PastView::PastView(Connection& db, const std::optional<Timestamp>& end) : m_db(d
     for (int row = 0; row < info.rows(); ++row) {
         columns.push_back(info.text(row, 0));
     }
-    m_db.exec(as_of_signals_sql(at, k_schema, columns).c_str());
-    for (const std::string& sql : as_of_other_sql(at, k_schema)) {
+    m_db.exec(
+        ("CREATE TEMP TABLE signals AS " + as_of_signals_select(at, k_schema, columns)).c_str());
+    // PostgreSQL keeps no step stays: its funnel reads the history.
+    AsOfNeeds tables = needs;
+    tables.stays = false;
+    for (const std::string& sql : as_of_other_sql(at, k_schema, tables)) {
         m_db.exec(sql.c_str());
     }
     m_db.exec("CREATE UNIQUE INDEX ON pg_temp.signals (id)");
-    m_db.exec("CREATE INDEX ON pg_temp.step_stays (signal_id, step)");
-    m_db.exec("CREATE INDEX ON pg_temp.actions (signal_id, number)");
-    m_db.exec("CREATE INDEX ON pg_temp.submitters (signal_id)");
+    std::string analyse = "ANALYZE pg_temp.signals";
+    if (tables.actions) {
+        m_db.exec("CREATE INDEX ON pg_temp.actions (signal_id, number)");
+        analyse += ", pg_temp.actions";
+    }
+    if (tables.submitters) {
+        m_db.exec("CREATE INDEX ON pg_temp.submitters (signal_id)");
+        analyse += ", pg_temp.submitters";
+    }
     // The figures of signals analysed again since, from the analysis of then.
     const Result reanalysed = m_db.exec(as_of_reanalysed_sql(at, k_schema).c_str());
     for (int row = 0; row < reanalysed.rows(); ++row) {
@@ -50,7 +61,7 @@ PastView::PastView(Connection& db, const std::optional<Timestamp>& end) : m_db(d
         }
     }
     // Autovacuum never analyses a temporary table: without statistics the planner guesses.
-    m_db.exec("ANALYZE pg_temp.signals, pg_temp.step_stays, pg_temp.actions, pg_temp.submitters");
+    m_db.exec(analyse.c_str());
 }
 
 PastView::~PastView() {

@@ -22,10 +22,16 @@ constexpr const char* k_begin_snapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ 
 // `--as-of` writes its temporary tables inside the snapshot; they go with its end.
 constexpr const char* k_begin_past = "BEGIN ISOLATION LEVEL REPEATABLE READ";
 
-// One snapshot for the queries of a report; inside an open transaction, that one.
+// One snapshot for the queries of a report; inside an open transaction, that one. `--as-of`
+// writes temporary tables, which a read-only transaction refuses: it ends an open one for a
+// snapshot of its own, and begins a read-only one again after it.
 class Snapshot {
 public:
     explicit Snapshot(Connection& db, const ReportFilter& filter) : m_db(db) {
+        if (filter.as_of && db.in_transaction()) {
+            m_db.exec("COMMIT");
+            m_reopen = true;
+        }
         if (!db.in_transaction()) {
             m_db.exec(filter.as_of ? k_begin_past : k_begin_snapshot);
             m_open = true;
@@ -35,6 +41,9 @@ public:
         if (m_open) {
             try {
                 m_db.exec("COMMIT");
+                if (m_reopen) {
+                    m_db.exec(k_begin_snapshot);
+                }
             } catch (...) {
                 // A read transaction has nothing to lose.
             }
@@ -46,6 +55,7 @@ public:
 private:
     Connection& m_db;
     bool m_open = false;
+    bool m_reopen = false;
 };
 
 class PgReports final : public ReportQueries {
@@ -66,7 +76,7 @@ public:
     }
     EffectData effect(const ReportFilter& filter, const ImpactSettings& impact) override {
         Snapshot snapshot(m_db, filter);
-        PastView past(m_db, filter.as_of);
+        PastView past(m_db, filter.as_of, AsOfNeeds{.actions = true});
         return effect_report(m_db, filter, impact);
     }
     FieldsData fields(const ReportFilter& filter, const std::vector<std::string>& names) override {
@@ -83,7 +93,7 @@ public:
     OverdueData overdue(const ReportFilter& filter, Date today, Timestamp stale_before,
                         Timestamp silent_before, const LateCuts& late) override {
         Snapshot snapshot(m_db, filter);
-        PastView past(m_db, filter.as_of);
+        PastView past(m_db, filter.as_of, AsOfNeeds{.actions = true, .submitters = true});
         return overdue_report(m_db, filter, today, stale_before, silent_before, late);
     }
     std::vector<ResponseInput> response(const ReportFilter& filter) override {

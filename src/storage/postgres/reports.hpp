@@ -1,5 +1,6 @@
 #pragma once
 
+#include "../as_of_sql.hpp"
 #include "connection.hpp"
 #include "sileram/storage/reports.hpp"
 
@@ -17,7 +18,9 @@ namespace sileram::storage::postgres {
 // `end`. Made inside the report's snapshot, which must allow temporary tables.
 class PastView {
 public:
-    PastView(Connection& db, const std::optional<domain::Timestamp>& end);
+    // `needs`: the tables the report reads besides signals.
+    PastView(Connection& db, const std::optional<domain::Timestamp>& end,
+             const AsOfNeeds& needs = {});
     ~PastView();
     PastView(const PastView&) = delete;
     PastView& operator=(const PastView&) = delete;

@@ -3,6 +3,7 @@
 #include "sileram/domain/reports.hpp"
 
 #include <fmt/format.h>
+#include <span>
 
 namespace sileram::storage::sqlite {
 
@@ -12,9 +13,8 @@ namespace {
 
 // The indexes the report queries name in INDEXED BY, made again on the rebuilt tables.
 constexpr std::string_view k_named_indexes[] = {
-    "signals_open_impact",  "signals_open_score",     "signals_open_submitted",
-    "step_stays_signal",    "actions_open_due",       "actions_signal_cost",
-    "submitters_joined_at", "submitters_joined_email"};
+    "signals_open_impact", "signals_open_score",   "signals_open_submitted", "actions_open_due",
+    "actions_signal_cost", "submitters_joined_at", "submitters_joined_email"};
 
 std::vector<std::string> columns_of(Connection& db, std::string_view table) {
     Statement info = db.prepare(fmt::format("PRAGMA main.table_info({})", table));
@@ -27,28 +27,43 @@ std::vector<std::string> columns_of(Connection& db, std::string_view table) {
 
 } // namespace
 
-PastView::PastView(Connection& db, const std::optional<Timestamp>& end) : m_db(db) {
+PastView::PastView(Connection& db, const std::optional<Timestamp>& end, const AsOfNeeds& needs,
+                   bool indexes)
+    : m_db(db) {
     if (!end) {
         return;
     }
     // A moment sileram formats itself: digits, dashes, colons, T and Z only.
     const std::string at = "'" + format_timestamp(*end) + "'";
     m_open = true;
-    m_db.exec(as_of_last_sql(at, "main."));
-    m_db.exec(as_of_signals_sql(at, "main.", columns_of(m_db, "signals")));
-    for (const std::string& sql : as_of_other_sql(at, "main.")) {
+    m_db.exec(as_of_last_sql(at, "main.", true));
+    // The id as the rowid, as in the real table: filled in its order, looked up without an index.
+    const std::vector<std::string> columns = columns_of(m_db, "signals");
+    std::string declared;
+    for (const std::string& column : columns) {
+        declared += declared.empty() ? "" : ", ";
+        declared += column == "id" ? std::string("id INTEGER PRIMARY KEY") : '"' + column + '"';
+    }
+    m_db.exec(fmt::format("CREATE TEMP TABLE signals ({})", declared));
+    m_db.exec("INSERT INTO temp.signals " + as_of_signals_select(at, "main.", columns));
+    for (const std::string& sql : as_of_other_sql(at, "main.", needs)) {
         m_db.exec(sql);
     }
-    m_db.exec("CREATE UNIQUE INDEX temp.as_of_signals_id ON signals (id)");
-    m_db.exec("CREATE INDEX temp.as_of_step_stays_open ON step_stays (step, entered_at) WHERE "
-              "left_at IS NULL");
-    m_db.exec("CREATE INDEX temp.as_of_actions_signal ON actions (signal_id, number)");
-    m_db.exec("CREATE INDEX temp.as_of_submitters_signal ON submitters (signal_id, email)");
-    for (const std::string_view name : k_named_indexes) {
+    if (needs.actions) {
+        m_db.exec("CREATE INDEX temp.as_of_actions_signal ON actions (signal_id, number)");
+    }
+    if (needs.submitters) {
+        m_db.exec("CREATE INDEX temp.as_of_submitters_signal ON submitters (signal_id, email)");
+    }
+    for (const std::string_view name : indexes ? std::span<const std::string_view>(k_named_indexes)
+                                               : std::span<const std::string_view>()) {
         Statement index =
             m_db.prepare("SELECT sql FROM main.sqlite_master WHERE type = 'index' AND name = ?");
         index.bind(1, std::string(name));
-        if (index.step() && !index.is_null(0)) {
+        // Only on the tables made: an index of a view's table is the real one already.
+        if (index.step() && !index.is_null(0) && !name.starts_with("step_stays") &&
+            (needs.actions || !name.starts_with("actions")) &&
+            (needs.submitters || !name.starts_with("submitters"))) {
             std::string sql = index.text(0);
             const std::string head = fmt::format("CREATE INDEX {} ", name);
             if (sql.starts_with(head)) {
@@ -68,7 +83,6 @@ PastView::PastView(Connection& db, const std::optional<Timestamp>& end) : m_db(d
             update.run();
         }
     }
-    m_db.exec("ANALYZE temp");
 }
 
 PastView::~PastView() {

@@ -50,12 +50,12 @@ public:
     FunnelData funnel(const ReportFilter& filter, Timestamp month_since,
                       const StepTargets& targets) override {
         ReadTransaction transaction(m_db);
-        PastView past(m_db, filter.as_of);
+        PastView past(m_db, filter.as_of, AsOfNeeds{.stays = true});
         return funnel_report(m_db, filter, month_since, targets);
     }
     EffectData effect(const ReportFilter& filter, const ImpactSettings& impact) override {
         ReadTransaction transaction(m_db);
-        PastView past(m_db, filter.as_of);
+        PastView past(m_db, filter.as_of, AsOfNeeds{.actions = true});
         return effect_report(m_db, filter, impact);
     }
     FieldsData fields(const ReportFilter& filter, const std::vector<std::string>& names) override {
@@ -72,7 +72,7 @@ public:
     OverdueData overdue(const ReportFilter& filter, Date today, Timestamp stale_before,
                         Timestamp silent_before, const LateCuts& late) override {
         ReadTransaction transaction(m_db);
-        PastView past(m_db, filter.as_of);
+        PastView past(m_db, filter.as_of, AsOfNeeds{.actions = true, .submitters = true}, true);
         return overdue_report(m_db, filter, today, stale_before, silent_before, late);
     }
     std::vector<ResponseInput> response(const ReportFilter& filter) override {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "../as_of_sql.hpp"
 #include "connection.hpp"
 #include "sileram/storage/reports.hpp"
 
@@ -20,7 +21,10 @@ std::unique_ptr<ReportQueries> make_report_queries(Connection& db);
 // `end`. Made inside the report's read transaction.
 class PastView {
 public:
-    PastView(Connection& db, const std::optional<domain::Timestamp>& end);
+    // `needs`: the tables the report reads besides signals; `indexes`: also the indexes its
+    // queries name in INDEXED BY.
+    PastView(Connection& db, const std::optional<domain::Timestamp>& end,
+             const AsOfNeeds& needs = {}, bool indexes = false);
     ~PastView();
     PastView(const PastView&) = delete;
     PastView& operator=(const PastView&) = delete;
