@@ -22,12 +22,13 @@ namespace sileram::commands {
 
 namespace {
 
-constexpr std::string_view k_reports[] = {"impact",   "fields",     "funnel",
-                                          "effect",   "customers",  "overdue",
-                                          "response", "recurrence", "scope"};
+constexpr std::string_view k_reports[] = {"impact",    "fields",  "funnel",   "effect",
+                                          "customers", "overdue", "response", "recurrence",
+                                          "trend",     "scope"};
 // What `report` takes as its name: every report, and `all` of them in one document.
-constexpr std::string_view k_names[] = {"impact",  "fields",   "funnel",     "effect", "customers",
-                                        "overdue", "response", "recurrence", "scope",  "all"};
+constexpr std::string_view k_names[] = {"impact",    "fields",  "funnel",   "effect",
+                                        "customers", "overdue", "response", "recurrence",
+                                        "trend",     "scope",   "all"};
 constexpr const auto& k_standard = domain::k_standard_fields;
 
 struct ReportOptions {
@@ -37,6 +38,7 @@ struct ReportOptions {
     std::optional<std::string> by;
     std::optional<std::string> limit;
     std::optional<std::string> section;
+    std::optional<std::string> as_of;
     std::string delimiter = ",";
     bool csv = false;
     bool html = false;
@@ -51,6 +53,28 @@ char parse_delimiter(const std::string& text) {
                                        domain::quote_value(text)));
     }
     return text[0];
+}
+
+// The end of the local day `--as-of` names (a day, today, yesterday or Nd): the moment before
+// which the history counts. A day after today is refused: its end has not come.
+domain::Timestamp parse_as_of(const std::string& text, domain::Timestamp now) {
+    const domain::Date today = local_day(now);
+    std::optional<domain::Date> day;
+    if (const auto days_ago = domain::parse_days_ago(text)) {
+        day = today - std::chrono::days(*days_ago);
+    } else {
+        day = domain::parse_date(text);
+    }
+    if (!day) {
+        throw InvalidInput(fmt::format("--as-of {} is not a day; use a date such as 2026-12-01, "
+                                       "or today, yesterday, 7d, 2w",
+                                       domain::quote_value(text)));
+    }
+    if (*day > today) {
+        throw InvalidInput(fmt::format("--as-of {} lies in the future; today is {}",
+                                       domain::quote_value(text), domain::format_date(today)));
+    }
+    return local_day_start(now, static_cast<int>((today - *day).count()) - 1);
 }
 
 std::string require_kind(const std::string& kind) {
@@ -98,7 +122,10 @@ output::ReportDocument build(const std::string& kind, const std::string& by,
     storage::ReportQueries& queries = session.store(storage::Access::read).reports();
     const auto& impact = session.impact_settings();
     const domain::ReportSettings& settings = session.config().reports;
-    const domain::Timestamp now = session.now();
+    // As of a day: its last second, unless that is still to come.
+    const domain::Timestamp now =
+        filter.as_of ? std::min(session.now(), *filter.as_of - std::chrono::seconds(1))
+                     : session.now();
     const domain::ReportWindows windows = domain::report_windows(now, filter.since, settings);
     if (kind == "impact") {
         const storage::ImpactData data = queries.impact(filter, by, settings);
@@ -148,6 +175,11 @@ output::ReportDocument build(const std::string& kind, const std::string& by,
         return output::recurrence_document(
             domain::build_recurrence_report(std::move(data.pairs), data.closed, filter.limit));
     }
+    if (kind == "trend") {
+        storage::TrendData data = queries.trend(filter, windows.funnel_months_since);
+        return output::trend_document(domain::build_trend_report(std::move(data.months), impact),
+                                      impact);
+    }
     if (kind == "scope") {
         const storage::ScopeData data = queries.scope(filter);
         return output::scope_document(
@@ -155,8 +187,10 @@ output::ReportDocument build(const std::string& kind, const std::string& by,
             impact);
     }
     // overdue
-    const storage::OverdueData data = queries.overdue(filter, windows.today, windows.stale_before,
-                                                      windows.silent_before, late_cuts(session));
+    const storage::OverdueData data = queries.overdue(
+        filter, windows.today, windows.stale_before, windows.silent_before,
+        domain::late_cuts(session.config().targets, local_day(now),
+                          [now](int days_ago) { return local_day_start(now, days_ago); }));
     domain::OverdueReport report =
         domain::build_overdue_report(data.actions, data.actions_total, data.stale, data.stale_total,
                                      data.silent, data.silent_total, now);
@@ -194,6 +228,9 @@ output::ReportDocument outline(const std::string& kind) {
     }
     if (kind == "recurrence") {
         return output::recurrence_document(domain::RecurrenceReport{});
+    }
+    if (kind == "trend") {
+        return output::trend_document(domain::TrendReport{}, impact);
     }
     if (kind == "scope") {
         return output::scope_document(domain::ScopeReport{}, impact);
@@ -248,7 +285,7 @@ Runner define_report(CLI::App& command) {
     command
         .add_option("report", o->kind,
                     "impact, fields, funnel, effect, customers, overdue, response, recurrence, "
-                    "scope, or all of them")
+                    "trend, scope, or all of them")
         ->type_name("REPORT");
     command
         .add_option("--since", o->since,
@@ -267,6 +304,11 @@ Runner define_report(CLI::App& command) {
                     "List at most N rows (default reports.rows, 20; 0 "
                     "for all); totals cover everything")
         ->type_name("N");
+    command
+        .add_option("--as-of", o->as_of,
+                    "The report as it stood at the end of DATE (local day), rebuilt from the "
+                    "history; also today, yesterday, Nd, Nw")
+        ->type_name("DATE");
     command.add_flag("--csv", o->csv, "RFC 4180 CSV of one section instead of tables");
     command.add_flag("--html", o->html,
                      "One self-contained HTML page with charts, to stdout (> report.html)");
@@ -311,6 +353,9 @@ Runner define_report(CLI::App& command) {
         }
         if (o->until) {
             filter.until = parse_moment(*o->until, "--until", session.now(), DayEdge::end);
+        }
+        if (o->as_of) {
+            filter.as_of = parse_as_of(*o->as_of, session.now());
         }
         filter.limit = o->limit ? parse_count(*o->limit, "--limit")
                                 : static_cast<std::int64_t>(session.config().reports.rows);

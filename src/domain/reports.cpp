@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <fmt/format.h>
 #include <map>
 #include <set>
@@ -610,6 +611,64 @@ RecurrenceReport build_recurrence_report(std::vector<RecurrenceInput> pairs,
                      [&](const RecurrenceProcess& a, const RecurrenceProcess& b) {
                          return process_before(a.process, b.process);
                      });
+    return report;
+}
+
+std::optional<AnalysedFigures> parse_analysed_figures(std::string_view detail) {
+    constexpr std::string_view k_contacts = " contacts × impact ";
+    const std::size_t at = detail.find(k_contacts);
+    if (at == std::string_view::npos || at == 0) {
+        return std::nullopt;
+    }
+    AnalysedFigures figures;
+    for (const char c : detail.substr(0, at)) {
+        if (c == ',') {
+            continue;
+        }
+        if (c < '0' || c > '9' || figures.contacts > (INT64_MAX - 9) / 10) {
+            return std::nullopt;
+        }
+        figures.contacts = figures.contacts * 10 + (c - '0');
+    }
+    const std::string_view rest = detail.substr(at + k_contacts.size());
+    if (rest.empty() || rest[0] < '1' || rest[0] > '5' || (rest.size() > 1 && rest[1] != ' ')) {
+        return std::nullopt;
+    }
+    figures.satisfaction_impact = rest[0] - '0';
+    return figures;
+}
+
+TrendReport build_trend_report(std::vector<TrendMonthInput> months, const ImpactSettings& impact) {
+    std::sort(months.begin(), months.end(),
+              [](const TrendMonthInput& a, const TrendMonthInput& b) { return a.month < b.month; });
+    constexpr double k_day = 86400.0;
+    TrendReport report;
+    std::vector<double> all_days;
+    std::int64_t saved_cents = 0;
+    for (const TrendMonthInput& in : months) {
+        TrendMonth m;
+        m.month = in.month;
+        m.signals_in = in.signals_in;
+        m.verdicts = in.verdicts;
+        m.closed = in.closed;
+        m.saved_per_period = Decimal::from_hundredths(in.saved_per_period_cents);
+        m.saved_per_year = m.saved_per_period.times(impact.periods_per_year);
+        std::vector<double> days;
+        for (const std::int64_t seconds : in.close_seconds) {
+            // A close stamped before the submission (an import may date it) counts as 0 days.
+            days.push_back(static_cast<double>(std::max<std::int64_t>(seconds, 0)) / k_day);
+        }
+        m.median_days_to_close = median(days);
+        all_days.insert(all_days.end(), days.begin(), days.end());
+        report.total.signals_in += m.signals_in;
+        report.total.verdicts += m.verdicts;
+        report.total.closed += m.closed;
+        saved_cents += in.saved_per_period_cents;
+        report.months.push_back(std::move(m));
+    }
+    report.total.saved_per_period = Decimal::from_hundredths(saved_cents);
+    report.total.saved_per_year = report.total.saved_per_period.times(impact.periods_per_year);
+    report.total.median_days_to_close = median(std::move(all_days));
     return report;
 }
 

@@ -60,6 +60,7 @@ constexpr ReportTitle k_titles[] = {
     {"overdue", "Overdue: what waits too long"},
     {"response", "Response times"},
     {"recurrence", "Recurrence: problems that came back"},
+    {"trend", "Trend: the flow per month"},
     {"scope", "Scope: what was asked after a project started"},
 };
 
@@ -314,6 +315,27 @@ std::string customers_chart(const ReportDocument& d) {
         d.currency, "chart-customers");
 }
 
+std::string trend_chart(const ReportDocument& d) {
+    const Section* s = find_section(d, "months");
+    if (s == nullptr) {
+        return "";
+    }
+    SeriesChart chart;
+    chart.title = "Signals in, verdicts and closings per month";
+    chart.value_label = "signals";
+    chart.series = {Series{"in", {}}, Series{"verdicts", {}}, Series{"closed", {}}};
+    for (const std::vector<Cell>& row : s->rows) {
+        chart.categories.push_back(at(*s, row, "month").text);
+        chart.series[0].values.push_back(number_of(at(*s, row, "signals_in")));
+        chart.series[1].values.push_back(number_of(at(*s, row, "verdicts")));
+        chart.series[2].values.push_back(number_of(at(*s, row, "closed")));
+    }
+    return chart_box(
+        "Trend: the flow through the process per month", line_chart_svg(chart),
+        pick_columns(*s, {"month", "signals_in", "verdicts", "closed"}, "Points per month"),
+        d.currency, "chart-trend");
+}
+
 std::string charts(const ReportDocument& d, const HtmlPage& page) {
     if (d.report == "impact") {
         return impact_chart(d, page);
@@ -326,6 +348,9 @@ std::string charts(const ReportDocument& d, const HtmlPage& page) {
     }
     if (d.report == "customers") {
         return customers_chart(d);
+    }
+    if (d.report == "trend") {
+        return trend_chart(d);
     }
     return "";
 }

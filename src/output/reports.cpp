@@ -565,6 +565,44 @@ ReportDocument response_document(const domain::ResponseReport& report) {
     return d;
 }
 
+ReportDocument trend_document(const domain::TrendReport& report,
+                              const domain::ImpactSettings& impact) {
+    ReportDocument d;
+    d.report = "trend";
+    d.summary = {{"signals_in", "Signals in", Cell::of_count(report.total.signals_in)},
+                 {"verdicts", "Verdicts", Cell::of_count(report.total.verdicts)},
+                 {"closed", "Closed", Cell::of_count(report.total.closed)},
+                 {"saved_per_period", "Saved per " + impact.period,
+                  Cell::of_money(report.total.saved_per_period)},
+                 {"median_days_to_close", "Median days from submit to close",
+                  Cell::of_days(report.total.median_days_to_close)}};
+    Section months;
+    months.name = "months";
+    months.title = "Per month: signals in, verdicts, closed, money saved, days to close";
+    months.columns = {{"month", "month"},
+                      {"signals_in", "in"},
+                      {"verdicts", "verdicts"},
+                      {"closed", "closed"},
+                      {"saved_per_period", "saved per " + impact.period},
+                      {"saved_per_year", "saved per year", false, 0, 2},
+                      {"median_days_to_close", "median days to close", false, 0, 1}};
+    const auto row = [](const domain::TrendMonth& m, Cell first) {
+        return std::vector<Cell>{std::move(first),
+                                 Cell::of_count(m.signals_in),
+                                 Cell::of_count(m.verdicts),
+                                 Cell::of_count(m.closed),
+                                 Cell::of_money(m.saved_per_period),
+                                 Cell::of_money(m.saved_per_year),
+                                 Cell::of_days(m.median_days_to_close)};
+    };
+    for (const domain::TrendMonth& m : report.months) {
+        months.rows.push_back(row(m, text(m.month)));
+    }
+    months.totals = row(report.total, text("total"));
+    d.sections.push_back(std::move(months));
+    return d;
+}
+
 ReportDocument recurrence_document(const domain::RecurrenceReport& report) {
     ReportDocument d;
     d.report = "recurrence";

@@ -46,6 +46,14 @@ inline const std::string& sql_response_events() {
     return list;
 }
 
+// The quality-check verdicts `report trend` counts: the first of them is the signal's verdict.
+inline const std::string& sql_verdict_events() {
+    static constexpr domain::Event k_verdicts[] = {domain::Event::accept, domain::Event::reject,
+                                                   domain::Event::mark_duplicate};
+    static const std::string list = sql_event_list(k_verdicts);
+    return list;
+}
+
 // The states `report impact` ranks (domain::counts_for_impact), as an IN list.
 inline const std::string& sql_impact_states() {
     static const std::string list = sql_state_list(domain::k_impact_states);

@@ -57,7 +57,7 @@ class BashCompletion(harness.SileramTestCase):
     def test_report_names_after_report(self):
         self.assertEqual(self.complete("sileram report "),
                          ["impact", "fields", "funnel", "effect", "customers", "overdue",
-                          "response", "recurrence", "scope", "all"])
+                          "response", "recurrence", "trend", "scope", "all"])
         self.assertEqual(self.complete("sileram report fu"), ["funnel"])
         # only the first argument is a report name
         self.assertEqual(self.complete("sileram report funnel "), [])
@@ -75,7 +75,7 @@ class BashCompletion(harness.SileramTestCase):
     def test_global_options_with_a_value_are_skipped_when_finding_the_command(self):
         self.assertEqual(self.complete("sileram --db x.db --as lead report "),
                          ["impact", "fields", "funnel", "effect", "customers", "overdue",
-                          "response", "recurrence", "scope", "all"])
+                          "response", "recurrence", "trend", "scope", "all"])
         self.assertEqual(self.complete("sileram --as rep"), [])  # a name, not a command
 
     def test_files_after_a_file_option(self):

@@ -20,7 +20,7 @@ from harness import SileramTestCase
 from test_reports import seed
 
 REPORTS = ["impact", "fields", "funnel", "effect", "customers", "overdue", "response", "recurrence",
-           "scope"]
+           "trend", "scope"]
 HOSTILE = "Kapot <script>alert(1)</script><img src=x onerror=alert(2)> \"quoted\" & 'so' &amp;"
 CHROMIUM = shutil.which("chromium")
 BROWSER_SECONDS = 60
@@ -269,7 +269,7 @@ class HtmlInBrowser(SileramTestCase):
         self.assertEqual(seen, sections, name)
 
     def test_every_report_renders_cleanly_with_the_figures_of_json(self):
-        charted = {"impact", "funnel", "effect", "customers"}
+        charted = {"impact", "funnel", "effect", "customers", "trend"}
         for name in REPORTS:
             with self.subTest(report=name):
                 _, html, dom = self.page(name)

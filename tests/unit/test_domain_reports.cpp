@@ -467,3 +467,41 @@ TEST_CASE("recurrence: per process bytewise, no process last; days after the clo
     CHECK(two.recurrences_total == 5);
     CHECK(two.recurred == 4);
 }
+
+TEST_CASE("trend: months in order, medians per month and over all, money per year") {
+    ImpactSettings impact;
+    impact.periods_per_year = 12;
+    TrendMonthInput november{"2026-11", 1, 2, 2, 100000, {36 * 86400, 17 * 86400}};
+    TrendMonthInput october{"2026-10", 3, 1, 1, 0, {-3600}}; // closed "before" submission: 0 days
+    const TrendReport report = build_trend_report({november, october}, impact);
+    REQUIRE(report.months.size() == 2);
+    CHECK(report.months[0].month == "2026-10");
+    CHECK(report.months[0].median_days_to_close == 0.0);
+    CHECK(report.months[1].median_days_to_close == 26.5);
+    CHECK(report.months[1].saved_per_period == Decimal::from_hundredths(100000));
+    CHECK(report.months[1].saved_per_year == Decimal::from_hundredths(1200000));
+    CHECK(report.total.signals_in == 4);
+    CHECK(report.total.verdicts == 3);
+    CHECK(report.total.closed == 3);
+    CHECK(report.total.median_days_to_close == 17.0);
+    CHECK(report.total.saved_per_year == Decimal::from_hundredths(1200000));
+}
+
+TEST_CASE("trend: no months, no median") {
+    const TrendReport report = build_trend_report({}, ImpactSettings{});
+    CHECK(report.months.empty());
+    CHECK(report.total.signals_in == 0);
+    CHECK_FALSE(report.total.median_days_to_close.has_value());
+}
+
+TEST_CASE("as of: the figures of an analyse history row") {
+    const auto f = parse_analysed_figures("12,000 contacts × impact 4 = score 48,000 (high)");
+    REQUIRE(f.has_value());
+    CHECK(f->contacts == 12000);
+    CHECK(f->satisfaction_impact == 4);
+    CHECK(parse_analysed_figures("0 contacts × impact 1 = score 0 (low)")->contacts == 0);
+    CHECK_FALSE(parse_analysed_figures("").has_value());
+    CHECK_FALSE(parse_analysed_figures("raakt alle klanten").has_value());
+    CHECK_FALSE(parse_analysed_figures("12x000 contacts × impact 4").has_value());
+    CHECK_FALSE(parse_analysed_figures("12 contacts × impact 9").has_value());
+}

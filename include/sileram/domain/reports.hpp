@@ -357,6 +357,50 @@ struct CustomerReport {
 CustomerReport build_customer_report(const std::vector<CustomerInput>& customers,
                                      Decimal revenue_total, const ReportSettings& settings);
 
+// ---- trend -------------------------------------------------------------------------------
+
+// One month (YYYY-MM, UTC as the funnel's months) of the flow through the process, as storage
+// counts it.
+struct TrendMonthInput {
+    std::string month;
+    std::int64_t signals_in = 0;             // submitted in the month
+    std::int64_t verdicts = 0;               // first quality-check verdict (accept, reject,
+                                             // duplicate) in the month
+    std::int64_t closed = 0;                 // reached `closed` in the month
+    std::int64_t saved_per_period_cents = 0; // realised savings of the latest measurements
+                                             // taken in the month, as `report effect` sums them
+    std::vector<std::int64_t> close_seconds; // per signal closed in the month: submit to close
+};
+
+struct TrendMonth {
+    std::string month; // empty for the total
+    std::int64_t signals_in = 0;
+    std::int64_t verdicts = 0;
+    std::int64_t closed = 0;
+    Decimal saved_per_period;
+    Decimal saved_per_year;
+    std::optional<double> median_days_to_close; // none: nothing closed
+};
+
+struct TrendReport {
+    std::vector<TrendMonth> months; // oldest first
+    TrendMonth total;               // the sums, and the median over every closing
+};
+
+// The months in order (any order in), each with its median days from submit to close.
+TrendReport build_trend_report(std::vector<TrendMonthInput> months, const ImpactSettings& impact);
+
+// ---- as of a past day ----------------------------------------------------------------------
+
+// The baseline contacts and satisfaction impact an `analyse` history row records ("12,000
+// contacts × impact 4 = score …"), so that `--as-of` can rebuild figures analysed again later;
+// nullopt for other text.
+struct AnalysedFigures {
+    std::int64_t contacts = 0;
+    int satisfaction_impact = 0;
+};
+std::optional<AnalysedFigures> parse_analysed_figures(std::string_view detail);
+
 // ---- overdue -----------------------------------------------------------------------------
 
 struct OverdueActionInput {

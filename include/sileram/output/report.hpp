@@ -128,5 +128,7 @@ ReportDocument response_document(const domain::ResponseReport& report);
 ReportDocument recurrence_document(const domain::RecurrenceReport& report);
 ReportDocument scope_document(const domain::ScopeReport& report,
                               const domain::ImpactSettings& impact);
+ReportDocument trend_document(const domain::TrendReport& report,
+                              const domain::ImpactSettings& impact);
 
 } // namespace sileram::output

@@ -17,6 +17,8 @@ struct ReportFilter {
     std::optional<domain::Timestamp> until; // exclusive
     std::map<std::string, std::string> fields;
     std::int64_t limit = 20; // rows listed; 0 = all. Totals always cover everything.
+    // `--as-of`: the report as it stood just before this moment, rebuilt from the history.
+    std::optional<domain::Timestamp> as_of;
 };
 
 struct ImpactData {
@@ -63,6 +65,10 @@ struct OverdueData {
     std::int64_t waiting_total = 0;
     std::vector<domain::LateSignalInput> late; // late by the cuts, the oldest submitted first
     std::int64_t late_total = 0;
+};
+
+struct TrendData {
+    std::vector<domain::TrendMonthInput> months; // any order
 };
 
 struct RecurrenceData {
@@ -115,6 +121,10 @@ public:
     // the closing. The time window applies to the new signals, the field
     // filters to the closed ones.
     virtual RecurrenceData recurrence(const ReportFilter& filter) = 0;
+    // Per month within [month_since, until) of the signals the field filters select: submitted,
+    // first quality-check verdict, reaching `closed` (with its seconds since submission), and the
+    // realised savings of the latest measurements taken that month.
+    virtual TrendData trend(const ReportFilter& filter, domain::Timestamp month_since) = 0;
 
     // Every project with the signals and actions that name it: signals in the window and under
     // the field filters, actions created in the window on signals under the field filters.

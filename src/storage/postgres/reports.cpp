@@ -19,13 +19,21 @@ constexpr const char* k_all_customers =
     "SELECT name, revenue_cents, segment FROM customers ORDER BY ascii_lower(name) COLLATE \"C\"";
 // Every report reads one snapshot, so its figures agree with each other.
 constexpr const char* k_begin_snapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+// `--as-of` writes its temporary tables inside the snapshot; they go with its end.
+constexpr const char* k_begin_past = "BEGIN ISOLATION LEVEL REPEATABLE READ";
 
-// One snapshot for the queries of a report; inside an open transaction, that one.
+// One snapshot for the queries of a report; inside an open transaction, that one. `--as-of`
+// writes temporary tables, which a read-only transaction refuses: it ends an open one for a
+// snapshot of its own, and begins a read-only one again after it.
 class Snapshot {
 public:
-    explicit Snapshot(Connection& db) : m_db(db) {
+    explicit Snapshot(Connection& db, const ReportFilter& filter) : m_db(db) {
+        if (filter.as_of && db.in_transaction()) {
+            m_db.exec("COMMIT");
+            m_reopen = true;
+        }
         if (!db.in_transaction()) {
-            m_db.exec(k_begin_snapshot);
+            m_db.exec(filter.as_of ? k_begin_past : k_begin_snapshot);
             m_open = true;
         }
     }
@@ -33,6 +41,9 @@ public:
         if (m_open) {
             try {
                 m_db.exec("COMMIT");
+                if (m_reopen) {
+                    m_db.exec(k_begin_snapshot);
+                }
             } catch (...) {
                 // A read transaction has nothing to lose.
             }
@@ -44,6 +55,7 @@ public:
 private:
     Connection& m_db;
     bool m_open = false;
+    bool m_reopen = false;
 };
 
 class PgReports final : public ReportQueries {
@@ -52,43 +64,57 @@ public:
 
     ImpactData impact(const ReportFilter& filter, const std::string& by,
                       const ReportSettings& settings) override {
-        Snapshot snapshot(m_db);
+        Snapshot snapshot(m_db, filter);
+        PastView past(m_db, filter.as_of);
         return impact_report(m_db, filter, by, settings);
     }
     FunnelData funnel(const ReportFilter& filter, Timestamp month_since,
                       const StepTargets& targets) override {
-        Snapshot snapshot(m_db);
+        Snapshot snapshot(m_db, filter);
+        PastView past(m_db, filter.as_of);
         return funnel_report(m_db, filter, month_since, targets);
     }
     EffectData effect(const ReportFilter& filter, const ImpactSettings& impact) override {
-        Snapshot snapshot(m_db);
+        Snapshot snapshot(m_db, filter);
+        PastView past(m_db, filter.as_of, AsOfNeeds{.actions = true});
         return effect_report(m_db, filter, impact);
     }
     FieldsData fields(const ReportFilter& filter, const std::vector<std::string>& names) override {
-        Snapshot snapshot(m_db);
+        Snapshot snapshot(m_db, filter);
+        PastView past(m_db, filter.as_of);
         return fields_report(m_db, filter, names);
     }
     CustomersData customers(const ReportFilter& filter, Timestamp care_since,
                             std::int64_t high) override {
-        Snapshot snapshot(m_db);
+        Snapshot snapshot(m_db, filter);
+        PastView past(m_db, filter.as_of);
         return customers_report(m_db, filter, care_since, high);
     }
     OverdueData overdue(const ReportFilter& filter, Date today, Timestamp stale_before,
                         Timestamp silent_before, const LateCuts& late) override {
-        Snapshot snapshot(m_db);
+        Snapshot snapshot(m_db, filter);
+        PastView past(m_db, filter.as_of, AsOfNeeds{.actions = true, .submitters = true});
         return overdue_report(m_db, filter, today, stale_before, silent_before, late);
     }
     std::vector<ResponseInput> response(const ReportFilter& filter) override {
-        Snapshot snapshot(m_db);
+        Snapshot snapshot(m_db, filter);
+        PastView past(m_db, filter.as_of);
         return response_report(m_db, filter);
     }
+    TrendData trend(const ReportFilter& filter, Timestamp month_since) override {
+        Snapshot snapshot(m_db, filter);
+        PastView past(m_db, filter.as_of);
+        return trend_report(m_db, filter, month_since);
+    }
     RecurrenceData recurrence(const ReportFilter& filter) override {
-        Snapshot snapshot(m_db);
+        Snapshot snapshot(m_db, filter);
+        PastView past(m_db, filter.as_of);
         return recurrence_report(m_db, filter);
     }
 
     ScopeData scope(const ReportFilter& filter) override {
-        Snapshot snapshot(m_db);
+        Snapshot snapshot(m_db, filter);
+        PastView past(m_db, filter.as_of, AsOfNeeds{.actions = true});
         return scope_report(m_db, filter);
     }
 
@@ -159,7 +185,7 @@ std::string limit_clause(const ReportFilter& filter) {
 }
 
 bool has_filter(const ReportFilter& filter) {
-    return filter.since || filter.until || !filter.fields.empty();
+    return filter.since || filter.until || !filter.fields.empty() || filter.as_of;
 }
 
 State state_at(const Result& r, int row, int column) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "../as_of_sql.hpp"
 #include "connection.hpp"
 #include "sileram/storage/reports.hpp"
 
@@ -11,6 +12,23 @@
 #include <vector>
 
 namespace sileram::storage::postgres {
+
+// The past as the history tells it (as_of.cpp): while it lives, temporary tables and views of
+// the same names shadow the real ones with what was there just before `end`; nothing without an
+// `end`. Made inside the report's snapshot, which must allow temporary tables.
+class PastView {
+public:
+    // `needs`: the tables the report reads besides signals.
+    PastView(Connection& db, const std::optional<domain::Timestamp>& end,
+             const AsOfNeeds& needs = {});
+    ~PastView();
+    PastView(const PastView&) = delete;
+    PastView& operator=(const PastView&) = delete;
+
+private:
+    Connection& m_db;
+    bool m_open = false;
+};
 
 // A WHERE fragment (each condition starting with " AND") and its parameters, numbered $N from
 // the parameters bound before it.
@@ -63,6 +81,7 @@ OverdueData overdue_report(Connection& db, const ReportFilter& filter, domain::D
                            domain::Timestamp stale_before, domain::Timestamp silent_before,
                            const domain::LateCuts& late);
 std::vector<domain::ResponseInput> response_report(Connection& db, const ReportFilter& filter);
+TrendData trend_report(Connection& db, const ReportFilter& filter, domain::Timestamp month_since);
 RecurrenceData recurrence_report(Connection& db, const ReportFilter& filter);
 ScopeData scope_report(Connection& db, const ReportFilter& filter);
 // Every project, by name ignoring case (report_scope.cpp).

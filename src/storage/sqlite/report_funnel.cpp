@@ -33,13 +33,12 @@ std::vector<StateCount> count_states(Connection& db, const Where& where) {
 // The finished stays in one pass, the middle ones picked in memory: walking an index to the
 // middle of each step would test the filter on every stay before it.
 void add_finished_stays(Connection& db, const Where& where, const StepTargets& targets,
-                        Stays& stays) {
+                        Stays& stays, bool indexed) {
     std::map<int, std::vector<std::int64_t>> lengths;
     Statement done =
-        db.prepare(fmt::format("SELECT st.step, st.seconds FROM signals s JOIN step_stays st "
-                               "INDEXED BY step_stays_signal ON st.signal_id = s.id "
-                               "WHERE st.seconds IS NOT NULL{}",
-                               where.sql));
+        db.prepare(fmt::format("SELECT st.step, st.seconds FROM signals s JOIN step_stays st{} "
+                               "ON st.signal_id = s.id WHERE st.seconds IS NOT NULL{}",
+                               indexed ? " INDEXED BY step_stays_signal" : "", where.sql));
     bind_with_filter(done, where);
     while (done.step()) {
         lengths[static_cast<int>(done.integer(0))].push_back(done.integer(1));
@@ -268,7 +267,8 @@ FunnelData funnel_report(Connection& db, const ReportFilter& filter, Timestamp m
     }
     const Where where = filter_where(filter, "s.submitted_at");
     data.states = count_states(db, where);
-    add_finished_stays(db, where, targets, stays);
+    // The rebuilt past (--as-of) has no index on its stays.
+    add_finished_stays(db, where, targets, stays, !filter.as_of);
     add_waiting_stays(db, where, stays);
     data.stays = in_step_order(stays);
     data.months = count_months(db, filter, month_since);

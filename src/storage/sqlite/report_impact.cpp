@@ -27,7 +27,9 @@ ImpactData impact_report(Connection& db, const ReportFilter& filter, const std::
     // Without a filter the tallies hold the sums (migration 5); with one, the signals. Filters
     // on standard fields and time are covered by the indexes of the open signals.
     const bool tallied = !has_filter(filter);
-    const bool covered = std::all_of(filter.fields.begin(), filter.fields.end(),
+    // The rebuilt past (--as-of) has none of these indexes.
+    const bool covered =
+        !filter.as_of && std::all_of(filter.fields.begin(), filter.fields.end(),
                                      [](const auto& f) { return is_standard_field(f.first); });
     const std::string_view open_index = covered ? " INDEXED BY signals_open_impact" : "";
     Statement quadrants = db.prepare(

@@ -44,42 +44,56 @@ public:
     ImpactData impact(const ReportFilter& filter, const std::string& by,
                       const ReportSettings& settings) override {
         ReadTransaction transaction(m_db);
+        PastView past(m_db, filter.as_of);
         return impact_report(m_db, filter, by, settings);
     }
     FunnelData funnel(const ReportFilter& filter, Timestamp month_since,
                       const StepTargets& targets) override {
         ReadTransaction transaction(m_db);
+        PastView past(m_db, filter.as_of, AsOfNeeds{.stays = true});
         return funnel_report(m_db, filter, month_since, targets);
     }
     EffectData effect(const ReportFilter& filter, const ImpactSettings& impact) override {
         ReadTransaction transaction(m_db);
+        PastView past(m_db, filter.as_of, AsOfNeeds{.actions = true});
         return effect_report(m_db, filter, impact);
     }
     FieldsData fields(const ReportFilter& filter, const std::vector<std::string>& names) override {
         ReadTransaction transaction(m_db);
+        PastView past(m_db, filter.as_of);
         return fields_report(m_db, filter, names);
     }
     CustomersData customers(const ReportFilter& filter, Timestamp care_since,
                             std::int64_t high) override {
         ReadTransaction transaction(m_db);
+        PastView past(m_db, filter.as_of);
         return customers_report(m_db, filter, care_since, high);
     }
     OverdueData overdue(const ReportFilter& filter, Date today, Timestamp stale_before,
                         Timestamp silent_before, const LateCuts& late) override {
         ReadTransaction transaction(m_db);
+        PastView past(m_db, filter.as_of, AsOfNeeds{.actions = true, .submitters = true}, true);
         return overdue_report(m_db, filter, today, stale_before, silent_before, late);
     }
     std::vector<ResponseInput> response(const ReportFilter& filter) override {
         ReadTransaction transaction(m_db);
+        PastView past(m_db, filter.as_of);
         return response_report(m_db, filter);
+    }
+    TrendData trend(const ReportFilter& filter, Timestamp month_since) override {
+        ReadTransaction transaction(m_db);
+        PastView past(m_db, filter.as_of);
+        return trend_report(m_db, filter, month_since);
     }
     RecurrenceData recurrence(const ReportFilter& filter) override {
         ReadTransaction transaction(m_db);
+        PastView past(m_db, filter.as_of);
         return recurrence_report(m_db, filter);
     }
 
     ScopeData scope(const ReportFilter& filter) override {
         ReadTransaction transaction(m_db);
+        PastView past(m_db, filter.as_of, AsOfNeeds{.actions = true});
         return scope_report(m_db, filter);
     }
 
@@ -148,7 +162,7 @@ Where filter_where(const ReportFilter& f, std::string_view time_column) {
 }
 
 bool has_filter(const ReportFilter& f) {
-    return f.since || f.until || !f.fields.empty();
+    return f.since || f.until || !f.fields.empty() || f.as_of;
 }
 
 State state_of(const Statement& row, int column) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "../as_of_sql.hpp"
 #include "connection.hpp"
 #include "sileram/storage/reports.hpp"
 
@@ -14,6 +15,24 @@ namespace sileram::storage::sqlite {
 
 // The report queries on an open connection, which must outlive them.
 std::unique_ptr<ReportQueries> make_report_queries(Connection& db);
+
+// The past as the history tells it (as_of.cpp): while it lives, temporary tables and views of
+// the same names shadow the real ones with what was there just before `end`; nothing without an
+// `end`. Made inside the report's read transaction.
+class PastView {
+public:
+    // `needs`: the tables the report reads besides signals; `indexes`: also the indexes its
+    // queries name in INDEXED BY.
+    PastView(Connection& db, const std::optional<domain::Timestamp>& end,
+             const AsOfNeeds& needs = {}, bool indexes = false);
+    ~PastView();
+    PastView(const PastView&) = delete;
+    PastView& operator=(const PastView&) = delete;
+
+private:
+    Connection& m_db;
+    bool m_open = false;
+};
 
 // What the reports share (reports.cpp); each report lives in report_NAME.cpp, beside the
 // PostgreSQL report of the same name.
@@ -106,6 +125,7 @@ OverdueData overdue_report(Connection& db, const ReportFilter& filter, domain::D
                            domain::Timestamp stale_before, domain::Timestamp silent_before,
                            const domain::LateCuts& late);
 std::vector<domain::ResponseInput> response_report(Connection& db, const ReportFilter& filter);
+TrendData trend_report(Connection& db, const ReportFilter& filter, domain::Timestamp month_since);
 RecurrenceData recurrence_report(Connection& db, const ReportFilter& filter);
 ScopeData scope_report(Connection& db, const ReportFilter& filter);
 
