@@ -129,6 +129,12 @@ def retally(binary, db):
                    "approved_satisfaction_hundredths", "approved_savings_per_year_cents",
                    "approved_cost_cents"):
         con.execute(f"ALTER TABLE signals DROP COLUMN {column}")
+    # Version 9 adds the projects (none here) and a project column to signals and actions.
+    for index in ("signals_project", "actions_project"):
+        con.execute(f"DROP INDEX {index}")
+    for table in ("signals", "actions"):
+        con.execute(f"ALTER TABLE {table} DROP COLUMN project")
+    con.execute("DROP TABLE projects")
     con.execute(f"PRAGMA user_version = {TALLIES_VERSION - 1}")
     con.close()
     subprocess.run([binary, "--db", db, "list", "--limit", "1"], check=True,
