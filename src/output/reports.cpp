@@ -578,7 +578,7 @@ ReportDocument trend_document(const domain::TrendReport& report,
                   Cell::of_days(report.total.median_days_to_close)}};
     Section months;
     months.name = "months";
-    months.title = "Per month: signals in, verdicts, closed, money saved, days to close";
+    months.title = "Per month: in, verdicts, closed, saved, days to close";
     months.columns = {{"month", "month"},
                       {"signals_in", "in"},
                       {"verdicts", "verdicts"},
@@ -674,8 +674,8 @@ ReportDocument scope_document(const domain::ScopeReport& report,
             Cell::of_count(c.actions_before), Cell::of_count(c.actions_after)};
     };
     const std::vector<ReportColumn> count_columns = {
-        {"signals_before", "signals before"},
-        {"requests_after", "requests after"},
+        {"signals_before", "before"},
+        {"requests_after", "after"},
         {"cost_after", "cost after/period"},
         {"unassessed_after", "not analysed", false, 0, 2},
         {"actions_before", "actions before", false, 0, 3},
@@ -684,8 +684,9 @@ ReportDocument scope_document(const domain::ScopeReport& report,
     Section projects;
     projects.name = "projects";
     projects.title = "Per project: what came in before and after its start";
-    projects.columns = {
-        {"customer", "customer", true, 8}, {"project", "project", true, 8}, {"start", "start"}};
+    projects.columns = {{"customer", "customer", true, 8},
+                        {"project", "project", true, 8},
+                        {"start", "start", false, 0, 1}};
     projects.columns.insert(projects.columns.end(), count_columns.begin(), count_columns.end());
     projects.columns.push_back({"reasons", "after start, per process", true, 12, 4});
     for (const domain::ScopeProject& p : report.projects) {

@@ -223,6 +223,12 @@ class Widths(SileramTestCase):
                                     by="agent2@example.nl", extra=("--process", "delivery"))
         ids["parked"] = self.walk("parked", title="Wachtwoord vergeten werkt niet")
         self.ok("customer", "set", "Café Ïda Groothandel", "--revenue", "1000000")
+        self.ok("project", "add", "Vernieuwing van het klantportaal voor zakelijke klanten",
+                "--customer", "Café Ïda Groothandel", "--start", "2025-01-01")
+        ids["asked"] = self.walk("analysed", title="Het portaal moet ook facturen als UBL exporteren",
+                                 extra=("--process", "billing", "--customer",
+                                        "Café Ïda Groothandel", "--project",
+                                        "Vernieuwing van het klantportaal voor zakelijke klanten"))
         return ids
 
     def check_fits(self, args, columns, title=None):
@@ -243,7 +249,8 @@ class Widths(SileramTestCase):
                  (["report", "fields"], None), (["report", "customers"], None),
                  (["report", "overdue"], "Opzeggen lukt niet online"),
                  (["report", "response"], None), (["report", "recurrence"], None),
-                 (["list", "--late"], None)]
+                 (["report", "trend"], None), (["report", "scope"], "Het portaal moet ook"),
+                 (["report", "all"], None), (["list", "--late"], None)]
         for columns in (60, 80, 120):
             for args, title in cases:
                 with self.subTest(args=args, columns=columns):
