@@ -28,7 +28,7 @@ void require_clean(const std::string& text) {
 void read_all(sileram::intake::RecordReader& reader) {
     sileram::intake::ColumnPlan plan({}, {});
     (void)plan.update(reader.columns());
-    const sileram::intake::RowRules rules{std::string("fuzz@example.org"), {}};
+    const sileram::intake::RowRules rules{std::string("fuzz@example.org"), {}, {}};
     sileram::intake::Record record;
     while (reader.next(record)) {
         (void)plan.update(reader.columns());
