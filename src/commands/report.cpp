@@ -167,8 +167,9 @@ output::ReportDocument build(const std::string& kind, const std::string& by,
             filter.limit, settings, impact);
     }
     if (kind == "response") {
-        return output::response_document(domain::build_response_report(
-            queries.response(filter), session.config().targets.first_response_days, now));
+        const std::optional<int> target = session.config().targets.first_response_days;
+        return output::response_document(
+            domain::build_response_report(queries.response(filter, target, now), target));
     }
     if (kind == "recurrence") {
         storage::RecurrenceData data = queries.recurrence(filter);

@@ -106,15 +106,35 @@ double share(double part, double whole) {
     return whole > 0 ? part / whole : 0.0;
 }
 
+PercentileRanks percentile_ranks(std::int64_t count, double fraction) {
+    if (count <= 0) {
+        return {};
+    }
+    const double rank = static_cast<double>(count - 1) * std::clamp(fraction, 0.0, 1.0);
+    PercentileRanks ranks;
+    ranks.lower = static_cast<std::int64_t>(std::floor(rank));
+    ranks.upper = std::min(ranks.lower + 1, count - 1);
+    ranks.weight = rank - static_cast<double>(ranks.lower);
+    return ranks;
+}
+
+double seconds_as_days(std::int64_t seconds) {
+    return static_cast<double>(seconds) / k_seconds_per_day;
+}
+
+double percentile_between(const PercentileRanks& ranks, double lower, double upper) {
+    return lower + ranks.weight * (upper - lower);
+}
+
 std::optional<double> percentile(std::vector<double> values, double fraction) {
     if (values.empty()) {
         return std::nullopt;
     }
     std::sort(values.begin(), values.end());
-    const double rank = static_cast<double>(values.size() - 1) * std::clamp(fraction, 0.0, 1.0);
-    const auto lower = static_cast<std::size_t>(std::floor(rank));
-    const std::size_t upper = std::min(lower + 1, values.size() - 1);
-    return values[lower] + (rank - static_cast<double>(lower)) * (values[upper] - values[lower]);
+    const PercentileRanks ranks =
+        percentile_ranks(static_cast<std::int64_t>(values.size()), fraction);
+    return percentile_between(ranks, values[static_cast<std::size_t>(ranks.lower)],
+                              values[static_cast<std::size_t>(ranks.upper)]);
 }
 
 ImpactReport build_impact_report(const std::vector<RankedSignalInput>& ranked,
@@ -321,51 +341,54 @@ EffectReport build_effect_report(const std::vector<EffectInput>& lines, const Ef
 
 namespace {
 
-// The signals of one month or channel as they are counted.
+// The signals of one month or channel as they are counted, with the days each waited.
 struct ResponseTally {
-    std::int64_t signals = 0;
-    std::int64_t waiting = 0;
-    std::int64_t judged = 0; // responded, or waiting past the target
-    std::int64_t within = 0;
+    ResponseCount count;
     std::vector<double> days;
 
     void add(const ResponseInput& in, std::optional<std::chrono::seconds> target, Timestamp now) {
-        ++signals;
+        ++count.signals;
         if (!in.responded_at) {
-            ++waiting;
+            ++count.waiting;
             if (target && now - in.submitted_at > *target) {
-                ++judged;
+                ++count.judged;
             }
             return;
         }
         const auto waited = std::max(*in.responded_at - in.submitted_at, std::chrono::seconds(0));
-        days.push_back(static_cast<double>(waited.count()) / k_seconds_per_day);
-        ++judged;
-        if (target && waited <= *target) {
-            ++within;
+        days.push_back(seconds_as_days(waited.count()));
+        if (target) {
+            ++count.judged;
+            count.within += waited <= *target ? 1 : 0;
         }
     }
 
-    ResponseLine line(std::string label, bool with_target) const {
-        ResponseLine l;
-        l.label = std::move(label);
-        l.signals = signals;
-        l.waiting = waiting;
-        l.responded = signals - waiting;
-        l.median_days = percentile(days, 0.5);
-        l.p90_days = percentile(days, 0.9);
-        if (with_target && judged > 0) {
-            l.within_target =
-                rounded(share(static_cast<double>(within), static_cast<double>(judged)), 0.0001);
-        }
-        return l;
+    ResponseCount counted() && {
+        count.median_days = percentile(days, k_response_median);
+        count.p90_days = percentile(std::move(days), k_response_p90);
+        return count;
     }
 };
 
+ResponseLine response_line(std::string label, const ResponseCount& c, bool with_target) {
+    ResponseLine l;
+    l.label = std::move(label);
+    l.signals = c.signals;
+    l.waiting = c.waiting;
+    l.responded = c.signals - c.waiting;
+    l.median_days = c.median_days;
+    l.p90_days = c.p90_days;
+    if (with_target && c.judged > 0) {
+        l.within_target =
+            rounded(share(static_cast<double>(c.within), static_cast<double>(c.judged)), 0.0001);
+    }
+    return l;
+}
+
 } // namespace
 
-ResponseReport build_response_report(const std::vector<ResponseInput>& signals,
-                                     std::optional<int> target_days, Timestamp now) {
+ResponseCounts count_responses(const std::vector<ResponseInput>& signals,
+                               std::optional<int> target_days, Timestamp now) {
     std::optional<std::chrono::seconds> target;
     if (target_days) {
         target = std::chrono::days(*target_days);
@@ -378,20 +401,38 @@ ResponseReport build_response_report(const std::vector<ResponseInput>& signals,
         channels[in.channel].add(in, target, now);
         all.add(in, target, now);
     }
+    ResponseCounts counts;
+    for (auto& [month, tally] : months) {
+        counts.months.emplace(month, std::move(tally).counted());
+    }
+    for (auto& [channel, tally] : channels) {
+        counts.channels.emplace(channel, std::move(tally).counted());
+    }
+    counts.total = std::move(all).counted();
+    return counts;
+}
+
+ResponseReport build_response_report(const ResponseCounts& counts, std::optional<int> target_days) {
+    const bool with_target = target_days.has_value();
     ResponseReport report;
     report.target_days = target_days;
-    for (const auto& [month, tally] : months) {
-        report.months.push_back(tally.line(month, target.has_value()));
+    for (const auto& [month, count] : counts.months) {
+        report.months.push_back(response_line(month, count, with_target));
     }
-    for (const auto& [channel, tally] : channels) {
-        report.channels.push_back(tally.line(channel, target.has_value()));
+    for (const auto& [channel, count] : counts.channels) {
+        report.channels.push_back(response_line(channel, count, with_target));
     }
     // The map gave them by name: stable, so equal counts stay in that order.
     std::stable_sort(
         report.channels.begin(), report.channels.end(),
         [](const ResponseLine& a, const ResponseLine& b) { return a.signals > b.signals; });
-    report.total = all.line("total", target.has_value());
+    report.total = response_line("total", counts.total, with_target);
     return report;
+}
+
+ResponseReport build_response_report(const std::vector<ResponseInput>& signals,
+                                     std::optional<int> target_days, Timestamp now) {
+    return build_response_report(count_responses(signals, target_days, now), target_days);
 }
 
 FieldBreakdown build_field_breakdown(const std::string& field,

@@ -663,11 +663,19 @@ std::vector<std::string> all_reports(Store& store, const ReportFilter& filter) {
     }
     line(fmt::format("effect approved {} {} {} {}", e.approved_signals, e.approved_per_year_split,
                      e.approved_per_year_rest_cents, e.saved_per_period_approved_cents));
-    for (const auto& r : q.response(filter)) {
-        line(fmt::format("response {} '{}' {} {}", r.month, r.channel,
-                         format_timestamp(r.submitted_at),
-                         r.responded_at ? format_timestamp(*r.responded_at) : "-"));
+    const auto response_line = [&](const std::string& label, const ResponseCount& c) {
+        line(fmt::format("response '{}' {} {} {} {} {} {}", label, c.signals, c.waiting, c.judged,
+                         c.within, c.median_days ? fmt::format("{:.6f}", *c.median_days) : "-",
+                         c.p90_days ? fmt::format("{:.6f}", *c.p90_days) : "-"));
+    };
+    const ResponseCounts responses = q.response(filter, 2, at("2026-11-20T00:00:00Z"));
+    for (const auto& [month, c] : responses.months) {
+        response_line(month, c);
     }
+    for (const auto& [channel, c] : responses.channels) {
+        response_line(channel, c);
+    }
+    response_line("total", responses.total);
     const FieldsData fields = q.fields(filter, {"channel", "customer", "region"});
     line(fmt::format("fields signals {}", fields.signals));
     for (const auto& f : fields.fields) {
@@ -816,24 +824,50 @@ void response_from_the_history(const std::string& db) {
         tx.commit();
     }
     ReportQueries& q = store->reports();
-    const std::vector<ResponseInput> all = q.response(ReportFilter{});
-    REQUIRE(all.size() == 4);
-    CHECK(all[0].month == "2026-10");
-    CHECK(all[0].channel == "phone");
-    CHECK(all[0].submitted_at == at("2026-10-01T09:00:00Z"));
-    CHECK(all[0].responded_at == std::optional<Timestamp>(at("2026-10-02T09:00:00Z")));
-    CHECK(all[1].responded_at == std::optional<Timestamp>(at("2026-10-04T10:00:00Z")));
-    CHECK(all[2].month == "2026-11");
-    CHECK_FALSE(all[2].responded_at);
-    CHECK(all[3].channel == "");
-    CHECK(all[3].responded_at == std::optional<Timestamp>(at("2026-11-02T08:00:00Z")));
+    // Target 3 days, as of 3 days after 2026-11-01T07:30: the signal waiting since 07:00 that
+    // day waited past it; the rejection took exactly 3 days, within it.
+    const Timestamp now = at("2026-11-04T07:30:00Z");
+    const ResponseCounts all = q.response(ReportFilter{}, 3, now);
+    REQUIRE(all.months.size() == 2);
+    const ResponseCount& october = all.months.at("2026-10");
+    CHECK(october.signals == 2);
+    CHECK(october.waiting == 0);
+    CHECK(october.judged == 2);
+    CHECK(october.within == 2);
+    CHECK(october.median_days == std::optional<double>(2.0));
+    CHECK(*october.p90_days == doctest::Approx(2.8));
+    const ResponseCount& november = all.months.at("2026-11");
+    CHECK(november.signals == 2);
+    CHECK(november.waiting == 1);
+    CHECK(november.judged == 2);
+    CHECK(november.median_days == std::optional<double>(1.0));
+    REQUIRE(all.channels.size() == 3);
+    CHECK(all.channels.at("phone").signals == 1);
+    CHECK(all.channels.at("email").signals == 2);
+    CHECK(all.channels.at("email").waiting == 1);
+    CHECK(all.channels.at("").median_days == std::optional<double>(1.0));
+    CHECK(all.total.signals == 4);
+    CHECK(all.total.judged == 4);
+    CHECK(all.total.within == 3);
+    CHECK(all.total.median_days == std::optional<double>(1.0));
+    CHECK(*all.total.p90_days == doctest::Approx(2.6));
+    // A minute earlier the waiting signal is not yet judged.
+    CHECK(q.response(ReportFilter{}, 3, now - std::chrono::hours(1)).total.judged == 3);
+    // The same counts through the signals themselves, as any filter reads them.
+    ReportFilter since_ever;
+    since_ever.since = at("2000-01-01T00:00:00Z");
+    for (const std::optional<int> target : {std::optional<int>(3), std::optional<int>(),
+                                            std::optional<int>(0), std::optional<int>(400)}) {
+        CAPTURE(target.value_or(-1));
+        CHECK(q.response(since_ever, target, now) == q.response(ReportFilter{}, target, now));
+    }
     ReportFilter email;
     email.fields = {{"channel", "email"}};
-    CHECK(q.response(email).size() == 2);
-    ReportFilter november;
-    november.since = at("2026-11-01T00:00:00Z");
-    november.limit = 1; // the durations of every signal, not the listed rows
-    CHECK(q.response(november).size() == 2);
+    CHECK(q.response(email, 3, now).total.signals == 2);
+    ReportFilter from_november;
+    from_november.since = at("2026-11-01T00:00:00Z");
+    from_november.limit = 1; // the durations of every signal, not the listed rows
+    CHECK(q.response(from_november, 3, now).total.signals == 2);
 }
 
 // A signal submitted at `when` that submit recorded as a recurrence of `closed`.

@@ -219,6 +219,22 @@ constexpr Tally k_tallies[] = {
      2},
     {"SELECT * FROM tally_effect ORDER BY signal_id",
      "SELECT * FROM tally_effect_source ORDER BY signal_id", 10},
+    {"SELECT signal_id, month, channel, seconds FROM tally_responses ORDER BY 1",
+     "SELECT s.id, substr(s.submitted_at, 1, 7), coalesce(s.channel, ''), "
+     "max(0, unixepoch(h.at) - unixepoch(s.submitted_at)) FROM signals s JOIN history h "
+     "ON h.id = (SELECT min(id) FROM history WHERE signal_id = s.id "
+     "AND event IN ('accept', 'reject', 'duplicate', 'needs-info')) ORDER BY 1",
+     4},
+    {"SELECT month, channel, day, signals FROM tally_response_days WHERE signals > 0 "
+     "ORDER BY 1, 2, 3",
+     "SELECT month, channel, seconds / 86400, count(*) FROM tally_responses GROUP BY 1, 2, 3 "
+     "ORDER BY 1, 2, 3",
+     4},
+    {"SELECT day, channel, signals FROM tally_unanswered WHERE signals > 0 ORDER BY 1, 2",
+     "SELECT substr(submitted_at, 1, 10), coalesce(channel, ''), count(*) FROM signals s "
+     "WHERE NOT EXISTS (SELECT 1 FROM history h WHERE h.signal_id = s.id "
+     "AND h.event IN ('accept', 'reject', 'duplicate', 'needs-info')) GROUP BY 1, 2 ORDER BY 1, 2",
+     3},
 };
 
 // Every tally holds what the data says, row for row.
@@ -364,6 +380,39 @@ UPDATE actions SET status = 'cancelled' WHERE signal_id = 3 AND number = 1;
     REQUIRE(effect.step());
     CHECK(effect.integer(0) == 8);
     CHECK(effect.integer(1) == 700);
+}
+
+TEST_CASE("the response tallies of version 11 follow every change to the data") {
+    TemporaryDatabase database(11, "-responses");
+    build_at_version(database.file, 1);
+    CHECK(initialise_database(database.file) == current_schema_version());
+    check_tallies(database.file);
+    sqlite::Connection db(database.file, sqlite::Connection::Mode::read_write_create);
+    // A first response and a later one, a question stamped before the submission, a signal
+    // moved to another day and channel, with and without a response, and a new signal.
+    db.exec(R"sql(
+INSERT INTO history (signal_id, at, by, event, from_state, to_state)
+SELECT id, '2026-12-01T10:00:00Z', 'x', 'accept', state, state FROM signals;
+INSERT INTO history (signal_id, at, by, event, from_state, to_state)
+SELECT id, '2026-12-02T10:00:00Z', 'x', 'reject', state, state FROM signals;
+INSERT INTO signals (title, state, step, submitted_by, submitted_at, updated_at, channel)
+VALUES ('new', 'submitted', 1, 'n@example.org', '2026-11-30T23:59:59Z',
+        '2026-11-30T23:59:59Z', 'chat');
+)sql");
+    check_tallies(database.file);
+    db.exec(R"sql(
+UPDATE signals SET channel = 'letter' WHERE title = 'new';
+UPDATE signals SET submitted_at = '2026-12-05T00:00:00Z', channel = NULL WHERE id = 1;
+INSERT INTO history (signal_id, at, by, event, from_state, to_state)
+SELECT max(id), '2020-01-01T00:00:00Z', 'x', 'needs-info', 'submitted', 'needs-info'
+FROM signals;
+UPDATE signals SET submitted_at = '2026-11-01T08:00:00Z' WHERE id = 2;
+)sql");
+    check_tallies(database.file);
+    sqlite::Statement clamped =
+        db.prepare("SELECT seconds FROM tally_responses WHERE signal_id = 1");
+    REQUIRE(clamped.step());
+    CHECK(clamped.integer(0) == 0); // answered before its (moved) submission
 }
 
 namespace {

@@ -51,6 +51,20 @@ double share(double part, double whole);
 // for none.
 std::optional<double> percentile(std::vector<double> values, double fraction);
 
+// Where the `fraction` percentile of `count` sorted values lies: between the value at rank
+// `lower` (from 0) and the one at `upper`, `weight` of the way. For storage that finds the two
+// values in an index instead of sorting them all; percentile_between gives the same figure as
+// percentile() over the whole list.
+struct PercentileRanks {
+    std::int64_t lower = 0;
+    std::int64_t upper = 0;
+    double weight = 0;
+};
+PercentileRanks percentile_ranks(std::int64_t count, double fraction);
+// A wait in seconds as the days the reports give (not rounded).
+double seconds_as_days(std::int64_t seconds);
+double percentile_between(const PercentileRanks& ranks, double lower, double upper);
+
 // ---- impact ------------------------------------------------------------------------------
 
 // An open signal with its impact figures, as storage finds it.
@@ -259,6 +273,37 @@ struct ResponseInput {
     std::optional<Timestamp> responded_at; // the first verdict or question; none yet: waiting
 };
 
+// The signals of one month or channel counted for `report response`: by count_responses from
+// each signal's wait, or by storage from what it keeps counted.
+struct ResponseCount {
+    std::int64_t signals = 0;
+    std::int64_t waiting = 0; // no response yet
+    std::int64_t judged = 0;  // responded, or waiting past the target (0 without a target)
+    std::int64_t within = 0;  // responded within the target
+    std::optional<double> median_days;
+    std::optional<double> p90_days;
+
+    bool operator==(const ResponseCount&) const = default;
+};
+
+struct ResponseCounts {
+    std::map<std::string, ResponseCount> months;   // by YYYY-MM
+    std::map<std::string, ResponseCount> channels; // by channel; empty: not set
+    ResponseCount total;
+
+    bool operator==(const ResponseCounts&) const = default;
+};
+
+// Days from submission to the first response of each signal (a response stamped before the
+// submission, as an import may date it, counts as 0), counted per month and per channel and
+// judged against `target_days` as of `now`: a waiting signal is judged once it waited longer.
+ResponseCounts count_responses(const std::vector<ResponseInput>& signals,
+                               std::optional<int> target_days, Timestamp now);
+
+// The percentiles `report response` gives of the days waited.
+inline constexpr double k_response_median = 0.5;
+inline constexpr double k_response_p90 = 0.9;
+
 // The time to first response of one month or channel.
 struct ResponseLine {
     std::string label; // the month or channel; empty: the channel is not set
@@ -279,9 +324,9 @@ struct ResponseReport {
     std::optional<int> target_days;
 };
 
-// Days from submission to the first response of each signal (a response stamped before the
-// submission, as an import may date it, counts as 0), grouped per month and per channel;
-// judged against `target_days` as of `now`.
+// The lines of the report from the counts: months oldest first, channels most signals first.
+ResponseReport build_response_report(const ResponseCounts& counts, std::optional<int> target_days);
+// The same from each signal's wait (count_responses).
 ResponseReport build_response_report(const std::vector<ResponseInput>& signals,
                                      std::optional<int> target_days, Timestamp now);
 

@@ -113,9 +113,11 @@ public:
     virtual OverdueData overdue(const ReportFilter& filter, domain::Date today,
                                 domain::Timestamp stale_before, domain::Timestamp silent_before,
                                 const domain::LateCuts& late) = 0;
-    // Every signal submitted in the window, its channel and its first response (the first
-    // history row of an event domain::answers_submitter names), by id; `limit` does not apply.
-    virtual std::vector<domain::ResponseInput> response(const ReportFilter& filter) = 0;
+    // The signals submitted in the window, per month and channel, with their waits for a first
+    // response (the first history row of an event domain::answers_submitter names), judged
+    // against `target_days` as of `now` (domain::count_responses); `limit` does not apply.
+    virtual domain::ResponseCounts
+    response(const ReportFilter& filter, std::optional<int> target_days, domain::Timestamp now) = 0;
     // The closed root causes (signals that domain::can_recur) per process, and the new signals
     // that submit recorded as their recurrences (domain::is_recurrence), submitted on or after
     // the closing. The time window applies to the new signals, the field

@@ -96,10 +96,11 @@ public:
         PastView past(m_db, filter.as_of, AsOfNeeds{.actions = true, .submitters = true});
         return overdue_report(m_db, filter, today, stale_before, silent_before, late);
     }
-    std::vector<ResponseInput> response(const ReportFilter& filter) override {
+    ResponseCounts response(const ReportFilter& filter, std::optional<int> target_days,
+                            Timestamp now) override {
         Snapshot snapshot(m_db, filter);
         PastView past(m_db, filter.as_of);
-        return response_report(m_db, filter);
+        return count_responses(response_report(m_db, filter), target_days, now);
     }
     TrendData trend(const ReportFilter& filter, Timestamp month_since) override {
         Snapshot snapshot(m_db, filter);

@@ -845,7 +845,7 @@ void migrate_v8(Connection& db) {
 }
 
 void fill_tallies(Connection& db) {
-    add_to_tallies(db, TallyMarks{});
+    add_to_version_5_tallies(db, TallyMarks{});
 }
 
 // Version 9: projects of customers (`project add`), which signals and actions may name
@@ -865,6 +865,105 @@ CREATE INDEX signals_project ON signals (project) WHERE project IS NOT NULL;
 CREATE INDEX actions_project ON actions (project) WHERE project IS NOT NULL;
 )sql";
 
+// Version 10 adds the step stays to PostgreSQL, which SQLite has kept since version 3: nothing
+// changes here but the number, which both databases share.
+constexpr const char* k_schema_v10 = "";
+
+// Version 11: the tallies of `report response`, so it reads no history. Each signal's first
+// response (the first history row of a response event, domain::k_response_events), its wait in
+// seconds from submission (0 for a response stamped before it), by the month and channel of the
+// signal: indexed so that the report finds a percentile's rank in the index instead of sorting.
+// Counted per whole day of the wait, and the signals without a response per day of submission,
+// for the report's counts and its target. History rows are never changed or removed; signals
+// that are deleted or change their month or channel are followed.
+constexpr const char* k_schema_v11 = R"sql(
+CREATE TABLE tally_responses (
+    signal_id INTEGER PRIMARY KEY,
+    month     TEXT NOT NULL,
+    channel   TEXT NOT NULL,
+    seconds   INTEGER NOT NULL
+);
+CREATE INDEX tally_responses_month ON tally_responses (month, seconds);
+CREATE INDEX tally_responses_channel ON tally_responses (channel, seconds);
+CREATE INDEX tally_responses_seconds ON tally_responses (seconds);
+
+CREATE TABLE tally_response_days (
+    month   TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    day     INTEGER NOT NULL,
+    signals INTEGER NOT NULL,
+    PRIMARY KEY (month, channel, day)
+) WITHOUT ROWID;
+
+CREATE TABLE tally_unanswered (
+    day     TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    signals INTEGER NOT NULL,
+    PRIMARY KEY (day, channel)
+) WITHOUT ROWID;
+
+CREATE TRIGGER tally_response_first AFTER INSERT ON history
+WHEN NEW.event IN ('accept', 'reject', 'duplicate', 'needs-info')
+ AND NOT EXISTS (SELECT 1 FROM tally_responses WHERE signal_id = NEW.signal_id)
+BEGIN
+    INSERT INTO tally_responses (signal_id, month, channel, seconds)
+    SELECT id, substr(submitted_at, 1, 7), coalesce(channel, ''),
+           max(0, unixepoch(NEW.at) - unixepoch(submitted_at))
+    FROM signals WHERE id = NEW.signal_id;
+    INSERT INTO tally_response_days (month, channel, day, signals)
+    SELECT month, channel, seconds / 86400, 1 FROM tally_responses WHERE signal_id = NEW.signal_id
+    ON CONFLICT DO UPDATE SET signals = signals + 1;
+    UPDATE tally_unanswered SET signals = signals - 1
+    WHERE (day, channel) = (SELECT substr(submitted_at, 1, 10), coalesce(channel, '')
+                            FROM signals WHERE id = NEW.signal_id);
+END;
+
+CREATE TRIGGER tally_response_signal_insert AFTER INSERT ON signals
+BEGIN
+    INSERT INTO tally_unanswered (day, channel, signals)
+    VALUES (substr(NEW.submitted_at, 1, 10), coalesce(NEW.channel, ''), 1)
+    ON CONFLICT DO UPDATE SET signals = signals + 1;
+END;
+
+CREATE TRIGGER tally_response_signal_delete AFTER DELETE ON signals
+BEGIN
+    UPDATE tally_unanswered SET signals = signals - 1
+    WHERE day = substr(OLD.submitted_at, 1, 10) AND channel = coalesce(OLD.channel, '')
+      AND NOT EXISTS (SELECT 1 FROM tally_responses WHERE signal_id = OLD.id);
+    UPDATE tally_response_days SET signals = signals - 1
+    WHERE (month, channel, day) = (SELECT month, channel, seconds / 86400 FROM tally_responses
+                                   WHERE signal_id = OLD.id);
+    DELETE FROM tally_responses WHERE signal_id = OLD.id;
+END;
+
+CREATE TRIGGER tally_response_signal_move AFTER UPDATE OF submitted_at, channel ON signals
+BEGIN
+    UPDATE tally_unanswered SET signals = signals - 1
+    WHERE day = substr(OLD.submitted_at, 1, 10) AND channel = coalesce(OLD.channel, '')
+      AND NOT EXISTS (SELECT 1 FROM tally_responses WHERE signal_id = OLD.id);
+    INSERT INTO tally_unanswered (day, channel, signals)
+    SELECT substr(NEW.submitted_at, 1, 10), coalesce(NEW.channel, ''), 1
+    WHERE NOT EXISTS (SELECT 1 FROM tally_responses WHERE signal_id = NEW.id)
+    ON CONFLICT DO UPDATE SET signals = signals + 1;
+    UPDATE tally_response_days SET signals = signals - 1
+    WHERE (month, channel, day) = (SELECT month, channel, seconds / 86400 FROM tally_responses
+                                   WHERE signal_id = OLD.id);
+    UPDATE tally_responses SET month = substr(NEW.submitted_at, 1, 7),
+        channel = coalesce(NEW.channel, ''),
+        seconds = max(0, unixepoch((SELECT at FROM history WHERE signal_id = NEW.id
+                                    AND event IN ('accept', 'reject', 'duplicate', 'needs-info')
+                                    ORDER BY id LIMIT 1)) - unixepoch(NEW.submitted_at))
+    WHERE signal_id = NEW.id;
+    INSERT INTO tally_response_days (month, channel, day, signals)
+    SELECT month, channel, seconds / 86400, 1 FROM tally_responses WHERE signal_id = NEW.id
+    ON CONFLICT DO UPDATE SET signals = signals + 1;
+END;
+)sql";
+
+void fill_response_tallies(Connection& db) {
+    add_to_response_tallies(db, TallyMarks{});
+}
+
 constexpr Migration k_migrations[] = {
     {1, k_schema_v1},
     {2, k_schema_v2},
@@ -875,6 +974,8 @@ constexpr Migration k_migrations[] = {
     {7, k_schema_v7},
     {8, "", migrate_v8},
     {9, k_schema_v9},
+    {10, k_schema_v10},
+    {11, k_schema_v11, fill_response_tallies},
 };
 
 int newest_version() {

@@ -75,10 +75,11 @@ public:
         PastView past(m_db, filter.as_of, AsOfNeeds{.actions = true, .submitters = true}, true);
         return overdue_report(m_db, filter, today, stale_before, silent_before, late);
     }
-    std::vector<ResponseInput> response(const ReportFilter& filter) override {
+    ResponseCounts response(const ReportFilter& filter, std::optional<int> target_days,
+                            Timestamp now) override {
         ReadTransaction transaction(m_db);
         PastView past(m_db, filter.as_of);
-        return response_report(m_db, filter);
+        return response_report(m_db, filter, target_days, now);
     }
     TrendData trend(const ReportFilter& filter, Timestamp month_since) override {
         ReadTransaction transaction(m_db);

@@ -124,7 +124,9 @@ CustomersData customers_report(Connection& db, const ReportFilter& filter,
 OverdueData overdue_report(Connection& db, const ReportFilter& filter, domain::Date today,
                            domain::Timestamp stale_before, domain::Timestamp silent_before,
                            const domain::LateCuts& late);
-std::vector<domain::ResponseInput> response_report(Connection& db, const ReportFilter& filter);
+// Without a filter, from the response tallies of migration 11.
+domain::ResponseCounts response_report(Connection& db, const ReportFilter& filter,
+                                       std::optional<int> target_days, domain::Timestamp now);
 TrendData trend_report(Connection& db, const ReportFilter& filter, domain::Timestamp month_since);
 RecurrenceData recurrence_report(Connection& db, const ReportFilter& filter);
 ScopeData scope_report(Connection& db, const ReportFilter& filter);

@@ -126,6 +126,37 @@ WHERE u.id > ?3 AND u.via <> 'submit' AND s.state <> 'closed' GROUP BY 1
 ON CONFLICT (email) DO UPDATE SET signals = signals + excluded.signals
 )sql";
 
+// The response tallies of migration 11: each signal's first response from its history, counted
+// per day of the wait, and the signals without one per day of submission. ?1: the signal mark.
+constexpr const char* k_add_responses = R"sql(
+INSERT INTO tally_responses (signal_id, month, channel, seconds)
+SELECT s.id, substr(s.submitted_at, 1, 7), coalesce(s.channel, ''),
+       max(0, unixepoch(f.at) - unixepoch(s.submitted_at))
+FROM (SELECT signal_id, min(id), at FROM history NOT INDEXED
+      WHERE signal_id > ?1 AND event IN ('accept', 'reject', 'duplicate', 'needs-info')
+      GROUP BY signal_id) f
+JOIN signals s ON s.id = f.signal_id
+ORDER BY s.id
+)sql";
+
+constexpr const char* k_add_response_days = R"sql(
+INSERT INTO tally_response_days (month, channel, day, signals)
+SELECT month, channel, seconds / 86400, count(*) FROM tally_responses WHERE signal_id > ?1
+GROUP BY 1, 2, 3
+ON CONFLICT DO UPDATE SET signals = signals + excluded.signals
+)sql";
+
+constexpr const char* k_add_unanswered = R"sql(
+INSERT INTO tally_unanswered (day, channel, signals)
+SELECT substr(submitted_at, 1, 10), coalesce(channel, ''), count(*) FROM signals s
+WHERE id > ?1 AND NOT EXISTS (SELECT 1 FROM tally_responses r WHERE r.signal_id = s.id)
+GROUP BY 1, 2
+ON CONFLICT DO UPDATE SET signals = signals + excluded.signals
+)sql";
+
+constexpr const char* k_response_additions[] = {k_add_responses, k_add_response_days,
+                                                k_add_unanswered};
+
 // What the signals' own rows add, and what the rows that belong to them add.
 const std::array<std::string, 5>& signal_additions() {
     static const std::array<std::string, 5> additions{
@@ -150,6 +181,10 @@ ON CONFLICT (name, value, open) DO UPDATE SET signals = signals + excluded.signa
 constexpr const char* k_upsert_month = R"sql(
 INSERT INTO tally_months (month, entered) VALUES (?1, ?2)
 ON CONFLICT (month) DO UPDATE SET entered = entered + excluded.entered
+)sql";
+constexpr const char* k_upsert_unanswered = R"sql(
+INSERT INTO tally_unanswered (day, channel, signals) VALUES (?1, ?2, ?3)
+ON CONFLICT (day, channel) DO UPDATE SET signals = signals + excluded.signals
 )sql";
 constexpr const char* k_upsert_submitted = R"sql(
 INSERT INTO tally_submitted (email, signals) VALUES (?1, ?2)
@@ -185,9 +220,18 @@ void run_additions(Connection& db, const Texts& additions, const TallyMarks& mar
 
 } // namespace
 
-void add_to_tallies(Connection& db, const TallyMarks& marks) {
+void add_to_version_5_tallies(Connection& db, const TallyMarks& marks) {
     run_additions(db, signal_additions(), marks);
     run_additions(db, k_child_additions, marks);
+}
+
+void add_to_response_tallies(Connection& db, const TallyMarks& marks) {
+    run_additions(db, k_response_additions, marks);
+}
+
+void add_to_tallies(Connection& db, const TallyMarks& marks) {
+    add_to_version_5_tallies(db, marks);
+    add_to_response_tallies(db, marks);
 }
 
 ImportTallies::ImportTallies(Connection& db, std::size_t batch_values)
@@ -212,6 +256,14 @@ void ImportTallies::count(std::string_view state, int step, std::string_view sub
     ++state_count->second;
     m_distinct += fresh_state ? 1 : 0;
     add(m_months, submitted_at.substr(0, 7));
+    // A new signal has no response yet. The key: the day, a NUL, the channel ('' when unset).
+    static_assert(domain::k_standard_fields[k_channel_field] == "channel");
+    m_unanswered_key.assign(submitted_at.substr(0, 10));
+    m_unanswered_key += '\0';
+    if (fields[k_channel_field]) {
+        m_unanswered_key += *fields[k_channel_field];
+    }
+    add(m_unanswered, m_unanswered_key);
     if (state != "closed") {
         add(m_submitted, submitted_by);
     }
@@ -230,6 +282,10 @@ void ImportTallies::flush() {
     for (const auto& [month, n] : m_months) {
         m_db.cached(k_upsert_month).bind_all(month, n).run();
     }
+    for (const auto& [key, n] : m_unanswered) {
+        const std::size_t nul = key.find('\0');
+        m_db.cached(k_upsert_unanswered).bind_all(key.substr(0, nul), key.substr(nul + 1), n).run();
+    }
     for (const auto& [email, n] : m_submitted) {
         m_db.cached(k_upsert_submitted).bind_all(email, n).run();
     }
@@ -241,6 +297,7 @@ void ImportTallies::flush() {
     }
     m_states.clear();
     m_months.clear();
+    m_unanswered.clear();
     m_submitted.clear();
     m_distinct = 0;
 }

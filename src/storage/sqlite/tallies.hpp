@@ -32,6 +32,11 @@ struct TallyMarks {
 
 // Adds the rows after `marks` to every tally.
 void add_to_tallies(Connection& db, const TallyMarks& marks);
+// The same for the tallies of migration 5 only, as that migration fills them.
+void add_to_version_5_tallies(Connection& db, const TallyMarks& marks);
+// The same for the response tallies of migration 11 only: their rows of the signals after the
+// signal mark.
+void add_to_response_tallies(Connection& db, const TallyMarks& marks);
 
 // The report tallies during a bulk import. The per-row triggers on the tables an import writes
 // are dropped inside the caller's transaction (they would run a dozen statements per row); the
@@ -70,6 +75,9 @@ private:
 
     std::map<std::pair<std::string, int>, std::int64_t> m_states;
     Counts m_months;
+    Counts m_unanswered;          // by day of submission and channel (see count())
+    std::string m_unanswered_key; // reused, so a known key costs no allocation
+    static constexpr std::size_t k_channel_field = 0;
     Counts m_submitted;
     // Per standard field: signals per value.
     std::array<Counts, std::size(domain::k_standard_fields)> m_fields;
