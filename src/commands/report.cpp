@@ -178,8 +178,9 @@ output::ReportDocument build(const std::string& kind, const std::string& by,
     }
     if (kind == "trend") {
         storage::TrendData data = queries.trend(filter, windows.funnel_months_since);
-        return output::trend_document(domain::build_trend_report(std::move(data.months), impact),
-                                      impact);
+        return output::trend_document(
+            domain::build_trend_report(std::move(data.months), data.median_days_to_close, impact),
+            impact);
     }
     if (kind == "scope") {
         const storage::ScopeData data = queries.scope(filter);

@@ -679,12 +679,26 @@ std::optional<AnalysedFigures> parse_analysed_figures(std::string_view detail) {
     return figures;
 }
 
-TrendReport build_trend_report(std::vector<TrendMonthInput> months, const ImpactSettings& impact) {
+std::optional<double> median_days_to_close(std::vector<std::int64_t> seconds) {
+    std::vector<double> days;
+    days.reserve(seconds.size());
+    for (const std::int64_t s : seconds) {
+        days.push_back(seconds_as_days(std::max<std::int64_t>(s, 0)));
+    }
+    return median(std::move(days));
+}
+
+double median_days_of_middle(std::int64_t count, std::int64_t lower_seconds,
+                             std::int64_t upper_seconds) {
+    return median_of_middle(count, seconds_as_days(lower_seconds), seconds_as_days(upper_seconds));
+}
+
+TrendReport build_trend_report(std::vector<TrendMonthInput> months,
+                               std::optional<double> median_days_to_close,
+                               const ImpactSettings& impact) {
     std::sort(months.begin(), months.end(),
               [](const TrendMonthInput& a, const TrendMonthInput& b) { return a.month < b.month; });
-    constexpr double k_day = 86400.0;
     TrendReport report;
-    std::vector<double> all_days;
     std::int64_t saved_cents = 0;
     for (const TrendMonthInput& in : months) {
         TrendMonth m;
@@ -694,13 +708,7 @@ TrendReport build_trend_report(std::vector<TrendMonthInput> months, const Impact
         m.closed = in.closed;
         m.saved_per_period = Decimal::from_hundredths(in.saved_per_period_cents);
         m.saved_per_year = m.saved_per_period.times(impact.periods_per_year);
-        std::vector<double> days;
-        for (const std::int64_t seconds : in.close_seconds) {
-            // A close stamped before the submission (an import may date it) counts as 0 days.
-            days.push_back(static_cast<double>(std::max<std::int64_t>(seconds, 0)) / k_day);
-        }
-        m.median_days_to_close = median(days);
-        all_days.insert(all_days.end(), days.begin(), days.end());
+        m.median_days_to_close = in.median_days_to_close;
         report.total.signals_in += m.signals_in;
         report.total.verdicts += m.verdicts;
         report.total.closed += m.closed;
@@ -709,7 +717,7 @@ TrendReport build_trend_report(std::vector<TrendMonthInput> months, const Impact
     }
     report.total.saved_per_period = Decimal::from_hundredths(saved_cents);
     report.total.saved_per_year = report.total.saved_per_period.times(impact.periods_per_year);
-    report.total.median_days_to_close = median(std::move(all_days));
+    report.total.median_days_to_close = median_days_to_close;
     return report;
 }
 

@@ -471,9 +471,15 @@ TEST_CASE("recurrence: per process bytewise, no process last; days after the clo
 TEST_CASE("trend: months in order, medians per month and over all, money per year") {
     ImpactSettings impact;
     impact.periods_per_year = 12;
-    TrendMonthInput november{"2026-11", 1, 2, 2, 100000, {36 * 86400, 17 * 86400}};
-    TrendMonthInput october{"2026-10", 3, 1, 1, 0, {-3600}}; // closed "before" submission: 0 days
-    const TrendReport report = build_trend_report({november, october}, impact);
+    CHECK(median_days_to_close({36 * 86400, 17 * 86400}) == 26.5);
+    CHECK(median_days_to_close({-3600}) == 0.0); // closed "before" submission: 0 days
+    CHECK(median_days_to_close({36 * 86400, 17 * 86400, -3600}) == 17.0);
+    CHECK_FALSE(median_days_to_close({}).has_value());
+    CHECK(median_days_of_middle(2, 17 * 86400, 36 * 86400) == 26.5);
+    CHECK(median_days_of_middle(3, 17 * 86400, 17 * 86400) == 17.0);
+    TrendMonthInput november{"2026-11", 1, 2, 2, 100000, 26.5};
+    TrendMonthInput october{"2026-10", 3, 1, 1, 0, 0.0};
+    const TrendReport report = build_trend_report({november, october}, 17.0, impact);
     REQUIRE(report.months.size() == 2);
     CHECK(report.months[0].month == "2026-10");
     CHECK(report.months[0].median_days_to_close == 0.0);
@@ -488,7 +494,7 @@ TEST_CASE("trend: months in order, medians per month and over all, money per yea
 }
 
 TEST_CASE("trend: no months, no median") {
-    const TrendReport report = build_trend_report({}, ImpactSettings{});
+    const TrendReport report = build_trend_report({}, std::nullopt, ImpactSettings{});
     CHECK(report.months.empty());
     CHECK(report.total.signals_in == 0);
     CHECK_FALSE(report.total.median_days_to_close.has_value());

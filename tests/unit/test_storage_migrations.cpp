@@ -230,6 +230,29 @@ constexpr Tally k_tallies[] = {
      "SELECT month, channel, seconds / 86400, count(*) FROM tally_responses GROUP BY 1, 2, 3 "
      "ORDER BY 1, 2, 3",
      4},
+    {"SELECT signal_id, at FROM tally_verdicts ORDER BY 1",
+     "SELECT signal_id, min(at) FROM history WHERE event IN ('accept', 'reject', 'duplicate') "
+     "GROUP BY 1 ORDER BY 1",
+     2},
+    {"SELECT history_id, signal_id, month, seconds FROM tally_closings ORDER BY 1",
+     "SELECT h.id, h.signal_id, substr(h.at, 1, 7), "
+     "max(0, unixepoch(h.at) - unixepoch(s.submitted_at)) FROM history h JOIN signals s "
+     "ON s.id = h.signal_id WHERE h.to_state = 'closed' AND coalesce(h.from_state, '') "
+     "<> 'closed' ORDER BY 1",
+     4},
+    {"SELECT signal_id, month, saved_cents FROM tally_saved ORDER BY 1",
+     "SELECT s.id, substr(m.measured_at, 1, 7), "
+     "coalesce((s.contacts - m.contacts) * s.cost_per_contact_cents, 0) FROM signals s "
+     "JOIN measurements m ON m.id = (SELECT max(id) FROM measurements WHERE signal_id = s.id) "
+     "WHERE s.contacts IS NOT NULL ORDER BY 1",
+     3},
+    {"SELECT month, verdicts, closed, measured, saved_cents FROM tally_months "
+     "WHERE verdicts <> 0 OR closed <> 0 OR measured <> 0 OR saved_cents <> 0 ORDER BY 1",
+     "SELECT month, sum(v), sum(c), sum(n), sum(saved) FROM ("
+     "SELECT substr(at, 1, 7) AS month, 1 AS v, 0 AS c, 0 AS n, 0 AS saved FROM tally_verdicts "
+     "UNION ALL SELECT month, 0, 1, 0, 0 FROM tally_closings "
+     "UNION ALL SELECT month, 0, 0, 1, saved_cents FROM tally_saved) GROUP BY 1 ORDER BY 1",
+     5},
     {"SELECT day, channel, signals FROM tally_unanswered WHERE signals > 0 ORDER BY 1, 2",
      "SELECT substr(submitted_at, 1, 10), coalesce(channel, ''), count(*) FROM signals s "
      "WHERE NOT EXISTS (SELECT 1 FROM history h WHERE h.signal_id = s.id "
@@ -407,6 +430,25 @@ INSERT INTO history (signal_id, at, by, event, from_state, to_state)
 SELECT max(id), '2020-01-01T00:00:00Z', 'x', 'needs-info', 'submitted', 'needs-info'
 FROM signals;
 UPDATE signals SET submitted_at = '2026-11-01T08:00:00Z' WHERE id = 2;
+)sql");
+    check_tallies(database.file);
+    // An earlier verdict moves a signal's month; closings and a reopened close; measurements
+    // replaced, their baseline changed, a measurement moved to another month.
+    db.exec(R"sql(
+INSERT INTO history (signal_id, at, by, event, from_state, to_state)
+VALUES (2, '2026-10-15T10:00:00Z', 'x', 'duplicate', 'submitted', 'duplicate'),
+       (2, '2026-12-03T10:00:00Z', 'x', 'close', 'implemented', 'closed'),
+       (2, '2026-12-03T11:00:00Z', 'x', 'note', 'closed', 'closed'),
+       (3, '2027-01-01T00:00:00Z', 'x', 'close', NULL, 'closed');
+UPDATE signals SET contacts = 40, satisfaction_impact = 3, cost_per_contact_cents = 250,
+    satisfaction_hundredths = 600
+WHERE id IN (2, 3);
+INSERT INTO measurements (signal_id, contacts, satisfaction_hundredths, measured_by, measured_at)
+VALUES (2, 10, 700, 'x', '2026-12-10T10:00:00Z'), (3, 50, NULL, 'x', '2026-12-11T10:00:00Z'),
+       (2, 5, NULL, 'x', '2027-01-10T10:00:00Z');
+UPDATE signals SET cost_per_contact_cents = 300 WHERE id = 2;
+UPDATE measurements SET measured_at = '2027-02-01T00:00:00Z' WHERE signal_id = 3;
+UPDATE signals SET submitted_at = '2026-10-01T00:00:00Z' WHERE id = 2;
 )sql");
     check_tallies(database.file);
     sqlite::Statement clamped =

@@ -408,14 +408,22 @@ CustomerReport build_customer_report(const std::vector<CustomerInput>& customers
 // counts it.
 struct TrendMonthInput {
     std::string month;
-    std::int64_t signals_in = 0;             // submitted in the month
-    std::int64_t verdicts = 0;               // first quality-check verdict (accept, reject,
-                                             // duplicate) in the month
-    std::int64_t closed = 0;                 // reached `closed` in the month
-    std::int64_t saved_per_period_cents = 0; // realised savings of the latest measurements
-                                             // taken in the month, as `report effect` sums them
-    std::vector<std::int64_t> close_seconds; // per signal closed in the month: submit to close
+    std::int64_t signals_in = 0;                // submitted in the month
+    std::int64_t verdicts = 0;                  // first quality-check verdict (accept, reject,
+                                                // duplicate) in the month
+    std::int64_t closed = 0;                    // reached `closed` in the month
+    std::int64_t saved_per_period_cents = 0;    // realised savings of the latest measurements
+                                                // taken in the month, as `report effect` sums them
+    std::optional<double> median_days_to_close; // of the closings in the month (none: none)
 };
+
+// The median days from submit to close of closings this many seconds apart (a close stamped
+// before the submission, as an import may date it, counts as 0); nullopt for none.
+std::optional<double> median_days_to_close(std::vector<std::int64_t> seconds);
+// The same from the two middle ones of `count` such waits in order (median_of_middle), each
+// already 0 or more.
+double median_days_of_middle(std::int64_t count, std::int64_t lower_seconds,
+                             std::int64_t upper_seconds);
 
 struct TrendMonth {
     std::string month; // empty for the total
@@ -432,8 +440,11 @@ struct TrendReport {
     TrendMonth total;               // the sums, and the median over every closing
 };
 
-// The months in order (any order in), each with its median days from submit to close.
-TrendReport build_trend_report(std::vector<TrendMonthInput> months, const ImpactSettings& impact);
+// The months in order (any order in) and their total; `median_days_to_close` is over every
+// closing of the months.
+TrendReport build_trend_report(std::vector<TrendMonthInput> months,
+                               std::optional<double> median_days_to_close,
+                               const ImpactSettings& impact);
 
 // ---- as of a past day ----------------------------------------------------------------------
 

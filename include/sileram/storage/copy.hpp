@@ -83,7 +83,8 @@ inline constexpr std::string_view k_derived_tables[] = {
     "signals_fts_docsize", "signals_fts_idx", "step_stays",          "tally_due",
     "tally_effect",        "tally_fields",    "tally_impact",        "tally_joined",
     "tally_months",        "tally_states",    "tally_stays",         "tally_submitted",
-    "tally_waiting",       "tally_responses", "tally_response_days", "tally_unanswered"};
+    "tally_waiting",       "tally_responses", "tally_response_days", "tally_unanswered",
+    "tally_verdicts",      "tally_closings",  "tally_saved"};
 
 // Columns of copied tables that the target computes from the others ("table.column"): the
 // PostgreSQL search words of a signal.

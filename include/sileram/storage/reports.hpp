@@ -69,6 +69,7 @@ struct OverdueData {
 
 struct TrendData {
     std::vector<domain::TrendMonthInput> months; // any order
+    std::optional<double> median_days_to_close;  // over every closing of the months
 };
 
 struct RecurrenceData {

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 #include <map>
+#include <vector>
 
 namespace sileram::storage::postgres {
 
@@ -64,16 +65,25 @@ TrendData trend_report(Connection& db, const ReportFilter& filter, Timestamp mon
         month(verdicts.text(row, 0)).verdicts = verdicts.integer(row, 1);
     }
     const Result closings = run(k_closings);
+    std::map<std::string, std::vector<std::int64_t>> close_seconds;
+    std::vector<std::int64_t> all_close_seconds;
     for (int row = 0; row < closings.rows(); ++row) {
-        TrendMonthInput& m = month(closings.text(row, 0));
-        ++m.closed;
-        m.close_seconds.push_back((time_at(closings, row, 1) - time_at(closings, row, 2)).count());
+        const std::string key = closings.text(row, 0);
+        ++month(key).closed;
+        const std::int64_t seconds =
+            (time_at(closings, row, 1) - time_at(closings, row, 2)).count();
+        close_seconds[key].push_back(seconds);
+        all_close_seconds.push_back(seconds);
+    }
+    for (auto& [key, seconds] : close_seconds) {
+        month(key).median_days_to_close = median_days_to_close(std::move(seconds));
     }
     const Result saved = run(k_saved);
     for (int row = 0; row < saved.rows(); ++row) {
         month(saved.text(row, 0)).saved_per_period_cents = saved.integer(row, 1);
     }
     TrendData data;
+    data.median_days_to_close = median_days_to_close(std::move(all_close_seconds));
     for (auto& [key, m] : months) {
         data.months.push_back(std::move(m));
     }

@@ -869,13 +869,13 @@ CREATE INDEX actions_project ON actions (project) WHERE project IS NOT NULL;
 // changes here but the number, which both databases share.
 constexpr const char* k_schema_v10 = "";
 
-// Version 11: the tallies of `report response`, so it reads no history. Each signal's first
-// response (the first history row of a response event, domain::k_response_events), its wait in
-// seconds from submission (0 for a response stamped before it), by the month and channel of the
-// signal: indexed so that the report finds a percentile's rank in the index instead of sorting.
-// Counted per whole day of the wait, and the signals without a response per day of submission,
-// for the report's counts and its target. History rows are never changed or removed; signals
-// that are deleted or change their month or channel are followed.
+// Version 11: the tallies of `report response` and `report trend`, so they read no history. Each
+// signal's first response (the first history row of a response event, domain::k_response_events),
+// its wait in seconds from submission (0 for a response stamped before it), by the month and
+// channel of the signal: indexed so that the report finds a percentile's rank in the index instead
+// of sorting. Counted per whole day of the wait, and the signals without a response per day of
+// submission, for the report's counts and its target. History rows are never changed or removed;
+// signals that are deleted or change their month or channel are followed.
 constexpr const char* k_schema_v11 = R"sql(
 CREATE TABLE tally_responses (
     signal_id INTEGER PRIMARY KEY,
@@ -936,7 +936,7 @@ BEGIN
     DELETE FROM tally_responses WHERE signal_id = OLD.id;
 END;
 
-CREATE TRIGGER tally_response_signal_move AFTER UPDATE OF submitted_at, channel ON signals
+CREATE TRIGGER tally_waits_follow_signal AFTER UPDATE OF submitted_at, channel ON signals
 BEGIN
     UPDATE tally_unanswered SET signals = signals - 1
     WHERE day = substr(OLD.submitted_at, 1, 10) AND channel = coalesce(OLD.channel, '')
@@ -957,11 +957,101 @@ BEGIN
     INSERT INTO tally_response_days (month, channel, day, signals)
     SELECT month, channel, seconds / 86400, 1 FROM tally_responses WHERE signal_id = NEW.id
     ON CONFLICT DO UPDATE SET signals = signals + 1;
+    UPDATE tally_closings SET seconds = max(0, unixepoch((SELECT at FROM history
+                                                          WHERE id = history_id))
+                                              - unixepoch(NEW.submitted_at))
+    WHERE signal_id = NEW.id AND OLD.submitted_at IS NOT NEW.submitted_at;
+END;
+
+-- `report trend` per month: the first quality-check verdict of each signal (by its time), each
+-- history row that brings a signal into `closed` with the seconds since its submission (0 for a
+-- close stamped before it), and the realised savings of each signal's latest measurement (its
+-- row of tally_effect) in the month of that measurement, with the number of such signals.
+ALTER TABLE tally_months ADD COLUMN verdicts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tally_months ADD COLUMN closed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tally_months ADD COLUMN measured INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tally_months ADD COLUMN saved_cents INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE tally_verdicts (
+    signal_id INTEGER PRIMARY KEY,
+    at        TEXT NOT NULL
+);
+
+CREATE TABLE tally_closings (
+    history_id INTEGER PRIMARY KEY,
+    signal_id  INTEGER NOT NULL,
+    month      TEXT NOT NULL,
+    seconds    INTEGER NOT NULL
+);
+CREATE INDEX tally_closings_month ON tally_closings (month, seconds);
+CREATE INDEX tally_closings_seconds ON tally_closings (seconds, month);
+
+CREATE TABLE tally_saved (
+    signal_id   INTEGER PRIMARY KEY,
+    month       TEXT NOT NULL,
+    saved_cents INTEGER NOT NULL
+);
+
+-- A verdict before the one counted so far moves the signal to its month.
+CREATE TRIGGER tally_verdict_insert AFTER INSERT ON history
+WHEN NEW.event IN ('accept', 'reject', 'duplicate')
+BEGIN
+    UPDATE tally_months SET verdicts = verdicts - 1
+    WHERE month = (SELECT substr(at, 1, 7) FROM tally_verdicts
+                   WHERE signal_id = NEW.signal_id AND at > NEW.at);
+    INSERT INTO tally_months (month, verdicts)
+    SELECT substr(NEW.at, 1, 7), 1
+    WHERE NOT EXISTS (SELECT 1 FROM tally_verdicts WHERE signal_id = NEW.signal_id
+                      AND at <= NEW.at)
+    ON CONFLICT (month) DO UPDATE SET verdicts = verdicts + 1;
+    INSERT INTO tally_verdicts (signal_id, at) VALUES (NEW.signal_id, NEW.at)
+    ON CONFLICT (signal_id) DO UPDATE SET at = excluded.at WHERE excluded.at < at;
+END;
+
+CREATE TRIGGER tally_closing_insert AFTER INSERT ON history
+WHEN NEW.to_state = 'closed' AND coalesce(NEW.from_state, '') <> 'closed'
+BEGIN
+    INSERT INTO tally_closings (history_id, signal_id, month, seconds)
+    SELECT NEW.id, NEW.signal_id, substr(NEW.at, 1, 7),
+           max(0, unixepoch(NEW.at) - unixepoch(submitted_at))
+    FROM signals WHERE id = NEW.signal_id;
+    INSERT INTO tally_months (month, closed) VALUES (substr(NEW.at, 1, 7), 1)
+    ON CONFLICT (month) DO UPDATE SET closed = closed + 1;
+END;
+
+CREATE TRIGGER tally_saved_insert AFTER INSERT ON tally_effect
+BEGIN
+    INSERT INTO tally_saved (signal_id, month, saved_cents)
+    SELECT NEW.signal_id, substr(measured_at, 1, 7), coalesce(NEW.saved_cents, 0)
+    FROM measurements WHERE id = NEW.measurement_id;
+    INSERT INTO tally_months (month, measured, saved_cents)
+    SELECT month, 1, saved_cents FROM tally_saved WHERE signal_id = NEW.signal_id
+    ON CONFLICT (month) DO UPDATE SET measured = measured + 1,
+        saved_cents = saved_cents + excluded.saved_cents;
+END;
+
+CREATE TRIGGER tally_saved_delete AFTER DELETE ON tally_effect
+BEGIN
+    UPDATE tally_months SET measured = measured - 1,
+        saved_cents = saved_cents - (SELECT saved_cents FROM tally_saved
+                                     WHERE signal_id = OLD.signal_id)
+    WHERE month = (SELECT month FROM tally_saved WHERE signal_id = OLD.signal_id);
+    DELETE FROM tally_saved WHERE signal_id = OLD.signal_id;
+END;
+
+CREATE TRIGGER tally_saved_update AFTER UPDATE OF saved_cents ON tally_effect
+WHEN OLD.saved_cents IS NOT NEW.saved_cents
+BEGIN
+    UPDATE tally_months
+    SET saved_cents = saved_cents - coalesce(OLD.saved_cents, 0) + coalesce(NEW.saved_cents, 0)
+    WHERE month = (SELECT month FROM tally_saved WHERE signal_id = NEW.signal_id);
+    UPDATE tally_saved SET saved_cents = coalesce(NEW.saved_cents, 0)
+    WHERE signal_id = NEW.signal_id;
 END;
 )sql";
 
-void fill_response_tallies(Connection& db) {
-    add_to_response_tallies(db, TallyMarks{});
+void fill_wait_tallies(Connection& db) {
+    add_to_wait_tallies(db, TallyMarks{});
 }
 
 constexpr Migration k_migrations[] = {
@@ -975,7 +1065,7 @@ constexpr Migration k_migrations[] = {
     {8, "", migrate_v8},
     {9, k_schema_v9},
     {10, k_schema_v10},
-    {11, k_schema_v11, fill_response_tallies},
+    {11, k_schema_v11, fill_wait_tallies},
 };
 
 int newest_version() {

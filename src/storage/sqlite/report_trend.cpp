@@ -1,8 +1,10 @@
 #include "../state_lists.hpp"
 #include "reports.hpp"
+#include "sileram/errors.hpp"
 
 #include <fmt/format.h>
 #include <map>
+#include <vector>
 
 namespace sileram::storage::sqlite {
 
@@ -36,9 +38,72 @@ constexpr const char* k_saved =
     "latest.signal_id WHERE s.contacts IS NOT NULL AND m.measured_at >= ? AND m.measured_at < "
     "coalesce(?, '9999'){0} GROUP BY 1";
 
+// From the tallies of migrations 5 and 11, the months from ?1 (YYYY-MM) on.
+constexpr const char* k_tallied_months = R"sql(
+SELECT month, entered, verdicts, closed, saved_cents FROM tally_months
+WHERE month >= ?1 AND (entered > 0 OR verdicts > 0 OR closed > 0 OR measured > 0)
+)sql";
+// The closings' waits at a rank and the next, in seconds, walked in the index: of one month
+// (?1), of every month from ?1 on. ?2: the rank.
+constexpr const char* k_month_close_ranks =
+    "SELECT seconds FROM tally_closings INDEXED BY tally_closings_month WHERE month = ?1 "
+    "ORDER BY seconds LIMIT 2 OFFSET ?2";
+constexpr const char* k_close_ranks_since =
+    "SELECT seconds FROM tally_closings INDEXED BY tally_closings_seconds WHERE month >= ?1 "
+    "ORDER BY seconds LIMIT 2 OFFSET ?2";
+
+// The median of `count` closings' waits that `walk` finds in order for `month`.
+std::optional<double> median_in_index(Statement& walk, const std::string& month,
+                                      std::int64_t count) {
+    if (count <= 0) {
+        return std::nullopt;
+    }
+    walk.bind(1, month);
+    walk.bind(2, (count - 1) / 2);
+    std::optional<std::int64_t> lower;
+    std::optional<std::int64_t> upper;
+    if (walk.step()) {
+        lower = walk.integer(0);
+        upper = count % 2 == 0 && walk.step() ? walk.integer(0) : lower;
+    }
+    walk.reset();
+    if (!lower) {
+        throw SystemFailure(fmt::format("the trend tallies count {} closings from {}, the index "
+                                        "holds fewer",
+                                        count, month));
+    }
+    return median_days_of_middle(count, *lower, *upper);
+}
+
+TrendData tallied_trend(Connection& db, Timestamp month_since) {
+    const std::string since = format_timestamp(month_since).substr(0, 7);
+    TrendData data;
+    Statement months = db.prepare(k_tallied_months);
+    months.bind(1, since);
+    Statement month_ranks = db.prepare(k_month_close_ranks);
+    std::int64_t closed = 0;
+    while (months.step()) {
+        TrendMonthInput m;
+        m.month = months.text(0);
+        m.signals_in = months.integer(1);
+        m.verdicts = months.integer(2);
+        m.closed = months.integer(3);
+        m.saved_per_period_cents = months.integer(4);
+        m.median_days_to_close = median_in_index(month_ranks, m.month, m.closed);
+        closed += m.closed;
+        data.months.push_back(std::move(m));
+    }
+    Statement all_ranks = db.prepare(k_close_ranks_since);
+    data.median_days_to_close = median_in_index(all_ranks, since, closed);
+    return data;
+}
+
 } // namespace
 
 TrendData trend_report(Connection& db, const ReportFilter& filter, Timestamp month_since) {
+    if (!has_filter(filter)) {
+        return tallied_trend(db, month_since);
+    }
     ReportFilter fields_only;
     fields_only.fields = filter.fields;
     const Where where = filter_where(fields_only, "");
@@ -60,13 +125,21 @@ TrendData trend_report(Connection& db, const ReportFilter& filter, Timestamp mon
     };
     run(k_signals_in, [&](Statement& q) { month(q.text(0)).signals_in = q.integer(1); });
     run(k_verdicts, [&](Statement& q) { month(q.text(0)).verdicts = q.integer(1); });
+    std::map<std::string, std::vector<std::int64_t>> close_seconds;
+    std::vector<std::int64_t> all_close_seconds;
     run(k_closings, [&](Statement& q) {
-        TrendMonthInput& m = month(q.text(0));
-        ++m.closed;
-        m.close_seconds.push_back((time_of(q, 1) - time_of(q, 2)).count());
+        const std::string key = q.text(0);
+        ++month(key).closed;
+        const std::int64_t seconds = (time_of(q, 1) - time_of(q, 2)).count();
+        close_seconds[key].push_back(seconds);
+        all_close_seconds.push_back(seconds);
     });
+    for (auto& [key, seconds] : close_seconds) {
+        month(key).median_days_to_close = median_days_to_close(std::move(seconds));
+    }
     run(k_saved, [&](Statement& q) { month(q.text(0)).saved_per_period_cents = q.integer(1); });
     TrendData data;
+    data.median_days_to_close = median_days_to_close(std::move(all_close_seconds));
     for (auto& [key, m] : months) {
         data.months.push_back(std::move(m));
     }

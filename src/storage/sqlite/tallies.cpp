@@ -126,8 +126,9 @@ WHERE u.id > ?3 AND u.via <> 'submit' AND s.state <> 'closed' GROUP BY 1
 ON CONFLICT (email) DO UPDATE SET signals = signals + excluded.signals
 )sql";
 
-// The response tallies of migration 11: each signal's first response from its history, counted
-// per day of the wait, and the signals without one per day of submission. ?1: the signal mark.
+// The tallies of migration 11 for `report response`: each signal's first response from its history,
+// counted per day of the wait, and the signals without one per day of submission. ?1: the signal
+// mark.
 constexpr const char* k_add_responses = R"sql(
 INSERT INTO tally_responses (signal_id, month, channel, seconds)
 SELECT s.id, substr(s.submitted_at, 1, 7), coalesce(s.channel, ''),
@@ -154,8 +155,51 @@ GROUP BY 1, 2
 ON CONFLICT DO UPDATE SET signals = signals + excluded.signals
 )sql";
 
-constexpr const char* k_response_additions[] = {k_add_responses, k_add_response_days,
-                                                k_add_unanswered};
+// The trend tallies of migration 11: first verdicts, closings and savings per month.
+constexpr const char* k_add_verdicts = R"sql(
+INSERT INTO tally_verdicts (signal_id, at)
+SELECT signal_id, min(at) FROM history
+WHERE signal_id > ?1 AND event IN ('accept', 'reject', 'duplicate') GROUP BY signal_id
+)sql";
+
+constexpr const char* k_add_verdict_months = R"sql(
+INSERT INTO tally_months (month, verdicts)
+SELECT substr(at, 1, 7), count(*) FROM tally_verdicts WHERE signal_id > ?1 GROUP BY 1
+ON CONFLICT (month) DO UPDATE SET verdicts = verdicts + excluded.verdicts
+)sql";
+
+constexpr const char* k_add_closings = R"sql(
+INSERT INTO tally_closings (history_id, signal_id, month, seconds)
+SELECT h.id, h.signal_id, substr(h.at, 1, 7), max(0, unixepoch(h.at) - unixepoch(s.submitted_at))
+FROM history h JOIN signals s ON s.id = h.signal_id
+WHERE h.signal_id > ?1 AND h.to_state = 'closed' AND coalesce(h.from_state, '') <> 'closed'
+)sql";
+
+constexpr const char* k_add_closing_months = R"sql(
+INSERT INTO tally_months (month, closed)
+SELECT month, count(*) FROM tally_closings WHERE signal_id > ?1 GROUP BY 1
+ON CONFLICT (month) DO UPDATE SET closed = closed + excluded.closed
+)sql";
+
+constexpr const char* k_add_saved = R"sql(
+INSERT INTO tally_saved (signal_id, month, saved_cents)
+SELECT t.signal_id, substr(m.measured_at, 1, 7), coalesce(t.saved_cents, 0)
+FROM tally_effect t JOIN measurements m ON m.id = t.measurement_id WHERE t.signal_id > ?1
+)sql";
+
+constexpr const char* k_add_saved_months = R"sql(
+INSERT INTO tally_months (month, measured, saved_cents)
+SELECT month, count(*), sum(saved_cents) FROM tally_saved WHERE signal_id > ?1 GROUP BY 1
+ON CONFLICT (month) DO UPDATE SET measured = measured + excluded.measured,
+    saved_cents = saved_cents + excluded.saved_cents
+)sql";
+
+// In this order: each reads what the one before wrote; the savings read tally_effect, which
+// the tallies of migration 5 hold.
+constexpr const char* k_wait_additions[] = {
+    k_add_responses,      k_add_response_days,  k_add_unanswered,
+    k_add_verdicts,       k_add_verdict_months, k_add_closings,
+    k_add_closing_months, k_add_saved,          k_add_saved_months};
 
 // What the signals' own rows add, and what the rows that belong to them add.
 const std::array<std::string, 5>& signal_additions() {
@@ -225,13 +269,13 @@ void add_to_version_5_tallies(Connection& db, const TallyMarks& marks) {
     run_additions(db, k_child_additions, marks);
 }
 
-void add_to_response_tallies(Connection& db, const TallyMarks& marks) {
-    run_additions(db, k_response_additions, marks);
+void add_to_wait_tallies(Connection& db, const TallyMarks& marks) {
+    run_additions(db, k_wait_additions, marks);
 }
 
 void add_to_tallies(Connection& db, const TallyMarks& marks) {
     add_to_version_5_tallies(db, marks);
-    add_to_response_tallies(db, marks);
+    add_to_wait_tallies(db, marks);
 }
 
 ImportTallies::ImportTallies(Connection& db, std::size_t batch_values)

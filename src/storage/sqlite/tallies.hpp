@@ -34,9 +34,9 @@ struct TallyMarks {
 void add_to_tallies(Connection& db, const TallyMarks& marks);
 // The same for the tallies of migration 5 only, as that migration fills them.
 void add_to_version_5_tallies(Connection& db, const TallyMarks& marks);
-// The same for the response tallies of migration 11 only: their rows of the signals after the
-// signal mark.
-void add_to_response_tallies(Connection& db, const TallyMarks& marks);
+// The same for the tallies of migration 11 only (`report response` and `report trend`): their
+// rows of the signals after the signal mark.
+void add_to_wait_tallies(Connection& db, const TallyMarks& marks);
 
 // The report tallies during a bulk import. The per-row triggers on the tables an import writes
 // are dropped inside the caller's transaction (they would run a dozen statements per row); the
