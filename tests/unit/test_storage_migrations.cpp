@@ -253,6 +253,11 @@ constexpr Tally k_tallies[] = {
      "UNION ALL SELECT month, 0, 1, 0, 0 FROM tally_closings "
      "UNION ALL SELECT month, 0, 0, 1, saved_cents FROM tally_saved) GROUP BY 1 ORDER BY 1",
      5},
+    {"SELECT process, signals FROM tally_recurrable WHERE signals > 0 ORDER BY 1",
+     "SELECT coalesce(process, ''), count(*) FROM signals s WHERE state = 'closed' "
+     "AND EXISTS (SELECT 1 FROM root_causes WHERE signal_id = s.id) "
+     "AND EXISTS (SELECT 1 FROM measurements WHERE signal_id = s.id) GROUP BY 1 ORDER BY 1",
+     2},
     {"SELECT day, channel, signals FROM tally_unanswered WHERE signals > 0 ORDER BY 1, 2",
      "SELECT substr(submitted_at, 1, 10), coalesce(channel, ''), count(*) FROM signals s "
      "WHERE NOT EXISTS (SELECT 1 FROM history h WHERE h.signal_id = s.id "
@@ -405,7 +410,7 @@ UPDATE actions SET status = 'cancelled' WHERE signal_id = 3 AND number = 1;
     CHECK(effect.integer(1) == 700);
 }
 
-TEST_CASE("the response tallies of version 11 follow every change to the data") {
+TEST_CASE("the tallies of version 11 follow every change to the data") {
     TemporaryDatabase database(11, "-responses");
     build_at_version(database.file, 1);
     CHECK(initialise_database(database.file) == current_schema_version());
@@ -449,6 +454,33 @@ VALUES (2, 10, 700, 'x', '2026-12-10T10:00:00Z'), (3, 50, NULL, 'x', '2026-12-11
 UPDATE signals SET cost_per_contact_cents = 300 WHERE id = 2;
 UPDATE measurements SET measured_at = '2027-02-01T00:00:00Z' WHERE signal_id = 3;
 UPDATE signals SET submitted_at = '2026-10-01T00:00:00Z' WHERE id = 2;
+)sql");
+    check_tallies(database.file);
+    // Closed root causes that can recur: closed with a cause and a measurement, in any order;
+    // a process changed, a cause removed, a measurement moved to another signal.
+    db.exec(R"sql(
+UPDATE signals SET state = 'closed', step = 10 WHERE id IN (2, 3);
+INSERT INTO root_causes (signal_id, cause, recorded_by, recorded_at)
+VALUES (2, 'c', 'x', '2026-12-01T00:00:00Z'), (3, 'c', 'x', '2026-12-01T00:00:00Z'),
+       (1, 'c', 'x', '2026-12-01T00:00:00Z')
+ON CONFLICT (signal_id) DO UPDATE SET cause = excluded.cause;
+INSERT INTO measurements (signal_id, contacts, satisfaction_hundredths, measured_by, measured_at)
+VALUES (1, 1, NULL, 'x', '2026-12-12T10:00:00Z');
+UPDATE signals SET state = 'closed', step = 10, process = 'billing' WHERE id = 1;
+UPDATE signals SET process = 'delivery' WHERE id = 2;
+)sql");
+    check_tallies(database.file);
+    sqlite::Statement recurrable = db.prepare(
+        "SELECT sum(signals) FROM tally_recurrable WHERE process IN ('billing', 'delivery')");
+    REQUIRE(recurrable.step());
+    CHECK(recurrable.integer(0) == 2);
+    recurrable.reset();
+    db.exec(R"sql(
+DELETE FROM root_cause_items WHERE signal_id IN (1, 3);
+DELETE FROM root_causes WHERE signal_id = 3;
+UPDATE measurements SET signal_id = 3 WHERE signal_id = 1;
+UPDATE root_causes SET signal_id = 3 WHERE signal_id = 1;
+UPDATE signals SET state = 'in-progress', step = 8 WHERE id = 2;
 )sql");
     check_tallies(database.file);
     sqlite::Statement clamped =

@@ -869,7 +869,8 @@ CREATE INDEX actions_project ON actions (project) WHERE project IS NOT NULL;
 // changes here but the number, which both databases share.
 constexpr const char* k_schema_v10 = "";
 
-// Version 11: the tallies of `report response` and `report trend`, so they read no history. Each
+// Version 11: the tallies of `report response`, `report trend` and `report recurrence`, so they
+// read no history and no signal one by one. Each
 // signal's first response (the first history row of a response event, domain::k_response_events),
 // its wait in seconds from submission (0 for a response stamped before it), by the month and
 // channel of the signal: indexed so that the report finds a percentile's rank in the index instead
@@ -1038,6 +1039,105 @@ BEGIN
     WHERE month = (SELECT month FROM tally_saved WHERE signal_id = OLD.signal_id);
     DELETE FROM tally_saved WHERE signal_id = OLD.signal_id;
 END;
+
+-- `report recurrence`: per process, the closed signals whose root cause can recur (closed, with
+-- a root cause and a measurement: domain::can_recur).
+CREATE TABLE tally_recurrable (
+    process TEXT NOT NULL PRIMARY KEY,
+    signals INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TRIGGER tally_recurrable_signal AFTER UPDATE OF state, process ON signals
+WHEN (OLD.state = 'closed' OR NEW.state = 'closed')
+ AND EXISTS (SELECT 1 FROM root_causes WHERE signal_id = NEW.id)
+ AND EXISTS (SELECT 1 FROM measurements WHERE signal_id = NEW.id)
+BEGIN
+    UPDATE tally_recurrable SET signals = signals - 1
+    WHERE OLD.state = 'closed' AND process = coalesce(OLD.process, '');
+    INSERT INTO tally_recurrable (process, signals)
+    SELECT coalesce(NEW.process, ''), 1 WHERE NEW.state = 'closed'
+    ON CONFLICT (process) DO UPDATE SET signals = signals + 1;
+END;
+
+CREATE TRIGGER tally_recurrable_signal_delete AFTER DELETE ON signals
+WHEN OLD.state = 'closed' AND EXISTS (SELECT 1 FROM root_causes WHERE signal_id = OLD.id)
+ AND EXISTS (SELECT 1 FROM measurements WHERE signal_id = OLD.id)
+BEGIN
+    UPDATE tally_recurrable SET signals = signals - 1 WHERE process = coalesce(OLD.process, '');
+END;
+
+-- A root cause or measurement counts when it is the signal's first; one removed, when it was
+-- the last. Moved to another signal, it is both.
+CREATE TRIGGER tally_recurrable_cause_insert AFTER INSERT ON root_causes
+WHEN (SELECT state FROM signals WHERE id = NEW.signal_id) = 'closed'
+ AND EXISTS (SELECT 1 FROM measurements WHERE signal_id = NEW.signal_id)
+ AND (SELECT count(*) FROM root_causes WHERE signal_id = NEW.signal_id) = 1
+BEGIN
+    INSERT INTO tally_recurrable (process, signals)
+    SELECT coalesce(process, ''), 1 FROM signals WHERE id = NEW.signal_id
+    ON CONFLICT (process) DO UPDATE SET signals = signals + 1;
+END;
+
+CREATE TRIGGER tally_recurrable_cause_delete AFTER DELETE ON root_causes
+WHEN (SELECT state FROM signals WHERE id = OLD.signal_id) = 'closed'
+ AND EXISTS (SELECT 1 FROM measurements WHERE signal_id = OLD.signal_id)
+ AND NOT EXISTS (SELECT 1 FROM root_causes WHERE signal_id = OLD.signal_id)
+BEGIN
+    UPDATE tally_recurrable SET signals = signals - 1
+    WHERE process = (SELECT coalesce(process, '') FROM signals WHERE id = OLD.signal_id);
+END;
+
+CREATE TRIGGER tally_recurrable_cause_move AFTER UPDATE OF signal_id ON root_causes
+WHEN OLD.signal_id IS NOT NEW.signal_id
+BEGIN
+    UPDATE tally_recurrable SET signals = signals - 1
+    WHERE process = (SELECT coalesce(process, '') FROM signals WHERE id = OLD.signal_id
+                     AND state = 'closed')
+      AND EXISTS (SELECT 1 FROM measurements WHERE signal_id = OLD.signal_id)
+      AND NOT EXISTS (SELECT 1 FROM root_causes WHERE signal_id = OLD.signal_id);
+    INSERT INTO tally_recurrable (process, signals)
+    SELECT coalesce(process, ''), 1 FROM signals WHERE id = NEW.signal_id AND state = 'closed'
+      AND EXISTS (SELECT 1 FROM measurements WHERE signal_id = NEW.signal_id)
+      AND (SELECT count(*) FROM root_causes WHERE signal_id = NEW.signal_id) = 1
+    ON CONFLICT (process) DO UPDATE SET signals = signals + 1;
+END;
+
+CREATE TRIGGER tally_recurrable_measurement_insert AFTER INSERT ON measurements
+WHEN (SELECT state FROM signals WHERE id = NEW.signal_id) = 'closed'
+ AND EXISTS (SELECT 1 FROM root_causes WHERE signal_id = NEW.signal_id)
+ AND (SELECT count(*) FROM measurements WHERE signal_id = NEW.signal_id) = 1
+BEGIN
+    INSERT INTO tally_recurrable (process, signals)
+    SELECT coalesce(process, ''), 1 FROM signals WHERE id = NEW.signal_id
+    ON CONFLICT (process) DO UPDATE SET signals = signals + 1;
+END;
+
+CREATE TRIGGER tally_recurrable_measurement_delete AFTER DELETE ON measurements
+WHEN (SELECT state FROM signals WHERE id = OLD.signal_id) = 'closed'
+ AND EXISTS (SELECT 1 FROM root_causes WHERE signal_id = OLD.signal_id)
+ AND NOT EXISTS (SELECT 1 FROM measurements WHERE signal_id = OLD.signal_id)
+BEGIN
+    UPDATE tally_recurrable SET signals = signals - 1
+    WHERE process = (SELECT coalesce(process, '') FROM signals WHERE id = OLD.signal_id);
+END;
+
+CREATE TRIGGER tally_recurrable_measurement_move AFTER UPDATE OF signal_id ON measurements
+WHEN OLD.signal_id IS NOT NEW.signal_id
+BEGIN
+    UPDATE tally_recurrable SET signals = signals - 1
+    WHERE process = (SELECT coalesce(process, '') FROM signals WHERE id = OLD.signal_id
+                     AND state = 'closed')
+      AND EXISTS (SELECT 1 FROM root_causes WHERE signal_id = OLD.signal_id)
+      AND NOT EXISTS (SELECT 1 FROM measurements WHERE signal_id = OLD.signal_id);
+    INSERT INTO tally_recurrable (process, signals)
+    SELECT coalesce(process, ''), 1 FROM signals WHERE id = NEW.signal_id AND state = 'closed'
+      AND EXISTS (SELECT 1 FROM root_causes WHERE signal_id = NEW.signal_id)
+      AND (SELECT count(*) FROM measurements WHERE signal_id = NEW.signal_id) = 1
+    ON CONFLICT (process) DO UPDATE SET signals = signals + 1;
+END;
+
+-- `report effect`: the signals with an approved business case, few beside all measured ones.
+CREATE INDEX signals_approved ON signals (id) WHERE approved_savings_per_year_cents IS NOT NULL;
 
 CREATE TRIGGER tally_saved_update AFTER UPDATE OF saved_cents ON tally_effect
 WHEN OLD.saved_cents IS NOT NEW.saved_cents

@@ -63,16 +63,24 @@ EffectData effect_report(Connection& db, const ReportFilter& filter, const Impac
         t.satisfaction_delta_hundredths = totals.integer(7);
         t.satisfaction_measured = totals.integer(8);
     }
-    // The approved cases from the signals in every case: the tally predates them.
+    // The approved cases from the signals: without a filter, the few approved ones (their
+    // index, migration 11) with their row of the effect tally.
     Statement approved = db.prepare(
-        fmt::format("SELECT count(*), coalesce(sum(s.approved_savings_per_year_cents / ?1), 0), "
-                    "coalesce(sum(s.approved_savings_per_year_cents % ?1), 0), "
-                    "coalesce(sum((s.contacts - m.contacts) * s.cost_per_contact_cents), 0) "
-                    "FROM (SELECT signal_id, max(id) AS id FROM measurements GROUP BY signal_id) "
-                    "latest JOIN measurements m ON m.id = latest.id JOIN signals s ON s.id = "
-                    "latest.signal_id WHERE s.contacts IS NOT NULL AND "
-                    "s.approved_savings_per_year_cents IS NOT NULL{}",
-                    where.sql));
+        tallied
+            ? std::string("SELECT count(*), coalesce(sum(s.approved_savings_per_year_cents / ?1), "
+                          "0), coalesce(sum(s.approved_savings_per_year_cents % ?1), 0), "
+                          "coalesce(sum(t.saved_cents), 0) FROM signals s INDEXED BY "
+                          "signals_approved JOIN tally_effect t ON t.signal_id = s.id WHERE "
+                          "s.approved_savings_per_year_cents IS NOT NULL")
+            : fmt::format(
+                  "SELECT count(*), coalesce(sum(s.approved_savings_per_year_cents / ?1), 0), "
+                  "coalesce(sum(s.approved_savings_per_year_cents % ?1), 0), "
+                  "coalesce(sum((s.contacts - m.contacts) * s.cost_per_contact_cents), 0) "
+                  "FROM (SELECT signal_id, max(id) AS id FROM measurements GROUP BY signal_id) "
+                  "latest JOIN measurements m ON m.id = latest.id JOIN signals s ON s.id = "
+                  "latest.signal_id WHERE s.contacts IS NOT NULL AND "
+                  "s.approved_savings_per_year_cents IS NOT NULL{}",
+                  where.sql));
     bind_with_filter(approved, where, std::int64_t{k_split_cents});
     if (approved.step()) {
         EffectSums& t = data.sums;

@@ -48,9 +48,12 @@ RecurrenceData recurrence_report(Connection& db, const ReportFilter& filter) {
                                              state_of(pairs, 6), time_of(pairs, 7), pairs.real(8)});
     }
     // Every closed root cause counts, whenever it recurred: the window is on the new signals.
+    // Without a field filter, from the tally of migration 11.
     const Where closed_where = filter_where(filter, "");
     Statement closed = db.prepare(
-        fmt::format(fmt::runtime(k_closed_causes), sql_can_recur("s"), closed_where.sql));
+        filter.fields.empty() && !filter.as_of
+            ? std::string("SELECT process, signals FROM tally_recurrable WHERE signals > 0")
+            : fmt::format(fmt::runtime(k_closed_causes), sql_can_recur("s"), closed_where.sql));
     bind_with_filter(closed, closed_where);
     while (closed.step()) {
         data.closed.push_back(ClosedCausesInput{closed.text(0), closed.integer(1)});

@@ -194,12 +194,21 @@ ON CONFLICT (month) DO UPDATE SET measured = measured + excluded.measured,
     saved_cents = saved_cents + excluded.saved_cents
 )sql";
 
+constexpr const char* k_add_recurrable = R"sql(
+INSERT INTO tally_recurrable (process, signals)
+SELECT coalesce(process, ''), count(*) FROM signals s
+WHERE id > ?1 AND state = 'closed' AND EXISTS (SELECT 1 FROM root_causes WHERE signal_id = s.id)
+  AND EXISTS (SELECT 1 FROM measurements WHERE signal_id = s.id)
+GROUP BY 1
+ON CONFLICT (process) DO UPDATE SET signals = signals + excluded.signals
+)sql";
+
 // In this order: each reads what the one before wrote; the savings read tally_effect, which
 // the tallies of migration 5 hold.
 constexpr const char* k_wait_additions[] = {
-    k_add_responses,      k_add_response_days,  k_add_unanswered,
-    k_add_verdicts,       k_add_verdict_months, k_add_closings,
-    k_add_closing_months, k_add_saved,          k_add_saved_months};
+    k_add_responses,      k_add_response_days, k_add_unanswered,     k_add_verdicts,
+    k_add_verdict_months, k_add_closings,      k_add_closing_months, k_add_saved,
+    k_add_saved_months,   k_add_recurrable};
 
 // What the signals' own rows add, and what the rows that belong to them add.
 const std::array<std::string, 5>& signal_additions() {
