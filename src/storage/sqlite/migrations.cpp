@@ -1138,6 +1138,8 @@ END;
 
 -- `report effect`: the signals with an approved business case, few beside all measured ones.
 CREATE INDEX signals_approved ON signals (id) WHERE approved_savings_per_year_cents IS NOT NULL;
+-- `report overdue` and `list --late`: a parked signal's latest park decision and its review day.
+CREATE INDEX decisions_park ON decisions (signal_id, id, until) WHERE verdict = 'park';
 
 CREATE TRIGGER tally_saved_update AFTER UPDATE OF saved_cents ON tally_effect
 WHEN OLD.saved_cents IS NOT NEW.saved_cents
