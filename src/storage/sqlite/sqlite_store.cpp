@@ -493,7 +493,12 @@ public:
                           (q.late ? storage::late_columns() : std::string()) +
                           std::string(k_list_from);
         std::vector<std::variant<std::int64_t, std::string>> values;
-        append_list_filters(q, sql, values);
+        // A page in id order of most states (the open ones by default): through the index on
+        // the states SQLite sorted every open signal for the first page (0.1 s of 1,000,000);
+        // in id order it stops at the page's end.
+        const bool by_id_order =
+            q.sort == SortKey::id && q.limit && q.states.size() * 2 > std::size(domain::k_states);
+        append_list_filters(q, sql, values, by_id_order);
         const std::string_view direction = q.order == SortOrder::descending ? "DESC" : "ASC";
         sql += fmt::format(" ORDER BY {} {}, s.id {}", sort_column(q.sort), direction, direction);
         if (q.limit) {
@@ -549,10 +554,12 @@ public:
 
     // The WHERE conditions of `list` and `count`, the same for both. Only fixed SQL fragments
     // are appended; every value is bound in the same order.
+    // `by_id_order`: the states term is not to be read through an index (see list()).
     static void append_list_filters(const ListQuery& q, std::string& sql,
-                                    std::vector<std::variant<std::int64_t, std::string>>& values) {
+                                    std::vector<std::variant<std::int64_t, std::string>>& values,
+                                    bool by_id_order = false) {
         if (!q.states.empty()) {
-            sql += " AND s.state IN (?";
+            sql += by_id_order ? " AND +s.state IN (?" : " AND s.state IN (?";
             for (std::size_t i = 1; i < q.states.size(); ++i) {
                 sql += ", ?";
             }
