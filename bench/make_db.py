@@ -124,6 +124,9 @@ def retally(binary, db):
                 con.execute(f'DROP {kind.upper()} "{name}"')
     # Schema version 5 made the tallies; it and the versions after it run again (their indexes
     # are created only if missing).
+    # Version 11 adds two indexes (besides its tallies): one of them is on a column of version 8.
+    for index in ("signals_approved", "decisions_park"):
+        con.execute(f"DROP INDEX IF EXISTS {index}")
     # Version 8 adds the approved case's columns (empty here): drop them so that it can add them.
     for column in ("approved_at", "approved_reduction_hundredths",
                    "approved_satisfaction_hundredths", "approved_savings_per_year_cents",
