@@ -10,9 +10,11 @@ bench/make_db.py writes N signals (default 100,000) spread over the ten steps an
 database it times the best of R runs (default 5) of
   - sileram report impact --as-of DAY --json and sileram report funnel --as-of DAY --json (a whole
     process: start, connection, rebuilding the past, the report), and
-  - the hand-written query: the last history row of each signal before the end of DAY, its state
-    and whether it was analysed by then, summed as the impact report's totals (signals, contacts,
-    score, cost) and counted per state as the funnel's states (one query each, in-process),
+  - the hand-written queries: the last history row of each signal before the end of DAY, its
+    state and whether it was analysed by then, summed as the impact report's totals (signals,
+    contacts, score, cost); for the funnel, what the report shows: the signals per state, the
+    step stays ended by then (count, longest) and open then per step, and per month the signals
+    in and the stays of step 10 begun (in-process),
 and prints both timings and their ratio (target <= 3). It exits 1 when a figure differs.
 """
 import argparse
@@ -42,8 +44,22 @@ HAND_IMPACT = LAST + (
     "coalesce(sum(s.contacts * s.cost_per_contact_cents), 0) "
     "FROM last l JOIN history h ON h.id = l.id JOIN signals s ON s.id = l.signal_id "
     "WHERE h.to_state IN {states} AND l.analysed IS NOT NULL AND s.contacts IS NOT NULL")
-HAND_FUNNEL = LAST + (
-    "SELECT h.to_state, count(*) FROM last l JOIN history h ON h.id = l.id GROUP BY 1 ORDER BY 1")
+# The funnel's figures as of the day: the signals per state (from each one's last history row),
+# the step stays ended by then per step (count, longest), those still open then per step (count),
+# and per month since {since} the signals that came in and the stays of step 10 that began.
+HAND_FUNNEL = [
+    LAST + "SELECT h.to_state, count(*) FROM last l JOIN history h ON h.id = l.id GROUP BY 1 "
+           "ORDER BY 1",
+    # One pass over the stays begun by then for both.
+    "SELECT step, count(CASE WHEN left_at < {end} THEN 1 END), "
+    "max(CASE WHEN left_at < {end} THEN seconds END), "
+    "count(CASE WHEN left_at IS NULL OR left_at >= {end} THEN 1 END) "
+    "FROM step_stays WHERE entered_at < {end} GROUP BY 1 ORDER BY 1",
+    "SELECT substr(submitted_at, 1, 7), count(*) FROM signals WHERE submitted_at >= {since} "
+    "AND submitted_at < {end} GROUP BY 1 ORDER BY 1",
+    "SELECT substr(entered_at, 1, 7), count(*) FROM step_stays WHERE step = 10 "
+    "AND entered_at >= {since} AND entered_at < {end} GROUP BY 1 ORDER BY 1",
+]
 
 FAILURES = []
 
@@ -62,6 +78,11 @@ def best(fn, runs):
         result = fn()
         times.append((time.perf_counter() - started) * 1000)
     return min(times), result
+
+
+def month_a_year_before(day):
+    """The first of the month a year before `day`: where the funnel's months begin."""
+    return f"{int(day[:4]) - 1:04d}-{day[5:7]}-01T00:00:00Z"
 
 
 def end_of(day):
@@ -114,14 +135,34 @@ def measure(label, sileram, db, query, day, runs, env):
 
     ours_ms, out = best(lambda: run([sileram, "--db", db, "report", "funnel", "--as-of", day,
                                      "--json"], env).stdout, runs)
-    hand_ms, hand = best(lambda: query(HAND_FUNNEL.format(end=end)), runs)
+    since = "'" + month_a_year_before(day) + "'"
+    hand_ms, hand = best(lambda: [query(sql.format(end=end, since=since)) for sql in HAND_FUNNEL],
+                         runs)
     funnel = json.loads(out)
     per_state = {}
     for s in funnel["states"]:  # a dropped signal is counted at step 4 or 7
         per_state[s["state"]] = per_state.get(s["state"], 0) + s["signals"]
-    ours = sorted(per_state.items())
-    if ours != sorted((str(state), int(n)) for state, n in hand):
-        FAILURES.append(f"{label} funnel --as-of {day}: sileram {ours}, hand {sorted(hand)}")
+    states, stays, entered, left = hand
+
+    def differs(what, ours, theirs):
+        if ours != theirs:
+            FAILURES.append(f"{label} funnel --as-of {day}, {what}: sileram {ours}, hand {theirs}")
+    differs("signals per state", sorted(per_state.items()),
+            sorted((str(state), int(n)) for state, n in states))
+    differs("longest stay per step",
+            {s["step"]: s["longest_days"] for s in funnel["steps"] if s["longest_days"] is not None},
+            {int(step): round(int(longest) / 86400, 1) for step, ended, longest, _ in stays
+             if int(ended)})
+    differs("signals in a step then",
+            {s["step"]: s["signals"] for s in funnel["steps"] if s["signals"]},
+            {int(step): int(n) for step, _, _, n in stays if int(n)})
+    months = {m["month"]: (m["entered"], m["left"]) for m in funnel["months"]}
+    hand_months = {}
+    for month, n in entered:
+        hand_months[month] = (int(n), 0)
+    for month, n in left:
+        hand_months[month] = (hand_months.get(month, (0, 0))[0], int(n))
+    differs("entered and left per month", months, hand_months)
     rows.append(("funnel", ours_ms, hand_ms))
 
     print(f"\n{label}: --as-of {day}          sileram ms   hand SQL ms   ratio  (target <= "
