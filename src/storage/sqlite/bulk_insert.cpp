@@ -423,6 +423,13 @@ private:
         require_new_signal(s);
         if (!m_shape) {
             m_shape = ChildShape::of(s);
+            // The history's tally triggers are off during the import (ImportTallies): they
+            // count no submission, and no other event may come in without them.
+            if (m_shape->event != to_string(Event::submit)) {
+                throw InvalidInput(fmt::format("a bulk insert takes new signals only: the history "
+                                               "entry of {} is '{}', not a submission",
+                                               quote_value(s.title), m_shape->event));
+            }
         }
         m_shape->require_fits(s);
         StandardValues fields;

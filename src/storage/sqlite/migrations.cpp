@@ -1137,7 +1137,8 @@ BEGIN
 END;
 
 -- `report effect`: the signals with an approved business case, few beside all measured ones.
-CREATE INDEX signals_approved ON signals (id) WHERE approved_savings_per_year_cents IS NOT NULL;
+CREATE INDEX signals_approved ON signals (approved_savings_per_year_cents)
+    WHERE approved_savings_per_year_cents IS NOT NULL;
 -- `report overdue` and `list --late`: a parked signal's latest park decision and its review day.
 CREATE INDEX decisions_park ON decisions (signal_id, id, until) WHERE verdict = 'park';
 

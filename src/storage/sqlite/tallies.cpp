@@ -244,11 +244,13 @@ INSERT INTO tally_submitted (email, signals) VALUES (?1, ?2)
 ON CONFLICT (email) DO UPDATE SET signals = signals + excluded.signals
 )sql";
 
-// The triggers a bulk import would fire per row: those on the tables it writes.
+// The triggers a bulk import would fire per row: those on the tables it writes. Those on the
+// history count responses, verdicts and closings, which a new signal's `submit` row never is;
+// evaluating whether they apply took 3 µs a row.
 constexpr const char* k_import_triggers = R"sql(
 SELECT name, sql FROM sqlite_schema
 WHERE type = 'trigger' AND name LIKE 'tally\_%' ESCAPE '\'
-  AND tbl_name IN ('signals', 'step_stays', 'submitters')
+  AND tbl_name IN ('signals', 'step_stays', 'submitters', 'history')
 ORDER BY name
 )sql";
 
