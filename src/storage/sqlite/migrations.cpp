@@ -875,6 +875,8 @@ constexpr Migration k_migrations[] = {
     {7, k_schema_v7},
     {8, "", migrate_v8},
     {9, k_schema_v9},
+    // Version 10 brings step_stays to PostgreSQL; SQLite has had them since version 3.
+    {10, ""},
 };
 
 int newest_version() {
