@@ -88,13 +88,13 @@ std::vector<StepStayInput> stays_per_step(Connection& db, const ReportFilter& fi
     }
     const Where open = filter_where(filter, "s.submitted_at", Params());
     const Result waiting =
-        db.exec(fmt::format("SELECT st.step, count(*) FROM {} AND st.left_at IS NULL "
+        db.exec(fmt::format("SELECT st.step, count(*) FROM {} AND st.seconds IS NULL "
                             "GROUP BY st.step",
                             stays_of(open))
                     .c_str(),
                 open.params);
     const std::string oldest =
-        fmt::format("SELECT st.entered_at, st.signal_id FROM {} AND st.left_at IS NULL AND "
+        fmt::format("SELECT st.entered_at, st.signal_id FROM {} AND st.seconds IS NULL AND "
                     "st.step = ${} ORDER BY st.entered_at, st.signal_id LIMIT 1",
                     stays_of(open), open.next);
     for (int row = 0; row < waiting.rows(); ++row) {
