@@ -642,7 +642,10 @@ public:
         return postgres::find_similar(m_db, title, description, limit);
     }
 
-    void prepare_bulk_write() override {}
+    // The commit of an import or a copy waits for its WAL even on a server with
+    // synchronous_commit off: VACUUM (checkpoint) cannot mark a page all-visible while the
+    // commit of its rows' transaction is not yet flushed.
+    void prepare_bulk_write() override { m_db.exec("SET synchronous_commit = on"); }
     std::unique_ptr<BulkInsert> bulk_insert() override {
         return start_bulk_insert(m_db, [this](Signal& s) { insert(s); });
     }
