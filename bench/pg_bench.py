@@ -2,6 +2,7 @@
 """Benchmark of sileram on PostgreSQL, with the SQLite figures of the same run beside them.
 
     python3 bench/pg_bench.py PATH/TO/sileram [--rows N] [--runs R] [--writers W] [--keep DIR]
+                              [--only reports]
 
 It starts its own throwaway PostgreSQL cluster (tests/pg/cluster.py) and stops it at the end.
 On N generated signals (default 1,000,000; bench/gen_signals.py) it measures, on both databases:
@@ -15,6 +16,9 @@ On N generated signals (default 1,000,000; bench/gen_signals.py) it measures, on
     (target <= 300 ms each). The JSON of each report must be the same on both databases;
   - W concurrent submitting processes (default 200): signals per second, p50 and p99 latency,
     and that every signal is stored (zero lost, no errors).
+With --keep the CSV and the spread database are kept in DIR and used again by a later run with
+the same N (they take minutes at a million rows); --only reports measures just the copy and the
+reports (e.g. after a change to the report queries), on a new cluster.
 Timings are printed, not asserted (they depend on the machine); the answers are asserted: it
 exits 1 when a signal is lost, a command fails, or a report differs between the databases.
 """
@@ -152,6 +156,8 @@ def main():
     ap.add_argument("--writers", type=int, default=200,
                     help="concurrent submitters (the test cluster allows 250 connections)")
     ap.add_argument("--keep", help="folder for the CSV and databases (kept); else a temporary one")
+    ap.add_argument("--only", choices=["reports"],
+                    help="measure only the copy and the reports on the spread database")
     args = ap.parse_args()
     sileram = os.path.abspath(args.sileram)
     work = args.keep or tempfile.mkdtemp(prefix="sileram-pg-bench-")
@@ -175,42 +181,47 @@ def main():
         sys.exit(1)
 
 
+def made_before(path, n):
+    """Whether `path` was made for `n` rows by an earlier run (with --keep); else it is removed."""
+    marker = path + ".rows"
+    if os.path.exists(path) and os.path.exists(marker):
+        with open(marker) as f:
+            if f.read().strip() == str(n):
+                return True
+    for stale in (path, marker):
+        if os.path.exists(stale):
+            os.remove(stale)
+    return False
+
+
+def mark_made(path, n):
+    with open(path + ".rows", "w") as f:
+        f.write(f"{n}\n")
+
+
 def measure(args, sileram, work, env):
     n = args.rows
-    print(f"sileram on PostgreSQL and SQLite, {n:,} signals, {os.cpu_count()} cores")
-    csv_path = os.path.join(work, "signals.csv")
-    run([sys.executable, os.path.join(HERE, "gen_signals.py"), str(n), csv_path], env)
-    psql(env, "postgres", "CREATE DATABASE bench_import")
-    imported = import_figures(sileram, csv_path, n, os.path.join(work, "import.db"),
-                              "postgresql:///bench_import", env)
-    ratio = imported["postgresql"] / imported["psql"]
-    print(f"\nimport of {n:,} rows             seconds")
-    print(f"  sileram on SQLite            {imported['sqlite']:8.1f}")
-    print(f"  sileram on PostgreSQL        {imported['postgresql']:8.1f}")
-    print(f"  psql \\copy + GIN index       {imported['psql']:8.1f}")
-    print(f"  ratio PostgreSQL / psql      {ratio:8.2f}   (target <= {TARGETS['ratio']})")
-
-    spread_db = os.path.join(work, "spread.db")
-    run([sys.executable, os.path.join(HERE, "make_db.py"), sileram, spread_db, str(n),
-         "--now", NOW], env)
-    run([sileram, "--db", spread_db, "list", "--limit", "1"], env)  # runs pending migrations
-    psql(env, "postgres", "CREATE DATABASE bench_spread")
-    spread_pg = "postgresql:///bench_spread"
-    copy_seconds, _ = timed([sileram, "copy", spread_db, spread_pg], env)
-    print(f"\ncopy of the spread database SQLite -> PostgreSQL: {copy_seconds:.1f} s")
-
-    print(f"\ncommand (median of {args.runs})     SQLite ms  PostgreSQL ms  target")
-    commands = {name: command_figures(sileram, db, args.runs, env)
-                for name, db in (("sqlite", spread_db), ("postgresql", spread_pg))}
-    for command in ("submit", "list", "show"):
-        print(f"  {command:<28} {commands['sqlite'][command]:9.1f} "
-              f"{commands['postgresql'][command]:14.1f}  <= {TARGETS['command_ms']:.0f}")
+    print(f"sileram on PostgreSQL and SQLite, {n:,} signals, {os.cpu_count()} cores", flush=True)
+    if args.only != "reports":
+        measure_import(args, sileram, work, env)
+    spread_db, spread_pg = spread_databases(args, sileram, work, env)
+    if args.only != "reports":
+        print(f"\ncommand (median of {args.runs})     SQLite ms  PostgreSQL ms  target")
+        commands = {name: command_figures(sileram, db, args.runs, env)
+                    for name, db in (("sqlite", spread_db), ("postgresql", spread_pg))}
+        for command in ("submit", "list", "show"):
+            print(f"  {command:<28} {commands['sqlite'][command]:9.1f} "
+                  f"{commands['postgresql'][command]:14.1f}  <= {TARGETS['command_ms']:.0f}",
+                  flush=True)
 
     reports = report_figures(sileram, spread_db, spread_pg, args.runs, env)
     print(f"\nreport (best of {args.runs})            SQLite ms  PostgreSQL ms  target")
     for report in REPORTS:
         print(f"  {report:<28} {reports[(report, 'sqlite')]:9.1f} "
               f"{reports[(report, 'postgresql')]:14.1f}  <= {TARGETS['report_ms']:.0f}")
+    sys.stdout.flush()
+    if args.only == "reports":
+        return
 
     print(f"\n{args.writers} concurrent submitters    signals/s  p50 ms  p99 ms  lost  errors")
     for name, db in (("SQLite", spread_db), ("PostgreSQL", spread_pg)):
@@ -220,6 +231,51 @@ def measure(args, sileram, work, env):
         if lost or failed:
             FAILURES.append(f"{name}: {lost} signals lost, {len(failed)} submits failed: "
                             f"{[f[2][:200] for f in failed[:3]]}")
+
+
+def measure_import(args, sileram, work, env):
+    n = args.rows
+    csv_path = os.path.join(work, "signals.csv")
+    if not made_before(csv_path, n):
+        run([sys.executable, os.path.join(HERE, "gen_signals.py"), str(n), csv_path], env)
+        mark_made(csv_path, n)
+    for old in ("import.db", "import.db-wal", "import.db-shm"):
+        if os.path.exists(os.path.join(work, old)):
+            os.remove(os.path.join(work, old))
+    psql(env, "postgres", "CREATE DATABASE bench_import")
+    imported = import_figures(sileram, csv_path, n, os.path.join(work, "import.db"),
+                              "postgresql:///bench_import", env)
+    ratio = imported["postgresql"] / imported["psql"]
+    print(f"\nimport of {n:,} rows             seconds")
+    print(f"  sileram on SQLite            {imported['sqlite']:8.1f}")
+    print(f"  sileram on PostgreSQL        {imported['postgresql']:8.1f}")
+    print(f"  psql \\copy + GIN index       {imported['psql']:8.1f}")
+    print(f"  ratio PostgreSQL / psql      {ratio:8.2f}   (target <= {TARGETS['ratio']})")
+    sys.stdout.flush()
+
+
+def spread_databases(args, sileram, work, env):
+    """The spread database (SQLite, made by make_db.py, kept with --keep) and its copy in
+    PostgreSQL."""
+    n = args.rows
+    # make_db.py writes the pristine one; each run measures (and submits into) a copy of it.
+    made = os.path.join(work, "spread-made.db")
+    if not made_before(made, n):
+        run([sys.executable, os.path.join(HERE, "make_db.py"), sileram, made, str(n),
+             "--now", NOW], env)
+        run([sileram, "--db", made, "list", "--limit", "1"], env)  # runs pending migrations
+        mark_made(made, n)
+    spread_db = os.path.join(work, "spread.db")
+    for old in (spread_db + "-wal", spread_db + "-shm"):
+        if os.path.exists(old):
+            os.remove(old)
+    shutil.copyfile(made, spread_db)
+    run([sileram, "--db", spread_db, "list", "--limit", "1"], env)  # runs pending migrations
+    psql(env, "postgres", "CREATE DATABASE bench_spread")
+    spread_pg = "postgresql:///bench_spread"
+    copy_seconds, _ = timed([sileram, "copy", spread_db, spread_pg], env)
+    print(f"\ncopy of the spread database SQLite -> PostgreSQL: {copy_seconds:.1f} s", flush=True)
+    return spread_db, spread_pg
 
 
 if __name__ == "__main__":

@@ -150,8 +150,17 @@ class CopyTest(harness.SileramTestCase):
                       "recurrences", "customers"):
             sql = f"SELECT * FROM {table} ORDER BY 1, 2"
             self.assertEqual(table_rows(back, sql), table_rows(source, sql), table)
-        stays = "SELECT signal_id, step, entered_at, left_at, seconds FROM step_stays ORDER BY 1, 3"
+        stays = ("SELECT signal_id, step, entered_at, left_at, seconds FROM step_stays "
+                 "ORDER BY signal_id, entered_at, id")
         self.assertEqual(table_rows(back, stays), table_rows(source, stays))
+        if self.fx.pg is not None:
+            # PostgreSQL's trigger on history built the same stays while the copy wrote it.
+            kept = harness.psql(stays.replace("FROM step_stays", "FROM sileram.step_stays"),
+                                self.fx.pg)
+            expected = [["" if v is None else str(v) for v in row]
+                        for row in table_rows(source, stays)]
+            self.assertGreater(len(expected), len(table_rows(source, "SELECT id FROM signals")))
+            self.assertEqual(kept, expected)
         statuses = [r[0] for r in table_rows(back, "SELECT status FROM feedback ORDER BY id")]
         self.assertEqual(sorted(set(statuses)), ["failed", "queued", "sending", "sent"])
         later = table_rows(source, "SELECT id FROM signals WHERE title = 'De latere melding'")

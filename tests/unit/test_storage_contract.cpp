@@ -1385,10 +1385,18 @@ TEST_CASE("postgresql: recording a mail waits for a row lock as long as told, th
     CHECK(store->load(id)->feedback.at(0).status == DeliveryStatus::sent);
 }
 
+// Undoes schema version 10 (after `SET search_path = sileram`).
+#define SILERAM_BACK_TO_V9                                                                         \
+    "DROP TRIGGER step_stays_follow_history ON history; "                                          \
+    "DROP FUNCTION step_stays_follow_history(); DROP TABLE step_stays; "                           \
+    "DROP INDEX signals_open_submitter, submitters_joined, signals_customer; "                     \
+    "CREATE INDEX signals_customer ON signals (ascii_lower(customer), submitted_at) "              \
+    "WHERE customer IS NOT NULL; "
+
 // Takes a PostgreSQL database back from schema version 8 to 7: the state `needs-info`, the
 // outcomes `acknowledged` and `needs-info`, `feedback.detail` and the approved case go.
 constexpr const char* k_back_to_v7 =
-    "SET search_path = sileram; "
+    "SET search_path = sileram; " SILERAM_BACK_TO_V9
     "ALTER TABLE signals DROP COLUMN project; ALTER TABLE actions DROP COLUMN project; "
     "DROP TABLE projects; "
     "ALTER TABLE signals DROP COLUMN approved_at, DROP COLUMN approved_reduction_hundredths, "
@@ -1465,4 +1473,52 @@ TEST_CASE("postgresql: a version 6 database gets the claim columns of version 7 
     REQUIRE(queue.queued_feedback(0, 10).size() == 1);
     CHECK(queue.claim_feedback(1, "host/1/aa", at("2026-11-24T09:00:00Z"), "m@example.org"));
     CHECK(store->load(1)->feedback.at(0).status == DeliveryStatus::sending);
+}
+
+namespace {
+
+// The step stays of the test database `db`, one line per stay in the order of signal and entry.
+std::string pg_step_stays(const std::string& db) {
+    PGconn* c = pg_session(db, "SELECT 1");
+    PGresult* r = PQexec(c, "SELECT string_agg(concat_ws(' ', signal_id, step, entered_at, "
+                            "coalesce(left_at, '-'), coalesce(seconds::text, '-')), E'\\n' "
+                            "ORDER BY signal_id, entered_at, id) FROM sileram.step_stays");
+    const std::string rows = PQgetisnull(r, 0, 0) ? "" : PQgetvalue(r, 0, 0);
+    PQclear(r);
+    PQfinish(c);
+    return rows;
+}
+
+} // namespace
+
+TEST_CASE("postgresql: version 10 fills the step stays from the history as the trigger keeps "
+          "them [pg]") {
+    const std::string db = k_postgres.fresh();
+    CHECK(initialise_database(db) == current_schema_version());
+    {
+        auto store = open_store(db, Access::write);
+        const SignalId first = add(*store, new_signal("De factuur is onduidelijk"));
+        add(*store, new_signal("De app start niet"));
+        WriteTransaction tx(*store);
+        Signal w = *store->load(first);
+        // Accepted and analysed in one save: two stays, one after the other.
+        w.state = State::analysed;
+        w.step = 3;
+        w.history.push_back(HistoryEntry{0, Stamp{"lead", at("2026-11-24T09:00:00Z")}, "accept",
+                                         State::submitted, State::accepted, ""});
+        w.history.push_back(HistoryEntry{0, Stamp{"lead", at("2026-11-25T09:30:00Z")}, "analyse",
+                                         State::accepted, State::analysed, "12000 contacts"});
+        store->save(w);
+        tx.commit();
+    }
+    const std::string kept = pg_step_stays(db);
+    CHECK(kept == "1 1 2026-11-23T12:00:00Z 2026-11-24T09:00:00Z 75600\n"
+                  "1 2 2026-11-24T09:00:00Z 2026-11-25T09:30:00Z 88200\n"
+                  "1 3 2026-11-25T09:30:00Z - -\n"
+                  "2 1 2026-11-23T12:00:00Z - -");
+    // Back to version 9: version 10 fills the stays from the history, the same ones.
+    PQfinish(pg_session(db, "SET search_path = sileram; " SILERAM_BACK_TO_V9
+                            "UPDATE schema_version SET version = 9"));
+    CHECK(initialise_database(db) == current_schema_version());
+    CHECK(pg_step_stays(db) == kept);
 }

@@ -34,9 +34,7 @@ PastView::PastView(Connection& db, const std::optional<Timestamp>& end, const As
     }
     m_db.exec(
         ("CREATE TEMP TABLE signals AS " + as_of_signals_select(at, k_schema, columns)).c_str());
-    // PostgreSQL keeps no step stays: its funnel reads the history.
-    AsOfNeeds tables = needs;
-    tables.stays = false;
+    const AsOfNeeds& tables = needs;
     for (const std::string& sql : as_of_other_sql(at, k_schema, tables)) {
         m_db.exec(sql.c_str());
     }

@@ -14,10 +14,13 @@ namespace {
 // PGCONNECT_TIMEOUT says otherwise: libpq's default is to wait for the operating system.
 constexpr const char* k_connect_timeout_seconds = "10";
 // How long a statement waits for a row or table another sileram has locked; the SQLite
-// store's busy timeout is of the same order.
+// store's busy timeout is of the same order. No JIT compilation: sileram's statements run for
+// milliseconds, and at a million signals the planner's estimates pass the JIT thresholds, so
+// compiling them would cost more than the run (measured in docs/performance.md).
 constexpr const char* k_session_settings =
     "SELECT pg_catalog.set_config('search_path', 'sileram', false), "
     "pg_catalog.set_config('lock_timeout', '30s', false), "
+    "pg_catalog.set_config('jit', 'off', false), "
     "pg_catalog.set_config('TimeZone', 'UTC', false)";
 
 std::string first_line(std::string_view text) {

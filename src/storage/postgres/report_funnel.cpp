@@ -11,45 +11,14 @@ using namespace domain;
 
 namespace {
 
-// The stays of the filtered signals in each step, from their history: a stay begins with a
-// history row whose step differs from the row before it and ends with the next such row. This is
-// how SQLite fills its table step_stays from the history (its migration 3) and what its trigger
-// keeps since; PostgreSQL derives it in the query instead of keeping a second copy.
-std::string stays_cte(const std::string& where_sql) {
-    return fmt::format(
-        "WITH stepped AS (SELECT h.signal_id, h.id, h.at, {} AS step FROM history h "
-        "JOIN signals s ON s.id = h.signal_id WHERE true{}), "
-        "changes AS (SELECT signal_id, id, at, step, "
-        "lag(step) OVER (PARTITION BY signal_id ORDER BY id) AS previous FROM stepped), "
-        "stays AS (SELECT signal_id, step, at AS entered_at, "
-        "lead(at) OVER (PARTITION BY signal_id ORDER BY id) AS left_at FROM changes "
-        "WHERE previous IS NULL OR previous <> step) ",
-        sql_step_of_history("h.to_state", "h.from_state", "s.step"), where_sql);
+// The step stays (migration 10) of the filtered signals: all of them without a filter, else
+// those of the signals the filter selects.
+std::string stays_of(const Where& where) {
+    return where.sql.empty() ? std::string("step_stays st WHERE true")
+                             : fmt::format("step_stays st JOIN signals s ON s.id = st.signal_id "
+                                           "WHERE true{}",
+                                           where.sql);
 }
-
-// Per step: the finished stays (count, longest, the two middle lengths as the sorted list has
-// them, one twice for an odd count), the open ones (count, the oldest by entry, then id), and
-// the finished ones within the step's target ($1: the targets in seconds, an array by step).
-constexpr const char* k_stays_per_step = R"sql(
-, timed AS (
-    SELECT step, signal_id, entered_at, left_at,
-           CASE WHEN left_at IS NOT NULL THEN (extract(epoch FROM left_at::timestamptz)
-               - extract(epoch FROM entered_at::timestamptz))::bigint END AS seconds
-    FROM stays),
-ranked AS (
-    SELECT step, signal_id, entered_at, left_at, seconds,
-           row_number() OVER (PARTITION BY step, seconds IS NULL ORDER BY seconds) AS rank,
-           count(seconds) OVER (PARTITION BY step) AS n
-    FROM timed)
-SELECT step, count(seconds), max(seconds),
-       min(seconds) FILTER (WHERE seconds IS NOT NULL AND rank = (n + 1) / 2),
-       min(seconds) FILTER (WHERE seconds IS NOT NULL AND rank = n / 2 + 1),
-       count(*) FILTER (WHERE left_at IS NULL),
-       min(entered_at) FILTER (WHERE left_at IS NULL),
-       (array_agg(signal_id ORDER BY entered_at, signal_id) FILTER (WHERE left_at IS NULL))[1],
-       count(*) FILTER (WHERE seconds <= ($1::bigint[])[step])
-FROM ranked GROUP BY step ORDER BY step
-)sql";
 
 std::vector<StateCount> signals_per_state(Connection& db, const ReportFilter& filter) {
     const Where where = filter_where(filter, "s.submitted_at", Params());
@@ -80,30 +49,69 @@ std::string target_seconds_array(const StepTargets& targets) {
     return array + "}";
 }
 
+// Per step: the finished stays (count, longest, within the step's target: $1, the targets in
+// seconds, an array by step), the two middle lengths as the sorted list has them (one twice for
+// an odd count: read from the index step_stays_done), and the open stays (count, the oldest by
+// entry, then id, from the index step_stays_waiting).
 std::vector<StepStayInput> stays_per_step(Connection& db, const ReportFilter& filter,
                                           const StepTargets& targets) {
+    std::map<int, StepStayInput> stays;
     const Where where =
         filter_where(filter, "s.submitted_at", Params(target_seconds_array(targets)));
-    const Result r = db.exec((stays_cte(where.sql) + k_stays_per_step).c_str(), where.params);
-    std::vector<StepStayInput> stays;
-    for (int row = 0; row < r.rows(); ++row) {
-        StepStayInput s;
-        s.step = static_cast<int>(r.integer(row, 0));
-        s.completed = r.integer(row, 1);
-        if (s.completed > 0) {
-            s.longest_seconds = r.integer(row, 2);
-            s.middle_lower_seconds = static_cast<double>(r.integer(row, 3));
-            s.middle_upper_seconds = static_cast<double>(r.integer(row, 4));
-        }
-        s.waiting = r.integer(row, 5);
-        if (s.waiting > 0) {
-            s.oldest_entered = time_at(r, row, 6);
-            s.oldest_signal = r.integer(row, 7);
-        }
-        s.within_target = r.integer(row, 8);
-        stays.push_back(s);
+    const Result done =
+        db.exec(fmt::format("SELECT st.step, count(*), max(st.seconds), "
+                            "count(*) FILTER (WHERE st.seconds <= ($1::bigint[])[st.step]) FROM {} "
+                            "AND st.seconds IS NOT NULL GROUP BY st.step",
+                            stays_of(where))
+                    .c_str(),
+                where.params);
+    Where of_step = filter_where(filter, "s.submitted_at", Params());
+    const std::string step_parameter = of_step.placeholder();
+    const std::string offset_parameter = of_step.placeholder();
+    const std::string middle =
+        fmt::format("SELECT st.seconds FROM {} AND st.seconds IS NOT NULL AND st.step = {} "
+                    "ORDER BY st.seconds OFFSET {} LIMIT 2",
+                    stays_of(of_step), step_parameter, offset_parameter);
+    for (int row = 0; row < done.rows(); ++row) {
+        StepStayInput& s = stays[static_cast<int>(done.integer(row, 0))];
+        s.step = static_cast<int>(done.integer(row, 0));
+        s.completed = done.integer(row, 1);
+        s.longest_seconds = done.integer(row, 2);
+        s.within_target = done.integer(row, 3);
+        Params p = of_step.params;
+        p.add(s.step);
+        p.add((s.completed - 1) / 2);
+        const Result m = db.exec(middle.c_str(), p);
+        s.middle_lower_seconds = static_cast<double>(m.integer(0, 0));
+        s.middle_upper_seconds =
+            s.completed % 2 == 1 ? s.middle_lower_seconds : static_cast<double>(m.integer(1, 0));
     }
-    return stays;
+    const Where open = filter_where(filter, "s.submitted_at", Params());
+    const Result waiting =
+        db.exec(fmt::format("SELECT st.step, count(*) FROM {} AND st.seconds IS NULL "
+                            "GROUP BY st.step",
+                            stays_of(open))
+                    .c_str(),
+                open.params);
+    const std::string oldest =
+        fmt::format("SELECT st.entered_at, st.signal_id FROM {} AND st.seconds IS NULL AND "
+                    "st.step = ${} ORDER BY st.entered_at, st.signal_id LIMIT 1",
+                    stays_of(open), open.next);
+    for (int row = 0; row < waiting.rows(); ++row) {
+        StepStayInput& s = stays[static_cast<int>(waiting.integer(row, 0))];
+        s.step = static_cast<int>(waiting.integer(row, 0));
+        s.waiting = waiting.integer(row, 1);
+        Params p = open.params;
+        p.add(s.step);
+        const Result o = db.exec(oldest.c_str(), p);
+        s.oldest_entered = time_at(o, 0, 0);
+        s.oldest_signal = o.integer(0, 1);
+    }
+    std::vector<StepStayInput> list;
+    for (const auto& [step, s] : stays) {
+        list.push_back(s);
+    }
+    return list;
 }
 
 // Entering (submitted) and leaving (closed) per month within [month_since, until), of the
@@ -130,16 +138,16 @@ std::vector<MonthFlow> flow_per_month(Connection& db, const ReportFilter& filter
         m.month = entered.text(row, 0);
         m.entered = entered.integer(row, 1);
     }
-    // Reaching step 10 is the history row that closes the signal.
+    // Leaving is entering step 10 (closed).
     const std::string of_fields =
         filter.fields.empty()
             ? std::string()
-            : fmt::format(" AND h.signal_id IN (SELECT s.id FROM signals s WHERE true{})",
+            : fmt::format(" AND st.signal_id IN (SELECT s.id FROM signals s WHERE true{})",
                           by_field.sql);
     const Result left =
-        db.exec(fmt::format("SELECT substr(h.at, 1, 7), count(*) FROM history h "
-                            "WHERE h.to_state = 'closed' AND h.from_state IS DISTINCT FROM "
-                            "'closed' AND h.at >= $1 AND h.at < coalesce($2, '9999'){} GROUP BY 1",
+        db.exec(fmt::format("SELECT substr(st.entered_at, 1, 7), count(*) FROM step_stays st "
+                            "WHERE st.step = 10 AND st.entered_at >= $1 AND st.entered_at < "
+                            "coalesce($2, '9999'){} GROUP BY 1",
                             of_fields)
                     .c_str(),
                 by_field.params);

@@ -71,7 +71,7 @@ public:
     FunnelData funnel(const ReportFilter& filter, Timestamp month_since,
                       const StepTargets& targets) override {
         Snapshot snapshot(m_db, filter);
-        PastView past(m_db, filter.as_of);
+        PastView past(m_db, filter.as_of, AsOfNeeds{.stays = true});
         return funnel_report(m_db, filter, month_since, targets);
     }
     EffectData effect(const ReportFilter& filter, const ImpactSettings& impact) override {
