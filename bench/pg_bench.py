@@ -36,7 +36,8 @@ from concurrent.futures import ThreadPoolExecutor
 HERE = os.path.dirname(os.path.abspath(__file__))
 CLUSTER = os.path.join(HERE, "..", "tests", "pg", "cluster.py")
 NOW = "2026-11-23T12:00:00Z"
-REPORTS = ["impact", "impact --by process", "funnel", "effect", "fields", "customers", "overdue"]
+REPORTS = ["impact", "impact --by process", "funnel", "effect", "fields", "customers", "overdue",
+           "response", "recurrence", "trend", "scope", "all"]
 TARGETS = {"ratio": 2.0, "command_ms": 30.0, "report_ms": 300.0}
 FAILURES = []
 
