@@ -38,7 +38,7 @@ CLUSTER = os.path.join(HERE, "..", "tests", "pg", "cluster.py")
 NOW = "2026-11-23T12:00:00Z"
 REPORTS = ["impact", "impact --by process", "funnel", "effect", "fields", "customers", "overdue",
            "response", "recurrence", "trend", "scope", "all"]
-TARGETS = {"ratio": 2.0, "command_ms": 30.0, "report_ms": 300.0}
+TARGETS = {"ratio": 2.0, "command_ms": 30.0, "report_ms": 300.0, "all_ms": 1000.0}
 FAILURES = []
 
 
@@ -220,8 +220,9 @@ def measure(args, sileram, work, env):
     reports = report_figures(sileram, spread_db, spread_pg, args.runs, env)
     print(f"\nreport (best of {args.runs})            SQLite ms  PostgreSQL ms  target")
     for report in REPORTS:
+        target = TARGETS["all_ms"] if report == "all" else TARGETS["report_ms"]
         print(f"  {report:<28} {reports[(report, 'sqlite')]:9.1f} "
-              f"{reports[(report, 'postgresql')]:14.1f}  <= {TARGETS['report_ms']:.0f}")
+              f"{reports[(report, 'postgresql')]:14.1f}  <= {target:.0f}")
     sys.stdout.flush()
     if args.only == "reports":
         return
