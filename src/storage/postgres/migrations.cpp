@@ -380,12 +380,9 @@ WHERE n.nspname = 'sileram' AND c.relkind = 'r'
 
 const std::vector<Migration>& migrations() {
     // Version 6 is where PostgreSQL came in: one step makes the schema of SQLite version 6.
-    static const std::vector<Migration> list = {{6, k_schema_v6},
-                                                {7, k_schema_v7},
-                                                {8, k_schema_v8},
-                                                {9, k_schema_v9},
-                                                {10, schema_v10().c_str()},
-                                                {11, k_schema_v11}};
+    static const std::vector<Migration> list = {{6, k_schema_v6},           {7, k_schema_v7},
+                                                {8, k_schema_v8},           {9, k_schema_v9},
+                                                {10, schema_v10().c_str()}, {11, k_schema_v11}};
     return list;
 }
 
