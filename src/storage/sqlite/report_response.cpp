@@ -1,6 +1,5 @@
 #include "../state_lists.hpp"
 #include "reports.hpp"
-#include "sileram/errors.hpp"
 
 #include <fmt/format.h>
 #include <map>
@@ -99,19 +98,8 @@ std::optional<double> percentile_in_index(Statement& walk, const std::string& ke
     walk.bind(1, key);
     walk.bind(2, ranks.lower - before);
     walk.bind(3, first_second);
-    std::optional<std::int64_t> lower;
-    std::optional<std::int64_t> upper;
-    if (walk.step()) {
-        lower = walk.integer(0);
-        upper = ranks.upper > ranks.lower && walk.step() ? walk.integer(0) : lower;
-    }
-    walk.reset();
-    if (!lower) {
-        throw SystemFailure(fmt::format("the response tallies count {} responses of '{}', the "
-                                        "index holds fewer",
-                                        responded, key));
-    }
-    return percentile_between(ranks, seconds_as_days(*lower), seconds_as_days(*upper));
+    const auto [lower, upper] = waits_at_rank(walk, ranks.upper > ranks.lower, "responses");
+    return percentile_between(ranks, seconds_as_days(lower), seconds_as_days(upper));
 }
 
 void add_percentiles(Statement& walk, const std::string& key, const WaitDays& days,

@@ -1,6 +1,5 @@
 #include "../state_lists.hpp"
 #include "reports.hpp"
-#include "sileram/errors.hpp"
 
 #include <fmt/format.h>
 #include <map>
@@ -60,19 +59,8 @@ std::optional<double> median_in_index(Statement& walk, const std::string& month,
     }
     walk.bind(1, month);
     walk.bind(2, (count - 1) / 2);
-    std::optional<std::int64_t> lower;
-    std::optional<std::int64_t> upper;
-    if (walk.step()) {
-        lower = walk.integer(0);
-        upper = count % 2 == 0 && walk.step() ? walk.integer(0) : lower;
-    }
-    walk.reset();
-    if (!lower) {
-        throw SystemFailure(fmt::format("the trend tallies count {} closings from {}, the index "
-                                        "holds fewer",
-                                        count, month));
-    }
-    return median_days_of_middle(count, *lower, *upper);
+    const auto [lower, upper] = waits_at_rank(walk, count % 2 == 0, "closings");
+    return median_days_of_middle(count, lower, upper);
 }
 
 TrendData tallied_trend(Connection& db, Timestamp month_since) {

@@ -162,6 +162,19 @@ Where filter_where(const ReportFilter& f, std::string_view time_column) {
     return w;
 }
 
+std::pair<std::int64_t, std::int64_t> waits_at_rank(Statement& walk, bool next,
+                                                    std::string_view what) {
+    if (!walk.step()) {
+        walk.reset();
+        throw SystemFailure(
+            fmt::format("the report tallies count more {} than their index holds", what));
+    }
+    const std::int64_t lower = walk.integer(0);
+    const std::int64_t upper = next && walk.step() ? walk.integer(0) : lower;
+    walk.reset();
+    return {lower, upper};
+}
+
 bool has_filter(const ReportFilter& f) {
     return f.since || f.until || !f.fields.empty() || f.as_of;
 }

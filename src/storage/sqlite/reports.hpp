@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -57,6 +58,13 @@ Where filter_where(const ReportFilter& f, std::string_view time_column);
 
 // Whether a filter narrows the report at all; without one the tallies of migration 5 answer.
 bool has_filter(const ReportFilter& f);
+
+// The two waits, in seconds, a bound walk of an index in order gives at its first row and, when
+// `next`, the row after (else the first again): the ranks a median or percentile lies between.
+// Resets the walk. Throws when the walk finds no row: the tally `what` counted more than the
+// index holds.
+std::pair<std::int64_t, std::int64_t> waits_at_rank(Statement& walk, bool next,
+                                                    std::string_view what);
 
 // Binds leading values, then the filter's, from position 1.
 template <typename... Leading>
