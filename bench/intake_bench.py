@@ -81,9 +81,11 @@ def peak_rss_mib(stderr):
 
 
 def phases_of(stderr):
-    """The phases `submit --from --timings` printed: [(name, seconds)], total last."""
-    return [(m.group(1).decode(), float(m.group(2))) for m in
-            re.finditer(rb"^([a-z][a-z -]*):\s+([0-9.]+) s$", stderr, re.MULTILINE)]
+    """The phases `submit --from --timings` printed: [(name, seconds, note)], in their order:
+    the ones after each other, their total, then those beside them (note: their remark)."""
+    return [(m.group(1).decode(), float(m.group(2)), (m.group(3) or b"").decode().strip()) for m in
+            re.finditer(rb"^([a-z][a-z ()-]*):\s+([0-9.]+) s( +\(.*\))?$", stderr,
+                         re.MULTILINE)]
 
 
 # Columns of sileram's signals that a CSV row lacks, with the value every new signal has.
@@ -176,8 +178,8 @@ def import_and_compare(args, sileram, work, env):
               f"({args.rows / ours:,.0f} rows/s)"
               + (f", peak RSS {rss:.1f} MiB (target <= {TARGETS['rss_mib']:.0f})"
                  if rss is not None else ""))
-        for name, seconds in phases:
-            print(f"  {name + ':':<18} {seconds:7.2f} s")
+        for name, seconds, note in phases:
+            print(f"  {name + ':':<24} {seconds:7.2f} s" + (f" {note}" if note else ""))
         print(f"baseline (b), sqlite3 .import (WAL) + FTS5 rebuild{label}: {theirs_b:7.2f} s wall, "
               f"{theirs_b_cpu:7.2f} s CPU")
         print(f"baseline (c), (b) + unique external_id + sileram's {index_count} secondary "

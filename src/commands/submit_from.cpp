@@ -338,7 +338,7 @@ void submit_from(Session& session, const ImportOptions& options) {
         bulk->finish();
         phases.push_back({"read and check", rows.read_and_check_seconds()});
         for (const storage::BulkPhase& phase : bulk->phases()) {
-            phases.push_back({phase.name, phase.seconds});
+            phases.push_back({phase.name, phase.seconds, phase.beside});
         }
         commit.start();
         transaction.commit();

@@ -58,18 +58,21 @@ std::string progress_text(std::int64_t rows, double seconds, std::uint64_t bytes
 }
 
 std::string phase_lines(const std::vector<ImportPhase>& phases) {
-    std::size_t width = 0;
+    std::size_t width = std::string_view("total").size();
     double total = 0;
     for (const ImportPhase& p : phases) {
         width = std::max(width, p.name.size());
-        total += p.seconds;
+        total += p.beside ? 0 : p.seconds;
     }
     std::string text;
+    std::string beside;
     for (const ImportPhase& p : phases) {
-        text += fmt::format("{:<{}}  {:8.2f} s\n", p.name + ":", width + 1, p.seconds);
+        (p.beside ? beside : text) +=
+            fmt::format("{:<{}}  {:8.2f} s{}\n", p.name + ":", width + 1, p.seconds,
+                        p.beside ? "  (beside the others)" : "");
     }
     text += fmt::format("{:<{}}  {:8.2f} s\n", "total:", width + 1, total);
-    return text;
+    return text + beside;
 }
 
 } // namespace sileram::output

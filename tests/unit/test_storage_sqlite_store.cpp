@@ -236,6 +236,9 @@ TEST_CASE("a large bulk insert builds the indexes of the signals again, sound") 
     CHECK(database.scalar("SELECT count(*) FROM submitters") == std::to_string(rows));
     CHECK(database.scalar("SELECT count(*) FROM history") == std::to_string(rows));
     CHECK(database.scalar("SELECT count(*) FROM step_stays") == std::to_string(rows));
+    // The search index, built beside the rows, holds every signal.
+    CHECK(database.scalar("SELECT count(*) FROM signals_fts WHERE signals_fts MATCH "
+                          "'factuur onduidelijk'") == std::to_string(rows));
     // The rebuilt indexes answer.
     CHECK(database.scalar("SELECT count(*) FROM signals INDEXED BY signals_state "
                           "WHERE state = 'submitted'") == std::to_string(rows));

@@ -40,10 +40,11 @@ std::string progress_text(std::int64_t rows, double seconds, std::uint64_t bytes
 struct ImportPhase {
     std::string name;
     double seconds = 0;
+    bool beside = false; // on a thread of its own: not part of the total
 };
 
 // The phases of an import as `--timings` prints them: one line each, "phase: N.NN s", then the
-// total.
+// total of those that ran one after the other, then those that ran beside them, marked so.
 std::string phase_lines(const std::vector<ImportPhase>& phases);
 
 } // namespace sileram::output

@@ -52,6 +52,7 @@ struct SimilarSignal {
 struct BulkPhase {
     std::string name;
     double seconds = 0;
+    bool beside = false; // on a thread of its own, beside the other phases
 };
 
 // Signals written in bulk inside the current write transaction.

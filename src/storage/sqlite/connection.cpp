@@ -153,6 +153,17 @@ Statement& Statement::bind(int index, std::string_view value) {
     return *this;
 }
 
+Statement& Statement::bind_column(int index, const Statement& row, int column) {
+    check_bind(
+        sqlite3_bind_value(m_statement, index, sqlite3_column_value(row.m_statement, column)),
+        index);
+    return *this;
+}
+
+int Statement::column_count() const {
+    return sqlite3_column_count(m_statement);
+}
+
 Statement& Statement::bind_borrowed(int index, std::string_view value) {
     check_bind(sqlite3_bind_text64(m_statement, index, value.data(), value.size(), SQLITE_STATIC,
                                    SQLITE_UTF8),
@@ -240,6 +251,10 @@ Connection::Connection(const std::filesystem::path& file, Mode mode) : m_file(fi
         flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY;
         name = ":memory:";
         break;
+    case Mode::scratch:
+        flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+        name.clear();
+        break;
     }
     sqlite3* opened = nullptr;
     const int rc = sqlite3_open_v2(name.c_str(), &opened, flags, nullptr);
@@ -248,8 +263,9 @@ Connection::Connection(const std::filesystem::path& file, Mode mode) : m_file(fi
         if (const auto problem = access_problem(file, rc)) {
             throw SystemFailure(*problem);
         }
-        throw SystemFailure(
-            fmt::format("{}: cannot open the database: {}", name, message_for(opened, rc)));
+        throw SystemFailure(fmt::format("{}: cannot open the database: {}",
+                                        name.empty() ? "a temporary database" : name,
+                                        message_for(opened, rc)));
     }
     if (const int set = sqlite3_busy_timeout(opened, k_busy_timeout_ms); set != SQLITE_OK) {
         fail(opened, set, "opening the database");

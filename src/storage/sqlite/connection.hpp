@@ -76,6 +76,11 @@ public:
         return *this;
     }
 
+    // Binds the value in `column` of `row`'s current row as it is stored, type and all; it stays
+    // valid until `row` steps on.
+    Statement& bind_column(int index, const Statement& row, int column);
+    // How many columns the statement's rows have.
+    int column_count() const;
     // Advances to the next row; false when there is none.
     bool step();
     // Runs a statement that returns no rows, then resets it for reuse.
@@ -102,7 +107,9 @@ private:
 // foreign keys, a busy timeout.
 class Connection {
 public:
-    enum class Mode { read_write_create, read_only, memory };
+    // scratch: a private database on disk that SQLite deletes when it is closed (a temporary
+    // file, in SQLite's folder for those), for work too large for memory.
+    enum class Mode { read_write_create, read_only, memory, scratch };
 
     // Opens `file` and reads its header, so that a file SQLite cannot use (not a database, a
     // folder where the write-ahead log cannot keep its files) is refused here, with the reason.
