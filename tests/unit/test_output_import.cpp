@@ -27,3 +27,12 @@ TEST_CASE("the phases of an import are printed one a line, aligned, with their t
                   "insert:              2.25 s\n"
                   "total:               3.75 s\n");
 }
+
+TEST_CASE("a phase on a thread of its own is printed after the total, which it is no part of") {
+    const std::string text =
+        phase_lines({{"insert", 2.25}, {"full-text (thread)", 3.5, true}, {"indexes", 1.0}});
+    CHECK(text == "insert:                  2.25 s\n"
+                  "indexes:                 1.00 s\n"
+                  "total:                   3.25 s\n"
+                  "full-text (thread):      3.50 s  (beside the others)\n");
+}

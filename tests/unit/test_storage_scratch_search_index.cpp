@@ -79,8 +79,8 @@ void write_signals(Connection& db, ScratchSearchIndex& index) {
 } // namespace
 
 TEST_CASE("a search index built beside the import answers as FTS5's own, on either thread") {
-    for (const auto indexing : {ScratchSearchIndex::Indexing::on_own_thread,
-                                ScratchSearchIndex::Indexing::on_caller_thread}) {
+    for (const auto indexing :
+         {ScratchSearchIndex::Indexing::own_thread, ScratchSearchIndex::Indexing::caller}) {
         CAPTURE(static_cast<int>(indexing));
         const SearchDatabase database("answers");
         Connection db(database.file, Connection::Mode::read_write_create);

@@ -53,81 +53,47 @@ constexpr std::array k_index_tables = {"_data", "_idx", "_docsize"};
 constexpr std::size_t k_batch_rows = 1024;
 constexpr std::size_t k_queued_batches = 4;
 
-using Clock = std::chrono::steady_clock;
+// The CREATE VIRTUAL TABLE statement of `db`'s search index.
+std::string definition_of_index(Connection& db) {
+    Statement definition = db.prepare(k_definition);
+    if (!definition.step()) {
+        throw SystemFailure("the database has no search index (signals_fts): it is damaged");
+    }
+    return definition.text(0);
+}
 
-double seconds_since(Clock::time_point start) {
-    return std::chrono::duration<double>(Clock::now() - start).count();
+// A scratch database with an empty index of that definition, in a transaction that takes the rows.
+std::unique_ptr<Connection> open_scratch(const std::string& definition) {
+    auto scratch = std::make_unique<Connection>("", Connection::Mode::scratch);
+    scratch->exec(k_scratch_settings);
+    scratch->exec(definition);
+    scratch->prepare(k_hash_size).bind(1, k_hash_bytes).run();
+    scratch->exec(k_merge_at_end);
+    scratch->exec("BEGIN");
+    return scratch;
 }
 
 } // namespace
 
 ScratchSearchIndex::Indexing ScratchSearchIndex::best_indexing() {
-    return sqlite3_threadsafe() != 0 ? Indexing::on_own_thread : Indexing::on_caller_thread;
+    return sqlite3_threadsafe() != 0 ? Indexing::own_thread : Indexing::caller;
 }
 
-ScratchSearchIndex::ScratchSearchIndex(Connection& db, Indexing indexing) : m_db(db) {
-    Statement definition = m_db.prepare(k_definition);
-    if (!definition.step()) {
-        throw SystemFailure("the database has no search index (signals_fts): it is damaged");
-    }
-    m_definition = definition.text(0);
-    m_scratch = std::make_unique<Connection>("", Connection::Mode::scratch);
-    m_scratch->exec(k_scratch_settings);
-    m_scratch->exec(m_definition);
-    m_scratch->prepare(k_hash_size).bind(1, k_hash_bytes).run();
-    m_scratch->exec(k_merge_at_end);
-    m_scratch->exec("BEGIN");
-    m_filling.rows.resize(k_batch_rows);
-    if (indexing == Indexing::on_own_thread) {
-        m_thread = std::thread([this] { run_thread(); });
-    }
-}
-
-ScratchSearchIndex::~ScratchSearchIndex() {
-    stop_thread();
-}
+ScratchSearchIndex::ScratchSearchIndex(Connection& db, Indexing indexing)
+    : m_db(db), m_definition(definition_of_index(db)), m_scratch(open_scratch(m_definition)),
+      m_worker(
+          k_batch_rows, k_queued_batches, [this](std::vector<ScratchRow>& rows) { index(rows); },
+          [this] { merge(); }, indexing) {}
 
 void ScratchSearchIndex::add(std::int64_t id, std::string_view title,
                              std::string_view description) {
-    Row& row = m_filling.rows[m_filling.used++];
-    row.id = id;
-    row.title.assign(title);
-    row.description.assign(description);
+    m_worker.add(ScratchRow{id, std::string(title), std::string(description)});
     ++m_rows;
-    if (m_filling.used == m_filling.rows.size()) {
-        hand_over();
-    }
 }
 
-void ScratchSearchIndex::hand_over() {
-    if (!m_thread.joinable()) {
-        index(m_filling);
-        m_filling.used = 0;
-        return;
-    }
-    std::unique_lock lock(m_mutex);
-    m_changed.wait(lock, [this] { return m_queue.size() < k_queued_batches || m_failure; });
-    if (m_failure) {
-        std::rethrow_exception(m_failure);
-    }
-    Batch next;
-    if (m_spare.empty()) {
-        next.rows.resize(k_batch_rows);
-    } else {
-        next = std::move(m_spare.back());
-        m_spare.pop_back();
-    }
-    m_queue.push_back(std::move(m_filling));
-    m_filling = std::move(next);
-    m_filling.used = 0;
-    lock.unlock();
-    m_changed.notify_all();
-}
-
-void ScratchSearchIndex::index(const Batch& batch) {
+void ScratchSearchIndex::index(std::vector<ScratchRow>& rows) {
     Statement& insert = m_scratch->cached(k_index_row);
-    for (std::size_t i = 0; i < batch.used; ++i) {
-        const Row& row = batch.rows[i];
+    for (const ScratchRow& row : rows) {
         insert.bind_all_borrowed(row.id, row.title, row.description).run();
     }
 }
@@ -137,87 +103,12 @@ void ScratchSearchIndex::merge() {
     m_scratch->exec("COMMIT");
 }
 
-void ScratchSearchIndex::run_thread() {
-    try {
-        for (;;) {
-            Batch batch;
-            {
-                std::unique_lock lock(m_mutex);
-                m_changed.wait(lock,
-                               [this] { return !m_queue.empty() || m_closing || m_stopping; });
-                if (m_stopping) {
-                    return;
-                }
-                if (m_queue.empty()) {
-                    break; // closing, and every batch indexed
-                }
-                batch = std::move(m_queue.front());
-                m_queue.pop_front();
-            }
-            m_changed.notify_all();
-            const auto start = Clock::now();
-            index(batch);
-            m_thread_seconds += seconds_since(start);
-            const std::lock_guard lock(m_mutex);
-            m_spare.push_back(std::move(batch));
-        }
-        const auto start = Clock::now();
-        merge();
-        m_thread_seconds += seconds_since(start);
-    } catch (...) {
-        const std::lock_guard lock(m_mutex);
-        m_failure = std::current_exception();
-    }
-    m_changed.notify_all();
-}
-
-void ScratchSearchIndex::stop_thread() noexcept {
-    if (!m_thread.joinable()) {
-        return;
-    }
-    {
-        const std::lock_guard lock(m_mutex);
-        m_stopping = true;
-    }
-    m_changed.notify_all();
-    m_thread.join();
-}
-
-void ScratchSearchIndex::close() {
-    if (m_closed) {
-        return;
-    }
-    m_closed = true;
-    if (m_filling.used > 0) {
-        hand_over();
-    }
-    if (m_thread.joinable()) {
-        {
-            const std::lock_guard lock(m_mutex);
-            m_closing = true;
-        }
-        m_changed.notify_all();
-    } else {
-        const auto start = Clock::now();
-        merge();
-        m_thread_seconds += seconds_since(start);
-    }
-}
-
 void ScratchSearchIndex::finish() {
     if (m_finished) {
         return;
     }
-    close();
     m_finished = true;
-    if (m_thread.joinable()) {
-        const auto start = Clock::now();
-        m_thread.join();
-        m_waited_seconds = seconds_since(start);
-        if (m_failure) {
-            std::rethrow_exception(m_failure);
-        }
-    }
+    m_worker.wait();
     if (m_rows > 0) {
         move_into_import();
     }

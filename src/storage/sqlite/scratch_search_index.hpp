@@ -1,19 +1,22 @@
 #pragma once
 
 #include "connection.hpp"
+#include "sileram/batch_worker.hpp"
 
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
-#include <exception>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 namespace sileram::storage::sqlite {
+
+// A signal's text on its way to the search index.
+struct ScratchRow {
+    std::int64_t id = 0;
+    std::string title;
+    std::string description;
+};
 
 // The search index of an import into an empty table, built beside the import instead of after
 // it. Writing the rows and building the full-text index each keep one core busy; one after the
@@ -28,71 +31,41 @@ namespace sileram::storage::sqlite {
 // importing thread, in the same scratch database.
 class ScratchSearchIndex {
 public:
-    enum class Indexing { on_own_thread, on_caller_thread };
+    using Indexing = BatchWorker<ScratchRow>::Threading;
     // Whether this SQLite may run connections on two threads (it was built thread-safe).
     static Indexing best_indexing();
 
     // Reads the definition of `db`'s search index, which must hold no signal, and starts the
     // indexing thread unless told to index on the caller's.
     explicit ScratchSearchIndex(Connection& db, Indexing indexing = best_indexing());
-    ~ScratchSearchIndex();
-    ScratchSearchIndex(const ScratchSearchIndex&) = delete;
-    ScratchSearchIndex& operator=(const ScratchSearchIndex&) = delete;
 
     // Queues a signal for the index; waits while the thread is a few batches behind. Throws what
     // made the thread fail, if it did.
     void add(std::int64_t id, std::string_view title, std::string_view description);
 
     // No more rows come: the thread merges what it has indexed while the import goes on.
-    void close();
+    void close() { m_worker.close(); }
 
     // Waits for the thread, then moves the built index into `db`. Throws what made the thread
     // fail, if it did.
     void finish();
 
-    // Seconds the thread spent indexing and merging, beside the import's other work.
-    double thread_seconds() const { return m_thread_seconds; }
+    // Seconds spent indexing and merging, beside the import's other work.
+    double thread_seconds() const { return m_worker.busy_seconds(); }
     // Seconds finish() waited for the thread.
-    double waited_seconds() const { return m_waited_seconds; }
+    double waited_seconds() const { return m_worker.waited_seconds(); }
 
 private:
-    struct Row {
-        std::int64_t id = 0;
-        std::string title;
-        std::string description;
-    };
-    // Rows handed over together; its strings keep their capacity from one use to the next.
-    struct Batch {
-        std::vector<Row> rows;
-        std::size_t used = 0;
-    };
-
-    void hand_over();
-    void index(const Batch& batch);
+    void index(std::vector<ScratchRow>& rows);
     void merge();
-    void run_thread();
-    void stop_thread() noexcept;
     void move_into_import();
 
     Connection& m_db;
     std::string m_definition; // the CREATE VIRTUAL TABLE statement of the search index
     std::unique_ptr<Connection> m_scratch;
     std::int64_t m_rows = 0;
-    Batch m_filling;
-
-    std::mutex m_mutex;
-    std::condition_variable m_changed;
-    std::deque<Batch> m_queue;  // full batches, oldest first
-    std::vector<Batch> m_spare; // indexed batches, for reuse
-    bool m_closing = false;     // no more rows come
-    bool m_stopping = false;    // give up: the import failed
-    std::exception_ptr m_failure;
-    std::thread m_thread;
-    bool m_closed = false;
     bool m_finished = false;
-
-    double m_thread_seconds = 0;
-    double m_waited_seconds = 0;
+    BatchWorker<ScratchRow> m_worker; // last: its thread uses the members above
 };
 
 } // namespace sileram::storage::sqlite
