@@ -183,12 +183,21 @@ void Connection::fail(const PGresult* result, std::string_view doing) const {
     throw SystemFailure(fmt::format("database error while {}: {}", doing, detail));
 }
 
-Result Connection::exec(const char* sql, const Params& params) {
+namespace {
+
+std::vector<const char*> value_pointers(const Params& params) {
     std::vector<const char*> values;
     values.reserve(params.values().size());
     for (const auto& value : params.values()) {
         values.push_back(value ? value->c_str() : nullptr);
     }
+    return values;
+}
+
+} // namespace
+
+Result Connection::exec(const char* sql, const Params& params) {
+    const std::vector<const char*> values = value_pointers(params);
     PGresult* raw = PQexecParams(m_connection.get(), sql, static_cast<int>(values.size()), nullptr,
                                  values.data(), nullptr, nullptr, 0);
     Result result(raw);
@@ -197,6 +206,66 @@ Result Connection::exec(const char* sql, const Params& params) {
         fail(raw, first_line(sql));
     }
     return result;
+}
+
+std::vector<Result> Connection::exec_all(const std::vector<Statement>& statements) {
+    PGconn* c = m_connection.get();
+    if (PQenterPipelineMode(c) != 1) {
+        fail(nullptr, "sending statements");
+    }
+    bool sent = true;
+    for (const Statement& s : statements) {
+        const std::vector<const char*> values = value_pointers(s.params);
+        if (PQsendQueryParams(c, s.sql, static_cast<int>(values.size()), nullptr, values.data(),
+                              nullptr, nullptr, 0) != 1) {
+            sent = false;
+            break;
+        }
+    }
+    if (!sent || PQpipelineSync(c) != 1) {
+        // Only a lost connection stops the sending; fail names it.
+        fail(nullptr, "sending statements");
+    }
+    // Each statement's result and the null that ends it, then the pipeline's end. After an
+    // error the server skips the rest (PGRES_PIPELINE_ABORTED) up to the end.
+    std::vector<Result> results;
+    results.reserve(statements.size());
+    std::optional<Result> failure;
+    const char* failed_sql = nullptr;
+    for (const Statement& s : statements) {
+        PGresult* raw = PQgetResult(c);
+        if (raw == nullptr) {
+            break; // the connection is gone
+        }
+        Result result(raw);
+        const ExecStatusType status = PQresultStatus(raw);
+        while (PGresult* rest = PQgetResult(c)) {
+            PQclear(rest);
+        }
+        if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+            results.push_back(std::move(result));
+        } else if (!failure && status != PGRES_PIPELINE_ABORTED) {
+            failure = std::move(result);
+            failed_sql = s.sql;
+        }
+    }
+    for (PGresult* raw = PQgetResult(c); raw != nullptr; raw = PQgetResult(c)) {
+        const bool end = PQresultStatus(raw) == PGRES_PIPELINE_SYNC;
+        PQclear(raw);
+        if (end) {
+            break;
+        }
+    }
+    if (PQexitPipelineMode(c) != 1 && !failure) {
+        fail(nullptr, "reading the results of statements");
+    }
+    if (failure) {
+        fail(failure->get(), first_line(failed_sql));
+    }
+    if (results.size() != statements.size()) {
+        fail(nullptr, "reading the results of statements");
+    }
+    return results;
 }
 
 void Connection::script(const char* sql) {

@@ -36,6 +36,7 @@ public:
     double real(int row, int column) const;
     // Rows an INSERT, UPDATE or DELETE changed.
     std::int64_t changes() const;
+    const PGresult* get() const { return m_result.get(); }
 
 private:
     std::unique_ptr<PGresult, ResultDeleter> m_result;
@@ -71,6 +72,12 @@ private:
     std::vector<std::optional<std::string>> m_values;
 };
 
+// One statement of a pipeline (Connection::exec_all).
+struct Statement {
+    const char* sql;
+    Params params;
+};
+
 struct ConnectionDeleter {
     void operator()(PGconn* connection) const { PQfinish(connection); }
 };
@@ -85,6 +92,10 @@ public:
 
     // Runs one statement with bound parameters; throws on failure.
     Result exec(const char* sql, const Params& params = Params());
+    // Runs the statements in order as exec does, but sends them all at once and reads their
+    // results after (libpq's pipeline mode): one round trip to the server instead of one each.
+    // Throws for the first that fails; the ones after it do not run.
+    std::vector<Result> exec_all(const std::vector<Statement>& statements);
     // Runs a script of statements without parameters (schema migrations).
     void script(const char* sql);
     // Sends COPY … FROM STDIN, the rows as COPY text lines, and ends it; all or nothing within

@@ -426,9 +426,9 @@ void apply_migrations(Connection& db) {
     }
 }
 
-void migrate(Connection& db) {
+void migrate(Connection& db, std::optional<int> version) {
     // Most opens find the newest version: a look without a transaction or a lock.
-    if (schema_version(db) == migrations().back().version) {
+    if ((version ? *version : schema_version(db)) == migrations().back().version) {
         return;
     }
     db.exec("BEGIN");

@@ -2,6 +2,8 @@
 
 #include "connection.hpp"
 
+#include <optional>
+
 namespace sileram::storage::postgres {
 
 // One step of the schema in the PostgreSQL schema `sileram`: `version` is what it brings the
@@ -19,8 +21,9 @@ int schema_version(Connection& db);
 
 // Brings the schema to the newest version in one transaction, serialised with other sileram
 // processes by an advisory lock; Refused for a schema written by a newer sileram. Creates the
-// schema `sileram` when it is missing, and touches nothing else.
-void migrate(Connection& db);
+// schema `sileram` when it is missing, and touches nothing else. `version`: what
+// schema_version just read, when the caller has it (one look at the database fewer).
+void migrate(Connection& db, std::optional<int> version = std::nullopt);
 
 // The steps of migrate inside a transaction the caller opened and ends.
 void apply_migrations(Connection& db);

@@ -10,9 +10,11 @@
 #include "search.hpp"
 #include "sileram/errors.hpp"
 
+#include <array>
 #include <chrono>
 #include <cstdlib>
 #include <fmt/format.h>
+#include <span>
 #include <variant>
 
 namespace sileram::storage::postgres {
@@ -198,6 +200,24 @@ constexpr const char* k_begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ READ
 // reads the row as the other one committed it.
 constexpr const char* k_begin_write = "BEGIN ISOLATION LEVEL READ COMMITTED";
 
+// A signal's child tables, read with the signal in one pipeline (PgStore::load).
+enum class Child {
+    fields,
+    submitters,
+    decisions,
+    root_cause,
+    root_cause_items,
+    actions,
+    measurements,
+    feedback,
+    history,
+    recurrences
+};
+constexpr std::array<const char*, 10> k_child_selects = {
+    k_select_fields,           k_select_submitters, k_select_decisions,    k_select_root_cause,
+    k_select_root_cause_items, k_select_actions,    k_select_measurements, k_select_feedback,
+    k_select_history,          k_select_recurrences};
+
 std::optional<std::string> standard_field(const Signal& signal, std::string_view name) {
     const auto it = signal.fields.find(std::string(name));
     return it == signal.fields.end() ? std::nullopt : std::optional<std::string>(it->second);
@@ -330,9 +350,17 @@ public:
         }
     }
 
+    // The signal's row and its children's in one round trip: the row first (locked when
+    // writing), then each child table, in the order of the Child enum.
     std::optional<Signal> load(SignalId id) override {
-        const Result r =
-            m_db.exec(m_writing ? k_select_signal_for_update : k_select_signal, Params(id));
+        const Params key(id);
+        std::vector<Statement> statements = {
+            {m_writing ? k_select_signal_for_update : k_select_signal, key}};
+        for (const char* sql : k_child_selects) {
+            statements.push_back({sql, key});
+        }
+        const std::vector<Result> results = m_db.exec_all(statements);
+        const Result& r = results[0];
         if (r.rows() == 0) {
             return std::nullopt;
         }
@@ -366,7 +394,7 @@ public:
                              Decimal::from_hundredths(r.integer(0, 26)), read_time(r, 0, 22)};
         }
         s.project = r.optional_text(0, 27);
-        load_children(s);
+        load_children(s, std::span(results).subspan(1));
         return s;
     }
 
@@ -751,18 +779,20 @@ private:
         }
     }
 
-    void load_children(Signal& s) {
-        const Params id(s.id);
-        const Result fields = m_db.exec(k_select_fields, id);
+    void load_children(Signal& s, std::span<const Result> children) {
+        const auto child = [&children](Child c) -> const Result& {
+            return children[static_cast<std::size_t>(c)];
+        };
+        const Result& fields = child(Child::fields);
         for (int r = 0; r < fields.rows(); ++r) {
             s.fields[fields.text(r, 0)] = fields.text(r, 1);
         }
-        const Result subs = m_db.exec(k_select_submitters, id);
+        const Result& subs = child(Child::submitters);
         for (int r = 0; r < subs.rows(); ++r) {
             s.submitters.push_back(Submitter{subs.integer(r, 0), subs.text(r, 1),
                                              read_time(subs, r, 2), subs.text(r, 3)});
         }
-        const Result decisions = m_db.exec(k_select_decisions, id);
+        const Result& decisions = child(Child::decisions);
         for (int r = 0; r < decisions.rows(); ++r) {
             Decision d;
             d.id = decisions.integer(r, 0);
@@ -776,20 +806,20 @@ private:
             d.stamp = Stamp{decisions.text(r, 5), read_time(decisions, r, 6)};
             s.decisions.push_back(std::move(d));
         }
-        load_root_cause(s);
-        load_actions(s);
-        const Result measurements = m_db.exec(k_select_measurements, id);
+        load_root_cause(s, child(Child::root_cause), child(Child::root_cause_items));
+        load_actions(s, child(Child::actions));
+        const Result& measurements = child(Child::measurements);
         for (int r = 0; r < measurements.rows(); ++r) {
             s.measurements.push_back(
                 Measurement{measurements.integer(r, 0), measurements.integer(r, 1),
                             read_decimal(measurements, r, 2), measurements.text(r, 3),
                             Stamp{measurements.text(r, 4), read_time(measurements, r, 5)}});
         }
-        const Result feedback = m_db.exec(k_select_feedback, id);
+        const Result& feedback = child(Child::feedback);
         for (int r = 0; r < feedback.rows(); ++r) {
             s.feedback.push_back(read_feedback(feedback, r));
         }
-        const Result history = m_db.exec(k_select_history, id);
+        const Result& history = child(Child::history);
         for (int r = 0; r < history.rows(); ++r) {
             HistoryEntry h;
             h.id = history.integer(r, 0);
@@ -802,15 +832,14 @@ private:
             h.detail = history.text(r, 6);
             s.history.push_back(std::move(h));
         }
-        const Result recurrences = m_db.exec(k_select_recurrences, id);
+        const Result& recurrences = child(Child::recurrences);
         for (int r = 0; r < recurrences.rows(); ++r) {
             s.recurrence_of.push_back(PossibleRecurrence{
                 recurrences.integer(r, 0), recurrences.text(r, 1), recurrences.real(r, 2)});
         }
     }
 
-    void load_root_cause(Signal& s) {
-        const Result row = m_db.exec(k_select_root_cause, Params(s.id));
+    static void load_root_cause(Signal& s, const Result& row, const Result& items) {
         if (row.rows() == 0) {
             return;
         }
@@ -821,7 +850,6 @@ private:
         rc.method = row.text(0, 3);
         rc.evidence = row.text(0, 4);
         rc.stamp = Stamp{row.text(0, 5), read_time(row, 0, 6)};
-        const Result items = m_db.exec(k_select_root_cause_items, Params(s.id));
         for (int r = 0; r < items.rows(); ++r) {
             const std::string kind = items.text(r, 0);
             auto& list = kind == "why"          ? rc.whys
@@ -847,8 +875,7 @@ private:
         }
     }
 
-    void load_actions(Signal& s) {
-        const Result r = m_db.exec(k_select_actions, Params(s.id));
+    static void load_actions(Signal& s, const Result& r) {
         for (int row = 0; row < r.rows(); ++row) {
             Action a;
             a.id = r.integer(row, 0);
@@ -915,12 +942,12 @@ std::unique_ptr<Store> open_store(const std::string& uri, Access access, IfMissi
                                   redact(uri), db.where()));
     }
     if (access == Access::write) {
-        migrate(db);
+        migrate(db, version);
         return store;
     }
     const int newest = migrations().back().version;
     if (version > newest) {
-        migrate(db); // refuses, naming both versions
+        migrate(db, version); // refuses, naming both versions
     }
     if (version == 0) {
         // Reading a database without sileram's schema: an empty one, and nothing is created.
@@ -930,7 +957,7 @@ std::unique_ptr<Store> open_store(const std::string& uri, Access access, IfMissi
         return store;
     }
     if (version < newest) {
-        migrate(db); // an older schema is migrated on first use, as with SQLite
+        migrate(db, version); // an older schema is migrated on first use, as with SQLite
     }
     db.exec(k_begin_read);
     return store;
