@@ -359,6 +359,8 @@ constexpr const char* k_schema_v11 = "";
 //     channel and whole day waited; unanswered signals per day and channel;
 //   - of `report effect`: each measured signal's latest measurement with the terms of the
 //     report, indexed by the savings;
+//   - of `report funnel`: finished step stays per step and whole day of their length, open
+//     stays per step, and per month the stays of step 10 entered (`left`);
 //   - of `report trend`: per month (YYYY-MM) the signals submitted, first verdicts, closings,
 //     and measured signals with their realised savings; beside them each signal's first verdict,
 //     each closing with its wait in seconds (indexed for the medians), each measured signal's
@@ -405,8 +407,22 @@ CREATE TABLE tally_months (
     verdicts    bigint NOT NULL DEFAULT 0,
     closed      bigint NOT NULL DEFAULT 0,
     measured    bigint NOT NULL DEFAULT 0,
-    saved_cents bigint NOT NULL DEFAULT 0
+    saved_cents bigint NOT NULL DEFAULT 0,
+    "left"      bigint NOT NULL DEFAULT 0
 );
+CREATE TABLE tally_stays (
+    step  integer NOT NULL,
+    day   bigint NOT NULL,
+    stays bigint NOT NULL,
+    PRIMARY KEY (step, day)
+);
+CREATE TABLE tally_waiting (
+    step  integer NOT NULL PRIMARY KEY,
+    stays bigint NOT NULL
+);
+-- `report impact`'s ranking of the open signals, most impact first, read in order.
+CREATE INDEX signals_open_score ON signals ((contacts * satisfaction_impact) DESC, id)
+    WHERE contacts IS NOT NULL AND state IN {impact_states};
 CREATE TABLE tally_verdicts (
     signal_id bigint NOT NULL PRIMARY KEY,
     at        text COLLATE "C" NOT NULL
@@ -496,6 +512,23 @@ ON CONFLICT (name, value, open) DO UPDATE SET signals = t.signals + excluded.sig
 INSERT INTO sileram.tally_months AS t (month, entered)
 SELECT substr(r.submitted_at, 1, 7), sum(r.sign) FROM {rows} r GROUP BY 1 HAVING sum(r.sign) <> 0
 ON CONFLICT (month) DO UPDATE SET entered = t.entered + excluded.entered;
+)sql";
+
+// What the signed rows {rows} of step_stays add: finished stays per step and whole day of their
+// length (rounded down), open stays per step, and stays of step 10 per month of entry (leaving).
+constexpr const char* k_tally_stay_changes = R"sql(
+INSERT INTO sileram.tally_stays AS t (step, day, stays)
+SELECT r.step, floor(r.seconds / 86400.0)::bigint, sum(r.sign) FROM {rows} r
+WHERE r.seconds IS NOT NULL GROUP BY 1, 2 HAVING sum(r.sign) <> 0
+ON CONFLICT (step, day) DO UPDATE SET stays = t.stays + excluded.stays;
+INSERT INTO sileram.tally_waiting AS t (step, stays)
+SELECT r.step, sum(r.sign) FROM {rows} r WHERE r.seconds IS NULL GROUP BY 1
+HAVING sum(r.sign) <> 0
+ON CONFLICT (step) DO UPDATE SET stays = t.stays + excluded.stays;
+INSERT INTO sileram.tally_months AS t (month, "left")
+SELECT substr(r.entered_at, 1, 7), sum(r.sign) FROM {rows} r WHERE r.step = 10 GROUP BY 1
+HAVING sum(r.sign) <> 0
+ON CONFLICT (month) DO UPDATE SET "left" = t."left" + excluded."left";
 )sql";
 
 // The first verdict ({verdicts}: the events) of the signals {ids}, again.
@@ -617,6 +650,14 @@ constexpr const char* k_tallied_columns =
     "state, step, contacts, satisfaction_impact, cost_per_contact_cents, channel, product, "
     "process, customer, submitted_at";
 
+std::string stay_changes(const std::string& rows) {
+    return fmt::format(fmt::runtime(k_tally_stay_changes), fmt::arg("rows", rows));
+}
+
+std::string signed_stays(int sign, const char* table) {
+    return fmt::format("SELECT {} AS sign, step, seconds, entered_at FROM {}", sign, table);
+}
+
 std::string signal_changes(const std::string& rows) {
     return fmt::format(fmt::runtime(k_tally_signal_changes), fmt::arg("rows", rows),
                        fmt::arg("impact_states", sql_impact_states()));
@@ -660,9 +701,11 @@ std::string trigger(std::string_view table, std::string_view event, const std::s
 
 const std::string& schema_v12() {
     static const std::string sql = [] {
-        std::string script = k_schema_v12_tables;
+        std::string script = fmt::format(fmt::runtime(k_schema_v12_tables),
+                                         fmt::arg("impact_states", sql_impact_states()));
         // The first fill: every signal there is, once.
         script += signal_changes("(" + signed_rows(1, "sileram.signals") + ")");
+        script += stay_changes("(" + signed_stays(1, "sileram.step_stays") + ")");
         const std::string every = "(SELECT id FROM sileram.signals)";
         script += refresh(k_refresh_verdicts, every) + refresh(k_refresh_closings, every) +
                   refresh(k_refresh_saved, every) + refresh(k_refresh_responses, every) +
@@ -696,6 +739,14 @@ const std::string& schema_v12() {
             script += trigger("measurements", event,
                               refresh(k_refresh_saved, ids) + refresh(k_refresh_effect, ids));
             script += trigger("actions", event, refresh(k_refresh_effect, ids));
+            std::string stays;
+            if (event != "delete") {
+                stays = signed_stays(1, "added");
+            }
+            if (event != "insert") {
+                stays += (stays.empty() ? "" : " UNION ALL ") + signed_stays(-1, "removed");
+            }
+            script += trigger("step_stays", event, stay_changes("(" + stays + ")"));
         }
         return script;
     }();
