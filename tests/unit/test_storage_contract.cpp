@@ -1387,13 +1387,13 @@ TEST_CASE("postgresql: recording a mail waits for a row lock as long as told, th
 
 // Undoes schema version 12 (after `SET search_path = sileram`).
 #define SILERAM_BACK_TO_V11                                                                        \
-    "DROP FUNCTION tally_signals_insert, tally_signals_update, tally_signals_delete, "             \
-    "tally_history_insert, tally_history_update, tally_history_delete, "                           \
-    "tally_measurements_insert, tally_measurements_update, tally_measurements_delete, "            \
-    "tally_actions_insert, tally_actions_update, tally_actions_delete CASCADE; "                   \
-    "DROP TABLE tally_states, tally_impact, tally_fields, tally_months, tally_verdicts, "          \
-    "tally_closings, tally_saved, tally_effect, tally_responses, tally_response_days, "            \
-    "tally_unanswered; "
+    "DO $$ DECLARE f text; BEGIN "                                                                 \
+    "FOR f IN SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "      \
+    "WHERE n.nspname = 'sileram' AND p.proname LIKE 'tally\\_%' LOOP "                             \
+    "EXECUTE format('DROP FUNCTION sileram.%I() CASCADE', f); END LOOP; "                          \
+    "FOR f IN SELECT tablename FROM pg_tables WHERE schemaname = 'sileram' "                       \
+    "AND tablename LIKE 'tally\\_%' LOOP EXECUTE format('DROP TABLE sileram.%I', f); "             \
+    "END LOOP; END $$; DROP INDEX signals_open_score; "
 
 // Undoes schema versions 12 and 10 (after `SET search_path = sileram`).
 #define SILERAM_BACK_TO_V9                                                                         \
@@ -1589,6 +1589,20 @@ counted_months AS (
 tallied_months AS (
     SELECT month, entered, verdicts, closed, measured, saved_cents FROM tally_months
     WHERE (entered, verdicts, closed, measured, saved_cents) <> (0, 0, 0, 0, 0)),
+stays AS (
+    SELECT 'd' || step AS kind, floor(seconds / 86400.0)::bigint AS key, count(*) AS n
+    FROM step_stays WHERE seconds IS NOT NULL GROUP BY 1, 2
+    UNION ALL SELECT 'w' || step, 0, count(*) FROM step_stays WHERE seconds IS NULL GROUP BY 1
+    UNION ALL SELECT 'l' || substr(entered_at, 1, 7), 0, count(*) FROM step_stays
+    WHERE step = 10 GROUP BY 1
+    UNION ALL SELECT 'r' || coalesce(process, ''), 0, count(*) FROM signals s
+    WHERE s.state = 'closed' AND EXISTS (SELECT 1 FROM root_causes c WHERE c.signal_id = s.id)
+      AND EXISTS (SELECT 1 FROM measurements m WHERE m.signal_id = s.id) GROUP BY 1),
+tallied_stays AS (
+    SELECT 'd' || step AS kind, day AS key, stays AS n FROM tally_stays WHERE stays <> 0
+    UNION ALL SELECT 'w' || step, 0, stays FROM tally_waiting WHERE stays <> 0
+    UNION ALL SELECT 'l' || month, 0, "left" FROM tally_months WHERE "left" <> 0
+    UNION ALL SELECT 'r' || process, 0, signals FROM tally_recurrable WHERE signals <> 0),
 responses AS (
     SELECT s.id AS signal_id, substr(s.submitted_at, 1, 7) AS month,
            coalesce(s.channel, '') AS channel, substr(s.submitted_at, 1, 10) AS day,
@@ -1650,10 +1664,13 @@ SELECT concat(
     (SELECT count(*) FROM ((TABLE counted_months EXCEPT ALL TABLE tallied_months)
                            UNION ALL (TABLE tallied_months EXCEPT ALL TABLE counted_months)) d), '/',
     (SELECT count(*) FROM ((TABLE per_signal EXCEPT ALL TABLE tallied_per_signal)
-                           UNION ALL (TABLE tallied_per_signal EXCEPT ALL TABLE per_signal)) d), '; ',
+                           UNION ALL (TABLE tallied_per_signal EXCEPT ALL TABLE per_signal)) d)
+        + (SELECT count(*) FROM ((TABLE stays EXCEPT ALL TABLE tallied_stays)
+                                 UNION ALL (TABLE tallied_stays EXCEPT ALL TABLE stays)) d), '; ',
     (SELECT count(*) FROM tallied_states) + (SELECT count(*) FROM tallied_impact)
         + (SELECT count(*) FROM tallied_fields), '+',
-    (SELECT count(*) FROM tallied_months), '+', (SELECT count(*) FROM tallied_per_signal))
+    (SELECT count(*) FROM tallied_months), '+',
+    (SELECT count(*) FROM tallied_per_signal) + (SELECT count(*) FROM tallied_stays))
 )sql";
 
 std::string pg_tallies_against_signals(const std::string& db) {
@@ -1740,6 +1757,8 @@ INSERT INTO actions (signal_id, number, title, status, cost_cents, created_at)
 SELECT id, n, 'Actie ' || n, (ARRAY['planned', 'done', 'cancelled'])[1 + (id + n) % 3],
        id * 100 + n, '2026-11-01T09:00:00Z'
 FROM signals, generate_series(1, 2) n WHERE id > 2 AND id % 3 = 1;
+INSERT INTO root_causes (signal_id, cause, recorded_by, recorded_at)
+SELECT id, 'Oorzaak ' || id, 'lead', '2026-10-01T09:00:00Z' FROM signals WHERE id > 2 AND id % 3 <> 2;
 INSERT INTO measurements (signal_id, contacts, measured_by, measured_at)
 SELECT id, id * 5 + m, 'lead', '2026-1' || (m % 2) || '-1' || m || 'T09:00:00Z'
 FROM signals, generate_series(1, 3) m WHERE id > 2 AND id % 2 = 1 AND id % 5 <> m;
@@ -1771,14 +1790,21 @@ FROM signals, generate_series(1, 3) m WHERE id > 2 AND id % 2 = 1 AND id % 5 <> 
     // Deletes: measurements, history rows, then signals with all their rows.
     pg_run(db, "DELETE FROM measurements WHERE id % 4 = 0");
     pg_run(db, "DELETE FROM actions WHERE id % 5 = 0");
+    pg_run(db, "DELETE FROM root_causes WHERE signal_id % 7 = 2");
+    pg_run(db, "UPDATE root_causes SET signal_id = 2 WHERE signal_id = 4");
     pg_run(db, "DELETE FROM history WHERE id % 6 = 0 AND event <> 'submit'");
-    pg_run(db, "DELETE FROM actions WHERE signal_id > 2 AND signal_id % 5 = 0; "
+    pg_run(db, "DELETE FROM step_stays WHERE signal_id > 2 AND signal_id % 5 = 0; "
+               "DELETE FROM root_causes WHERE signal_id > 2 AND signal_id % 5 = 0; "
+               "DELETE FROM actions WHERE signal_id > 2 AND signal_id % 5 = 0; "
                "DELETE FROM measurements WHERE signal_id > 2 AND signal_id % 5 = 0; "
                "DELETE FROM history WHERE signal_id > 2 AND signal_id % 5 = 0; "
                "DELETE FROM signals WHERE id > 2 AND id % 5 = 0");
-    pg_run(db, "DELETE FROM actions WHERE signal_id = 7; "
-               "DELETE FROM measurements WHERE signal_id = 7; "
-               "DELETE FROM history WHERE signal_id = 7; DELETE FROM signals WHERE id = 7");
+    pg_run(
+        db,
+        "DELETE FROM step_stays WHERE signal_id = 7; DELETE FROM root_causes WHERE signal_id = 7; "
+        "DELETE FROM actions WHERE signal_id = 7; "
+        "DELETE FROM measurements WHERE signal_id = 7; "
+        "DELETE FROM history WHERE signal_id = 7; DELETE FROM signals WHERE id = 7");
     const std::string kept = exact();
     // A transaction that rolls back leaves the tallies as they were.
     pg_run(db, "BEGIN; DELETE FROM measurements; DELETE FROM actions; "

@@ -361,6 +361,8 @@ constexpr const char* k_schema_v11 = "";
 //     report, indexed by the savings;
 //   - of `report funnel`: finished step stays per step and whole day of their length, open
 //     stays per step, and per month the stays of step 10 entered (`left`);
+//   - of `report recurrence`: the signals that can recur (closed, with a root cause and a
+//     measurement), and how many per process;
 //   - of `report trend`: per month (YYYY-MM) the signals submitted, first verdicts, closings,
 //     and measured signals with their realised savings; beside them each signal's first verdict,
 //     each closing with its wait in seconds (indexed for the medians), each measured signal's
@@ -409,6 +411,14 @@ CREATE TABLE tally_months (
     measured    bigint NOT NULL DEFAULT 0,
     saved_cents bigint NOT NULL DEFAULT 0,
     "left"      bigint NOT NULL DEFAULT 0
+);
+CREATE TABLE tally_recurring (
+    signal_id bigint NOT NULL PRIMARY KEY,
+    process   text COLLATE "C" NOT NULL
+);
+CREATE TABLE tally_recurrable (
+    process text COLLATE "C" NOT NULL PRIMARY KEY,
+    signals bigint NOT NULL
 );
 CREATE TABLE tally_stays (
     step  integer NOT NULL,
@@ -645,6 +655,24 @@ WHERE m.signal_id IN {ids} AND s.contacts IS NOT NULL
 ORDER BY m.signal_id, m.id DESC;
 )sql";
 
+// Whether each signal of {ids} can recur ({can_recur}: closed, with a root cause and a
+// measurement), again, counted per process ('' for none).
+constexpr const char* k_refresh_recurring = R"sql(
+WITH gone AS (DELETE FROM sileram.tally_recurring t WHERE t.signal_id IN {ids}
+              RETURNING t.process)
+INSERT INTO sileram.tally_recurrable AS t (process, signals)
+SELECT process, -count(*) FROM gone GROUP BY 1
+ON CONFLICT (process) DO UPDATE SET signals = t.signals + excluded.signals;
+WITH came AS (
+    INSERT INTO sileram.tally_recurring (signal_id, process)
+    SELECT s.id, coalesce(s.process, '') FROM sileram.signals s
+    WHERE s.id IN {ids} AND {can_recur}
+    RETURNING process)
+INSERT INTO sileram.tally_recurrable AS t (process, signals)
+SELECT process, count(*) FROM came GROUP BY 1
+ON CONFLICT (process) DO UPDATE SET signals = t.signals + excluded.signals;
+)sql";
+
 // The columns of signals the sums read.
 constexpr const char* k_tallied_columns =
     "state, step, contacts, satisfaction_impact, cost_per_contact_cents, channel, product, "
@@ -663,8 +691,21 @@ std::string signal_changes(const std::string& rows) {
                        fmt::arg("impact_states", sql_impact_states()));
 }
 
+// sql_can_recur with the schema named, as a trigger needs it.
+std::string can_recur() {
+    std::string sql = sql_can_recur("s");
+    for (const std::string_view table : {"root_causes", "measurements"}) {
+        const std::string from = fmt::format("FROM {} ", table);
+        const std::size_t at = sql.find(from);
+        if (at != std::string::npos) {
+            sql.replace(at, from.size(), fmt::format("FROM sileram.{} ", table));
+        }
+    }
+    return sql;
+}
+
 std::string refresh(const char* sql, const std::string& ids) {
-    return fmt::format(fmt::runtime(sql), fmt::arg("ids", ids),
+    return fmt::format(fmt::runtime(sql), fmt::arg("ids", ids), fmt::arg("can_recur", can_recur()),
                        fmt::arg("verdicts", sql_verdict_events()),
                        fmt::arg("responses", sql_response_events()));
 }
@@ -709,7 +750,7 @@ const std::string& schema_v12() {
         const std::string every = "(SELECT id FROM sileram.signals)";
         script += refresh(k_refresh_verdicts, every) + refresh(k_refresh_closings, every) +
                   refresh(k_refresh_saved, every) + refresh(k_refresh_responses, every) +
-                  refresh(k_refresh_effect, every);
+                  refresh(k_refresh_effect, every) + refresh(k_refresh_recurring, every);
         for (const std::string_view event : {"insert", "update", "delete"}) {
             std::string rows;
             if (event != "delete") {
@@ -721,8 +762,9 @@ const std::string& schema_v12() {
             // A new signal has no history or measurements yet: its sums change, and it waits
             // for a response.
             const std::string signal_ids = touched(event, "id");
-            std::string body =
-                signal_changes("(" + rows + ")") + refresh(k_refresh_responses, signal_ids);
+            std::string body = signal_changes("(" + rows + ")") +
+                               refresh(k_refresh_responses, signal_ids) +
+                               refresh(k_refresh_recurring, signal_ids);
             if (event != "insert") {
                 body += refresh(k_refresh_closings, signal_ids) +
                         refresh(k_refresh_saved, signal_ids) +
@@ -737,7 +779,9 @@ const std::string& schema_v12() {
                               refresh(k_refresh_verdicts, ids) + refresh(k_refresh_closings, ids) +
                                   refresh(k_refresh_responses, ids));
             script += trigger("measurements", event,
-                              refresh(k_refresh_saved, ids) + refresh(k_refresh_effect, ids));
+                              refresh(k_refresh_saved, ids) + refresh(k_refresh_effect, ids) +
+                                  refresh(k_refresh_recurring, ids));
+            script += trigger("root_causes", event, refresh(k_refresh_recurring, ids));
             script += trigger("actions", event, refresh(k_refresh_effect, ids));
             std::string stays;
             if (event != "delete") {
