@@ -369,6 +369,9 @@ constexpr const char* k_schema_v11 = "";
 //     latest measurement's month and savings.
 // A count that drops to zero stays as a row, which readers skip.
 //
+// Every upsert into a tally goes in the order of its key, so two transactions that change the
+// same rows lock them in the same order and never deadlock.
+//
 // Statement-level triggers with transition tables keep them: a few set-based statements per
 // statement, whatever its number of rows (a copy or an import of a million signals fires them
 // once). A transition table belongs to one event, so each event of each table has its trigger
@@ -498,11 +501,13 @@ CREATE TABLE tally_unanswered (
 constexpr const char* k_tally_signal_changes = R"sql(
 INSERT INTO sileram.tally_states AS t (state, step, signals)
 SELECT r.state, r.step, sum(r.sign) FROM {rows} r GROUP BY 1, 2 HAVING sum(r.sign) <> 0
+ORDER BY 1, 2
 ON CONFLICT (state, step) DO UPDATE SET signals = t.signals + excluded.signals;
 INSERT INTO sileram.tally_impact AS t (state, contacts, satisfaction_impact,
                                        cost_per_contact_cents, signals)
 SELECT r.state, r.contacts, r.satisfaction_impact, r.cost_per_contact_cents, sum(r.sign)
 FROM {rows} r WHERE r.contacts IS NOT NULL GROUP BY 1, 2, 3, 4 HAVING sum(r.sign) <> 0
+ORDER BY 1, 2, 3, 4
 ON CONFLICT ON CONSTRAINT tally_impact_cell DO UPDATE SET signals = t.signals + excluded.signals;
 INSERT INTO sileram.tally_fields AS t (name, value, open, signals, contacts, score, cost_cents)
 SELECT * FROM (
@@ -516,11 +521,13 @@ SELECT * FROM (
                                      AS f (name, value)
     GROUP BY 1, 2, 3) d
 WHERE (d.signals, d.contacts, d.score, d.cost_cents) <> (0, 0, 0, 0)
+ORDER BY 1, 2, 3
 ON CONFLICT (name, value, open) DO UPDATE SET signals = t.signals + excluded.signals,
     contacts = t.contacts + excluded.contacts, score = t.score + excluded.score,
     cost_cents = t.cost_cents + excluded.cost_cents;
 INSERT INTO sileram.tally_months AS t (month, entered)
 SELECT substr(r.submitted_at, 1, 7), sum(r.sign) FROM {rows} r GROUP BY 1 HAVING sum(r.sign) <> 0
+ORDER BY 1
 ON CONFLICT (month) DO UPDATE SET entered = t.entered + excluded.entered;
 )sql";
 
@@ -530,14 +537,17 @@ constexpr const char* k_tally_stay_changes = R"sql(
 INSERT INTO sileram.tally_stays AS t (step, day, stays)
 SELECT r.step, floor(r.seconds / 86400.0)::bigint, sum(r.sign) FROM {rows} r
 WHERE r.seconds IS NOT NULL GROUP BY 1, 2 HAVING sum(r.sign) <> 0
+ORDER BY 1, 2
 ON CONFLICT (step, day) DO UPDATE SET stays = t.stays + excluded.stays;
 INSERT INTO sileram.tally_waiting AS t (step, stays)
 SELECT r.step, sum(r.sign) FROM {rows} r WHERE r.seconds IS NULL GROUP BY 1
 HAVING sum(r.sign) <> 0
+ORDER BY 1
 ON CONFLICT (step) DO UPDATE SET stays = t.stays + excluded.stays;
 INSERT INTO sileram.tally_months AS t (month, "left")
 SELECT substr(r.entered_at, 1, 7), sum(r.sign) FROM {rows} r WHERE r.step = 10 GROUP BY 1
 HAVING sum(r.sign) <> 0
+ORDER BY 1
 ON CONFLICT (month) DO UPDATE SET "left" = t."left" + excluded."left";
 )sql";
 
@@ -546,6 +556,7 @@ constexpr const char* k_refresh_verdicts = R"sql(
 WITH gone AS (DELETE FROM sileram.tally_verdicts t WHERE t.signal_id IN {ids} RETURNING t.at)
 INSERT INTO sileram.tally_months AS t (month, verdicts)
 SELECT substr(at, 1, 7), -count(*) FROM gone GROUP BY 1
+ORDER BY 1
 ON CONFLICT (month) DO UPDATE SET verdicts = t.verdicts + excluded.verdicts;
 WITH came AS (
     INSERT INTO sileram.tally_verdicts (signal_id, at)
@@ -553,6 +564,7 @@ WITH came AS (
     WHERE h.signal_id IN {ids} AND h.event IN {verdicts} GROUP BY h.signal_id RETURNING at)
 INSERT INTO sileram.tally_months AS t (month, verdicts)
 SELECT substr(at, 1, 7), count(*) FROM came GROUP BY 1
+ORDER BY 1
 ON CONFLICT (month) DO UPDATE SET verdicts = t.verdicts + excluded.verdicts;
 )sql";
 
@@ -562,6 +574,7 @@ constexpr const char* k_refresh_closings = R"sql(
 WITH gone AS (DELETE FROM sileram.tally_closings t WHERE t.signal_id IN {ids} RETURNING t.month)
 INSERT INTO sileram.tally_months AS t (month, closed)
 SELECT month, -count(*) FROM gone GROUP BY 1
+ORDER BY 1
 ON CONFLICT (month) DO UPDATE SET closed = t.closed + excluded.closed;
 WITH came AS (
     INSERT INTO sileram.tally_closings (history_id, signal_id, month, seconds)
@@ -574,6 +587,7 @@ WITH came AS (
     RETURNING month)
 INSERT INTO sileram.tally_months AS t (month, closed)
 SELECT month, count(*) FROM came GROUP BY 1
+ORDER BY 1
 ON CONFLICT (month) DO UPDATE SET closed = t.closed + excluded.closed;
 )sql";
 
@@ -584,6 +598,7 @@ WITH gone AS (DELETE FROM sileram.tally_saved t WHERE t.signal_id IN {ids}
               RETURNING t.month, t.saved_cents)
 INSERT INTO sileram.tally_months AS t (month, measured, saved_cents)
 SELECT month, -count(*), -sum(saved_cents) FROM gone GROUP BY 1
+ORDER BY 1
 ON CONFLICT (month) DO UPDATE SET measured = t.measured + excluded.measured,
     saved_cents = t.saved_cents + excluded.saved_cents;
 WITH came AS (
@@ -596,6 +611,7 @@ WITH came AS (
     RETURNING month, saved_cents)
 INSERT INTO sileram.tally_months AS t (month, measured, saved_cents)
 SELECT month, count(*), sum(saved_cents) FROM came GROUP BY 1
+ORDER BY 1
 ON CONFLICT (month) DO UPDATE SET measured = t.measured + excluded.measured,
     saved_cents = t.saved_cents + excluded.saved_cents;
 )sql";
@@ -611,9 +627,11 @@ days AS (
     INSERT INTO sileram.tally_response_days AS t (month, channel, day, signals)
     SELECT month, channel, seconds / 86400, -count(*) FROM gone WHERE seconds IS NOT NULL
     GROUP BY 1, 2, 3
+    ORDER BY 1, 2, 3
     ON CONFLICT (month, channel, day) DO UPDATE SET signals = t.signals + excluded.signals)
 INSERT INTO sileram.tally_unanswered AS t (day, channel, signals)
 SELECT day, channel, -count(*) FROM gone WHERE seconds IS NULL GROUP BY 1, 2
+ORDER BY 1, 2
 ON CONFLICT (day, channel) DO UPDATE SET signals = t.signals + excluded.signals;
 WITH came AS (
     INSERT INTO sileram.tally_responses (signal_id, month, channel, day, seconds)
@@ -632,9 +650,11 @@ days AS (
     INSERT INTO sileram.tally_response_days AS t (month, channel, day, signals)
     SELECT month, channel, seconds / 86400, count(*) FROM came WHERE seconds IS NOT NULL
     GROUP BY 1, 2, 3
+    ORDER BY 1, 2, 3
     ON CONFLICT (month, channel, day) DO UPDATE SET signals = t.signals + excluded.signals)
 INSERT INTO sileram.tally_unanswered AS t (day, channel, signals)
 SELECT day, channel, count(*) FROM came WHERE seconds IS NULL GROUP BY 1, 2
+ORDER BY 1, 2
 ON CONFLICT (day, channel) DO UPDATE SET signals = t.signals + excluded.signals;
 )sql";
 
@@ -662,6 +682,7 @@ WITH gone AS (DELETE FROM sileram.tally_recurring t WHERE t.signal_id IN {ids}
               RETURNING t.process)
 INSERT INTO sileram.tally_recurrable AS t (process, signals)
 SELECT process, -count(*) FROM gone GROUP BY 1
+ORDER BY 1
 ON CONFLICT (process) DO UPDATE SET signals = t.signals + excluded.signals;
 WITH came AS (
     INSERT INTO sileram.tally_recurring (signal_id, process)
@@ -670,6 +691,7 @@ WITH came AS (
     RETURNING process)
 INSERT INTO sileram.tally_recurrable AS t (process, signals)
 SELECT process, count(*) FROM came GROUP BY 1
+ORDER BY 1
 ON CONFLICT (process) DO UPDATE SET signals = t.signals + excluded.signals;
 )sql";
 
