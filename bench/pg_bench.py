@@ -18,7 +18,10 @@ On N generated signals (default 1,000,000; bench/gen_signals.py) it measures, on
     and that every signal is stored (zero lost, no errors).
 With --keep the CSV and the spread database are kept in DIR and used again by a later run with
 the same N (they take minutes at a million rows); --only reports measures just the copy and the
-reports (e.g. after a change to the report queries), on a new cluster.
+reports (e.g. after a change to the report queries), on a new cluster. With --keep and --reuse
+the cluster is left running after the run and a later run with --reuse measures on it again
+(without copying a million signals again; a newer sileram migrates the kept database first); stop
+it with `python3 tests/pg/cluster.py stop DIR/cluster.json`.
 Timings are printed, not asserted (they depend on the machine); the answers are asserted: it
 exits 1 when a signal is lost, a command fails, or a report differs between the databases.
 """
@@ -161,12 +164,18 @@ def main():
     ap.add_argument("--keep", help="folder for the CSV and databases (kept); else a temporary one")
     ap.add_argument("--only", choices=["reports"],
                     help="measure only the copy and the reports on the spread database")
+    ap.add_argument("--reuse", action="store_true",
+                    help="with --keep: use the cluster and databases a former --reuse run left in "
+                         "DIR (running), and leave them running")
     args = ap.parse_args()
+    if args.reuse and not args.keep:
+        ap.error("--reuse needs --keep")
     sileram = os.path.abspath(args.sileram)
     work = args.keep or tempfile.mkdtemp(prefix="sileram-pg-bench-")
     os.makedirs(work, exist_ok=True)
     state = os.path.join(work, "cluster.json")
-    run([sys.executable, CLUSTER, "start", state], dict(os.environ))
+    if not (args.reuse and cluster_running(state)):
+        run([sys.executable, CLUSTER, "start", state], dict(os.environ))
     try:
         with open(state) as f:
             server = json.load(f)
@@ -176,12 +185,26 @@ def main():
         env.pop("SILERAM_DB", None)
         measure(args, sileram, work, env)
     finally:
-        run([sys.executable, CLUSTER, "stop", state], dict(os.environ), check=False)
+        if not args.reuse:
+            run([sys.executable, CLUSTER, "stop", state], dict(os.environ), check=False)
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     if FAILURES:
         print("\n".join(FAILURES), file=sys.stderr)
         sys.exit(1)
+
+
+def cluster_running(state):
+    """Whether the cluster described by the state file `state` runs."""
+    if not os.path.exists(state):
+        return False
+    with open(state) as f:
+        pid = json.load(f)["pid"]
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
 
 
 def made_before(path, n):
@@ -270,13 +293,21 @@ def spread_databases(args, sileram, work, env):
         run([sileram, "--db", made, "list", "--limit", "1"], env)  # runs pending migrations
         mark_made(made, n)
     spread_db = os.path.join(work, "spread.db")
+    spread_pg = "postgresql:///bench_spread"
+    if args.reuse and os.path.exists(spread_db) and psql(
+            env, "postgres", "SELECT count(*) FROM pg_database WHERE datname = 'bench_spread'") == "1":
+        for db in (spread_db, spread_pg):  # runs pending migrations, timed: a kept database
+            seconds, _ = timed([sileram, "--db", db, "list", "--limit", "1"], env)
+            print(f"first open of the kept {db}: {seconds:.1f} s", flush=True)
+        return spread_db, spread_pg
     for old in (spread_db + "-wal", spread_db + "-shm"):
         if os.path.exists(old):
             os.remove(old)
     shutil.copyfile(made, spread_db)
     run([sileram, "--db", spread_db, "list", "--limit", "1"], env)  # runs pending migrations
+    if args.reuse:
+        psql(env, "postgres", "DROP DATABASE IF EXISTS bench_spread")
     psql(env, "postgres", "CREATE DATABASE bench_spread")
-    spread_pg = "postgresql:///bench_spread"
     copy_seconds, _ = timed([sileram, "copy", spread_db, spread_pg], env)
     print(f"\ncopy of the spread database SQLite -> PostgreSQL: {copy_seconds:.1f} s", flush=True)
     return spread_db, spread_pg

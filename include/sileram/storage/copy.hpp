@@ -84,7 +84,8 @@ inline constexpr std::string_view k_derived_tables[] = {
     "tally_effect",        "tally_fields",    "tally_impact",        "tally_joined",
     "tally_months",        "tally_states",    "tally_stays",         "tally_submitted",
     "tally_waiting",       "tally_responses", "tally_response_days", "tally_unanswered",
-    "tally_verdicts",      "tally_closings",  "tally_saved",         "tally_recurrable"};
+    "tally_verdicts",      "tally_closings",  "tally_saved",         "tally_recurrable",
+    "tally_recurring"};
 
 // Columns of copied tables that the target computes from the others ("table.column"): the
 // PostgreSQL search words of a signal.

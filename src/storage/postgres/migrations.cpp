@@ -346,6 +346,479 @@ const std::string& schema_v10() {
 // which both databases share.
 constexpr const char* k_schema_v11 = "";
 
+// Version 12: tallies kept in the transaction of every change, so the reports without a filter
+// read a few hundred rows instead of a million signals. They are SQLite's tables of the same
+// names (its versions 5 and 11), those PostgreSQL needs:
+//   - of the signals (`report fields`, `report impact`): signals per state and step; per impact
+//     cell (state, contacts, satisfaction impact, cost per contact) of the signals with
+//     contacts; and per value of each standard field and whether the signal is `open` (counted
+//     by `report impact`: contacts known, a state still to improve), with its sums of contacts,
+//     score and cost;
+//   - of `report response`: every signal's month, channel, day of submission and the seconds to
+//     its first response (none: unanswered), indexed for the percentiles; responses per month,
+//     channel and whole day waited; unanswered signals per day and channel;
+//   - of `report effect`: each measured signal's latest measurement with the terms of the
+//     report, indexed by the savings;
+//   - of `report funnel`: finished step stays per step and whole day of their length, open
+//     stays per step, and per month the stays of step 10 entered (`left`);
+//   - of `report recurrence`: the signals that can recur (closed, with a root cause and a
+//     measurement), and how many per process;
+//   - of `report trend`: per month (YYYY-MM) the signals submitted, first verdicts, closings,
+//     and measured signals with their realised savings; beside them each signal's first verdict,
+//     each closing with its wait in seconds (indexed for the medians), each measured signal's
+//     latest measurement's month and savings.
+// A count that drops to zero stays as a row, which readers skip.
+//
+// Every upsert into a tally goes in the order of its key, so two transactions that change the
+// same rows lock them in the same order and never deadlock.
+//
+// Statement-level triggers with transition tables keep them: a few set-based statements per
+// statement, whatever its number of rows (a copy or an import of a million signals fires them
+// once). A transition table belongs to one event, so each event of each table has its trigger
+// and function. The sums of the signals add each row +1 as it is after the statement and -1 as
+// it was before it (deltas that add up to nothing write nothing). The rows kept per signal are
+// computed again for the signals the statement touched ({ids}): their old rows go, their months
+// counted down, the new ones come, counted up. The names are schema-qualified: a trigger runs
+// whatever the session's search path.
+constexpr const char* k_schema_v12_tables = R"sql(
+CREATE TABLE tally_states (
+    state   text COLLATE "C" NOT NULL,
+    step    integer NOT NULL,
+    signals bigint NOT NULL,
+    PRIMARY KEY (state, step)
+);
+CREATE TABLE tally_impact (
+    state                  text COLLATE "C" NOT NULL,
+    contacts               bigint NOT NULL,
+    satisfaction_impact    integer,
+    cost_per_contact_cents bigint,
+    signals                bigint NOT NULL,
+    CONSTRAINT tally_impact_cell
+        UNIQUE NULLS NOT DISTINCT (state, contacts, satisfaction_impact, cost_per_contact_cents)
+);
+CREATE TABLE tally_fields (
+    name       text COLLATE "C" NOT NULL,
+    value      text COLLATE "C" NOT NULL,
+    open       boolean NOT NULL,
+    signals    bigint NOT NULL,
+    contacts   bigint NOT NULL,
+    score      bigint NOT NULL,
+    cost_cents bigint NOT NULL,
+    PRIMARY KEY (name, value, open)
+);
+CREATE TABLE tally_months (
+    month       text COLLATE "C" NOT NULL PRIMARY KEY,
+    entered     bigint NOT NULL DEFAULT 0,
+    verdicts    bigint NOT NULL DEFAULT 0,
+    closed      bigint NOT NULL DEFAULT 0,
+    measured    bigint NOT NULL DEFAULT 0,
+    saved_cents bigint NOT NULL DEFAULT 0,
+    "left"      bigint NOT NULL DEFAULT 0
+);
+CREATE TABLE tally_recurring (
+    signal_id bigint NOT NULL PRIMARY KEY,
+    process   text COLLATE "C" NOT NULL
+);
+CREATE TABLE tally_recurrable (
+    process text COLLATE "C" NOT NULL PRIMARY KEY,
+    signals bigint NOT NULL
+);
+CREATE TABLE tally_stays (
+    step  integer NOT NULL,
+    day   bigint NOT NULL,
+    stays bigint NOT NULL,
+    PRIMARY KEY (step, day)
+);
+CREATE TABLE tally_waiting (
+    step  integer NOT NULL PRIMARY KEY,
+    stays bigint NOT NULL
+);
+-- `report impact`'s ranking of the open signals, most impact first, read in order.
+CREATE INDEX signals_open_score ON signals ((contacts * satisfaction_impact) DESC, id)
+    WHERE contacts IS NOT NULL AND state IN {impact_states};
+CREATE TABLE tally_verdicts (
+    signal_id bigint NOT NULL PRIMARY KEY,
+    at        text COLLATE "C" NOT NULL
+);
+CREATE TABLE tally_closings (
+    history_id bigint NOT NULL PRIMARY KEY,
+    signal_id  bigint NOT NULL,
+    month      text COLLATE "C" NOT NULL,
+    seconds    bigint NOT NULL
+);
+CREATE INDEX tally_closings_signal ON tally_closings (signal_id);
+CREATE INDEX tally_closings_month ON tally_closings (month, seconds);
+CREATE INDEX tally_closings_seconds ON tally_closings (seconds, month);
+CREATE TABLE tally_saved (
+    signal_id   bigint NOT NULL PRIMARY KEY,
+    month       text COLLATE "C" NOT NULL,
+    saved_cents bigint NOT NULL
+);
+CREATE TABLE tally_effect (
+    signal_id                       bigint NOT NULL PRIMARY KEY,
+    measurement_id                  bigint NOT NULL,
+    contacts                        bigint NOT NULL,
+    cost_per_contact_cents          bigint,
+    expected_reduction_hundredths   bigint,
+    satisfaction_hundredths         bigint,
+    approved_savings_per_year_cents bigint,
+    measured_contacts               bigint NOT NULL,
+    measured_satisfaction           bigint,
+    measured_at                     text COLLATE "C" NOT NULL,
+    action_cost_cents               bigint NOT NULL,
+    saved_cents                     bigint
+);
+CREATE INDEX tally_effect_saved ON tally_effect (saved_cents DESC NULLS LAST, signal_id);
+CREATE TABLE tally_responses (
+    signal_id bigint NOT NULL PRIMARY KEY,
+    month     text COLLATE "C" NOT NULL,
+    channel   text COLLATE "C" NOT NULL,
+    day       text COLLATE "C" NOT NULL,
+    seconds   bigint
+);
+CREATE INDEX tally_responses_month ON tally_responses (month, seconds) WHERE seconds IS NOT NULL;
+CREATE INDEX tally_responses_channel ON tally_responses (channel, seconds)
+    WHERE seconds IS NOT NULL;
+CREATE INDEX tally_responses_seconds ON tally_responses (seconds, month, channel)
+    WHERE seconds IS NOT NULL;
+CREATE TABLE tally_response_days (
+    month   text COLLATE "C" NOT NULL,
+    channel text COLLATE "C" NOT NULL,
+    day     bigint NOT NULL,
+    signals bigint NOT NULL,
+    PRIMARY KEY (month, channel, day)
+);
+CREATE TABLE tally_unanswered (
+    day     text COLLATE "C" NOT NULL,
+    channel text COLLATE "C" NOT NULL,
+    signals bigint NOT NULL,
+    PRIMARY KEY (day, channel)
+);
+)sql";
+
+// What the signed rows {rows} (a sign and the columns of signals) add to each sum.
+// {impact_states}: the domain's list (state_lists.hpp).
+constexpr const char* k_tally_signal_changes = R"sql(
+INSERT INTO sileram.tally_states AS t (state, step, signals)
+SELECT r.state, r.step, sum(r.sign) FROM {rows} r GROUP BY 1, 2 HAVING sum(r.sign) <> 0
+ORDER BY 1, 2
+ON CONFLICT (state, step) DO UPDATE SET signals = t.signals + excluded.signals;
+INSERT INTO sileram.tally_impact AS t (state, contacts, satisfaction_impact,
+                                       cost_per_contact_cents, signals)
+SELECT r.state, r.contacts, r.satisfaction_impact, r.cost_per_contact_cents, sum(r.sign)
+FROM {rows} r WHERE r.contacts IS NOT NULL GROUP BY 1, 2, 3, 4 HAVING sum(r.sign) <> 0
+ORDER BY 1, 2, 3, 4
+ON CONFLICT ON CONSTRAINT tally_impact_cell DO UPDATE SET signals = t.signals + excluded.signals;
+INSERT INTO sileram.tally_fields AS t (name, value, open, signals, contacts, score, cost_cents)
+SELECT * FROM (
+    SELECT f.name, coalesce(f.value, '') AS value,
+           r.contacts IS NOT NULL AND r.state IN {impact_states} AS open,
+           sum(r.sign) AS signals, coalesce(sum(r.sign * r.contacts), 0) AS contacts,
+           coalesce(sum(r.sign * r.contacts * r.satisfaction_impact), 0) AS score,
+           coalesce(sum(r.sign * r.contacts * r.cost_per_contact_cents), 0) AS cost_cents
+    FROM {rows} r CROSS JOIN LATERAL (VALUES ('channel', r.channel), ('product', r.product),
+                                             ('process', r.process), ('customer', r.customer))
+                                     AS f (name, value)
+    GROUP BY 1, 2, 3) d
+WHERE (d.signals, d.contacts, d.score, d.cost_cents) <> (0, 0, 0, 0)
+ORDER BY 1, 2, 3
+ON CONFLICT (name, value, open) DO UPDATE SET signals = t.signals + excluded.signals,
+    contacts = t.contacts + excluded.contacts, score = t.score + excluded.score,
+    cost_cents = t.cost_cents + excluded.cost_cents;
+INSERT INTO sileram.tally_months AS t (month, entered)
+SELECT substr(r.submitted_at, 1, 7), sum(r.sign) FROM {rows} r GROUP BY 1 HAVING sum(r.sign) <> 0
+ORDER BY 1
+ON CONFLICT (month) DO UPDATE SET entered = t.entered + excluded.entered;
+)sql";
+
+// What the signed rows {rows} of step_stays add: finished stays per step and whole day of their
+// length (rounded down), open stays per step, and stays of step 10 per month of entry (leaving).
+constexpr const char* k_tally_stay_changes = R"sql(
+INSERT INTO sileram.tally_stays AS t (step, day, stays)
+SELECT r.step, floor(r.seconds / 86400.0)::bigint, sum(r.sign) FROM {rows} r
+WHERE r.seconds IS NOT NULL GROUP BY 1, 2 HAVING sum(r.sign) <> 0
+ORDER BY 1, 2
+ON CONFLICT (step, day) DO UPDATE SET stays = t.stays + excluded.stays;
+INSERT INTO sileram.tally_waiting AS t (step, stays)
+SELECT r.step, sum(r.sign) FROM {rows} r WHERE r.seconds IS NULL GROUP BY 1
+HAVING sum(r.sign) <> 0
+ORDER BY 1
+ON CONFLICT (step) DO UPDATE SET stays = t.stays + excluded.stays;
+INSERT INTO sileram.tally_months AS t (month, "left")
+SELECT substr(r.entered_at, 1, 7), sum(r.sign) FROM {rows} r WHERE r.step = 10 GROUP BY 1
+HAVING sum(r.sign) <> 0
+ORDER BY 1
+ON CONFLICT (month) DO UPDATE SET "left" = t."left" + excluded."left";
+)sql";
+
+// The first verdict ({verdicts}: the events) of the signals {ids}, again.
+constexpr const char* k_refresh_verdicts = R"sql(
+WITH gone AS (DELETE FROM sileram.tally_verdicts t WHERE t.signal_id IN {ids} RETURNING t.at)
+INSERT INTO sileram.tally_months AS t (month, verdicts)
+SELECT substr(at, 1, 7), -count(*) FROM gone GROUP BY 1
+ORDER BY 1
+ON CONFLICT (month) DO UPDATE SET verdicts = t.verdicts + excluded.verdicts;
+WITH came AS (
+    INSERT INTO sileram.tally_verdicts (signal_id, at)
+    SELECT h.signal_id, min(h.at) FROM sileram.history h
+    WHERE h.signal_id IN {ids} AND h.event IN {verdicts} GROUP BY h.signal_id RETURNING at)
+INSERT INTO sileram.tally_months AS t (month, verdicts)
+SELECT substr(at, 1, 7), count(*) FROM came GROUP BY 1
+ORDER BY 1
+ON CONFLICT (month) DO UPDATE SET verdicts = t.verdicts + excluded.verdicts;
+)sql";
+
+// The closings of the signals {ids}, again: each history row that brings a signal into
+// `closed`, with the seconds since its submission (0 when stamped before it).
+constexpr const char* k_refresh_closings = R"sql(
+WITH gone AS (DELETE FROM sileram.tally_closings t WHERE t.signal_id IN {ids} RETURNING t.month)
+INSERT INTO sileram.tally_months AS t (month, closed)
+SELECT month, -count(*) FROM gone GROUP BY 1
+ORDER BY 1
+ON CONFLICT (month) DO UPDATE SET closed = t.closed + excluded.closed;
+WITH came AS (
+    INSERT INTO sileram.tally_closings (history_id, signal_id, month, seconds)
+    SELECT h.id, h.signal_id, substr(h.at, 1, 7),
+           greatest(0, extract(epoch FROM h.at::timestamptz)
+                       - extract(epoch FROM s.submitted_at::timestamptz))::bigint
+    FROM sileram.history h JOIN sileram.signals s ON s.id = h.signal_id
+    WHERE h.signal_id IN {ids} AND h.to_state = 'closed'
+      AND h.from_state IS DISTINCT FROM 'closed'
+    RETURNING month)
+INSERT INTO sileram.tally_months AS t (month, closed)
+SELECT month, count(*) FROM came GROUP BY 1
+ORDER BY 1
+ON CONFLICT (month) DO UPDATE SET closed = t.closed + excluded.closed;
+)sql";
+
+// The latest measurement of the signals {ids} with contacts, again: its month and the
+// realised savings per period, as `report effect` computes them.
+constexpr const char* k_refresh_saved = R"sql(
+WITH gone AS (DELETE FROM sileram.tally_saved t WHERE t.signal_id IN {ids}
+              RETURNING t.month, t.saved_cents)
+INSERT INTO sileram.tally_months AS t (month, measured, saved_cents)
+SELECT month, -count(*), -sum(saved_cents) FROM gone GROUP BY 1
+ORDER BY 1
+ON CONFLICT (month) DO UPDATE SET measured = t.measured + excluded.measured,
+    saved_cents = t.saved_cents + excluded.saved_cents;
+WITH came AS (
+    INSERT INTO sileram.tally_saved (signal_id, month, saved_cents)
+    SELECT DISTINCT ON (m.signal_id) m.signal_id, substr(m.measured_at, 1, 7),
+           coalesce((s.contacts - m.contacts) * s.cost_per_contact_cents, 0)
+    FROM sileram.measurements m JOIN sileram.signals s ON s.id = m.signal_id
+    WHERE m.signal_id IN {ids} AND s.contacts IS NOT NULL
+    ORDER BY m.signal_id, m.id DESC
+    RETURNING month, saved_cents)
+INSERT INTO sileram.tally_months AS t (month, measured, saved_cents)
+SELECT month, count(*), sum(saved_cents) FROM came GROUP BY 1
+ORDER BY 1
+ON CONFLICT (month) DO UPDATE SET measured = t.measured + excluded.measured,
+    saved_cents = t.saved_cents + excluded.saved_cents;
+)sql";
+
+// Every signal of {ids} again, for `report response`: its month, channel ('' for none) and day
+// of submission, and the seconds from it to its first response (the first history row by id of
+// an event of {responses}; 0 when stamped before the submission; NULL without one), counted per
+// month, channel and whole day waited, or as unanswered per day and channel.
+constexpr const char* k_refresh_responses = R"sql(
+WITH gone AS (DELETE FROM sileram.tally_responses t WHERE t.signal_id IN {ids}
+              RETURNING t.month, t.channel, t.day, t.seconds),
+days AS (
+    INSERT INTO sileram.tally_response_days AS t (month, channel, day, signals)
+    SELECT month, channel, seconds / 86400, -count(*) FROM gone WHERE seconds IS NOT NULL
+    GROUP BY 1, 2, 3
+    ORDER BY 1, 2, 3
+    ON CONFLICT (month, channel, day) DO UPDATE SET signals = t.signals + excluded.signals)
+INSERT INTO sileram.tally_unanswered AS t (day, channel, signals)
+SELECT day, channel, -count(*) FROM gone WHERE seconds IS NULL GROUP BY 1, 2
+ORDER BY 1, 2
+ON CONFLICT (day, channel) DO UPDATE SET signals = t.signals + excluded.signals;
+WITH came AS (
+    INSERT INTO sileram.tally_responses (signal_id, month, channel, day, seconds)
+    SELECT s.id, substr(s.submitted_at, 1, 7), coalesce(s.channel, ''),
+           substr(s.submitted_at, 1, 10),
+           -- greatest() would make a missing response 0: it skips NULLs.
+           CASE WHEN f.at IS NOT NULL THEN
+               greatest(0, extract(epoch FROM f.at::timestamptz)
+                           - extract(epoch FROM s.submitted_at::timestamptz))::bigint END
+    FROM sileram.signals s LEFT JOIN LATERAL (
+        SELECT h.at FROM sileram.history h
+        WHERE h.signal_id = s.id AND h.event IN {responses} ORDER BY h.id LIMIT 1) f ON true
+    WHERE s.id IN {ids}
+    RETURNING month, channel, day, seconds),
+days AS (
+    INSERT INTO sileram.tally_response_days AS t (month, channel, day, signals)
+    SELECT month, channel, seconds / 86400, count(*) FROM came WHERE seconds IS NOT NULL
+    GROUP BY 1, 2, 3
+    ORDER BY 1, 2, 3
+    ON CONFLICT (month, channel, day) DO UPDATE SET signals = t.signals + excluded.signals)
+INSERT INTO sileram.tally_unanswered AS t (day, channel, signals)
+SELECT day, channel, count(*) FROM came WHERE seconds IS NULL GROUP BY 1, 2
+ORDER BY 1, 2
+ON CONFLICT (day, channel) DO UPDATE SET signals = t.signals + excluded.signals;
+)sql";
+
+// The latest measurement of each signal of {ids} with contacts, again, with the terms of
+// `report effect`: the baseline and case of the signal, the measured figures, the cost of its
+// actions not cancelled and the savings per period.
+constexpr const char* k_refresh_effect = R"sql(
+DELETE FROM sileram.tally_effect t WHERE t.signal_id IN {ids};
+INSERT INTO sileram.tally_effect
+SELECT DISTINCT ON (m.signal_id) m.signal_id, m.id, s.contacts, s.cost_per_contact_cents,
+       s.expected_reduction_hundredths, s.satisfaction_hundredths,
+       s.approved_savings_per_year_cents, m.contacts, m.satisfaction_hundredths, m.measured_at,
+       coalesce((SELECT sum(a.cost_cents) FROM sileram.actions a
+                 WHERE a.signal_id = s.id AND a.status <> 'cancelled'), 0),
+       (s.contacts - m.contacts) * s.cost_per_contact_cents
+FROM sileram.measurements m JOIN sileram.signals s ON s.id = m.signal_id
+WHERE m.signal_id IN {ids} AND s.contacts IS NOT NULL
+ORDER BY m.signal_id, m.id DESC;
+)sql";
+
+// Whether each signal of {ids} can recur ({can_recur}: closed, with a root cause and a
+// measurement), again, counted per process ('' for none).
+constexpr const char* k_refresh_recurring = R"sql(
+WITH gone AS (DELETE FROM sileram.tally_recurring t WHERE t.signal_id IN {ids}
+              RETURNING t.process)
+INSERT INTO sileram.tally_recurrable AS t (process, signals)
+SELECT process, -count(*) FROM gone GROUP BY 1
+ORDER BY 1
+ON CONFLICT (process) DO UPDATE SET signals = t.signals + excluded.signals;
+WITH came AS (
+    INSERT INTO sileram.tally_recurring (signal_id, process)
+    SELECT s.id, coalesce(s.process, '') FROM sileram.signals s
+    WHERE s.id IN {ids} AND {can_recur}
+    RETURNING process)
+INSERT INTO sileram.tally_recurrable AS t (process, signals)
+SELECT process, count(*) FROM came GROUP BY 1
+ORDER BY 1
+ON CONFLICT (process) DO UPDATE SET signals = t.signals + excluded.signals;
+)sql";
+
+// The columns of signals the sums read.
+constexpr const char* k_tallied_columns =
+    "state, step, contacts, satisfaction_impact, cost_per_contact_cents, channel, product, "
+    "process, customer, submitted_at";
+
+std::string stay_changes(const std::string& rows) {
+    return fmt::format(fmt::runtime(k_tally_stay_changes), fmt::arg("rows", rows));
+}
+
+std::string signed_stays(int sign, const char* table) {
+    return fmt::format("SELECT {} AS sign, step, seconds, entered_at FROM {}", sign, table);
+}
+
+std::string signal_changes(const std::string& rows) {
+    return fmt::format(fmt::runtime(k_tally_signal_changes), fmt::arg("rows", rows),
+                       fmt::arg("impact_states", sql_impact_states()));
+}
+
+// sql_can_recur with the schema named, as a trigger needs it.
+std::string can_recur() {
+    std::string sql = sql_can_recur("s");
+    for (const std::string_view table : {"root_causes", "measurements"}) {
+        const std::string from = fmt::format("FROM {} ", table);
+        const std::size_t at = sql.find(from);
+        if (at != std::string::npos) {
+            sql.replace(at, from.size(), fmt::format("FROM sileram.{} ", table));
+        }
+    }
+    return sql;
+}
+
+std::string refresh(const char* sql, const std::string& ids) {
+    return fmt::format(fmt::runtime(sql), fmt::arg("ids", ids), fmt::arg("can_recur", can_recur()),
+                       fmt::arg("verdicts", sql_verdict_events()),
+                       fmt::arg("responses", sql_response_events()));
+}
+
+std::string signed_rows(int sign, const char* table) {
+    return fmt::format("SELECT {} AS sign, {} FROM {}", sign, k_tallied_columns, table);
+}
+
+// The transition tables a trigger of `event` has.
+const char* referencing(std::string_view event) {
+    return event == "insert"   ? "NEW TABLE AS added"
+           : event == "delete" ? "OLD TABLE AS removed"
+                               : "OLD TABLE AS removed NEW TABLE AS added";
+}
+
+// The signals a statement of `event` touched, by their `column`.
+std::string touched(std::string_view event, std::string_view column) {
+    if (event == "insert") {
+        return fmt::format("(SELECT {} FROM added)", column);
+    }
+    if (event == "delete") {
+        return fmt::format("(SELECT {} FROM removed)", column);
+    }
+    return fmt::format("(SELECT {0} FROM added UNION SELECT {0} FROM removed)", column);
+}
+
+std::string trigger(std::string_view table, std::string_view event, const std::string& body) {
+    return fmt::format("CREATE FUNCTION tally_{0}_{1}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+                       "BEGIN\n{2}RETURN NULL;\nEND\n$$;\n"
+                       "CREATE TRIGGER tally_{0}_{1} AFTER {1} ON {0} REFERENCING {3} "
+                       "FOR EACH STATEMENT EXECUTE FUNCTION tally_{0}_{1}();\n",
+                       table, event, body, referencing(event));
+}
+
+const std::string& schema_v12() {
+    static const std::string sql = [] {
+        std::string script = fmt::format(fmt::runtime(k_schema_v12_tables),
+                                         fmt::arg("impact_states", sql_impact_states()));
+        // The first fill: every signal there is, once.
+        script += signal_changes("(" + signed_rows(1, "sileram.signals") + ")");
+        script += stay_changes("(" + signed_stays(1, "sileram.step_stays") + ")");
+        const std::string every = "(SELECT id FROM sileram.signals)";
+        script += refresh(k_refresh_verdicts, every) + refresh(k_refresh_closings, every) +
+                  refresh(k_refresh_saved, every) + refresh(k_refresh_responses, every) +
+                  refresh(k_refresh_effect, every) + refresh(k_refresh_recurring, every);
+        for (const std::string_view event : {"insert", "update", "delete"}) {
+            std::string rows;
+            if (event != "delete") {
+                rows = signed_rows(1, "added");
+            }
+            if (event != "insert") {
+                rows += (rows.empty() ? "" : " UNION ALL ") + signed_rows(-1, "removed");
+            }
+            // A new signal has no history or measurements yet: its sums change, and it waits
+            // for a response.
+            const std::string signal_ids = touched(event, "id");
+            std::string body = signal_changes("(" + rows + ")") +
+                               refresh(k_refresh_responses, signal_ids) +
+                               refresh(k_refresh_recurring, signal_ids);
+            if (event != "insert") {
+                body += refresh(k_refresh_closings, signal_ids) +
+                        refresh(k_refresh_saved, signal_ids) +
+                        refresh(k_refresh_effect, signal_ids);
+                if (event == "delete") {
+                    body += refresh(k_refresh_verdicts, signal_ids);
+                }
+            }
+            script += trigger("signals", event, body);
+            const std::string ids = touched(event, "signal_id");
+            script += trigger("history", event,
+                              refresh(k_refresh_verdicts, ids) + refresh(k_refresh_closings, ids) +
+                                  refresh(k_refresh_responses, ids));
+            script += trigger("measurements", event,
+                              refresh(k_refresh_saved, ids) + refresh(k_refresh_effect, ids) +
+                                  refresh(k_refresh_recurring, ids));
+            script += trigger("root_causes", event, refresh(k_refresh_recurring, ids));
+            script += trigger("actions", event, refresh(k_refresh_effect, ids));
+            std::string stays;
+            if (event != "delete") {
+                stays = signed_stays(1, "added");
+            }
+            if (event != "insert") {
+                stays += (stays.empty() ? "" : " UNION ALL ") + signed_stays(-1, "removed");
+            }
+            script += trigger("step_stays", event, stay_changes("(" + stays + ")"));
+        }
+        return script;
+    }();
+    return sql;
+}
+
 // The text search configuration: PostgreSQL's `simple` parser and dictionary, which keep a word
 // as it is (lower case). The words come folded already: domain::search_terms folds case and
 // removes diacritics exactly as SQLite's unicode61 tokenizer does, so both databases find the
@@ -380,9 +853,9 @@ WHERE n.nspname = 'sileram' AND c.relkind = 'r'
 
 const std::vector<Migration>& migrations() {
     // Version 6 is where PostgreSQL came in: one step makes the schema of SQLite version 6.
-    static const std::vector<Migration> list = {{6, k_schema_v6},           {7, k_schema_v7},
-                                                {8, k_schema_v8},           {9, k_schema_v9},
-                                                {10, schema_v10().c_str()}, {11, k_schema_v11}};
+    static const std::vector<Migration> list = {
+        {6, k_schema_v6},           {7, k_schema_v7},   {8, k_schema_v8},          {9, k_schema_v9},
+        {10, schema_v10().c_str()}, {11, k_schema_v11}, {12, schema_v12().c_str()}};
     return list;
 }
 

@@ -19,6 +19,15 @@ std::string measured_signals(const std::string& where_sql) {
                        where_sql);
 }
 
+// The same rows from tally_effect (schema 12), which holds the latest measurement of every
+// measured signal with contacts, with the signal's terms, as `s` and `m`.
+constexpr const char* k_tallied_signals =
+    "FROM (SELECT signal_id AS id, contacts, cost_per_contact_cents, "
+    "expected_reduction_hundredths, satisfaction_hundredths, approved_savings_per_year_cents, "
+    "measured_contacts, measured_satisfaction, action_cost_cents FROM tally_effect) s "
+    "CROSS JOIN LATERAL (SELECT s.measured_contacts AS contacts, s.measured_satisfaction AS "
+    "satisfaction_hundredths) m WHERE true";
+
 // The cost of a signal's actions that were not cancelled.
 constexpr const char* k_action_cost =
     "coalesce((SELECT sum(a.cost_cents) FROM actions a WHERE a.signal_id = s.id "
@@ -45,8 +54,11 @@ EffectSums effect_totals(Connection& db, const ReportFilter& filter, const Impac
     const Where where =
         filter_where(filter, "m.measured_at",
                      Params(std::int64_t{impact.periods_per_year}, std::int64_t{k_split_cents}));
+    const bool tallied = !has_filter(filter);
     const Result r =
-        db.exec((fmt::format(k_effect_totals, k_action_cost) + measured_signals(where.sql)).c_str(),
+        db.exec((fmt::format(k_effect_totals, tallied ? "s.action_cost_cents" : k_action_cost) +
+                 (tallied ? std::string(k_tallied_signals) : measured_signals(where.sql)))
+                    .c_str(),
                 where.params);
     EffectSums t;
     if (r.rows() > 0) {
@@ -73,9 +85,10 @@ SELECT count(*), coalesce(sum(s.approved_savings_per_year_cents / $1), 0),
 
 void add_approved_totals(Connection& db, const ReportFilter& filter, EffectSums& t) {
     const Where where = filter_where(filter, "m.measured_at", Params(std::int64_t{k_split_cents}));
+    const std::string approved = " AND s.approved_savings_per_year_cents IS NOT NULL";
     const Result r =
-        db.exec((k_approved_totals +
-                 measured_signals(" AND s.approved_savings_per_year_cents IS NOT NULL" + where.sql))
+        db.exec((k_approved_totals + (has_filter(filter) ? measured_signals(approved + where.sql)
+                                                         : k_tallied_signals + approved))
                     .c_str(),
                 where.params);
     if (r.rows() > 0) {
@@ -87,18 +100,31 @@ void add_approved_totals(Connection& db, const ReportFilter& filter, EffectSums&
 }
 
 // The measured signals, most saved per period first, then by id.
+// The same from tally_effect, through its index on the savings.
+constexpr const char* k_tallied_lines =
+    "SELECT s.id, s.title, s.state, s.contacts, s.satisfaction_impact, s.cost_per_contact_cents, "
+    "s.satisfaction_hundredths, m.contacts, m.satisfaction_hundredths, m.measured_by, "
+    "m.measured_at, s.expected_reduction_hundredths, t.action_cost_cents, "
+    "s.approved_savings_per_year_cents FROM tally_effect t JOIN signals s ON s.id = t.signal_id "
+    "JOIN measurements m ON m.id = t.measurement_id "
+    "ORDER BY t.saved_cents DESC NULLS LAST, t.signal_id";
+
 std::vector<EffectInput> effect_lines(Connection& db, const ReportFilter& filter) {
     const Where where = filter_where(filter, "m.measured_at", Params());
-    const Result r = db.exec(
-        fmt::format("SELECT s.id, s.title, s.state, s.contacts, s.satisfaction_impact, "
-                    "s.cost_per_contact_cents, s.satisfaction_hundredths, m.contacts, "
-                    "m.satisfaction_hundredths, m.measured_by, m.measured_at, "
-                    "s.expected_reduction_hundredths, {}, s.approved_savings_per_year_cents {} "
-                    "ORDER BY (s.contacts - m.contacts) * s.cost_per_contact_cents DESC NULLS "
-                    "LAST, s.id{}",
-                    k_action_cost, measured_signals(where.sql), limit_clause(filter))
-            .c_str(),
-        where.params);
+    const Result r =
+        !has_filter(filter)
+            ? db.exec((k_tallied_lines + limit_clause(filter)).c_str())
+            : db.exec(
+                  fmt::format(
+                      "SELECT s.id, s.title, s.state, s.contacts, s.satisfaction_impact, "
+                      "s.cost_per_contact_cents, s.satisfaction_hundredths, m.contacts, "
+                      "m.satisfaction_hundredths, m.measured_by, m.measured_at, "
+                      "s.expected_reduction_hundredths, {}, s.approved_savings_per_year_cents {} "
+                      "ORDER BY (s.contacts - m.contacts) * s.cost_per_contact_cents DESC NULLS "
+                      "LAST, s.id{}",
+                      k_action_cost, measured_signals(where.sql), limit_clause(filter))
+                      .c_str(),
+                  where.params);
     std::vector<EffectInput> lines;
     for (int row = 0; row < r.rows(); ++row) {
         EffectInput in;

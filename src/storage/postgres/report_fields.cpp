@@ -10,6 +10,9 @@ using namespace domain;
 namespace {
 
 std::int64_t signals_counted(Connection& db, const ReportFilter& filter) {
+    if (!has_filter(filter)) {
+        return db.exec("SELECT coalesce(sum(signals), 0) FROM tally_states").integer(0, 0);
+    }
     const Where where = filter_where(filter, "s.submitted_at", Params());
     const Result r =
         db.exec(fmt::format("SELECT count(*) FROM signals s WHERE true{}", where.sql).c_str(),
@@ -23,6 +26,9 @@ std::int64_t signals_counted(Connection& db, const ReportFilter& filter) {
 std::vector<ImpactGroupInput> sums_per_value(Connection& db, const ReportFilter& filter,
                                              const std::string& name) {
     const bool standard = is_standard_field(name);
+    if (standard && !has_filter(filter)) {
+        return tallied_values(db, name, "");
+    }
     const Where where = filter_where(filter, "s.submitted_at", standard ? Params() : Params(name));
     // The column name comes from the fixed list of standard fields, not from input.
     const std::string value = standard ? fmt::format("s.{}", name) : std::string("fv.value");

@@ -1,5 +1,6 @@
 #include "../state_lists.hpp"
 #include "reports.hpp"
+#include "sileram/errors.hpp"
 
 #include <chrono>
 #include <fmt/format.h>
@@ -22,11 +23,15 @@ std::string stays_of(const Where& where) {
 
 std::vector<StateCount> signals_per_state(Connection& db, const ReportFilter& filter) {
     const Where where = filter_where(filter, "s.submitted_at", Params());
-    const Result r = db.exec(fmt::format("SELECT s.state, s.step, count(*) FROM signals s "
-                                         "WHERE true{} GROUP BY 1, 2 ORDER BY 1, 2",
-                                         where.sql)
-                                 .c_str(),
-                             where.params);
+    const Result r =
+        has_filter(filter)
+            ? db.exec(fmt::format("SELECT s.state, s.step, count(*) FROM signals s "
+                                  "WHERE true{} GROUP BY 1, 2 ORDER BY 1, 2",
+                                  where.sql)
+                          .c_str(),
+                      where.params)
+            : db.exec("SELECT state, step, signals FROM tally_states WHERE signals > 0 "
+                      "ORDER BY 1, 2");
     std::vector<StateCount> states;
     for (int row = 0; row < r.rows(); ++row) {
         states.push_back(StateCount{state_at(r, row, 0), static_cast<int>(r.integer(row, 1)),
@@ -114,6 +119,90 @@ std::vector<StepStayInput> stays_per_step(Connection& db, const ReportFilter& fi
     return list;
 }
 
+// The stays per step from the tallies of schema 12 (no filter): finished ones per whole day of
+// their length, the longest, those within the step's target and the middle ones read from the
+// index step_stays_done from the middle's day on; the open ones and the oldest of them.
+constexpr const char* k_tallied_days =
+    "SELECT step, day, stays FROM tally_stays WHERE stays > 0 ORDER BY step, day";
+constexpr const char* k_longest =
+    "SELECT max(seconds) FROM step_stays WHERE step = $1 AND seconds IS NOT NULL";
+constexpr const char* k_at_target =
+    "SELECT count(*) FROM step_stays WHERE step = $1 AND seconds IS NOT NULL AND seconds = $2";
+constexpr const char* k_middle_from_day =
+    "SELECT seconds FROM step_stays WHERE step = $1 AND seconds IS NOT NULL AND seconds >= $2 "
+    "ORDER BY seconds OFFSET $3 LIMIT 2";
+constexpr const char* k_tallied_waiting =
+    "SELECT step, stays FROM tally_waiting WHERE stays > 0 ORDER BY step";
+constexpr const char* k_oldest_waiting =
+    "SELECT entered_at, signal_id FROM step_stays WHERE seconds IS NULL AND step = $1 "
+    "ORDER BY entered_at, signal_id LIMIT 1";
+
+std::vector<StepStayInput> tallied_stays(Connection& db, const StepTargets& targets) {
+    std::map<int, std::map<std::int64_t, std::int64_t>> days;
+    const Result tallied = db.exec(k_tallied_days);
+    for (int row = 0; row < tallied.rows(); ++row) {
+        days[static_cast<int>(tallied.integer(row, 0))][tallied.integer(row, 1)] +=
+            tallied.integer(row, 2);
+    }
+    std::map<int, StepStayInput> stays;
+    for (const auto& [step, per_day] : days) {
+        StepStayInput& s = stays[step];
+        s.step = step;
+        for (const auto& [day, n] : per_day) {
+            s.completed += n;
+        }
+        s.longest_seconds = db.exec(k_longest, Params(step)).integer(0, 0);
+        if (const auto target = targets.find(step); target != targets.end()) {
+            const std::int64_t target_days = target->second;
+            for (const auto& [day, n] : per_day) {
+                s.within_target += day < target_days ? n : 0;
+            }
+            s.within_target +=
+                db.exec(k_at_target, Params(step, target_days * 86400)).integer(0, 0);
+        }
+        const std::int64_t rank = (s.completed - 1) / 2;
+        std::int64_t before = 0;
+        std::int64_t first_second = 0;
+        for (const auto& [day, n] : per_day) {
+            if (rank < before + n) {
+                first_second = day * 86400;
+                break;
+            }
+            before += n;
+        }
+        const Result m = db.exec(k_middle_from_day, Params(step, first_second, rank - before));
+        if (m.rows() == 0) {
+            throw SystemFailure("the report tallies count more step stays than the index holds");
+        }
+        s.middle_lower_seconds = static_cast<double>(m.integer(0, 0));
+        s.middle_upper_seconds = s.completed % 2 == 1 || m.rows() < 2
+                                     ? s.middle_lower_seconds
+                                     : static_cast<double>(m.integer(1, 0));
+    }
+    const Result waiting = db.exec(k_tallied_waiting);
+    for (int row = 0; row < waiting.rows(); ++row) {
+        StepStayInput& s = stays[static_cast<int>(waiting.integer(row, 0))];
+        s.step = static_cast<int>(waiting.integer(row, 0));
+        s.waiting = waiting.integer(row, 1);
+        const Result o = db.exec(k_oldest_waiting, Params(s.step));
+        if (o.rows() == 0) {
+            throw SystemFailure("the report tallies count more open stays than there are");
+        }
+        s.oldest_entered = time_at(o, 0, 0);
+        s.oldest_signal = o.integer(0, 1);
+    }
+    std::vector<StepStayInput> list;
+    for (const auto& [step, s] : stays) {
+        list.push_back(s);
+    }
+    return list;
+}
+
+// From the tallies of schema 12 (no filter): the months from $1 (YYYY-MM) on.
+constexpr const char* k_tallied_flow =
+    "SELECT month, entered, \"left\" FROM tally_months WHERE month >= $1 AND (entered > 0 OR "
+    "\"left\" > 0) ORDER BY month";
+
 // Entering (submitted) and leaving (closed) per month within [month_since, until), of the
 // signals the field filters select; the report's own time window does not narrow the months.
 std::vector<MonthFlow> flow_per_month(Connection& db, const ReportFilter& filter,
@@ -169,8 +258,17 @@ FunnelData funnel_report(Connection& db, const ReportFilter& filter, Timestamp m
                          const StepTargets& targets) {
     FunnelData data;
     data.states = signals_per_state(db, filter);
-    data.stays = stays_per_step(db, filter, targets);
-    data.months = flow_per_month(db, filter, month_since);
+    if (has_filter(filter)) {
+        data.stays = stays_per_step(db, filter, targets);
+        data.months = flow_per_month(db, filter, month_since);
+        return data;
+    }
+    data.stays = tallied_stays(db, targets);
+    const Result flow = db.exec(k_tallied_flow, Params(format_timestamp(month_since).substr(0, 7)));
+    for (int row = 0; row < flow.rows(); ++row) {
+        data.months.push_back(
+            MonthFlow{flow.text(row, 0), flow.integer(row, 1), flow.integer(row, 2)});
+    }
     return data;
 }
 

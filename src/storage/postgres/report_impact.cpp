@@ -7,11 +7,29 @@ namespace sileram::storage::postgres {
 
 using namespace domain;
 
-// Without tallies: the indexes signals_state_score and signals (state, …) serve the aggregates.
+// With a filter the indexes signals_state_score and signals (state, …) serve the aggregates.
 ImpactData impact_report(Connection& db, const ReportFilter& filter, const std::string& by,
                          const ReportSettings& settings) {
     ImpactData data;
-    {
+    // Without a filter the tallies of schema 12 hold the sums.
+    const bool tallied = !has_filter(filter);
+    if (tallied) {
+        const Result quadrants = db.exec(
+            fmt::format("SELECT contacts >= $1, satisfaction_impact >= $2, sum(signals), "
+                        "sum(signals * contacts), coalesce(sum(signals * contacts * "
+                        "satisfaction_impact), 0), coalesce(sum(signals * contacts * "
+                        "cost_per_contact_cents), 0) FROM tally_impact WHERE state IN {} AND "
+                        "signals > 0 GROUP BY 1, 2",
+                        sql_impact_states())
+                .c_str(),
+            Params(settings.many_contacts,
+                   static_cast<std::int64_t>(settings.high_satisfaction_impact)));
+        for (int r = 0; r < quadrants.rows(); ++r) {
+            data.quadrants.push_back(QuadrantInput{quadrants.text(r, 0) == "t",
+                                                   quadrants.text(r, 1) == "t",
+                                                   sums_at(quadrants, r, 2)});
+        }
+    } else {
         Where where =
             filter_where(filter, "s.submitted_at",
                          Params(settings.many_contacts,
@@ -28,7 +46,9 @@ ImpactData impact_report(Connection& db, const ReportFilter& filter, const std::
                                                    sums_at(quadrants, r, 2)});
         }
     }
-    if (!by.empty()) {
+    if (!by.empty() && tallied && is_standard_field(by)) {
+        data.groups = tallied_values(db, by, " AND open", false);
+    } else if (!by.empty()) {
         const bool standard = is_standard_field(by);
         Where where = filter_where(filter, "s.submitted_at", standard ? Params() : Params(by));
         // The column name comes from the fixed list of standard fields, not from input.

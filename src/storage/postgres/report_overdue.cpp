@@ -147,7 +147,11 @@ void list_late_signals(Connection& db, const ReportFilter& filter, const LateCut
     }
     const std::string from = fmt::format("FROM signals s WHERE true{}{}", where.sql, condition);
     data.late_total = db.exec(("SELECT count(*) " + from).c_str(), where.params).integer(0, 0);
-    const Result r = db.exec(fmt::format("SELECT s.id, s.title, s.state, s.submitted_at{} {} "
+    // The late signals first, then their order: left to choose, the planner walked every signal
+    // in the order of submission to find the few late ones (4 s of 6 at 1,000,000 signals).
+    // OFFSET 0 keeps the subquery apart.
+    const Result r = db.exec(fmt::format("SELECT s.id, s.title, s.state, s.submitted_at{} FROM "
+                                         "(SELECT * {} OFFSET 0) s "
                                          "ORDER BY s.submitted_at, s.id{}",
                                          storage::late_columns(), from, limit_clause(filter))
                                  .c_str(),

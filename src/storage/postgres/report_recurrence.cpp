@@ -48,10 +48,15 @@ RecurrenceData recurrence_report(Connection& db, const ReportFilter& filter) {
                             state_at(pairs, row, 6), time_at(pairs, row, 7), pairs.real(row, 8)});
     }
     // Every closed root cause counts, whenever it recurred: the window is on the new signals.
+    // Without a field filter they are counted in the tallies of schema 12.
     const Where closed_where = filter_where(filter, "", Params());
-    const Result closed = db.exec(
-        fmt::format(fmt::runtime(k_closed_causes), sql_can_recur("s"), closed_where.sql).c_str(),
-        closed_where.params);
+    const Result closed =
+        filter.fields.empty() && !filter.as_of
+            ? db.exec("SELECT process, signals FROM tally_recurrable WHERE signals > 0")
+            : db.exec(
+                  fmt::format(fmt::runtime(k_closed_causes), sql_can_recur("s"), closed_where.sql)
+                      .c_str(),
+                  closed_where.params);
     for (int row = 0; row < closed.rows(); ++row) {
         data.closed.push_back(ClosedCausesInput{closed.text(row, 0), closed.integer(row, 1)});
     }

@@ -1,5 +1,6 @@
 #include "../state_lists.hpp"
 #include "reports.hpp"
+#include "sileram/errors.hpp"
 
 #include <fmt/format.h>
 #include <map>
@@ -38,9 +39,60 @@ constexpr const char* k_saved =
     "latest.signal_id WHERE s.contacts IS NOT NULL AND m.measured_at >= $1 AND m.measured_at < "
     "coalesce($2, '9999'){0} GROUP BY 1";
 
+// From the tallies of schema 12, the months from $1 (YYYY-MM) on.
+constexpr const char* k_tallied_months = R"sql(
+SELECT month, entered, verdicts, closed, saved_cents FROM tally_months
+WHERE month >= $1 AND (entered > 0 OR verdicts > 0 OR closed > 0 OR measured > 0)
+ORDER BY month
+)sql";
+// The closings' waits at rank $2 and the next, in seconds, walked in the index: of one month
+// ($1), of every month from $1 on.
+constexpr const char* k_month_close_ranks =
+    "SELECT seconds FROM tally_closings WHERE month = $1 ORDER BY seconds LIMIT 2 OFFSET $2";
+constexpr const char* k_close_ranks_since =
+    "SELECT seconds FROM tally_closings WHERE month >= $1 ORDER BY seconds LIMIT 2 OFFSET $2";
+
+// The median of `count` closings' waits that `walk` finds in order from `month`.
+std::optional<double> median_in_index(Connection& db, const char* walk, const std::string& month,
+                                      std::int64_t count) {
+    if (count <= 0) {
+        return std::nullopt;
+    }
+    const Result r = db.exec(walk, Params(month, (count - 1) / 2));
+    if (r.rows() == 0) {
+        throw SystemFailure("the report tallies count more closings than their index holds");
+    }
+    const std::int64_t lower = r.integer(0, 0);
+    return median_days_of_middle(count, lower,
+                                 count % 2 == 0 && r.rows() > 1 ? r.integer(1, 0) : lower);
+}
+
+TrendData tallied_trend(Connection& db, Timestamp month_since) {
+    const std::string since = format_timestamp(month_since).substr(0, 7);
+    TrendData data;
+    const Result months = db.exec(k_tallied_months, Params(since));
+    std::int64_t closed = 0;
+    for (int row = 0; row < months.rows(); ++row) {
+        TrendMonthInput m;
+        m.month = months.text(row, 0);
+        m.signals_in = months.integer(row, 1);
+        m.verdicts = months.integer(row, 2);
+        m.closed = months.integer(row, 3);
+        m.saved_per_period_cents = months.integer(row, 4);
+        m.median_days_to_close = median_in_index(db, k_month_close_ranks, m.month, m.closed);
+        closed += m.closed;
+        data.months.push_back(std::move(m));
+    }
+    data.median_days_to_close = median_in_index(db, k_close_ranks_since, since, closed);
+    return data;
+}
+
 } // namespace
 
 TrendData trend_report(Connection& db, const ReportFilter& filter, Timestamp month_since) {
+    if (!has_filter(filter)) {
+        return tallied_trend(db, month_since);
+    }
     ReportFilter fields_only;
     fields_only.fields = filter.fields;
     const std::optional<std::string> until =

@@ -100,6 +100,9 @@ public:
                             Timestamp now) override {
         Snapshot snapshot(m_db, filter);
         PastView past(m_db, filter.as_of);
+        if (!has_filter(filter)) {
+            return tallied_responses(m_db, target_days, now);
+        }
         return count_responses(response_report(m_db, filter), target_days, now);
     }
     TrendData trend(const ReportFilter& filter, Timestamp month_since) override {
@@ -179,6 +182,22 @@ Where filter_where(const ReportFilter& filter, std::string_view time_column, Par
         }
     }
     return w;
+}
+
+std::vector<ImpactGroupInput> tallied_values(Connection& db, const std::string& name,
+                                             std::string_view condition, bool ranked) {
+    const std::string group = name == "customer" ? "ascii_lower(value)" : "value";
+    const Result r = db.exec(
+        fmt::format("SELECT min(value), sum(signals), sum(contacts), sum(score), sum(cost_cents) "
+                    "FROM tally_fields WHERE name = $1 AND signals > 0{} GROUP BY {} ORDER BY {}",
+                    condition, group, ranked ? "2 DESC, 1" : group)
+            .c_str(),
+        Params(name));
+    std::vector<ImpactGroupInput> groups;
+    for (int row = 0; row < r.rows(); ++row) {
+        groups.push_back(ImpactGroupInput{r.text(row, 0), sums_at(r, row, 1)});
+    }
+    return groups;
 }
 
 std::string limit_clause(const ReportFilter& filter) {

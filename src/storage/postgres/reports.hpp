@@ -51,6 +51,15 @@ inline constexpr const char* k_sums =
     "count(*), coalesce(sum(s.contacts), 0), coalesce(sum(s.contacts * s.satisfaction_impact), 0), "
     "coalesce(sum(s.contacts * s.cost_per_contact_cents), 0)";
 
+// The sums per value of the standard field `name` over every signal, from tally_fields (schema
+// 12), as the query over the signals gives them: signals without the field are the value '',
+// customers are one value ignoring ASCII case in their first spelling (bytewise). `condition`:
+// more of the WHERE clause on the tally (" AND open"). Ordered most signals first, then by
+// value when `ranked`, else by value.
+std::vector<domain::ImpactGroupInput> tallied_values(Connection& db, const std::string& name,
+                                                     std::string_view condition,
+                                                     bool ranked = true);
+
 // " LIMIT n" for a positive limit, else nothing.
 std::string limit_clause(const ReportFilter& filter);
 
@@ -81,6 +90,9 @@ OverdueData overdue_report(Connection& db, const ReportFilter& filter, domain::D
                            domain::Timestamp stale_before, domain::Timestamp silent_before,
                            const domain::LateCuts& late);
 std::vector<domain::ResponseInput> response_report(Connection& db, const ReportFilter& filter);
+// `report response` without a filter, from the tallies of schema 12.
+domain::ResponseCounts tallied_responses(Connection& db, std::optional<int> target_days,
+                                         domain::Timestamp now);
 TrendData trend_report(Connection& db, const ReportFilter& filter, domain::Timestamp month_since);
 RecurrenceData recurrence_report(Connection& db, const ReportFilter& filter);
 ScopeData scope_report(Connection& db, const ReportFilter& filter);

@@ -1169,6 +1169,7 @@ constexpr Migration k_migrations[] = {
     {9, k_schema_v9},
     {10, k_schema_v10},
     {11, k_schema_v11, fill_wait_tallies},
+    {12, ""}, // PostgreSQL's tallies of the signals (SQLite's of version 5); nothing here
 };
 
 int newest_version() {
