@@ -81,6 +81,17 @@ TEST_CASE("an error tells the failing result, not the connection's last message"
     CHECK_THROWS_AS(storage::sqlite::fail(db.handle(), SQLITE_FULL, "writing"), TemporaryFailure);
 }
 
+TEST_CASE("a full disk under a scratch database names the folder of temporary files") {
+    Connection db("", Connection::Mode::scratch);
+    db.exec("CREATE TABLE t (x); INSERT INTO t VALUES (randomblob(100000))");
+    const std::string message = test_support::message_of(
+        [&] { storage::sqlite::fail(db.handle(), SQLITE_FULL, "building the search index"); });
+    CHECK(test_support::contains(message,
+                                 "a temporary file (in the folder SQLITE_TMPDIR or "
+                                 "TMPDIR names, else /var/tmp): database or disk is full"));
+    CHECK(test_support::contains(message, "building the search index"));
+}
+
 namespace sqlite = sileram::storage::sqlite;
 
 namespace {

@@ -29,7 +29,14 @@ std::string message_for(sqlite3* db, int code) {
 
 std::string file_of(sqlite3* db) {
     const char* name = db != nullptr ? sqlite3_db_filename(db, "main") : nullptr;
-    return name != nullptr && *name != '\0' ? name : "the database";
+    if (name == nullptr) {
+        return "the database";
+    }
+    // A scratch database (Connection::Mode::scratch) has no name: it lives in SQLite's folder for
+    // temporary files, which is what a full disk there concerns.
+    return *name != '\0' ? name
+                         : "a temporary file (in the folder SQLITE_TMPDIR or TMPDIR names, else "
+                           "/var/tmp)";
 }
 
 // The system error behind an I/O error: the connection's record of it, else the errno the failing
