@@ -208,6 +208,11 @@ void list_filters_and_sorts(const std::string& db) {
     state.states.push_back(State::submitted);
     CHECK(store->count(state) == 3);
     CHECK(store->count(ListQuery{}) == 3);
+    state.step = 1;
+    CHECK(store->count(state) == 2);
+    state.step = 2;
+    CHECK(store->count(state) == 1);
+    state.step.reset();
     ListQuery field;
     field.fields = {{"region", "zuid"}};
     CHECK(ids_of(store->list(field)) == std::vector<SignalId>{2, 3});

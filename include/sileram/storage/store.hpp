@@ -39,6 +39,13 @@ struct ListQuery {
     std::optional<domain::LateCuts> late; // only signals late by these; reads their late_facts
 };
 
+// Whether `q` asks for signals by state and step alone (as `list` does by default: the open ones),
+// so that the count per state and step the report tallies keep answers its count.
+inline bool counts_by_state_and_step(const ListQuery& q) {
+    return !q.min_score && !q.max_score && q.fields.empty() && !q.since && !q.recurring &&
+           !q.search && !q.late;
+}
+
 // A stored signal that resembles a text, for the duplicate guard of `submit`.
 struct SimilarSignal {
     domain::SignalId id = 0;

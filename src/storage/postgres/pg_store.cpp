@@ -194,6 +194,8 @@ SELECT s.id, s.title, s.state, s.step, s.submitted_by, s.submitted_at, s.updated
        (SELECT count(*) FROM submitters u WHERE u.signal_id = s.id))sql";
 constexpr const char* k_list_from = " FROM signals s WHERE true";
 constexpr const char* k_count_signals = "SELECT count(*) FROM signals s WHERE true";
+constexpr const char* k_count_tallied_states =
+    "SELECT coalesce(sum(signals), 0) FROM tally_states WHERE true";
 // Read commands see one snapshot, as a SQLite read transaction does.
 constexpr const char* k_begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 // Read committed with the signal's row locked (k_select_signal_for_update): a waiting writer
@@ -446,9 +448,34 @@ public:
     }
 
     std::int64_t count(const ListQuery& q) override {
+        if (counts_by_state_and_step(q)) {
+            return count_from_tally(q);
+        }
         std::string sql = k_count_signals;
         Params p;
         append_list_filters(q, sql, p);
+        return m_db.exec(sql.c_str(), p).integer(0, 0);
+    }
+
+    // `list`'s "50 of N" for a state or step alone (its default: the open signals) comes from the
+    // count per state and step that triggers keep (tally_states, schema 12): counting 1,000,000
+    // open signals took 30-39 ms of the server's time, reading the tally a few rows.
+    std::int64_t count_from_tally(const ListQuery& q) {
+        std::string sql = k_count_tallied_states;
+        Params p;
+        int n = 0;
+        if (!q.states.empty()) {
+            sql += " AND state IN (";
+            for (std::size_t i = 0; i < q.states.size(); ++i) {
+                sql += fmt::format("{}${}", i == 0 ? "" : ", ", ++n);
+                p.add(to_string(q.states[i]));
+            }
+            sql += ")";
+        }
+        if (q.step) {
+            sql += fmt::format(" AND step = ${}", ++n);
+            p.add(*q.step);
+        }
         return m_db.exec(sql.c_str(), p).integer(0, 0);
     }
 

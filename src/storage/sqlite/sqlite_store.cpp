@@ -181,6 +181,8 @@ SELECT s.id, s.title, s.state, s.step, s.submitted_by, s.submitted_at, s.updated
        (SELECT count(*) FROM submitters u WHERE u.signal_id = s.id))sql";
 constexpr std::string_view k_list_from = " FROM signals s WHERE 1 = 1";
 constexpr std::string_view k_count_signals = "SELECT count(*) FROM signals s WHERE 1 = 1";
+constexpr std::string_view k_count_tallied_states =
+    "SELECT coalesce(sum(signals), 0) FROM tally_states WHERE 1 = 1";
 constexpr const char* k_custom_field_names =
     "SELECT DISTINCT name FROM signal_fields ORDER BY name";
 constexpr const char* k_all_ids = "SELECT id FROM signals WHERE id > ? ORDER BY id LIMIT 500";
@@ -541,6 +543,9 @@ public:
     }
 
     std::int64_t count(const ListQuery& q) override {
+        if (counts_by_state_and_step(q)) {
+            return count_from_tally(q);
+        }
         std::string sql = std::string(k_count_signals);
         std::vector<std::variant<std::int64_t, std::string>> values;
         append_list_filters(q, sql, values);
@@ -548,6 +553,32 @@ public:
         int index = 0;
         for (const auto& value : values) {
             std::visit([&](const auto& v) { row.bind(++index, v); }, value);
+        }
+        return row.step() ? row.integer(0) : 0;
+    }
+
+    // `list`'s "50 of N" for a state or step alone (its default: the open signals) comes from the
+    // count per state and step that triggers keep (tally_states): counting the 560,000 open ones
+    // of 1,000,000 signals took most of `list`'s 34-38 ms.
+    std::int64_t count_from_tally(const ListQuery& q) {
+        std::string sql(k_count_tallied_states);
+        if (!q.states.empty()) {
+            sql += " AND state IN (";
+            for (std::size_t i = 0; i < q.states.size(); ++i) {
+                sql += i == 0 ? "?" : ", ?";
+            }
+            sql += ")";
+        }
+        if (q.step) {
+            sql += " AND step = ?";
+        }
+        Statement row = m_db.prepare(sql);
+        int index = 0;
+        for (const domain::State state : q.states) {
+            row.bind(++index, to_string(state));
+        }
+        if (q.step) {
+            row.bind(++index, *q.step);
         }
         return row.step() ? row.integer(0) : 0;
     }
