@@ -16,7 +16,8 @@ namespace sileram::domain {
 
 namespace {
 
-constexpr double k_seconds_per_day = 86400.0;
+constexpr std::int64_t k_day_seconds = 86400;
+constexpr double k_seconds_per_day = k_day_seconds;
 
 struct QuadrantInfo {
     Quadrant quadrant;
@@ -124,6 +125,18 @@ double seconds_as_days(std::int64_t seconds) {
 
 double percentile_between(const PercentileRanks& ranks, double lower, double upper) {
     return lower + ranks.weight * (upper - lower);
+}
+
+std::optional<RankInDays> locate_rank(const std::map<std::int64_t, std::int64_t>& per_day,
+                                      std::int64_t rank) {
+    std::int64_t before = 0;
+    for (const auto& [day, waits] : per_day) {
+        if (rank < before + waits) {
+            return RankInDays{day * k_day_seconds, rank - before};
+        }
+        before += waits;
+    }
+    return std::nullopt;
 }
 
 std::optional<double> percentile(std::vector<double> values, double fraction) {

@@ -229,6 +229,20 @@ TEST_CASE("percentile: linear between the nearest ranks, the median at one half"
     CHECK(*percentile({1, 2, 3}, 1.0) == 3);
 }
 
+TEST_CASE("a rank among waits counted per day: the first second of its day and the offset there") {
+    // Waits of day 0: 2, day 3: 4, day 10: 1 (ranks 0-1, 2-5, 6).
+    const std::map<std::int64_t, std::int64_t> per_day = {{0, 2}, {3, 4}, {10, 1}};
+    CHECK(locate_rank(per_day, 0)->from_seconds == 0);
+    CHECK(locate_rank(per_day, 1)->offset == 1);
+    CHECK(locate_rank(per_day, 2)->from_seconds == 3 * 86400);
+    CHECK(locate_rank(per_day, 2)->offset == 0);
+    CHECK(locate_rank(per_day, 5)->offset == 3);
+    CHECK(locate_rank(per_day, 6)->from_seconds == 10 * 86400);
+    CHECK(locate_rank(per_day, 6)->offset == 0);
+    CHECK_FALSE(locate_rank(per_day, 7));
+    CHECK_FALSE(locate_rank({}, 0));
+}
+
 TEST_CASE("response: days to the first response per month and channel, judged by the target") {
     const auto in = [](std::string channel, const char* submitted,
                        std::optional<const char*> responded) {

@@ -46,6 +46,17 @@ std::string scalar(Connection& db, const std::string& sql) {
     return query.text(0);
 }
 
+// How many signals the search index finds for `words`.
+std::string matching(Connection& db, const char* words) {
+    return scalar(
+        db, fmt::format("SELECT count(*) FROM signals_fts WHERE signals_fts MATCH '{}'", words));
+}
+
+// FTS5's own check that the index matches the signals' text; it throws when it does not.
+void check_index(Connection& db) {
+    db.exec("INSERT INTO signals_fts (signals_fts) VALUES ('integrity-check')");
+}
+
 // Words that each occur in a known share of the rows written by write_signals.
 constexpr int k_rows = 3000;
 const std::string k_counts =
@@ -86,8 +97,7 @@ TEST_CASE("a search index built beside the import answers as FTS5's own, on eith
         Connection db(database.file, Connection::Mode::read_write_create);
         // The connection has read the empty index before, as an import's may have: the index is
         // replaced, not written beneath what FTS5 keeps of it.
-        CHECK(scalar(db, "SELECT count(*) FROM signals_fts WHERE signals_fts MATCH 'factuur'") ==
-              "0");
+        CHECK(matching(db, "factuur") == "0");
         db.exec("BEGIN IMMEDIATE");
         ScratchSearchIndex index(db, indexing);
         write_signals(db, index);
@@ -97,7 +107,7 @@ TEST_CASE("a search index built beside the import answers as FTS5's own, on eith
 
         const std::string built = scalar(db, k_counts);
         CHECK(built.rfind("1000 2000 3000 100 ", 0) == 0);
-        db.exec("INSERT INTO signals_fts (signals_fts) VALUES ('integrity-check')");
+        check_index(db);
         // One segment: the merge ran in the scratch database.
         CHECK(scalar(db, "SELECT count(DISTINCT segid) FROM signals_fts_idx") == "1");
         db.exec("INSERT INTO signals_fts (signals_fts) VALUES ('rebuild')");
@@ -109,9 +119,8 @@ TEST_CASE("a search index built beside the import answers as FTS5's own, on eith
                 "'2026-11-24T12:00:00Z', '2026-11-24T12:00:00Z')");
         db.exec("INSERT INTO signals_fts (rowid, title, description) "
                 "SELECT id, title, description FROM signals WHERE title = 'Factuur te laat'");
-        CHECK(scalar(db, "SELECT count(*) FROM signals_fts WHERE signals_fts MATCH 'factuur'") ==
-              "1001");
-        db.exec("INSERT INTO signals_fts (signals_fts) VALUES ('integrity-check')");
+        CHECK(matching(db, "factuur") == "1001");
+        check_index(db);
     }
 }
 
@@ -123,8 +132,7 @@ TEST_CASE("an import that does not commit leaves the empty search index as it wa
         ScratchSearchIndex index(db);
         write_signals(db, index);
         index.finish();
-        CHECK(scalar(db, "SELECT count(*) FROM signals_fts WHERE signals_fts MATCH 'levering'") ==
-              "2000");
+        CHECK(matching(db, "levering") == "2000");
         db.exec("ROLLBACK");
     }
     SUBCASE("given up while the thread indexes") {
@@ -136,17 +144,16 @@ TEST_CASE("an import that does not commit leaves the empty search index as it wa
         db.exec("ROLLBACK");
     }
     CHECK(scalar(db, "SELECT count(*) FROM signals") == "0");
-    CHECK(scalar(db, "SELECT count(*) FROM signals_fts WHERE signals_fts MATCH 'levering'") == "0");
-    db.exec("INSERT INTO signals_fts (signals_fts) VALUES ('integrity-check')");
+    CHECK(matching(db, "levering") == "0");
+    check_index(db);
     // And the next import into the still empty table builds it again.
     db.exec("BEGIN IMMEDIATE");
     ScratchSearchIndex index(db);
     write_signals(db, index);
     index.finish();
     db.exec("COMMIT");
-    CHECK(scalar(db, "SELECT count(*) FROM signals_fts WHERE signals_fts MATCH 'levering'") ==
-          "2000");
-    db.exec("INSERT INTO signals_fts (signals_fts) VALUES ('integrity-check')");
+    CHECK(matching(db, "levering") == "2000");
+    check_index(db);
 }
 
 TEST_CASE("an import that adds no signal leaves the search index untouched") {
@@ -159,5 +166,5 @@ TEST_CASE("an import that adds no signal leaves the search index untouched") {
     index.finish();
     db.exec("COMMIT");
     CHECK(scalar(db, "SELECT sql FROM sqlite_schema WHERE name = 'signals_fts'") == definition);
-    db.exec("INSERT INTO signals_fts (signals_fts) VALUES ('integrity-check')");
+    check_index(db);
 }

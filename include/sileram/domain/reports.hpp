@@ -65,6 +65,18 @@ PercentileRanks percentile_ranks(std::int64_t count, double fraction);
 double seconds_as_days(std::int64_t seconds);
 double percentile_between(const PercentileRanks& ranks, double lower, double upper);
 
+// Where the value at `rank` (from 0) of a sorted list of waits lies, given how many of them last
+// each whole day (`per_day`, by day): among the waits of at least `from_seconds` (the first second
+// of the rank's day), at `offset`. For storage that tallies waits per day and reads the ranked one
+// from an index from that day on, walking one day's entries at most. nullopt when the days hold
+// `rank` or fewer waits.
+struct RankInDays {
+    std::int64_t from_seconds = 0;
+    std::int64_t offset = 0;
+};
+std::optional<RankInDays> locate_rank(const std::map<std::int64_t, std::int64_t>& per_day,
+                                      std::int64_t rank);
+
 // ---- impact ------------------------------------------------------------------------------
 
 // An open signal with its impact figures, as storage finds it.

@@ -160,17 +160,8 @@ std::vector<StepStayInput> tallied_stays(Connection& db, const StepTargets& targ
             s.within_target +=
                 db.exec(k_at_target, Params(step, target_days * 86400)).integer(0, 0);
         }
-        const std::int64_t rank = (s.completed - 1) / 2;
-        std::int64_t before = 0;
-        std::int64_t first_second = 0;
-        for (const auto& [day, n] : per_day) {
-            if (rank < before + n) {
-                first_second = day * 86400;
-                break;
-            }
-            before += n;
-        }
-        const Result m = db.exec(k_middle_from_day, Params(step, first_second, rank - before));
+        const RankInDays at = locate_rank(per_day, (s.completed - 1) / 2).value_or(RankInDays{});
+        const Result m = db.exec(k_middle_from_day, Params(step, at.from_seconds, at.offset));
         if (m.rows() == 0) {
             throw SystemFailure("the report tallies count more step stays than the index holds");
         }

@@ -57,16 +57,8 @@ std::optional<double> percentile_in_index(Connection& db, const char* walk, cons
         return std::nullopt;
     }
     const PercentileRanks ranks = percentile_ranks(responded, fraction);
-    std::int64_t before = 0;
-    std::int64_t first_second = 0;
-    for (const auto& [day, n] : days) {
-        if (ranks.lower < before + n) {
-            first_second = day * 86400;
-            break;
-        }
-        before += n;
-    }
-    const Result r = db.exec(walk, Params(key, ranks.lower - before, first_second));
+    const RankInDays at = locate_rank(days, ranks.lower).value_or(RankInDays{});
+    const Result r = db.exec(walk, Params(key, at.offset, at.from_seconds));
     if (r.rows() == 0) {
         throw SystemFailure("the report tallies count more responses than their index holds");
     }

@@ -148,26 +148,20 @@ std::vector<StateCount> tallied_states(Connection& db) {
 // tally, then that day's stays from the index on (step, seconds), so the offset walks one day's
 // stays at most.
 void find_middle_stays(Connection& db, StepStayInput& s) {
-    const std::int64_t wanted = (s.completed - 1) / 2;
-    std::int64_t before = 0;
-    std::optional<std::int64_t> day;
+    std::map<std::int64_t, std::int64_t> per_day;
     Statement days =
         db.prepare("SELECT day, stays FROM tally_stays WHERE step = ? AND stays > 0 ORDER BY day");
     days.bind(1, std::int64_t{s.step});
     while (days.step()) {
-        const std::int64_t count = days.integer(1);
-        if (before + count > wanted) {
-            day = days.integer(0);
-            break;
-        }
-        before += count;
+        per_day[days.integer(0)] = days.integer(1);
     }
-    if (!day) {
+    const auto at = locate_rank(per_day, (s.completed - 1) / 2);
+    if (!at) {
         return;
     }
     Statement middle = db.prepare("SELECT seconds FROM step_stays WHERE step = ? AND seconds IS "
                                   "NOT NULL AND seconds >= ? ORDER BY seconds LIMIT 2 OFFSET ?");
-    middle.bind_all(std::int64_t{s.step}, *day * 86400, wanted - before);
+    middle.bind_all(std::int64_t{s.step}, at->from_seconds, at->offset);
     if (middle.step()) {
         s.middle_lower_seconds = static_cast<double>(middle.integer(0));
         s.middle_upper_seconds = s.middle_lower_seconds;

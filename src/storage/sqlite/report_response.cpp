@@ -86,18 +86,10 @@ std::optional<double> percentile_in_index(Statement& walk, const std::string& ke
         return std::nullopt;
     }
     const PercentileRanks ranks = percentile_ranks(responded, fraction);
-    std::int64_t before = 0;
-    std::int64_t first_second = 0;
-    for (const auto& [day, n] : days) {
-        if (ranks.lower < before + n) {
-            first_second = day * 86400;
-            break;
-        }
-        before += n;
-    }
+    const RankInDays at = locate_rank(days, ranks.lower).value_or(RankInDays{});
     walk.bind(1, key);
-    walk.bind(2, ranks.lower - before);
-    walk.bind(3, first_second);
+    walk.bind(2, at.offset);
+    walk.bind(3, at.from_seconds);
     const auto [lower, upper] = waits_at_rank(walk, ranks.upper > ranks.lower, "responses");
     return percentile_between(ranks, seconds_as_days(lower), seconds_as_days(upper));
 }
