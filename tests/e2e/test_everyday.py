@@ -140,6 +140,39 @@ class ListDefaults(SileramTestCase):
         self.assertNotIn(" of ", self.ok("list", "--all", "--limit", "4"))
 
 
+class SearchedPages(SileramTestCase):
+    """`list --search` with a limit: the page is the head of the whole list, and "N of M" counts
+    every match in the states asked, whether fewer or more signals are in the other states."""
+
+    def seed(self):
+        for i in range(5):
+            self.submit(f"Factuur dubbel afgeschreven {i}")
+        self.walk("closed", title="Factuur te laat verstuurd")
+        self.walk("rejected", title="Factuur kwijtgeraakt")
+        self.walk("analysed", title="Levering te laat")
+        self.submit("Pakket beschadigd")
+
+    def ids(self, *args):
+        return [s["id"] for s in self.fx.js("list", *args)]
+
+    def test_a_page_of_matches_is_the_head_of_all_and_counts_them_all(self):
+        self.from_template(SearchedPages.seed)
+        # The open ones (by default): fewer signals are in the other states; closed ones: more.
+        for states in ([], ["--state", "closed"], ["--state", "closed,rejected"],
+                       ["--state", "submitted"], ["--state", "open,rejected"], ["--all"]):
+            for order in ([], ["--sort", "-id"]):
+                with self.subTest(states=states, order=order):
+                    args = ["--search", "factuur"] + states + order
+                    every = self.ids(*args)
+                    self.assertEqual(self.ids(*args, "--limit", "1"), every[:1])
+                    if len(every) > 1:
+                        self.assertIn(f"1 of {len(every)} signals shown",
+                                      self.ok("list", *args, "--limit", "1"))
+        self.assertEqual(len(self.ids("--search", "factuur")), 5)
+        self.assertEqual(len(self.ids("--search", "factuur", "--all")), 7)
+        self.assertEqual(len(self.ids("--search", "factuur", "--state", "closed")), 2)
+
+
 class Pager(SileramTestCase):
     def fake_pager(self):
         record = os.path.join(self.fx.tmp, "paged.txt")

@@ -180,7 +180,14 @@ SELECT s.id, s.title, s.state, s.step, s.submitted_by, s.submitted_at, s.updated
        s.cost_per_contact_cents, s.satisfaction_hundredths,
        (SELECT count(*) FROM submitters u WHERE u.signal_id = s.id))sql";
 constexpr std::string_view k_list_from = " FROM signals s WHERE 1 = 1";
+// A page of searched signals in id order, read from the search index in rowid order: as a
+// filter (`s.id IN (…)`) SQLite first gathered every match, 109,412 of 1,000,000 signals for two
+// common words, for a page of 50 (23 ms); read in order it stops at the page's end (0.2 ms).
+constexpr std::string_view k_list_searched_from =
+    " FROM signals_fts f CROSS JOIN signals s ON s.id = f.rowid WHERE signals_fts MATCH ?";
 constexpr std::string_view k_count_signals = "SELECT count(*) FROM signals s WHERE 1 = 1";
+constexpr const char* k_count_matches =
+    "SELECT count(*) FROM signals_fts WHERE signals_fts MATCH ?";
 constexpr std::string_view k_count_tallied_states =
     "SELECT coalesce(sum(signals), 0) FROM tally_states WHERE 1 = 1";
 constexpr const char* k_custom_field_names =
@@ -491,18 +498,28 @@ public:
     }
 
     std::vector<SignalSummary> list(const ListQuery& q) override {
-        std::string sql = std::string(k_list_columns) +
-                          (q.late ? storage::late_columns() : std::string()) +
-                          std::string(k_list_from);
+        std::string sql =
+            std::string(k_list_columns) + (q.late ? storage::late_columns() : std::string());
         std::vector<std::variant<std::int64_t, std::string>> values;
-        // A page in id order of most states (the open ones by default): through the index on
-        // the states SQLite sorted every open signal for the first page (0.1 s of 1,000,000);
-        // in id order it stops at the page's end.
-        const bool by_id_order =
-            q.sort == SortKey::id && q.limit && q.states.size() * 2 > std::size(domain::k_states);
-        append_list_filters(q, sql, values, by_id_order);
         const std::string_view direction = q.order == SortOrder::descending ? "DESC" : "ASC";
-        sql += fmt::format(" ORDER BY {} {}, s.id {}", sort_column(q.sort), direction, direction);
+        if (q.search && q.sort == SortKey::id && q.limit) {
+            sql += k_list_searched_from;
+            values.emplace_back(sqlite::search_query(*q.search));
+            ListQuery rest = q;
+            rest.search.reset();
+            append_list_filters(rest, sql, values, true);
+            sql += fmt::format(" ORDER BY f.rowid {}", direction);
+        } else {
+            sql += k_list_from;
+            // A page in id order of most states (the open ones by default): through the index
+            // on the states SQLite sorted every open signal for the first page (0.1 s of
+            // 1,000,000); in id order it stops at the page's end.
+            const bool by_id_order = q.sort == SortKey::id && q.limit &&
+                                     q.states.size() * 2 > std::size(domain::k_states);
+            append_list_filters(q, sql, values, by_id_order);
+            sql +=
+                fmt::format(" ORDER BY {} {}, s.id {}", sort_column(q.sort), direction, direction);
+        }
         if (q.limit) {
             sql += " LIMIT ?";
             values.emplace_back(*q.limit);
@@ -546,6 +563,15 @@ public:
         if (counts_by_state_and_step(q)) {
             return count_from_tally(q);
         }
+        if (q.search && !q.step) {
+            ListQuery unsearched = q;
+            unsearched.search.reset();
+            if (counts_by_state_and_step(unsearched)) {
+                if (const auto n = count_matches_by_state(*q.search, q.states)) {
+                    return *n;
+                }
+            }
+        }
         std::string sql = std::string(k_count_signals);
         std::vector<std::variant<std::int64_t, std::string>> values;
         append_list_filters(q, sql, values);
@@ -581,6 +607,52 @@ public:
             row.bind(++index, *q.step);
         }
         return row.step() ? row.integer(0) : 0;
+    }
+
+    // `list --search`'s "50 of N" when it asks for states alone (by default the open ones), when
+    // fewer signals are in the other states: the matches, less those in the other states. Counted
+    // per state asked, SQLite probes the states' index once per match and state: 76 ms for the
+    // 109,412 matches of two common words among 1,000,000 signals, all open, against 11 ms for
+    // the matches alone. Every signal is one row of the search index and the reverse (the
+    // triggers on `signals` keep them so), so the matches are signals. Nothing when the other
+    // states hold more: then the matches among the states asked are counted as before.
+    std::optional<std::int64_t> count_matches_by_state(const std::string& words,
+                                                       const std::vector<domain::State>& asked) {
+        std::vector<domain::State> others;
+        for (const domain::StateInfo& info : domain::k_states) {
+            if (!asked.empty() &&
+                std::find(asked.begin(), asked.end(), info.state) == asked.end()) {
+                others.push_back(info.state);
+            }
+        }
+        const std::string query = sqlite::search_query(words);
+        Statement all = m_db.prepare(k_count_matches);
+        all.bind(1, query);
+        const std::int64_t matches = all.step() ? all.integer(0) : 0;
+        if (others.empty()) {
+            return matches;
+        }
+        ListQuery in_asked;
+        in_asked.states = asked;
+        ListQuery in_others_states;
+        in_others_states.states = others;
+        if (count_from_tally(in_others_states) >= count_from_tally(in_asked)) {
+            return std::nullopt;
+        }
+        // `+s.id`: read the few signals of the other states and look each up among the matches,
+        // instead of probing the states' index for every match.
+        std::string sql = std::string(k_count_signals) + " AND s.state IN (?";
+        for (std::size_t i = 1; i < others.size(); ++i) {
+            sql += ", ?";
+        }
+        sql += ") AND +s.id IN (SELECT rowid FROM signals_fts WHERE signals_fts MATCH ?)";
+        Statement in_others = m_db.prepare(sql);
+        int index = 0;
+        for (const domain::State state : others) {
+            in_others.bind(++index, to_string(state));
+        }
+        in_others.bind(++index, query);
+        return matches - (in_others.step() ? in_others.integer(0) : 0);
     }
 
     // The WHERE conditions of `list` and `count`, the same for both. Only fixed SQL fragments
