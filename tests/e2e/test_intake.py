@@ -269,7 +269,8 @@ class ImportTimings(harness.SileramTestCase):
         # Into an empty table the search index is built on a thread of its own, beside the
         # others: its line comes after the total, which it is no part of.
         self.assertEqual([line.split(":")[0] for line in lines],
-                         ["read and check", "insert", "indexes", "full-text (wait)",
+                         ["read and check", "insert", "submitters and history", "indexes",
+                          "full-text (wait)",
                           "full-text (move in)", "stays", "tallies", "commit", "checkpoint",
                           "total", "full-text (thread)"])
         seconds = {}
@@ -287,8 +288,8 @@ class ImportTimings(harness.SileramTestCase):
         self.assertEqual(rc, 0, err)
         self.assertIn("10 new, 50 skipped", out)
         self.assertEqual([line.split(":")[0] for line in err.splitlines()],
-                         ["read and check", "insert", "full-text", "indexes", "stays", "tallies",
-                          "commit", "checkpoint", "total"])
+                         ["read and check", "insert", "submitters and history", "full-text",
+                          "indexes", "stays", "tallies", "commit", "checkpoint", "total"])
         rc, out, err = self.fx.run("submit", "--from", path)
         self.assertEqual((rc, err), (0, ""))
         rc, _, err = self.fx.run("submit", "Titel", "--by", "a@example.org", "--timings")

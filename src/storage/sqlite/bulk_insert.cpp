@@ -375,6 +375,7 @@ public:
     }
 
     void finish() override {
+        m_phases.push_back(BulkPhase{"insert", m_insert_seconds});
         auto start = PhaseClock::now();
         m_checks.on();
         if (m_shape) {
@@ -385,7 +386,7 @@ public:
                           c.detail_names_submitter ? 1 : 0)
                 .run();
         }
-        lap("insert", start, m_insert_seconds);
+        lap("submitters and history", start);
         if (m_search) {
             // The indexes first: they are built while the thread completes the search index.
             m_search->close();
