@@ -269,7 +269,8 @@ class OnPostgres(harness.SileramTestCase):
         self.assertEqual(harness.psql(indexes, self.fx.pg), schema)
 
     def test_timings_name_the_phases_of_the_import(self):
-        path = self.fx.write("few.csv", "title,submitted_by\nEen,a@example.org\n")
+        path = self.fx.write("few.csv",
+                             "title,submitted_by,external_id\nEen,a@example.org,E-1\n")
         self.fx.js("init")
         rc, out, err = self.fx.run("submit", "--from", path, "--timings")
         self.assertEqual(rc, 0, err)
