@@ -18,6 +18,12 @@ using namespace domain;
 // Signals per COPY batch: large enough that the round trips vanish, small enough that the
 // buffered rows stay a few megabytes.
 constexpr std::size_t k_batch = 5000;
+// Staged signals per move into the real tables. Each move fires the statement-level triggers of
+// the step stays and tallies once, and every tally row it touches gets a new row version that
+// nothing can prune before the commit: moved per COPY batch, a million signals left hundreds of
+// versions of the busiest tally rows and each batch walked them (1,000,000 rows took 30 times
+// what 100,000 did). The staging tables are temporary, on the server's disk.
+constexpr std::size_t k_move = 1'000'000;
 
 constexpr const char* k_lock_signal_ids = "SELECT pg_advisory_xact_lock(7011996, 2)";
 constexpr const char* k_next_signal_id = "SELECT coalesce(max(id), 0) + 1 FROM signals";
@@ -157,6 +163,9 @@ public:
                              std::string(to_string(h.to)), h.detail});
         }
         if (++m_buffered == k_batch) {
+            stage();
+        }
+        if (m_staged == k_move) {
             flush();
         }
         return true;
@@ -210,7 +219,8 @@ private:
         }
     }
 
-    void flush() {
+    // COPYs the buffered rows into the staging tables.
+    void stage() {
         if (m_buffered == 0) {
             return;
         }
@@ -220,6 +230,21 @@ private:
         m_db.copy_in(k_copy_submitters, m_submitters);
         m_db.copy_in(k_copy_history, m_history);
         lap(0, start);
+        m_signals.clear();
+        m_fields.clear();
+        m_submitters.clear();
+        m_history.clear();
+        m_staged += m_buffered;
+        m_buffered = 0;
+    }
+
+    // Stages what is buffered and moves everything staged into the real tables.
+    void flush() {
+        stage();
+        if (m_staged == 0) {
+            return;
+        }
+        auto start = Clock::now();
         m_db.exec(k_move_signals);
         lap(1, start);
         m_db.exec(k_move_fields);
@@ -230,11 +255,7 @@ private:
         lap(4, start);
         m_db.exec(k_empty_staging);
         lap(5, start);
-        m_signals.clear();
-        m_fields.clear();
-        m_submitters.clear();
-        m_history.clear();
-        m_buffered = 0;
+        m_staged = 0;
     }
 
     Connection& m_db;
@@ -245,7 +266,8 @@ private:
     std::string m_fields;
     std::string m_submitters;
     std::string m_history;
-    std::size_t m_buffered = 0;
+    std::size_t m_buffered = 0; // signals in the COPY buffers
+    std::size_t m_staged = 0;   // signals in the staging tables
     std::array<double, 7> m_seconds{};
     std::vector<std::pair<std::string, std::string>> m_deferred; // name, definition
 };
