@@ -202,6 +202,87 @@ class OnPostgres(harness.SileramTestCase):
         self.assertEqual(self.submit("Daarna"), "12001")
 
 
+    def test_an_import_into_an_empty_database_gives_what_one_into_signals_gives(self):
+        # Into a database without signals the import builds the indexes of signals,
+        # signal_fields and submitters after the rows; into one with signals it keeps them up
+        # row by row. Both give the same rows, tallies, reports and export, and the same indexes.
+        def row(n):
+            return (f"Melding {n} over de factuur,Uitleg {n} met straße en café,"
+                    f"a{n % 7}@example.org,EXT-{n},{('phone', 'mail', '')[n % 3]},"
+                    f"Klant {n % 5},billing,2026-0{1 + n % 9}-1{n % 10}T08:00:00Z\n")
+        header = "title,description,submitted_by,external_id,channel,customer,process," \
+                 "submitted_at\n"
+        path = self.fx.write("all.csv", header + "".join(row(n) for n in range(1, 301)))
+        first = self.fx.write("first.csv", header + row(1))
+        indexes = ("SELECT indexdef FROM pg_indexes WHERE schemaname = 'sileram' "
+                   "ORDER BY indexname")
+        self.fx.js("init")
+        schema = harness.psql(indexes, self.fx.pg)
+        d = self.fx.js("submit", "--from", path)
+        self.assertEqual((d["new"], d["skipped"], d["rejected"]), (300, 0, 0))
+        self.assertEqual(harness.psql(indexes, self.fx.pg), schema)
+
+        other = harness.new_pg_database()
+        uri = f"postgresql:///{other}"
+        self.fx.js("--db", uri, "init", db=False)
+        self.fx.js("--db", uri, "submit", "--from", first, db=False)
+        d = self.fx.js("--db", uri, "submit", "--from", path, db=False)
+        self.assertEqual((d["new"], d["skipped"]), (299, 1))
+        self.assertEqual(harness.psql(indexes, other), schema)
+        for args in (["export"], ["report", "all", "--json"], ["report", "fields", "--json"],
+                     ["report", "response", "--json"], ["report", "funnel", "--json"],
+                     ["list", "--search", "cafe", "--json"],
+                     ["list", "--customer", "Klant 3", "--json"]):
+            rc, empty_out, err = self.fx.run(*args)
+            self.assertEqual(rc, 0, err)
+            rc, other_out, err = self.fx.run("--db", uri, *args, db=False)
+            self.assertEqual(rc, 0, err)
+            self.assertEqual(empty_out, other_out, args)
+            self.assertTrue(empty_out.strip(), args)
+        self.assertEqual(len(self.fx.js("list", "--search", "straße")), 300)
+        tallies = ("SELECT string_agg(t::text, ';' ORDER BY t::text) FROM sileram.{} t")
+        for table in ("tally_states", "tally_fields", "tally_months", "tally_responses",
+                      "tally_unanswered", "step_stays"):
+            self.assertEqual(harness.psql(tallies.format(table), self.fx.pg),
+                             harness.psql(tallies.format(table), other), table)
+        # A second import of the file adds nothing.
+        d = self.fx.js("submit", "--from", path)
+        self.assertEqual((d["new"], d["skipped"]), (0, 300))
+
+    def test_a_refused_import_into_an_empty_database_leaves_it_as_it_was(self):
+        # The indexes dropped for the rows come back with the rollback.
+        self.fx.js("init")
+        indexes = ("SELECT indexdef FROM pg_indexes WHERE schemaname = 'sileram' "
+                   "ORDER BY indexname")
+        schema = harness.psql(indexes, self.fx.pg)
+        rows = "".join(f"Melding {n},a{n}@example.org,EXT-{n}\n" for n in range(1, 6001))
+        bad = self.fx.write("bad.csv", "title,submitted_by,external_id\n" + rows +
+                            "Fout,geen-adres,EXT-X\n")
+        with self.unchanged():
+            rc, out, err = self.fx.run("submit", "--from", bad)
+        self.assertEqual(rc, 2, err)
+        self.assertIn("row 6002", err)
+        self.assertEqual(harness.psql(indexes, self.fx.pg), schema)
+        self.assertEqual(harness.psql("SELECT count(*) FROM sileram.signals", self.fx.pg), [["0"]])
+        good = self.fx.write("good.csv", "title,submitted_by,external_id\n" + rows)
+        self.assertEqual(self.fx.js("submit", "--from", good)["new"], 6000)
+        self.assertEqual(harness.psql(indexes, self.fx.pg), schema)
+
+    def test_timings_name_the_phases_of_the_import(self):
+        path = self.fx.write("few.csv",
+                             "title,submitted_by,external_id\nEen,a@example.org,E-1\n")
+        self.fx.js("init")
+        rc, out, err = self.fx.run("submit", "--from", path, "--timings")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual([line.split(":")[0] for line in err.splitlines()],
+                         ["read and check", "stage (COPY)", "move signals", "move fields",
+                          "move submitters", "move history", "empty staging", "build indexes",
+                          "commit", "checkpoint", "total"])
+        rc, out, err = self.fx.run("submit", "--from", path, "--timings")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("0 new, 1 skipped", out)
+
+
 class CloseSendOnPostgres(test_mail.MailTestCase):
     def test_two_runs_at_once_send_each_mail_once(self):
         self.assertTrue(harness.ON_POSTGRES, "run inside tests/pg/cluster.py")
