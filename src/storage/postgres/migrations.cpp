@@ -743,15 +743,17 @@ const char* referencing(std::string_view event) {
                                : "OLD TABLE AS removed NEW TABLE AS added";
 }
 
-// The signals a statement of `event` touched, by their `column`.
-std::string touched(std::string_view event, std::string_view column) {
+// The signals a statement of `event` touched, by their `column`, in the rows that meet `where`
+// (" WHERE …", or nothing for all) before or after it.
+std::string touched(std::string_view event, std::string_view column, std::string_view where = "") {
     if (event == "insert") {
-        return fmt::format("(SELECT {} FROM added)", column);
+        return fmt::format("(SELECT {} FROM added{})", column, where);
     }
     if (event == "delete") {
-        return fmt::format("(SELECT {} FROM removed)", column);
+        return fmt::format("(SELECT {} FROM removed{})", column, where);
     }
-    return fmt::format("(SELECT {0} FROM added UNION SELECT {0} FROM removed)", column);
+    return fmt::format("(SELECT {0} FROM added{1} UNION SELECT {0} FROM removed{1})", column,
+                       where);
 }
 
 // The function and statement-level trigger `{prefix}_{table}_{event}` that run `body`.
@@ -955,10 +957,19 @@ const std::string& schema_v13() {
                         refresh_v13(k_refresh_joins, signal_ids);
             }
             script += trigger("signals", event, body, "tally_overdue");
-            const std::string ids = touched(event, "signal_id");
-            script += trigger("actions", event, refresh_v13(k_refresh_due, ids), "tally_overdue");
-            script +=
-                trigger("submitters", event, refresh_v13(k_refresh_joins, ids), "tally_overdue");
+            // Only the rows that count, as they were or are, touch a tally: an import's
+            // submitters (`via` = `submit`) and actions done or without a due date touch none.
+            script += trigger(
+                "actions", event,
+                refresh_v13(
+                    k_refresh_due,
+                    touched(event, "signal_id",
+                            " WHERE status IN ('planned', 'in-progress') AND due IS NOT NULL")),
+                "tally_overdue");
+            script += trigger(
+                "submitters", event,
+                refresh_v13(k_refresh_joins, touched(event, "signal_id", " WHERE via <> 'submit'")),
+                "tally_overdue");
         }
         return script;
     }();
