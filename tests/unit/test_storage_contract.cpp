@@ -1390,7 +1390,7 @@ TEST_CASE("postgresql: recording a mail waits for a row lock as long as told, th
     CHECK(store->load(id)->feedback.at(0).status == DeliveryStatus::sent);
 }
 
-// Undoes schema version 12 (after `SET search_path = sileram`).
+// Undoes schema versions 13 and 12 (after `SET search_path = sileram`).
 #define SILERAM_BACK_TO_V11                                                                        \
     "DO $$ DECLARE f text; BEGIN "                                                                 \
     "FOR f IN SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "      \
@@ -1398,9 +1398,10 @@ TEST_CASE("postgresql: recording a mail waits for a row lock as long as told, th
     "EXECUTE format('DROP FUNCTION sileram.%I() CASCADE', f); END LOOP; "                          \
     "FOR f IN SELECT tablename FROM pg_tables WHERE schemaname = 'sileram' "                       \
     "AND tablename LIKE 'tally\\_%' LOOP EXECUTE format('DROP TABLE sileram.%I', f); "             \
-    "END LOOP; END $$; DROP INDEX signals_open_score; "
+    "END LOOP; END $$; DROP INDEX signals_open_score, actions_open_due, "                          \
+    "signals_open_submitted, submitters_joined_at; "
 
-// Undoes schema versions 12 and 10 (after `SET search_path = sileram`).
+// Undoes schema versions 13, 12 and 10 (after `SET search_path = sileram`).
 #define SILERAM_BACK_TO_V9                                                                         \
     SILERAM_BACK_TO_V11                                                                            \
     "DROP TRIGGER step_stays_follow_history ON history; "                                          \
@@ -1821,4 +1822,131 @@ FROM signals, generate_series(1, 3) m WHERE id > 2 AND id % 2 = 1 AND id % 5 <> 
     pg_run(db, SILERAM_BACK_TO_V11 "UPDATE schema_version SET version = 11");
     CHECK(initialise_database(db) == current_schema_version());
     CHECK(pg_tallies_against_signals(db) == kept);
+}
+
+namespace {
+
+// Each tally of schema 13 against the same figures computed from the actions, the submitters
+// and the signals: the rows in one and not in the other (rows of zero left out), as
+// "due/submitted/joined mismatched rows; rows of the tallies".
+constexpr const char* k_overdue_tallies_against_tables = R"sql(
+WITH counted_due AS (
+    SELECT a.due, count(*) AS actions FROM actions a JOIN signals s ON s.id = a.signal_id
+    WHERE a.status IN ('planned', 'in-progress') AND a.due IS NOT NULL
+      AND s.state IN ('approved', 'in-progress') GROUP BY 1),
+tallied_due AS (SELECT due, actions FROM tally_due WHERE actions <> 0),
+counted_submitted AS (
+    SELECT submitted_by AS email, count(*) AS signals FROM signals WHERE state <> 'closed'
+    GROUP BY 1),
+tallied_submitted AS (SELECT email, signals FROM tally_submitted WHERE signals <> 0),
+counted_joined AS (
+    SELECT u.email, count(*) AS signals FROM submitters u JOIN signals s ON s.id = u.signal_id
+    WHERE u.via <> 'submit' AND s.state <> 'closed' GROUP BY 1),
+tallied_joined AS (SELECT email, signals FROM tally_joined WHERE signals <> 0)
+SELECT concat(
+    (SELECT count(*) FROM ((TABLE counted_due EXCEPT ALL TABLE tallied_due)
+                           UNION ALL (TABLE tallied_due EXCEPT ALL TABLE counted_due)) d), '/',
+    (SELECT count(*) FROM ((TABLE counted_submitted EXCEPT ALL TABLE tallied_submitted)
+                           UNION ALL (TABLE tallied_submitted EXCEPT ALL TABLE counted_submitted)) d),
+    '/',
+    (SELECT count(*) FROM ((TABLE counted_joined EXCEPT ALL TABLE tallied_joined)
+                           UNION ALL (TABLE tallied_joined EXCEPT ALL TABLE counted_joined)) d), '; ',
+    (SELECT count(*) FROM tallied_due), '+', (SELECT count(*) FROM tallied_submitted), '+',
+    (SELECT count(*) FROM tallied_joined))
+)sql";
+
+std::string pg_overdue_tallies_against_tables(const std::string& db) {
+    PGconn* c = pg_session(db, "SET search_path = sileram");
+    PGresult* r = PQexec(c, k_overdue_tallies_against_tables);
+    const std::string error = PQresultErrorMessage(r);
+    REQUIRE_MESSAGE(PQresultStatus(r) == PGRES_TUPLES_OK, error);
+    const std::string result = PQgetvalue(r, 0, 0);
+    PQclear(r);
+    PQfinish(c);
+    return result;
+}
+
+} // namespace
+
+TEST_CASE("postgresql: the tallies of version 13 (report overdue) follow every insert, update, "
+          "delete and move, and version 13 fills them the same [pg]") {
+    const std::string db = k_postgres.fresh();
+    CHECK(initialise_database(db) == current_schema_version());
+    const auto exact = [&db] {
+        const std::string found = pg_overdue_tallies_against_tables(db);
+        INFO(found);
+        CHECK(found.starts_with("0/0/0; "));
+        return found;
+    };
+    // Through the store: two signals by the same address in two spellings.
+    {
+        auto store = open_store(db, Access::write);
+        Signal first = new_signal("De factuur is onduidelijk");
+        first.submitted_by = "Anna@example.nl";
+        add(*store, first);
+        Signal second = new_signal("De app start niet");
+        second.submitted_by = "anna@example.nl";
+        add(*store, second);
+    }
+    CHECK(exact() == "0/0/0; 0+2+0");
+    // Many rows in one statement, as a copy writes them: signals in many states by addresses
+    // that differ in case, their joins and their actions (some with a due date).
+    pg_run(db, R"sql(
+INSERT INTO signals (id, title, state, step, submitted_by, submitted_at, updated_at)
+SELECT 2 + i, 'Signaal ' || i,
+       (ARRAY['submitted', 'approved', 'in-progress', 'closed', 'needs-info', 'planned'])[1 + i % 6],
+       1 + i % 10, (ARRAY['piet@example.nl', 'Piet@example.nl', 'kees@example.nl'])[1 + i % 3],
+       '2026-0' || (7 + i % 3) || '-1' || i % 10 || 'T12:00:00Z', '2026-11-23T12:00:00Z'
+FROM generate_series(1, 200) i;
+INSERT INTO submitters (signal_id, email, joined_at, via)
+SELECT id, submitted_by, submitted_at, 'submit' FROM signals WHERE id > 2;
+INSERT INTO submitters (signal_id, email, joined_at, via)
+SELECT id, (ARRAY['joop@example.nl', 'JOOP@example.nl', 'mies@example.nl'])[1 + id % 3],
+       '2026-10-0' || (1 + id % 9) || 'T08:00:00Z', (ARRAY['join', 'merge'])[1 + id % 2]
+FROM signals WHERE id > 2 AND id % 2 = 0;
+INSERT INTO actions (signal_id, number, title, status, due, created_at)
+SELECT id, n, 'Actie ' || n, (ARRAY['planned', 'in-progress', 'done', 'cancelled'])[1 + (id + n) % 4],
+       CASE WHEN (id + n) % 5 = 0 THEN NULL ELSE '2026-1' || (id % 2) || '-0' || (1 + n) END,
+       '2026-11-01T09:00:00Z'
+FROM signals, generate_series(1, 3) n WHERE id > 2;
+)sql");
+    const std::string after_insert = exact();
+    CHECK(after_insert != "0/0/0; 0+2+0");
+    // Moves into and out of the states carried out and closed, new addresses, new due dates and
+    // statuses, joins moved to another signal, in one statement and in single ones.
+    pg_run(db, "UPDATE signals SET state = 'in-progress', step = 8 WHERE id % 4 = 1");
+    pg_run(db, "UPDATE signals SET state = 'closed', step = 10 WHERE id % 5 = 2");
+    pg_run(db, "UPDATE signals SET submitted_by = 'KEES@example.nl' WHERE id % 7 = 3");
+    pg_run(db, "UPDATE actions SET due = '2026-12-24' WHERE id % 3 = 0");
+    pg_run(db, "UPDATE actions SET status = 'done' WHERE id % 4 = 1");
+    pg_run(db, "UPDATE actions SET status = 'planned', due = '2026-11-11' WHERE id % 6 = 2");
+    pg_run(db,
+           "UPDATE submitters SET email = 'mies@example.nl' WHERE via <> 'submit' AND id % 5 = 0");
+    pg_run(db, "UPDATE submitters SET via = 'submit' WHERE via = 'merge' AND id % 3 = 0");
+    pg_run(db, "UPDATE submitters SET signal_id = 3 WHERE via <> 'submit' AND signal_id = 8");
+    // A signal moved out of the states carried out and back in one transaction.
+    pg_run(db, "BEGIN; UPDATE signals SET state = 'closed', step = 10 WHERE id = 9; "
+               "UPDATE signals SET state = 'approved', step = 7 WHERE id = 9; COMMIT");
+    // A signal and its action written in one statement.
+    pg_run(db, "WITH s AS (INSERT INTO signals (id, title, state, step, submitted_by, "
+               "submitted_at, updated_at) VALUES (500, 'Samen', 'approved', 7, 'kees@example.nl', "
+               "'2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z') RETURNING id) "
+               "INSERT INTO actions (signal_id, number, title, status, due, created_at) "
+               "SELECT id, 1, 'Actie', 'planned', '2026-11-02', '2026-11-01T00:00:00Z' FROM s");
+    exact();
+    // Deletes: actions, joins, then signals with all their rows.
+    pg_run(db, "DELETE FROM actions WHERE id % 5 = 0");
+    pg_run(db, "DELETE FROM submitters WHERE via <> 'submit' AND id % 4 = 0");
+    pg_run(db, "DELETE FROM actions WHERE signal_id > 2 AND signal_id % 9 = 0; "
+               "DELETE FROM submitters WHERE signal_id > 2 AND signal_id % 9 = 0; "
+               "DELETE FROM signals WHERE id > 2 AND id % 9 = 0");
+    const std::string kept = exact();
+    // A transaction that rolls back leaves the tallies as they were.
+    pg_run(db, "BEGIN; DELETE FROM actions; DELETE FROM submitters WHERE via <> 'submit'; "
+               "UPDATE signals SET state = 'closed'; ROLLBACK");
+    CHECK(pg_overdue_tallies_against_tables(db) == kept);
+    // Back to version 11: versions 12 and 13 fill the tallies from the data, the same figures.
+    pg_run(db, SILERAM_BACK_TO_V11 "UPDATE schema_version SET version = 11");
+    CHECK(initialise_database(db) == current_schema_version());
+    CHECK(pg_overdue_tallies_against_tables(db) == kept);
 }

@@ -743,23 +743,27 @@ const char* referencing(std::string_view event) {
                                : "OLD TABLE AS removed NEW TABLE AS added";
 }
 
-// The signals a statement of `event` touched, by their `column`.
-std::string touched(std::string_view event, std::string_view column) {
+// The signals a statement of `event` touched, by their `column`, in the rows that meet `where`
+// (" WHERE …", or nothing for all) before or after it.
+std::string touched(std::string_view event, std::string_view column, std::string_view where = "") {
     if (event == "insert") {
-        return fmt::format("(SELECT {} FROM added)", column);
+        return fmt::format("(SELECT {} FROM added{})", column, where);
     }
     if (event == "delete") {
-        return fmt::format("(SELECT {} FROM removed)", column);
+        return fmt::format("(SELECT {} FROM removed{})", column, where);
     }
-    return fmt::format("(SELECT {0} FROM added UNION SELECT {0} FROM removed)", column);
+    return fmt::format("(SELECT {0} FROM added{1} UNION SELECT {0} FROM removed{1})", column,
+                       where);
 }
 
-std::string trigger(std::string_view table, std::string_view event, const std::string& body) {
-    return fmt::format("CREATE FUNCTION tally_{0}_{1}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+// The function and statement-level trigger `{prefix}_{table}_{event}` that run `body`.
+std::string trigger(std::string_view table, std::string_view event, const std::string& body,
+                    std::string_view prefix = "tally") {
+    return fmt::format("CREATE FUNCTION {4}_{0}_{1}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
                        "BEGIN\n{2}RETURN NULL;\nEND\n$$;\n"
-                       "CREATE TRIGGER tally_{0}_{1} AFTER {1} ON {0} REFERENCING {3} "
-                       "FOR EACH STATEMENT EXECUTE FUNCTION tally_{0}_{1}();\n",
-                       table, event, body, referencing(event));
+                       "CREATE TRIGGER {4}_{0}_{1} AFTER {1} ON {0} REFERENCING {3} "
+                       "FOR EACH STATEMENT EXECUTE FUNCTION {4}_{0}_{1}();\n",
+                       table, event, body, referencing(event), prefix);
 }
 
 const std::string& schema_v12() {
@@ -819,6 +823,159 @@ const std::string& schema_v12() {
     return sql;
 }
 
+// Version 13: the tallies of `report overdue`, SQLite's of the same names (its version 5), so
+// the report without a filter reads a few hundred rows instead of every open signal:
+//   - tally_due: per due date, the actions planned or in progress of signals being carried out
+//     (approved or in progress): the number of overdue actions is their sum before today;
+//   - tally_submitted: per address as spelled, the signals not closed it submitted: the silent
+//     submitters are these less the few submitted since the cut;
+//   - tally_joined: the same for the joins (`via` not `submit`) to signals not closed.
+// tally_submitted follows the signed rows of signals, as the sums of version 12 do. The other
+// two depend on two tables each (an action or a join, and its signal's state), so they are
+// computed again for the signals a statement touched, as the rows kept per signal of version 12
+// are: each signal's rows (tally_due_signals: its actions per due date; tally_joins: its joins)
+// go and are counted down, and come again from the tables and are counted up. That holds
+// whichever of the two tables a statement changes, or both.
+constexpr const char* k_schema_v13_tables = R"sql(
+CREATE TABLE tally_due (
+    due     text COLLATE "C" NOT NULL PRIMARY KEY,
+    actions bigint NOT NULL
+);
+CREATE TABLE tally_due_signals (
+    signal_id bigint NOT NULL,
+    due       text COLLATE "C" NOT NULL,
+    actions   bigint NOT NULL,
+    PRIMARY KEY (signal_id, due)
+);
+CREATE TABLE tally_submitted (
+    email   text COLLATE "C" NOT NULL PRIMARY KEY,
+    signals bigint NOT NULL
+);
+CREATE TABLE tally_joined (
+    email   text COLLATE "C" NOT NULL PRIMARY KEY,
+    signals bigint NOT NULL
+);
+CREATE TABLE tally_joins (
+    submitter_id bigint NOT NULL PRIMARY KEY,
+    signal_id    bigint NOT NULL,
+    email        text COLLATE "C" NOT NULL
+);
+CREATE INDEX tally_joins_signal ON tally_joins (signal_id);
+-- The overdue actions in due order, read until the limit; the open signals submitted since the
+-- cut of the silent submitters, and the joins since it, read from the index alone.
+CREATE INDEX actions_open_due ON actions (due, signal_id, number)
+    WHERE status IN ('planned', 'in-progress') AND due IS NOT NULL;
+CREATE INDEX signals_open_submitted ON signals (submitted_at) INCLUDE (submitted_by)
+    WHERE state <> 'closed';
+CREATE INDEX submitters_joined_at ON submitters (joined_at) INCLUDE (email, signal_id)
+    WHERE via <> 'submit';
+)sql";
+
+// What the signed rows {rows} (a sign, state and submitted_by of signals) add to
+// tally_submitted.
+constexpr const char* k_tally_submitted_changes = R"sql(
+INSERT INTO sileram.tally_submitted AS t (email, signals)
+SELECT r.submitted_by, sum(r.sign) FROM {rows} r WHERE r.state <> 'closed'
+GROUP BY 1 HAVING sum(r.sign) <> 0
+ORDER BY 1
+ON CONFLICT (email) DO UPDATE SET signals = t.signals + excluded.signals;
+)sql";
+
+// The actions per due date of the signals {ids}, again: planned or in progress, with a due
+// date, of a signal in {executing}.
+constexpr const char* k_refresh_due = R"sql(
+WITH gone AS (DELETE FROM sileram.tally_due_signals t WHERE t.signal_id IN {ids}
+              RETURNING t.due, t.actions)
+INSERT INTO sileram.tally_due AS t (due, actions)
+SELECT due, -sum(actions) FROM gone GROUP BY 1
+ORDER BY 1
+ON CONFLICT (due) DO UPDATE SET actions = t.actions + excluded.actions;
+WITH came AS (
+    INSERT INTO sileram.tally_due_signals (signal_id, due, actions)
+    SELECT a.signal_id, a.due, count(*)
+    FROM sileram.actions a JOIN sileram.signals s ON s.id = a.signal_id
+    WHERE a.signal_id IN {ids} AND a.status IN ('planned', 'in-progress')
+      AND a.due IS NOT NULL AND s.state IN {executing}
+    GROUP BY 1, 2
+    RETURNING due, actions)
+INSERT INTO sileram.tally_due AS t (due, actions)
+SELECT due, sum(actions) FROM came GROUP BY 1
+ORDER BY 1
+ON CONFLICT (due) DO UPDATE SET actions = t.actions + excluded.actions;
+)sql";
+
+// The joins (`via` not `submit`) of the signals {ids} not closed, again, counted per address.
+constexpr const char* k_refresh_joins = R"sql(
+WITH gone AS (DELETE FROM sileram.tally_joins t WHERE t.signal_id IN {ids} RETURNING t.email)
+INSERT INTO sileram.tally_joined AS t (email, signals)
+SELECT email, -count(*) FROM gone GROUP BY 1
+ORDER BY 1
+ON CONFLICT (email) DO UPDATE SET signals = t.signals + excluded.signals;
+WITH came AS (
+    INSERT INTO sileram.tally_joins (submitter_id, signal_id, email)
+    SELECT u.id, u.signal_id, u.email
+    FROM sileram.submitters u JOIN sileram.signals s ON s.id = u.signal_id
+    WHERE u.signal_id IN {ids} AND u.via <> 'submit' AND s.state <> 'closed'
+    RETURNING email)
+INSERT INTO sileram.tally_joined AS t (email, signals)
+SELECT email, count(*) FROM came GROUP BY 1
+ORDER BY 1
+ON CONFLICT (email) DO UPDATE SET signals = t.signals + excluded.signals;
+)sql";
+
+std::string refresh_v13(const char* sql, const std::string& ids) {
+    return fmt::format(fmt::runtime(sql), fmt::arg("ids", ids),
+                       fmt::arg("executing", sql_executing_states()));
+}
+
+std::string submitted_changes(const std::string& rows) {
+    return fmt::format(fmt::runtime(k_tally_submitted_changes), fmt::arg("rows", rows));
+}
+
+const std::string& schema_v13() {
+    static const std::string sql = [] {
+        std::string script = k_schema_v13_tables;
+        // The first fill: every signal there is, once.
+        script += submitted_changes("(SELECT 1 AS sign, state, submitted_by FROM sileram.signals)");
+        const std::string every = "(SELECT id FROM sileram.signals)";
+        script += refresh_v13(k_refresh_due, every) + refresh_v13(k_refresh_joins, every);
+        for (const std::string_view event : {"insert", "update", "delete"}) {
+            std::string rows;
+            if (event != "delete") {
+                rows = "SELECT 1 AS sign, state, submitted_by FROM added";
+            }
+            if (event != "insert") {
+                rows += std::string(rows.empty() ? "" : " UNION ALL ") +
+                        "SELECT -1 AS sign, state, submitted_by FROM removed";
+            }
+            // A new signal has no actions or joins yet (their rows need it first); a statement
+            // that writes both fires the triggers of those too.
+            const std::string signal_ids = touched(event, "id");
+            std::string body = submitted_changes("(" + rows + ")");
+            if (event != "insert") {
+                body += refresh_v13(k_refresh_due, signal_ids) +
+                        refresh_v13(k_refresh_joins, signal_ids);
+            }
+            script += trigger("signals", event, body, "tally_overdue");
+            // Only the rows that count, as they were or are, touch a tally: an import's
+            // submitters (`via` = `submit`) and actions done or without a due date touch none.
+            script += trigger(
+                "actions", event,
+                refresh_v13(
+                    k_refresh_due,
+                    touched(event, "signal_id",
+                            " WHERE status IN ('planned', 'in-progress') AND due IS NOT NULL")),
+                "tally_overdue");
+            script += trigger(
+                "submitters", event,
+                refresh_v13(k_refresh_joins, touched(event, "signal_id", " WHERE via <> 'submit'")),
+                "tally_overdue");
+        }
+        return script;
+    }();
+    return sql;
+}
+
 // The text search configuration: PostgreSQL's `simple` parser and dictionary, which keep a word
 // as it is (lower case). The words come folded already: domain::search_terms folds case and
 // removes diacritics exactly as SQLite's unicode61 tokenizer does, so both databases find the
@@ -854,8 +1011,9 @@ WHERE n.nspname = 'sileram' AND c.relkind = 'r'
 const std::vector<Migration>& migrations() {
     // Version 6 is where PostgreSQL came in: one step makes the schema of SQLite version 6.
     static const std::vector<Migration> list = {
-        {6, k_schema_v6},           {7, k_schema_v7},   {8, k_schema_v8},          {9, k_schema_v9},
-        {10, schema_v10().c_str()}, {11, k_schema_v11}, {12, schema_v12().c_str()}};
+        {6, k_schema_v6},           {7, k_schema_v7},           {8, k_schema_v8},
+        {9, k_schema_v9},           {10, schema_v10().c_str()}, {11, k_schema_v11},
+        {12, schema_v12().c_str()}, {13, schema_v13().c_str()}};
     return list;
 }
 

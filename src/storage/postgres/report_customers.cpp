@@ -25,6 +25,24 @@ FROM (SELECT min(s.customer) AS name, count(*) AS n,
 LEFT JOIN customers c ON ascii_lower(c.name) = ascii_lower(trim(g.name))
 ORDER BY ascii_lower(g.name)
 )sql";
+// Without a filter: the all-time sums per customer from the field tally (schema 12), the signals
+// since $1 and those of them with a score from $2 from each customer's recent entries in the
+// index signals_customer (ascii_lower(customer), submitted_at), read from the index alone.
+constexpr const char* k_tallied_customer_rows = R"sql(
+SELECT coalesce(c.name, g.name), g.n, g.contacts, g.score, w.recent, w.recent_high,
+       c.revenue_cents, coalesce(c.segment, '')
+FROM (SELECT min(t.value) AS name, sum(t.signals) AS n, sum(t.contacts) AS contacts,
+             sum(t.score) AS score
+      FROM tally_fields t WHERE t.name = 'customer' AND t.value <> '' AND t.signals > 0
+      GROUP BY ascii_lower(t.value) HAVING sum(t.signals) > 0) g
+CROSS JOIN LATERAL (
+    SELECT count(*) AS recent,
+           count(*) FILTER (WHERE s.contacts * s.satisfaction_impact >= $2) AS recent_high
+    FROM signals s WHERE ascii_lower(s.customer) = ascii_lower(g.name)
+      AND s.customer IS NOT NULL AND s.submitted_at >= $1) w
+LEFT JOIN customers c ON ascii_lower(c.name) = ascii_lower(trim(g.name))
+ORDER BY ascii_lower(g.name)
+)sql";
 constexpr const char* k_revenue_total = "SELECT coalesce(sum(revenue_cents), 0) FROM customers";
 
 } // namespace
@@ -34,7 +52,9 @@ CustomersData customers_report(Connection& db, const ReportFilter& filter, Times
     CustomersData data;
     const Where where =
         filter_where(filter, "s.submitted_at", Params(format_timestamp(care_since), high));
-    const Result rows = db.exec(fmt::format(k_customer_rows, where.sql).c_str(), where.params);
+    const Result rows = db.exec(has_filter(filter) ? fmt::format(k_customer_rows, where.sql).c_str()
+                                                   : k_tallied_customer_rows,
+                                where.params);
     for (int row = 0; row < rows.rows(); ++row) {
         CustomerInput c;
         c.name = rows.text(row, 0);

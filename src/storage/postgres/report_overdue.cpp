@@ -24,7 +24,14 @@ void list_overdue_actions(Connection& db, const ReportFilter& filter, Date today
                           OverdueData& data) {
     const Where where = filter_where(filter, "s.submitted_at", Params(format_date(today)));
     const std::string from = overdue_actions_from(where.sql);
-    data.actions_total = db.exec(("SELECT count(*) " + from).c_str(), where.params).integer(0, 0);
+    // Without a filter the overdue actions are counted per due date in a tally (schema 13).
+    data.actions_total =
+        has_filter(filter)
+            ? db.exec(("SELECT count(*) " + from).c_str(), where.params).integer(0, 0)
+            : db.exec("SELECT coalesce(sum(actions), 0) FROM tally_due WHERE due < $1",
+                      Params(format_date(today)))
+                  .integer(0, 0);
+    // In due order from the index actions_open_due: the first overdue actions end the scan.
     const Result r = db.exec(
         fmt::format("SELECT a.signal_id, s.title, a.number, a.title, a.owner, a.due, a.status, "
                     "a.progress {} ORDER BY a.due, a.signal_id, a.number{}",
@@ -52,7 +59,16 @@ void list_stale_signals(Connection& db, const ReportFilter& filter, Timestamp st
         filter_where(filter, "s.submitted_at", Params(format_timestamp(stale_before)));
     const std::string from =
         fmt::format("FROM signals s WHERE s.state <> 'closed' AND s.updated_at < $1{}", where.sql);
-    data.stale_total = db.exec(("SELECT count(*) " + from).c_str(), where.params).integer(0, 0);
+    // Without a filter: the signals not closed (tally_states, schema 12) less those changed
+    // since the cut, which are few.
+    data.stale_total =
+        has_filter(filter)
+            ? db.exec(("SELECT count(*) " + from).c_str(), where.params).integer(0, 0)
+            : db.exec("SELECT (SELECT coalesce(sum(signals), 0) FROM tally_states "
+                      "WHERE state <> 'closed') - (SELECT count(*) FROM signals "
+                      "WHERE state <> 'closed' AND updated_at >= $1)",
+                      Params(format_timestamp(stale_before)))
+                  .integer(0, 0);
     const Result r = db.exec(fmt::format("SELECT s.id, s.title, s.state, s.updated_at {} "
                                          "ORDER BY s.updated_at, s.id{}",
                                          from, limit_clause(filter))
@@ -81,6 +97,39 @@ WHERE u.via <> 'submit' AND s.state <> 'closed' AND u.joined_at < $1{}
 GROUP BY ascii_lower(u.email)
 )sql";
 
+// Without a filter, the same from the tallies of schema 13: per spelling, the signals not closed
+// less those since the cut (bound as $1), which are few; then per address ignoring ASCII case
+// the oldest signal, from its index.
+constexpr const char* k_tallied_submitted = R"sql(
+WITH recent AS (
+    SELECT s.submitted_by AS email, count(*) AS n FROM signals s
+    WHERE s.state <> 'closed' AND s.submitted_at >= $1 GROUP BY 1),
+addresses AS (
+    SELECT min(t.email) AS email, sum(t.signals - coalesce(r.n, 0)) AS n
+    FROM tally_submitted t LEFT JOIN recent r ON r.email = t.email
+    WHERE t.signals - coalesce(r.n, 0) > 0
+    GROUP BY ascii_lower(t.email))
+SELECT a.email, a.n, o.submitted_at, o.id FROM addresses a CROSS JOIN LATERAL (
+    SELECT s.submitted_at, s.id FROM signals s
+    WHERE ascii_lower(s.submitted_by) = ascii_lower(a.email) AND s.state <> 'closed'
+    ORDER BY ascii_lower(s.submitted_by), s.submitted_at, s.id LIMIT 1) o
+)sql";
+constexpr const char* k_tallied_joined = R"sql(
+WITH recent AS (
+    SELECT u.email, count(*) AS n FROM submitters u JOIN signals s ON s.id = u.signal_id
+    WHERE u.via <> 'submit' AND u.joined_at >= $1 AND s.state <> 'closed' GROUP BY 1),
+addresses AS (
+    SELECT min(t.email) AS email, sum(t.signals - coalesce(r.n, 0)) AS n
+    FROM tally_joined t LEFT JOIN recent r ON r.email = t.email
+    WHERE t.signals - coalesce(r.n, 0) > 0
+    GROUP BY ascii_lower(t.email))
+SELECT a.email, a.n, o.joined_at, o.signal_id FROM addresses a CROSS JOIN LATERAL (
+    SELECT u.joined_at, u.signal_id FROM submitters u JOIN signals s ON s.id = u.signal_id
+    WHERE ascii_lower(u.email) = ascii_lower(a.email) AND u.via <> 'submit'
+      AND s.state <> 'closed'
+    ORDER BY ascii_lower(u.email), u.joined_at, u.signal_id LIMIT 1) o
+)sql";
+
 // Who submitted or joined a signal that is not closed before `silent_before`, and has waited
 // since: one entry per address ignoring ASCII case, the longest waiting first.
 void list_silent_submitters(Connection& db, const ReportFilter& filter, Timestamp silent_before,
@@ -88,7 +137,9 @@ void list_silent_submitters(Connection& db, const ReportFilter& filter, Timestam
     const Where where =
         filter_where(filter, "s.submitted_at", Params(format_timestamp(silent_before)));
     std::map<std::string, SilentSubmitterInput> silent;
-    for (const char* sql : {k_silent_submitted, k_silent_joined}) {
+    const bool tallied = !has_filter(filter);
+    for (const char* sql : {tallied ? k_tallied_submitted : k_silent_submitted,
+                            tallied ? k_tallied_joined : k_silent_joined}) {
         const Result r = db.exec(fmt::format(fmt::runtime(sql), where.sql).c_str(), where.params);
         for (int row = 0; row < r.rows(); ++row) {
             const std::string email = r.text(row, 0);

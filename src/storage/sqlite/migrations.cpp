@@ -1170,6 +1170,7 @@ constexpr Migration k_migrations[] = {
     {10, k_schema_v10},
     {11, k_schema_v11, fill_wait_tallies},
     {12, ""}, // PostgreSQL's tallies of the signals (SQLite's of version 5); nothing here
+    {13, ""}, // PostgreSQL's tallies of report overdue (SQLite's of version 5); nothing here
 };
 
 int newest_version() {
