@@ -1679,15 +1679,20 @@ SELECT concat(
     (SELECT count(*) FROM tallied_per_signal) + (SELECT count(*) FROM tallied_stays))
 )sql";
 
-std::string pg_tallies_against_signals(const std::string& db) {
+// The one text that `sql` gives on `db`, in sileram's schema.
+std::string pg_text(const std::string& db, const char* sql) {
     PGconn* c = pg_session(db, "SET search_path = sileram");
-    PGresult* r = PQexec(c, k_tallies_against_signals);
+    PGresult* r = PQexec(c, sql);
     const std::string error = PQresultErrorMessage(r);
     REQUIRE_MESSAGE(PQresultStatus(r) == PGRES_TUPLES_OK, error);
     const std::string result = PQgetvalue(r, 0, 0);
     PQclear(r);
     PQfinish(c);
     return result;
+}
+
+std::string pg_tallies_against_signals(const std::string& db) {
+    return pg_text(db, k_tallies_against_signals);
 }
 
 // Runs `sql` on `db` in a transaction of its own.
@@ -1856,14 +1861,7 @@ SELECT concat(
 )sql";
 
 std::string pg_overdue_tallies_against_tables(const std::string& db) {
-    PGconn* c = pg_session(db, "SET search_path = sileram");
-    PGresult* r = PQexec(c, k_overdue_tallies_against_tables);
-    const std::string error = PQresultErrorMessage(r);
-    REQUIRE_MESSAGE(PQresultStatus(r) == PGRES_TUPLES_OK, error);
-    const std::string result = PQgetvalue(r, 0, 0);
-    PQclear(r);
-    PQfinish(c);
-    return result;
+    return pg_text(db, k_overdue_tallies_against_tables);
 }
 
 } // namespace

@@ -726,10 +726,12 @@ std::string can_recur() {
     return sql;
 }
 
+// `sql`, a tally's upkeep for the signals {ids}, with the rules it names filled in.
 std::string refresh(const char* sql, const std::string& ids) {
     return fmt::format(fmt::runtime(sql), fmt::arg("ids", ids), fmt::arg("can_recur", can_recur()),
                        fmt::arg("verdicts", sql_verdict_events()),
-                       fmt::arg("responses", sql_response_events()));
+                       fmt::arg("responses", sql_response_events()),
+                       fmt::arg("executing", sql_executing_states()));
 }
 
 std::string signed_rows(int sign, const char* table) {
@@ -923,11 +925,6 @@ ORDER BY 1
 ON CONFLICT (email) DO UPDATE SET signals = t.signals + excluded.signals;
 )sql";
 
-std::string refresh_v13(const char* sql, const std::string& ids) {
-    return fmt::format(fmt::runtime(sql), fmt::arg("ids", ids),
-                       fmt::arg("executing", sql_executing_states()));
-}
-
 std::string submitted_changes(const std::string& rows) {
     return fmt::format(fmt::runtime(k_tally_submitted_changes), fmt::arg("rows", rows));
 }
@@ -938,7 +935,7 @@ const std::string& schema_v13() {
         // The first fill: every signal there is, once.
         script += submitted_changes("(SELECT 1 AS sign, state, submitted_by FROM sileram.signals)");
         const std::string every = "(SELECT id FROM sileram.signals)";
-        script += refresh_v13(k_refresh_due, every) + refresh_v13(k_refresh_joins, every);
+        script += refresh(k_refresh_due, every) + refresh(k_refresh_joins, every);
         for (const std::string_view event : {"insert", "update", "delete"}) {
             std::string rows;
             if (event != "delete") {
@@ -953,22 +950,20 @@ const std::string& schema_v13() {
             const std::string signal_ids = touched(event, "id");
             std::string body = submitted_changes("(" + rows + ")");
             if (event != "insert") {
-                body += refresh_v13(k_refresh_due, signal_ids) +
-                        refresh_v13(k_refresh_joins, signal_ids);
+                body += refresh(k_refresh_due, signal_ids) + refresh(k_refresh_joins, signal_ids);
             }
             script += trigger("signals", event, body, "tally_overdue");
             // Only the rows that count, as they were or are, touch a tally: an import's
             // submitters (`via` = `submit`) and actions done or without a due date touch none.
             script += trigger(
                 "actions", event,
-                refresh_v13(
-                    k_refresh_due,
-                    touched(event, "signal_id",
-                            " WHERE status IN ('planned', 'in-progress') AND due IS NOT NULL")),
+                refresh(k_refresh_due,
+                        touched(event, "signal_id",
+                                " WHERE status IN ('planned', 'in-progress') AND due IS NOT NULL")),
                 "tally_overdue");
             script += trigger(
                 "submitters", event,
-                refresh_v13(k_refresh_joins, touched(event, "signal_id", " WHERE via <> 'submit'")),
+                refresh(k_refresh_joins, touched(event, "signal_id", " WHERE via <> 'submit'")),
                 "tally_overdue");
         }
         return script;

@@ -272,6 +272,9 @@ std::optional<std::string> optional_time_text(const std::optional<Timestamp>& at
     return at ? std::optional<std::string>(format_timestamp(*at)) : std::nullopt;
 }
 
+// The values `list` and its count bind to their filters, in order.
+using ListValues = std::vector<std::variant<std::int64_t, std::string>>;
+
 std::string_view sort_column(SortKey key) {
     switch (key) {
     case SortKey::id:
@@ -500,7 +503,7 @@ public:
     std::vector<SignalSummary> list(const ListQuery& q) override {
         std::string sql =
             std::string(k_list_columns) + (q.late ? storage::late_columns() : std::string());
-        std::vector<std::variant<std::int64_t, std::string>> values;
+        ListValues values;
         const std::string_view direction = q.order == SortOrder::descending ? "DESC" : "ASC";
         if (q.search && q.sort == SortKey::id && q.limit) {
             sql += k_list_searched_from;
@@ -524,11 +527,7 @@ public:
             sql += " LIMIT ?";
             values.emplace_back(*q.limit);
         }
-        Statement row = m_db.prepare(sql);
-        int index = 0;
-        for (const auto& value : values) {
-            std::visit([&](const auto& v) { row.bind(++index, v); }, value);
-        }
+        Statement row = prepare_bound(sql, values);
         std::vector<SignalSummary> result;
         while (row.step()) {
             SignalSummary s;
@@ -573,13 +572,9 @@ public:
             }
         }
         std::string sql = std::string(k_count_signals);
-        std::vector<std::variant<std::int64_t, std::string>> values;
+        ListValues values;
         append_list_filters(q, sql, values);
-        Statement row = m_db.prepare(sql);
-        int index = 0;
-        for (const auto& value : values) {
-            std::visit([&](const auto& v) { row.bind(++index, v); }, value);
-        }
+        Statement row = prepare_bound(sql, values);
         return row.step() ? row.integer(0) : 0;
     }
 
@@ -607,6 +602,16 @@ public:
             row.bind(++index, *q.step);
         }
         return row.step() ? row.integer(0) : 0;
+    }
+
+    // `sql` prepared with `values` bound to its parameters in order.
+    Statement prepare_bound(const std::string& sql, const ListValues& values) {
+        Statement statement = m_db.prepare(sql);
+        int index = 0;
+        for (const auto& value : values) {
+            std::visit([&](const auto& v) { statement.bind(++index, v); }, value);
+        }
+        return statement;
     }
 
     // `list --search`'s "50 of N" when it asks for states alone (by default the open ones), when
@@ -641,25 +646,19 @@ public:
         }
         // `+s.id`: read the few signals of the other states and look each up among the matches,
         // instead of probing the states' index for every match.
-        std::string sql = std::string(k_count_signals) + " AND s.state IN (?";
-        for (std::size_t i = 1; i < others.size(); ++i) {
-            sql += ", ?";
-        }
-        sql += ") AND +s.id IN (SELECT rowid FROM signals_fts WHERE signals_fts MATCH ?)";
-        Statement in_others = m_db.prepare(sql);
-        int index = 0;
-        for (const domain::State state : others) {
-            in_others.bind(++index, to_string(state));
-        }
-        in_others.bind(++index, query);
+        std::string sql(k_count_signals);
+        ListValues values;
+        append_list_filters(in_others_states, sql, values);
+        sql += " AND +s.id IN (SELECT rowid FROM signals_fts WHERE signals_fts MATCH ?)";
+        values.emplace_back(query);
+        Statement in_others = prepare_bound(sql, values);
         return matches - (in_others.step() ? in_others.integer(0) : 0);
     }
 
     // The WHERE conditions of `list` and `count`, the same for both. Only fixed SQL fragments
     // are appended; every value is bound in the same order.
     // `by_id_order`: the states term is not to be read through an index (see list()).
-    static void append_list_filters(const ListQuery& q, std::string& sql,
-                                    std::vector<std::variant<std::int64_t, std::string>>& values,
+    static void append_list_filters(const ListQuery& q, std::string& sql, ListValues& values,
                                     bool by_id_order = false) {
         if (!q.states.empty()) {
             sql += by_id_order ? " AND +s.state IN (?" : " AND s.state IN (?";
