@@ -192,7 +192,7 @@ public:
         }
         if (m_fill_derived) {
             auto start = Clock::now();
-            fill_derived_tables(m_db);
+            fill_derived_tables(m_db, DerivedIndexes::rebuild);
             enable_derived_triggers(m_db);
             m_fill_derived = false;
             lap(7, start);

@@ -34,6 +34,15 @@ WHERE n.nspname = 'sileram' AND c.relkind = 'r'
 ORDER BY 1
 )sql";
 
+// The indexes of those tables that no constraint owns, with their definitions.
+constexpr const char* k_derived_indexes = R"sql(
+SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
+JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'sileram' AND (c.relname = 'step_stays' OR c.relname LIKE 'tally\_%')
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+ORDER BY i.indexrelid
+)sql";
+
 std::vector<std::string> names(Connection& db, const char* sql) {
     const Result r = db.exec(sql);
     std::vector<std::string> out;
@@ -59,7 +68,7 @@ void enable_derived_triggers(Connection& db) {
     set_triggers(db, "ENABLE");
 }
 
-void fill_derived_tables(Connection& db) {
+void fill_derived_tables(Connection& db, DerivedIndexes indexes) {
     if (db.exec(k_triggers_on).integer(0, 0) != 0) {
         throw std::logic_error("fill_derived_tables: the triggers that keep the derived tables "
                                "are on; turn them off first (disable_derived_triggers)");
@@ -69,7 +78,18 @@ void fill_derived_tables(Connection& db) {
     for (const std::string& table : names(db, k_derived_tables)) {
         db.exec(fmt::format("DELETE FROM sileram.\"{}\"", table).c_str());
     }
+    std::vector<std::string> definitions;
+    if (indexes == DerivedIndexes::rebuild) {
+        const Result found = db.exec(k_derived_indexes);
+        for (int r = 0; r < found.rows(); ++r) {
+            db.exec(fmt::format("DROP INDEX {}", found.text(r, 0)).c_str());
+            definitions.push_back(found.text(r, 1));
+        }
+    }
     db.script(derived_first_fill().c_str());
+    for (const std::string& definition : definitions) {
+        db.exec(definition.c_str());
+    }
 }
 
 } // namespace sileram::storage::postgres

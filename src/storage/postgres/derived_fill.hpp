@@ -19,9 +19,14 @@ void disable_derived_triggers(Connection& db);
 // ALTER TABLE … ENABLE TRIGGER USER on the tables disable_derived_triggers turned off.
 void enable_derived_triggers(Connection& db);
 
+// What fill_derived_tables does with the indexes of the derived tables that no constraint owns:
+// keeps them up row by row (readers of those tables go on), or drops them before the rows and
+// builds them after, a sort each (ACCESS EXCLUSIVE on those tables until the commit).
+enum class DerivedIndexes { keep, rebuild };
+
 // Empties step_stays and every tally table (tally_*) and fills each once from the base tables,
 // in the open transaction. The triggers that keep them must be off (disable_derived_triggers):
 // else the rows of step_stays would be counted twice. Throws std::logic_error when they are on.
-void fill_derived_tables(Connection& db);
+void fill_derived_tables(Connection& db, DerivedIndexes indexes = DerivedIndexes::keep);
 
 } // namespace sileram::storage::postgres
