@@ -32,7 +32,8 @@ constexpr const char* k_no_signals = "SELECT NOT EXISTS (SELECT 1 FROM signals)"
 // The indexes an import into an empty database builds after the rows instead of keeping them up
 // row by row: those of signals (the full-text index among them), signal_fields and submitters
 // that no constraint owns (the primary and unique keys stay, the foreign keys check against
-// them). history keeps its own: the tally triggers look the new rows up by them.
+// them). history keeps its own: the derived tables' fill (fill_derived_tables) looks each signal's
+// history up by them.
 constexpr const char* k_deferrable_indexes = R"sql(
 SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
 WHERE i.indrelid IN ('signals'::regclass, 'signal_fields'::regclass, 'submitters'::regclass)
