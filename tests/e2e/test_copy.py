@@ -13,6 +13,10 @@ import urllib.parse
 
 import harness
 
+# The user triggers of sileram's schema (those that keep the step stays and tallies) turned off.
+DISABLED_TRIGGERS = ("SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                     "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                     "WHERE n.nspname = 'sileram' AND NOT t.tgisinternal AND t.tgenabled = 'D'")
 REPORTS = ["impact", "fields", "funnel", "effect", "customers", "overdue", "response", "recurrence"]
 _source = {}
 
@@ -161,6 +165,11 @@ class CopyTest(harness.SileramTestCase):
                         for row in table_rows(source, stays)]
             self.assertGreater(len(expected), len(table_rows(source, "SELECT id FROM signals")))
             self.assertEqual(kept, expected)
+            # The copy wrote its rows with the tally triggers off and filled the tallies once;
+            # the triggers are on again.
+            self.assertEqual(harness.psql(DISABLED_TRIGGERS, self.fx.pg), [["0"]])
+            tallied = harness.psql("SELECT sum(signals) FROM sileram.tally_states", self.fx.pg)
+            self.assertEqual(tallied, [[str(signals)]])
         statuses = [r[0] for r in table_rows(back, "SELECT status FROM feedback ORDER BY id")]
         self.assertEqual(sorted(set(statuses)), ["failed", "queued", "sending", "sent"])
         later = table_rows(source, "SELECT id FROM signals WHERE title = 'De latere melding'")
@@ -219,6 +228,12 @@ class CopyTest(harness.SileramTestCase):
             self.assertFalse(os.path.exists(target))
         else:
             self.assertEqual(self.export(target), "")
+            # It rolled back with the tally triggers on: a later submit is counted at once.
+            name = urllib.parse.urlparse(target).path.lstrip("/")
+            self.assertEqual(harness.psql(DISABLED_TRIGGERS, name), [["0"]])
+            self.on(target, "submit", "Na de mislukte kopie", "--by", "g@example.nl")
+            counted = "SELECT state, signals FROM sileram.tally_states WHERE signals <> 0"
+            self.assertEqual(harness.psql(counted, name), [["submitted", "1"]])
 
     def test_backup_writes_a_sqlite_snapshot_that_exports_the_same(self):
         source = self.source()

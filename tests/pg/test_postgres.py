@@ -240,11 +240,27 @@ class OnPostgres(harness.SileramTestCase):
             self.assertEqual(empty_out, other_out, args)
             self.assertTrue(empty_out.strip(), args)
         self.assertEqual(len(self.fx.js("list", "--search", "straße")), 300)
+        # Into the empty database the triggers of the stays and tallies were off and every
+        # derived table was filled once after the rows; into the other the triggers kept them.
+        # Every derived table holds the same rows (the stays' ids aside), and the triggers are on.
+        derived = harness.psql("SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = "
+                               "c.relnamespace WHERE n.nspname = 'sileram' AND c.relkind = 'r' "
+                               "AND (relname = 'step_stays' OR relname LIKE 'tally\\_%') "
+                               "ORDER BY 1", self.fx.pg)
+        self.assertGreaterEqual(len(derived), 21)
         tallies = ("SELECT string_agg(t::text, ';' ORDER BY t::text) FROM sileram.{} t")
-        for table in ("tally_states", "tally_fields", "tally_months", "tally_responses",
-                      "tally_unanswered", "step_stays"):
-            self.assertEqual(harness.psql(tallies.format(table), self.fx.pg),
-                             harness.psql(tallies.format(table), other), table)
+        stays = ("SELECT string_agg(concat_ws(' ', signal_id, step, entered_at, left_at, seconds), "
+                 "';' ORDER BY signal_id, entered_at) FROM sileram.step_stays")
+        for [table] in derived:
+            sql = stays if table == "step_stays" else tallies.format(table)
+            self.assertEqual(harness.psql(sql, self.fx.pg), harness.psql(sql, other), table)
+        disabled = ("SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'sileram' "
+                    "AND NOT t.tgisinternal AND t.tgenabled = 'D'")
+        self.assertEqual(harness.psql(disabled, self.fx.pg), [["0"]])
+        self.assertEqual(self.submit("Daarna"), "301")
+        self.assertEqual(harness.psql("SELECT signals FROM sileram.tally_states WHERE state = "
+                                      "'submitted'", self.fx.pg), [["301"]])
         # A second import of the file adds nothing.
         d = self.fx.js("submit", "--from", path)
         self.assertEqual((d["new"], d["skipped"]), (0, 300))
@@ -263,6 +279,11 @@ class OnPostgres(harness.SileramTestCase):
         self.assertEqual(rc, 2, err)
         self.assertIn("row 6002", err)
         self.assertEqual(harness.psql(indexes, self.fx.pg), schema)
+        # The tally triggers it turned off are on again with the rollback.
+        disabled = ("SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'sileram' "
+                    "AND NOT t.tgisinternal AND t.tgenabled = 'D'")
+        self.assertEqual(harness.psql(disabled, self.fx.pg), [["0"]])
         self.assertEqual(harness.psql("SELECT count(*) FROM sileram.signals", self.fx.pg), [["0"]])
         good = self.fx.write("good.csv", "title,submitted_by,external_id\n" + rows)
         self.assertEqual(self.fx.js("submit", "--from", good)["new"], 6000)
@@ -277,7 +298,7 @@ class OnPostgres(harness.SileramTestCase):
         self.assertEqual([line.split(":")[0] for line in err.splitlines()],
                          ["read and check", "stage (COPY)", "move signals", "move fields",
                           "move submitters", "move history", "empty staging", "build indexes",
-                          "commit", "checkpoint", "total"])
+                          "derived tables", "commit", "checkpoint", "total"])
         rc, out, err = self.fx.run("submit", "--from", path, "--timings")
         self.assertEqual(rc, 0, err)
         self.assertIn("0 new, 1 skipped", out)

@@ -6,6 +6,8 @@
 #include "sileram/errors.hpp"
 #include "sileram/storage/store.hpp"
 #include "support.hpp"
+// The set-based fill of the derived tables, run directly (there is no command for it alone).
+#include "../../src/storage/postgres/derived_fill.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -1947,4 +1949,187 @@ FROM signals, generate_series(1, 3) n WHERE id > 2;
     pg_run(db, SILERAM_BACK_TO_V11 "UPDATE schema_version SET version = 11");
     CHECK(initialise_database(db) == current_schema_version());
     CHECK(pg_overdue_tallies_against_tables(db) == kept);
+}
+
+// ---- the derived tables filled once, set-based (src/storage/postgres/derived_fill.cpp) -------
+
+namespace {
+
+// Every derived table of the PostgreSQL schema (step_stays and every tally_*), one line per row
+// in a fixed order, each table headed by its name. Left out: identity columns (the ids of
+// step_stays follow the order of their inserts) and rows whose counts are all zero (the triggers
+// count a row down to zero and leave it; readers skip it): the integer columns outside the
+// table's primary key and unique constraints.
+std::string derived_snapshot(postgres::Connection& c) {
+    const postgres::Result tables = c.exec(R"sql(
+SELECT c.oid, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'sileram' AND c.relkind = 'r'
+  AND (c.relname = 'step_stays' OR c.relname LIKE 'tally\_%')
+ORDER BY 2
+)sql");
+    std::string snapshot;
+    for (int t = 0; t < tables.rows(); ++t) {
+        const std::string oid = tables.text(t, 0);
+        const std::string name = tables.text(t, 1);
+        const postgres::Result columns = c.exec(fmt::format(R"sql(
+SELECT a.attname, a.atttypid = 'bigint'::regtype OR a.atttypid = 'integer'::regtype,
+       EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = a.attrelid
+               AND k.contype IN ('p', 'u') AND a.attnum = ANY (k.conkey))
+FROM pg_attribute a WHERE a.attrelid = {} AND a.attnum > 0 AND NOT a.attisdropped
+  AND a.attidentity = ''
+ORDER BY a.attnum
+)sql",
+                                                            oid)
+                                                    .c_str());
+        std::vector<std::string> all;
+        std::vector<std::string> counts;
+        for (int r = 0; r < columns.rows(); ++r) {
+            all.push_back(fmt::format("\"{}\"", columns.text(r, 0)));
+            if (columns.text(r, 1) == "t" && columns.text(r, 2) == "f") {
+                counts.push_back(all.back());
+            }
+        }
+        std::string where;
+        if (!counts.empty()) {
+            where = fmt::format(" WHERE ({}) IS DISTINCT FROM ({})", fmt::join(counts, ", "),
+                                fmt::join(std::vector<std::string>(counts.size(), "0"), ", "));
+        }
+        const std::string sql =
+            fmt::format("SELECT count(*), coalesce(string_agg(r, E'\\n' ORDER BY r), '') FROM "
+                        "(SELECT ROW({})::text AS r FROM sileram.\"{}\"{}) x",
+                        fmt::join(all, ", "), name, where);
+        const postgres::Result rows = c.exec(sql.c_str());
+        snapshot += fmt::format("== {} ({} rows)\n{}\n", name, rows.text(0, 0), rows.text(0, 1));
+    }
+    return snapshot;
+}
+
+// Turns the triggers off, fills the derived tables and turns the triggers on, in one
+// transaction, as a copy or an import into an empty database does.
+void refill_derived(postgres::Connection& c,
+                    postgres::DerivedIndexes indexes = postgres::DerivedIndexes::keep) {
+    c.exec("BEGIN");
+    postgres::disable_derived_triggers(c);
+    postgres::fill_derived_tables(c, indexes);
+    postgres::enable_derived_triggers(c);
+    c.exec("COMMIT");
+}
+
+std::int64_t pg_count(postgres::Connection& c, const char* sql) {
+    return c.exec(sql).integer(0, 0);
+}
+
+} // namespace
+
+TEST_CASE("postgresql: the derived tables filled once from the base tables are the ones the "
+          "triggers kept [pg]") {
+    const std::string db = k_postgres.fresh();
+    {
+        auto store = open_store(db, Access::write);
+        // Through the store: signals in every state the reports look at (actions, decisions,
+        // root causes, measurements, joins, customers), a duplicate and a recurrence.
+        fill_for_reports(*store);
+        const SignalId parked =
+            submit_for_reports(*store, "Later bekijken", "agent6@example.nl",
+                               "2026-10-05T08:00:00Z", {{"channel", "web"}, {"process", "retour"}});
+        walk_to(*store, parked, State::analysed, 50, 1);
+        change(*store, parked, "2026-10-06T08:00:00Z", [](Signal& s, const Stamp& st) {
+            prioritise(s, Verdict::park, "later", date("2026-12-01"), st);
+        });
+        const SignalId dropped = submit_for_reports(*store, "Niet doen", "agent7@example.nl",
+                                                    "2026-10-07T08:00:00Z", {});
+        walk_to(*store, dropped, State::analysed, 10, 1);
+        change(*store, dropped, "2026-10-08T08:00:00Z", [](Signal& s, const Stamp& st) {
+            prioritise(s, Verdict::drop, "te klein", std::nullopt, st);
+        });
+        const SignalId needs_info = submit_for_reports(*store, "Wat bedoelt u", "agent8@example.nl",
+                                                       "2026-10-09T08:00:00Z", {});
+        change(*store, needs_info, "2026-10-10T08:00:00Z",
+               [](Signal& s, const Stamp& st) { ask_for_info(s, "welk contract?", st); });
+        // A bulk import into a database with signals (the triggers on), in one statement per
+        // table: fields, submitters and history of many signals at once.
+        WriteTransaction tx(*store);
+        auto bulk = store->bulk_insert();
+        for (int i = 0; i < 40; ++i) {
+            Signal s = new_signal(fmt::format("Import {}", i), "uit het CRM");
+            s.submitted_at = at(fmt::format("2026-0{}-1{}T0{}:00:00Z", 7 + i % 3, i % 10, i % 9));
+            s.updated_at = s.submitted_at;
+            s.history.front().stamp.at = s.submitted_at;
+            s.submitters.front().joined_at = s.submitted_at;
+            s.external_id = fmt::format("CRM-{}", i);
+            if (i % 3 != 0) {
+                s.fields = {{"channel", i % 2 == 0 ? "phone" : "email"},
+                            {"customer", i % 4 == 1 ? "Acme BV" : "Gamma"},
+                            {"region", "oost"}};
+            }
+            CHECK(bulk->add(s));
+        }
+        bulk->finish();
+        tx.commit();
+    }
+    postgres::Connection c(db);
+    // Many rows in single statements, moves and deletes: tally rows counted down to zero.
+    c.script(R"sql(
+UPDATE signals SET contacts = 40 + id, satisfaction_impact = 1 + id % 5,
+       cost_per_contact_cents = 250, process = (ARRAY['retour', 'levering'])[1 + id % 2]
+WHERE external_id IS NOT NULL AND id % 2 = 0;
+INSERT INTO history (signal_id, at, by, event, from_state, to_state)
+SELECT id, '2026-10-1' || (id % 9) || 'T10:00:00Z', 'lead', 'accept', 'submitted', 'accepted'
+FROM signals WHERE external_id IS NOT NULL AND id % 3 = 1;
+UPDATE signals SET state = 'accepted', step = 2
+WHERE external_id IS NOT NULL AND id % 3 = 1;
+INSERT INTO actions (signal_id, number, title, status, due, cost_cents, created_at)
+SELECT id, 1, 'Actie', (ARRAY['planned', 'in-progress', 'done'])[1 + id % 3],
+       '2026-12-0' || (1 + id % 8), 700, '2026-11-01T09:00:00Z'
+FROM signals WHERE external_id IS NOT NULL AND id % 3 = 1;
+UPDATE signals SET state = 'approved', step = 7 WHERE external_id IS NOT NULL AND id % 6 = 1;
+UPDATE signals SET customer = 'ACME BV', channel = NULL WHERE external_id IS NOT NULL
+  AND id % 5 = 0;
+DELETE FROM actions WHERE signal_id IN (SELECT id FROM signals WHERE external_id = 'CRM-4');
+DELETE FROM step_stays WHERE signal_id IN (SELECT id FROM signals WHERE external_id IN ('CRM-4', 'CRM-9'));
+DELETE FROM history WHERE signal_id IN (SELECT id FROM signals WHERE external_id IN ('CRM-4', 'CRM-9'));
+DELETE FROM submitters WHERE signal_id IN (SELECT id FROM signals WHERE external_id IN ('CRM-4', 'CRM-9'));
+DELETE FROM signal_fields WHERE signal_id IN (SELECT id FROM signals WHERE external_id IN ('CRM-4', 'CRM-9'));
+DELETE FROM signals WHERE external_id IN ('CRM-4', 'CRM-9');
+)sql");
+    const std::string kept = derived_snapshot(c);
+    INFO(kept);
+    // Every derived table holds rows (the test reaches them all), some of them rows of zero.
+    CHECK(pg_count(c, "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = "
+                      "c.relnamespace WHERE n.nspname = 'sileram' AND c.relkind = 'r' AND "
+                      "(c.relname = 'step_stays' OR c.relname LIKE 'tally\\_%')") >= 21);
+    CHECK_FALSE(contains(kept, "(0 rows)"));
+    CHECK(pg_count(c, "SELECT count(*) FROM tally_states WHERE signals = 0") > 0);
+    // Spoilt by hand, then filled again: every row as the triggers kept it.
+    c.script("UPDATE tally_states SET signals = signals + 5; DELETE FROM tally_responses; "
+             "DELETE FROM step_stays WHERE id % 2 = 0; "
+             "INSERT INTO tally_submitted VALUES ('nobody@example.nl', 3)");
+    CHECK(derived_snapshot(c) != kept);
+    refill_derived(c);
+    CHECK(derived_snapshot(c) == kept);
+    CHECK(pg_count(c, "SELECT count(*) FROM tally_states WHERE signals = 0") == 0);
+    // The same with the derived tables' indexes dropped before the rows and built after them
+    // (an import into an empty database): the same rows, the same indexes.
+    const char* indexes = "SELECT md5(string_agg(indexdef, ';' ORDER BY indexname)) || count(*) "
+                          "FROM pg_indexes WHERE schemaname = 'sileram'";
+    const std::string index_definitions = c.exec(indexes).text(0, 0);
+    refill_derived(c, postgres::DerivedIndexes::rebuild);
+    CHECK(derived_snapshot(c) == kept);
+    CHECK(c.exec(indexes).text(0, 0) == index_definitions);
+    // The fill refuses to run with the triggers on (it would count the stays twice)...
+    c.exec("BEGIN");
+    CHECK_THROWS_AS(postgres::fill_derived_tables(c), std::logic_error);
+    c.exec("ROLLBACK");
+    // ...and leaves them on: a new signal is counted at once.
+    const std::int64_t submitted =
+        pg_count(c, "SELECT coalesce(sum(signals), 0) FROM tally_states WHERE state = 'submitted'");
+    {
+        auto store = open_store(db, Access::write);
+        add(*store, new_signal("Na het vullen"));
+    }
+    CHECK(pg_count(c, "SELECT sum(signals) FROM tally_states WHERE state = 'submitted'") ==
+          submitted + 1);
+    CHECK(pg_count(c, "SELECT count(*) FROM pg_trigger t JOIN pg_class r ON r.oid = t.tgrelid "
+                      "JOIN pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = 'sileram' "
+                      "AND NOT t.tgisinternal AND t.tgenabled = 'D'") == 0);
 }

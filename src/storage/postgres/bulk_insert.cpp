@@ -1,5 +1,6 @@
 #include "bulk_insert.hpp"
 
+#include "derived_fill.hpp"
 #include "search.hpp"
 
 #include <array>
@@ -31,7 +32,8 @@ constexpr const char* k_no_signals = "SELECT NOT EXISTS (SELECT 1 FROM signals)"
 // The indexes an import into an empty database builds after the rows instead of keeping them up
 // row by row: those of signals (the full-text index among them), signal_fields and submitters
 // that no constraint owns (the primary and unique keys stay, the foreign keys check against
-// them). history keeps its own: the tally triggers look the new rows up by them.
+// them). history keeps its own: the derived tables' fill (fill_derived_tables) looks each signal's
+// history up by them.
 constexpr const char* k_deferrable_indexes = R"sql(
 SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
 WHERE i.indrelid IN ('signals'::regclass, 'signal_fields'::regclass, 'submitters'::regclass)
@@ -118,6 +120,13 @@ public:
         : m_db(db), m_insert_one(std::move(insert_one)) {
         m_next_id = next_signal_id(m_db);
         if (m_db.exec(k_no_signals).text(0, 0) == "t") {
+            // Into an empty database every row is the import's: the triggers of the step stays
+            // and tallies stay off while they go in, and finish() fills those tables once. First,
+            // so this takes its locks on the tables with triggers (SHARE ROW EXCLUSIVE) before
+            // those of DROP INDEX (ACCESS EXCLUSIVE): a reader that holds a table of the first
+            // kind waits for none of the second.
+            disable_derived_triggers(m_db);
+            m_fill_derived = true;
             defer_indexes();
         }
         const Result known = m_db.exec(k_known_external_ids);
@@ -182,6 +191,13 @@ public:
             m_deferred.clear();
             lap(6, start);
         }
+        if (m_fill_derived) {
+            auto start = Clock::now();
+            fill_derived_tables(m_db, DerivedIndexes::rebuild);
+            enable_derived_triggers(m_db);
+            m_fill_derived = false;
+            lap(7, start);
+        }
     }
 
     std::vector<BulkPhase> phases() const override {
@@ -194,9 +210,9 @@ public:
 
 private:
     using Clock = std::chrono::steady_clock;
-    static constexpr std::array<const char*, 7> k_phase_names{
-        "stage (COPY)", "move signals",  "move fields",  "move submitters",
-        "move history", "empty staging", "build indexes"};
+    static constexpr std::array<const char*, 8> k_phase_names{
+        "stage (COPY)", "move signals",  "move fields",   "move submitters",
+        "move history", "empty staging", "build indexes", "derived tables"};
     void lap(std::size_t phase, Clock::time_point& start) {
         const auto now = Clock::now();
         m_seconds[phase] += std::chrono::duration<double>(now - start).count();
@@ -268,7 +284,8 @@ private:
     std::string m_history;
     std::size_t m_buffered = 0; // signals in the COPY buffers
     std::size_t m_staged = 0;   // signals in the staging tables
-    std::array<double, 7> m_seconds{};
+    std::array<double, 8> m_seconds{};
+    bool m_fill_derived = false; // the derived tables are filled in finish()
     std::vector<std::pair<std::string, std::string>> m_deferred; // name, definition
 };
 

@@ -1,5 +1,6 @@
 #include "copy_rows.hpp"
 
+#include "derived_fill.hpp"
 #include "search.hpp"
 
 #include <fmt/format.h>
@@ -135,6 +136,11 @@ void begin_copy(Connection& db) {
     }
     // Readers go on; a writer waits for the commit, so no row slips in beside the copy.
     db.exec(fmt::format("LOCK TABLE {} IN EXCLUSIVE MODE", tables).c_str());
+    // The rows go in without the triggers of the step stays and the tallies, which would run
+    // once per page of every table (a million signals took an hour); finish_copy fills those
+    // tables once. ALTER TABLE … DISABLE TRIGGER takes SHARE ROW EXCLUSIVE, less than the lock
+    // above (and step_stays' own): readers still go on. A failed copy rolls it back with the rest.
+    disable_derived_triggers(db);
     db.script(k_create_signal_staging);
 }
 
@@ -153,9 +159,12 @@ void finish_copy(Connection& db) {
         }
     }
     for (const CopiedTable& table : k_copied_tables) {
-        // The planner's statistics, at once rather than when autovacuum comes by.
+        // The planner's statistics, at once rather than when autovacuum comes by (and for the
+        // fill below).
         db.exec(fmt::format("ANALYZE \"{}\"", table.name).c_str());
     }
+    fill_derived_tables(db);
+    enable_derived_triggers(db);
 }
 
 } // namespace sileram::storage::postgres
