@@ -1971,6 +1971,18 @@ std::string pg_tallies_written(const std::string& db, const std::string& sql) {
     return tallies;
 }
 
+// tally_words against the words of every signal's `search`: the rows in one and not in the
+// other (rows of zero left out), "; ", the rows of the tally.
+constexpr const char* k_words_against_signals = R"sql(
+WITH counted AS (
+    SELECT w.lexeme COLLATE "C" AS word, count(*) AS signals
+    FROM signals s CROSS JOIN LATERAL unnest(s.search) w GROUP BY 1),
+tallied AS (SELECT word, signals FROM tally_words WHERE signals <> 0)
+SELECT concat((SELECT count(*) FROM ((TABLE counted EXCEPT ALL TABLE tallied)
+                                     UNION ALL (TABLE tallied EXCEPT ALL TABLE counted)) d),
+              '; ', (SELECT count(*) FROM tallied))
+)sql";
+
 } // namespace
 
 TEST_CASE("postgresql: version 14 runs a tally's upkeep only for the writes that can change it, "
@@ -1982,23 +1994,28 @@ TEST_CASE("postgresql: version 14 runs a tally's upkeep only for the writes that
         const std::string written = pg_tallies_written(db, sql);
         const std::string signals = pg_tallies_against_signals(db);
         const std::string overdue = pg_overdue_tallies_against_tables(db);
-        INFO(signals, " ", overdue);
+        const std::string words = pg_text(db, k_words_against_signals);
+        INFO(signals, " ", overdue, " ", words);
         CHECK(signals.starts_with("0/0/0/0/0; "));
         CHECK(overdue.starts_with("0/0/0; "));
+        CHECK(words.starts_with("0; "));
         return written;
     };
     // A submit: a new signal is not closed and has no contacts, verdict, closing, measurement,
     // action or join; its first stay waits.
     CHECK(writes(R"sql(
-INSERT INTO signals (id, title, state, step, submitted_by, submitted_at, updated_at, channel)
+INSERT INTO signals (id, title, state, step, submitted_by, submitted_at, updated_at, channel,
+                     search)
 VALUES (1, 'Nieuw', 'submitted', 1, 'a@example.nl', '2026-11-23T12:00:00Z',
-        '2026-11-23T12:00:00Z', 'mail');
+        '2026-11-23T12:00:00Z', 'mail', to_tsvector('sileram.search', 'de factuur is nieuw'));
 INSERT INTO history (signal_id, at, by, event, to_state)
 VALUES (1, '2026-11-23T12:00:00Z', 'a@example.nl', 'submit', 'submitted');
 INSERT INTO submitters (signal_id, email, joined_at, via)
 VALUES (1, 'a@example.nl', '2026-11-23T12:00:00Z', 'submit');
 )sql") == "tally_fields tally_months tally_response_days tally_responses tally_states "
-          "tally_submitted tally_unanswered tally_waiting");
+          "tally_submitted tally_unanswered tally_waiting tally_words");
+    CHECK(pg_text(db, "SELECT string_agg(word || '=' || signals, ' ' ORDER BY word) "
+                      "FROM tally_words") == "de=1 factuur=1 is=1 nieuw=1");
     // A write of columns no tally reads, and one that matches no row: nothing.
     CHECK(writes("UPDATE signals SET updated_at = '2026-11-24T08:00:00Z', description = 'x' "
                  "WHERE id = 1; UPDATE history SET detail = 'y' WHERE signal_id = 1; "
@@ -2058,10 +2075,29 @@ SELECT id, 5, 'lead', '2026-10-15T09:00:00Z' FROM s;
               .find("tally_recurring") != std::string::npos);
     CHECK(pg_text(db, "SELECT string_agg(process || '=' || signals, ',' ORDER BY process) "
                       "FROM tally_recurrable WHERE signals <> 0") == "=1,levering=1");
+    // New words, and a second signal with some of the same in one statement with two more.
+    CHECK(writes("UPDATE signals SET search = to_tsvector('sileram.search', 'de factuur klopt "
+                 "niet') WHERE id = 1") == "tally_words");
+    CHECK(writes("INSERT INTO signals (id, title, state, step, submitted_by, submitted_at, "
+                 "updated_at, search) SELECT i, 'Ook', 'submitted', 1, 'a@example.nl', "
+                 "'2026-11-23T12:00:00Z', '2026-11-23T12:00:00Z', to_tsvector('sileram.search', "
+                 "'factuur ' || i) FROM generate_series(3, 5) i")
+              .find("tally_words") != std::string::npos);
+    CHECK(pg_text(db, "SELECT string_agg(word || '=' || signals, ' ' ORDER BY word) "
+                      "FROM tally_words WHERE signals <> 0") ==
+          "3=1 4=1 5=1 de=1 factuur=4 klopt=1 niet=1");
     // Deletes write the tallies of what goes.
     CHECK(writes("DELETE FROM submitters WHERE via = 'join'").empty()); // closed: not counted
     CHECK(writes("DELETE FROM measurements WHERE signal_id = 2; "
                  "DELETE FROM root_causes WHERE signal_id = 2; "
                  "DELETE FROM signals WHERE id = 2")
               .find("tally_recurring") != std::string::npos);
+    CHECK(writes("DELETE FROM signals WHERE id IN (4, 5)").find("tally_words") !=
+          std::string::npos);
+    const std::string words = pg_text(db, k_words_against_signals);
+    CHECK(words == "0; 5");
+    // Back to version 11: version 14 counts the words from the data, the same rows.
+    pg_run(db, SILERAM_BACK_TO_V11 "UPDATE schema_version SET version = 11");
+    CHECK(initialise_database(db) == current_schema_version());
+    CHECK(pg_text(db, k_words_against_signals) == words);
 }

@@ -1234,15 +1234,49 @@ std::string guarded_overdue_submitters(std::string_view event) {
                             "tally_overdue");
 }
 
+// Version 14 also counts the signals that hold each word of `search` (tally_words), for the
+// duplicate check: it counted a word's signals, up to a cap, by reading them, which at a million
+// signals took 3-11 ms for each common word (a sequential scan of thousands of wide rows to the
+// cap; the GIN index is slower still for such words). With the count kept, a word is one look-up.
+// A word whose count drops to zero stays as a row, as in the other tallies.
+constexpr const char* k_schema_v14_words = R"sql(
+CREATE TABLE tally_words (
+    word    text COLLATE "C" NOT NULL PRIMARY KEY,
+    signals bigint NOT NULL
+);
+INSERT INTO sileram.tally_words (word, signals)
+SELECT w.lexeme COLLATE "C", count(*) FROM sileram.signals s CROSS JOIN LATERAL unnest(s.search) w
+GROUP BY 1;
+)sql";
+
+// What the signed rows {rows} (a sign and the search words of signals) add to tally_words.
+constexpr const char* k_tally_word_changes = R"sql(
+INSERT INTO sileram.tally_words AS t (word, signals)
+SELECT w.lexeme COLLATE "C", sum(r.sign) FROM {rows} r CROSS JOIN LATERAL unnest(r.search) w
+GROUP BY 1 HAVING sum(r.sign) <> 0
+ORDER BY 1
+ON CONFLICT (word) DO UPDATE SET signals = t.signals + excluded.signals;
+)sql";
+
+std::string words_trigger(std::string_view event) {
+    const std::string rows = signed_union(event, [](int sign, const char* table) {
+        return fmt::format("SELECT {} AS sign, search FROM {}", sign, table);
+    });
+    return trigger("signals", event,
+                   when(changed(event, "id, search"),
+                        fmt::format(fmt::runtime(k_tally_word_changes), fmt::arg("rows", rows))),
+                   "tally_words");
+}
+
 const std::string& schema_v14() {
     static const std::string sql = [] {
-        std::string script;
+        std::string script = k_schema_v14_words;
         for (const std::string_view event : {"insert", "update", "delete"}) {
             script += guarded_signals(event) + guarded_history(event) +
                       guarded_measurements(event) + guarded_root_causes(event) +
                       guarded_actions(event) + guarded_step_stays(event) +
                       guarded_overdue_signals(event) + guarded_overdue_actions(event) +
-                      guarded_overdue_submitters(event);
+                      guarded_overdue_submitters(event) + words_trigger(event);
         }
         return script;
     }();
