@@ -1238,21 +1238,25 @@ std::string guarded_overdue_submitters(std::string_view event) {
 // duplicate check: it counted a word's signals, up to a cap, by reading them, which at a million
 // signals took 3-11 ms for each common word (a sequential scan of thousands of wide rows to the
 // cap; the GIN index is slower still for such words). With the count kept, a word is one look-up.
-// A word whose count drops to zero stays as a row, as in the other tallies.
+// A word whose count drops to zero stays as a row, as in the other tallies. The words are read
+// with tsvector_to_array, without their positions: a fifth faster than unnest(search) over a
+// million signals (15-17 against 19-23 s).
 constexpr const char* k_schema_v14_words = R"sql(
 CREATE TABLE tally_words (
     word    text COLLATE "C" NOT NULL PRIMARY KEY,
     signals bigint NOT NULL
 );
 INSERT INTO sileram.tally_words (word, signals)
-SELECT w.lexeme COLLATE "C", count(*) FROM sileram.signals s CROSS JOIN LATERAL unnest(s.search) w
+SELECT w COLLATE "C", count(*)
+FROM sileram.signals s CROSS JOIN LATERAL unnest(tsvector_to_array(s.search)) w
 GROUP BY 1;
 )sql";
 
 // What the signed rows {rows} (a sign and the search words of signals) add to tally_words.
 constexpr const char* k_tally_word_changes = R"sql(
 INSERT INTO sileram.tally_words AS t (word, signals)
-SELECT w.lexeme COLLATE "C", sum(r.sign) FROM {rows} r CROSS JOIN LATERAL unnest(r.search) w
+SELECT w COLLATE "C", sum(r.sign)
+FROM {rows} r CROSS JOIN LATERAL unnest(tsvector_to_array(r.search)) w
 GROUP BY 1 HAVING sum(r.sign) <> 0
 ORDER BY 1
 ON CONFLICT (word) DO UPDATE SET signals = t.signals + excluded.signals;
