@@ -1093,6 +1093,43 @@ std::string signed_union(std::string_view event, Select select) {
 constexpr const char* k_closing_rows = " WHERE to_state = 'closed' AND from_state IS DISTINCT FROM "
                                        "'closed'";
 
+// Version 14 also counts the signals that hold each word of `search` (tally_words), for the
+// duplicate check: it counted a word's signals, up to a cap, by reading them, which at a million
+// signals took 3-11 ms for each common word (a sequential scan of thousands of wide rows to the
+// cap; the GIN index is slower still for such words). With the count kept, a word is one look-up.
+// A word whose count drops to zero stays as a row, as in the other tallies. The words are read
+// with tsvector_to_array, without their positions: a fifth faster than unnest(search) over a
+// million signals (15-17 against 19-23 s).
+constexpr const char* k_schema_v14_words = R"sql(
+CREATE TABLE tally_words (
+    word    text COLLATE "C" NOT NULL PRIMARY KEY,
+    signals bigint NOT NULL
+);
+INSERT INTO sileram.tally_words (word, signals)
+SELECT w COLLATE "C", count(*)
+FROM sileram.signals s CROSS JOIN LATERAL unnest(tsvector_to_array(s.search)) w
+GROUP BY 1;
+)sql";
+
+// What the signed rows {rows} (a sign and the search words of signals) add to tally_words.
+constexpr const char* k_tally_word_changes = R"sql(
+INSERT INTO sileram.tally_words AS t (word, signals)
+SELECT w COLLATE "C", sum(r.sign)
+FROM {rows} r CROSS JOIN LATERAL unnest(tsvector_to_array(r.search)) w
+GROUP BY 1 HAVING sum(r.sign) <> 0
+ORDER BY 1
+ON CONFLICT (word) DO UPDATE SET signals = t.signals + excluded.signals;
+)sql";
+
+// The upkeep of tally_words for a statement of `event` on signals.
+std::string word_changes(std::string_view event) {
+    const std::string rows = signed_union(event, [](int sign, const char* table) {
+        return fmt::format("SELECT {} AS sign, search FROM {}", sign, table);
+    });
+    return when(changed(event, "id, search"),
+                fmt::format(fmt::runtime(k_tally_word_changes), fmt::arg("rows", rows)));
+}
+
 std::string guarded_signals(std::string_view event) {
     const std::vector<std::string> sums =
         statements(signal_changes(signed_union(event, signed_rows)));
@@ -1140,6 +1177,8 @@ std::string guarded_signals(std::string_view event) {
             body += when(changed(event, "id"), refresh(k_refresh_verdicts, ids));
         }
     }
+    // The words, in the same function: one trigger fewer to call on every write of a signal.
+    body += word_changes(event);
     return replace_function("signals", event, body);
 }
 
@@ -1234,44 +1273,6 @@ std::string guarded_overdue_submitters(std::string_view event) {
                             "tally_overdue");
 }
 
-// Version 14 also counts the signals that hold each word of `search` (tally_words), for the
-// duplicate check: it counted a word's signals, up to a cap, by reading them, which at a million
-// signals took 3-11 ms for each common word (a sequential scan of thousands of wide rows to the
-// cap; the GIN index is slower still for such words). With the count kept, a word is one look-up.
-// A word whose count drops to zero stays as a row, as in the other tallies. The words are read
-// with tsvector_to_array, without their positions: a fifth faster than unnest(search) over a
-// million signals (15-17 against 19-23 s).
-constexpr const char* k_schema_v14_words = R"sql(
-CREATE TABLE tally_words (
-    word    text COLLATE "C" NOT NULL PRIMARY KEY,
-    signals bigint NOT NULL
-);
-INSERT INTO sileram.tally_words (word, signals)
-SELECT w COLLATE "C", count(*)
-FROM sileram.signals s CROSS JOIN LATERAL unnest(tsvector_to_array(s.search)) w
-GROUP BY 1;
-)sql";
-
-// What the signed rows {rows} (a sign and the search words of signals) add to tally_words.
-constexpr const char* k_tally_word_changes = R"sql(
-INSERT INTO sileram.tally_words AS t (word, signals)
-SELECT w COLLATE "C", sum(r.sign)
-FROM {rows} r CROSS JOIN LATERAL unnest(tsvector_to_array(r.search)) w
-GROUP BY 1 HAVING sum(r.sign) <> 0
-ORDER BY 1
-ON CONFLICT (word) DO UPDATE SET signals = t.signals + excluded.signals;
-)sql";
-
-std::string words_trigger(std::string_view event) {
-    const std::string rows = signed_union(event, [](int sign, const char* table) {
-        return fmt::format("SELECT {} AS sign, search FROM {}", sign, table);
-    });
-    return trigger("signals", event,
-                   when(changed(event, "id, search"),
-                        fmt::format(fmt::runtime(k_tally_word_changes), fmt::arg("rows", rows))),
-                   "tally_words");
-}
-
 const std::string& schema_v14() {
     static const std::string sql = [] {
         std::string script = k_schema_v14_words;
@@ -1280,7 +1281,7 @@ const std::string& schema_v14() {
                       guarded_measurements(event) + guarded_root_causes(event) +
                       guarded_actions(event) + guarded_step_stays(event) +
                       guarded_overdue_signals(event) + guarded_overdue_actions(event) +
-                      guarded_overdue_submitters(event) + words_trigger(event);
+                      guarded_overdue_submitters(event);
         }
         return script;
     }();
