@@ -1046,7 +1046,7 @@ std::string changed(std::string_view event, std::string_view columns, std::strin
     if (event == "delete") {
         return fmt::format("EXISTS (SELECT 1 FROM removed{})", where);
     }
-    const std::string after_only = fmt::format(
+    std::string after_only = fmt::format(
         "EXISTS (SELECT {0} FROM added{1} EXCEPT ALL SELECT {0} FROM removed{1})", columns, where);
     if (where.empty()) {
         return after_only;
