@@ -2132,4 +2132,156 @@ DELETE FROM signals WHERE external_id IN ('CRM-4', 'CRM-9');
     CHECK(pg_count(c, "SELECT count(*) FROM pg_trigger t JOIN pg_class r ON r.oid = t.tgrelid "
                       "JOIN pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = 'sileram' "
                       "AND NOT t.tgisinternal AND t.tgenabled = 'D'") == 0);
+
+namespace {
+
+// Runs `sql` on `db` in a transaction of its own and gives the tallies it wrote to or locked for
+// writing before its commit, sorted: a statement of a trigger that ran took its lock on its
+// tally, one that its guard skipped (version 14) never planned it and took none.
+std::string pg_tallies_written(const std::string& db, const std::string& sql) {
+    PGconn* c = pg_session(db, ("SET search_path = sileram; BEGIN; " + sql).c_str());
+    PGresult* r = PQexec(c, "SELECT coalesce(string_agg(c.relname, ' ' ORDER BY c.relname), '') "
+                            "FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                            "WHERE l.pid = pg_backend_pid() AND l.mode = 'RowExclusiveLock' "
+                            "AND c.relkind = 'r' AND c.relname LIKE 'tally\\_%'");
+    const std::string error = PQresultErrorMessage(r);
+    REQUIRE_MESSAGE(PQresultStatus(r) == PGRES_TUPLES_OK, error);
+    const std::string tallies = PQgetvalue(r, 0, 0);
+    PQclear(r);
+    r = PQexec(c, "COMMIT");
+    REQUIRE(PQresultStatus(r) == PGRES_COMMAND_OK);
+    PQclear(r);
+    PQfinish(c);
+    return tallies;
+}
+
+// tally_words against the words of every signal's `search`: the rows in one and not in the
+// other (rows of zero left out), "; ", the rows of the tally.
+constexpr const char* k_words_against_signals = R"sql(
+WITH counted AS (
+    SELECT w.lexeme COLLATE "C" AS word, count(*) AS signals
+    FROM signals s CROSS JOIN LATERAL unnest(s.search) w GROUP BY 1),
+tallied AS (SELECT word, signals FROM tally_words WHERE signals <> 0)
+SELECT concat((SELECT count(*) FROM ((TABLE counted EXCEPT ALL TABLE tallied)
+                                     UNION ALL (TABLE tallied EXCEPT ALL TABLE counted)) d),
+              '; ', (SELECT count(*) FROM tallied))
+)sql";
+
+} // namespace
+
+TEST_CASE("postgresql: version 14 runs a tally's upkeep only for the writes that can change it, "
+          "and the tallies stay exact either way [pg]") {
+    const std::string db = k_postgres.fresh();
+    CHECK(initialise_database(db) == current_schema_version());
+    // Each write, the tallies it wrote to; then every tally against the tables.
+    const auto writes = [&db](const std::string& sql) {
+        const std::string written = pg_tallies_written(db, sql);
+        const std::string signals = pg_tallies_against_signals(db);
+        const std::string overdue = pg_overdue_tallies_against_tables(db);
+        const std::string words = pg_text(db, k_words_against_signals);
+        INFO(signals, " ", overdue, " ", words);
+        CHECK(signals.starts_with("0/0/0/0/0; "));
+        CHECK(overdue.starts_with("0/0/0; "));
+        CHECK(words.starts_with("0; "));
+        return written;
+    };
+    // A submit: a new signal is not closed and has no contacts, verdict, closing, measurement,
+    // action or join; its first stay waits.
+    CHECK(writes(R"sql(
+INSERT INTO signals (id, title, state, step, submitted_by, submitted_at, updated_at, channel,
+                     search)
+VALUES (1, 'Nieuw', 'submitted', 1, 'a@example.nl', '2026-11-23T12:00:00Z',
+        '2026-11-23T12:00:00Z', 'mail', to_tsvector('sileram.search', 'de factuur is nieuw'));
+INSERT INTO history (signal_id, at, by, event, to_state)
+VALUES (1, '2026-11-23T12:00:00Z', 'a@example.nl', 'submit', 'submitted');
+INSERT INTO submitters (signal_id, email, joined_at, via)
+VALUES (1, 'a@example.nl', '2026-11-23T12:00:00Z', 'submit');
+)sql") == "tally_fields tally_months tally_response_days tally_responses tally_states "
+          "tally_submitted tally_unanswered tally_waiting tally_words");
+    CHECK(pg_text(db, "SELECT string_agg(word || '=' || signals, ' ' ORDER BY word) "
+                      "FROM tally_words") == "de=1 factuur=1 is=1 nieuw=1");
+    // A write of columns no tally reads, and one that matches no row: nothing.
+    CHECK(writes("UPDATE signals SET updated_at = '2026-11-24T08:00:00Z', description = 'x' "
+                 "WHERE id = 1; UPDATE history SET detail = 'y' WHERE signal_id = 1; "
+                 "UPDATE signals SET state = 'closed' WHERE id = 99")
+              .empty());
+    // Accepted: a verdict and first response, a move to step 2 (the stay of step 1 ends).
+    CHECK(writes(R"sql(
+UPDATE signals SET state = 'accepted', step = 2, updated_at = '2026-11-25T09:00:00Z' WHERE id = 1;
+INSERT INTO history (signal_id, at, by, event, from_state, to_state)
+VALUES (1, '2026-11-25T09:00:00Z', 'lead', 'accept', 'submitted', 'accepted');
+)sql") == "tally_months tally_response_days tally_responses tally_states tally_stays "
+          "tally_unanswered tally_verdicts tally_waiting");
+    // Analysed with contacts: the impact cell and the fields' open sums.
+    CHECK(writes("UPDATE signals SET state = 'analysed', step = 3, contacts = 120, "
+                 "satisfaction_impact = 3, cost_per_contact_cents = 450 WHERE id = 1") ==
+          "tally_fields tally_impact tally_states");
+    // Actions of a signal not carried out and not measured: neither `report overdue` nor
+    // `report effect` counts them yet; carried out, the overdue ones count.
+    CHECK(writes("INSERT INTO actions (signal_id, number, title, status, due, cost_cents, "
+                 "created_at) VALUES (1, 1, 'Actie', 'planned', '2026-12-01', 500, "
+                 "'2026-11-25T10:00:00Z')")
+              .empty());
+    CHECK(writes("UPDATE signals SET state = 'approved', step = 7 WHERE id = 1") ==
+          "tally_due tally_due_signals tally_impact tally_states");
+    CHECK(writes("UPDATE actions SET due = '2026-12-02' WHERE signal_id = 1") ==
+          "tally_due tally_due_signals");
+    // Measured: the savings and the effect; then an action's cost counts for the effect.
+    CHECK(writes("UPDATE signals SET state = 'measured', step = 9 WHERE id = 1; "
+                 "INSERT INTO measurements (signal_id, contacts, measured_by, measured_at) "
+                 "VALUES (1, 80, 'lead', '2026-12-10T09:00:00Z')") ==
+          "tally_due tally_due_signals tally_effect tally_fields tally_impact tally_months "
+          "tally_saved tally_states");
+    CHECK(writes("UPDATE actions SET cost_cents = 700 WHERE signal_id = 1") == "tally_effect");
+    // Closed with a root cause and a measurement: it can recur. A join counts while it is open.
+    CHECK(writes("INSERT INTO submitters (signal_id, email, joined_at, via) "
+                 "VALUES (1, 'b@example.nl', '2026-12-11T09:00:00Z', 'join')") ==
+          "tally_joined tally_joins");
+    CHECK(writes("INSERT INTO root_causes (signal_id, cause, recorded_by, recorded_at) "
+                 "VALUES (1, 'Oorzaak', 'lead', '2026-12-01T09:00:00Z')")
+              .empty());
+    CHECK(writes("UPDATE signals SET state = 'closed', step = 10 WHERE id = 1; "
+                 "INSERT INTO history (signal_id, at, by, event, from_state, to_state) "
+                 "VALUES (1, '2026-12-12T09:00:00Z', 'lead', 'close', 'measured', 'closed')") ==
+          "tally_closings tally_impact tally_joined tally_joins tally_months tally_recurrable "
+          "tally_recurring tally_states tally_stays tally_submitted tally_waiting");
+    // A closed signal, its root cause and measurement written in one statement, as a copy may.
+    CHECK(writes(R"sql(
+WITH s AS (INSERT INTO signals (id, title, state, step, submitted_by, submitted_at, updated_at,
+                                process)
+           VALUES (2, 'Gesloten', 'closed', 10, 'c@example.nl', '2026-10-01T09:00:00Z',
+                   '2026-10-20T09:00:00Z', 'levering') RETURNING id),
+     c AS (INSERT INTO root_causes (signal_id, cause, recorded_by, recorded_at)
+           SELECT id, 'Oorzaak', 'lead', '2026-10-05T09:00:00Z' FROM s)
+INSERT INTO measurements (signal_id, contacts, measured_by, measured_at)
+SELECT id, 5, 'lead', '2026-10-15T09:00:00Z' FROM s;
+)sql")
+              .find("tally_recurring") != std::string::npos);
+    CHECK(pg_text(db, "SELECT string_agg(process || '=' || signals, ',' ORDER BY process) "
+                      "FROM tally_recurrable WHERE signals <> 0") == "=1,levering=1");
+    // New words, and a second signal with some of the same in one statement with two more.
+    CHECK(writes("UPDATE signals SET search = to_tsvector('sileram.search', 'de factuur klopt "
+                 "niet') WHERE id = 1") == "tally_words");
+    CHECK(writes("INSERT INTO signals (id, title, state, step, submitted_by, submitted_at, "
+                 "updated_at, search) SELECT i, 'Ook', 'submitted', 1, 'a@example.nl', "
+                 "'2026-11-23T12:00:00Z', '2026-11-23T12:00:00Z', to_tsvector('sileram.search', "
+                 "'factuur ' || i) FROM generate_series(3, 5) i")
+              .find("tally_words") != std::string::npos);
+    CHECK(pg_text(db, "SELECT string_agg(word || '=' || signals, ' ' ORDER BY word) "
+                      "FROM tally_words WHERE signals <> 0") ==
+          "3=1 4=1 5=1 de=1 factuur=4 klopt=1 niet=1");
+    // Deletes write the tallies of what goes.
+    CHECK(writes("DELETE FROM submitters WHERE via = 'join'").empty()); // closed: not counted
+    CHECK(writes("DELETE FROM measurements WHERE signal_id = 2; "
+                 "DELETE FROM root_causes WHERE signal_id = 2; "
+                 "DELETE FROM signals WHERE id = 2")
+              .find("tally_recurring") != std::string::npos);
+    CHECK(writes("DELETE FROM signals WHERE id IN (4, 5)").find("tally_words") !=
+          std::string::npos);
+    const std::string words = pg_text(db, k_words_against_signals);
+    CHECK(words == "0; 5");
+    // Back to version 11: version 14 counts the words from the data, the same rows.
+    pg_run(db, SILERAM_BACK_TO_V11 "UPDATE schema_version SET version = 11");
+    CHECK(initialise_database(db) == current_schema_version());
+    CHECK(pg_text(db, k_words_against_signals) == words);
 }

@@ -85,7 +85,7 @@ inline constexpr std::string_view k_derived_tables[] = {
     "tally_months",        "tally_states",      "tally_stays",         "tally_submitted",
     "tally_waiting",       "tally_responses",   "tally_response_days", "tally_unanswered",
     "tally_verdicts",      "tally_closings",    "tally_saved",         "tally_recurrable",
-    "tally_recurring",     "tally_due_signals", "tally_joins"};
+    "tally_recurring",     "tally_due_signals", "tally_joins",         "tally_words"};
 
 // Columns of copied tables that the target computes from the others ("table.column"): the
 // PostgreSQL search words of a signal.
