@@ -2132,6 +2132,7 @@ DELETE FROM signals WHERE external_id IN ('CRM-4', 'CRM-9');
     CHECK(pg_count(c, "SELECT count(*) FROM pg_trigger t JOIN pg_class r ON r.oid = t.tgrelid "
                       "JOIN pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = 'sileram' "
                       "AND NOT t.tgisinternal AND t.tgenabled = 'D'") == 0);
+}
 
 namespace {
 
