@@ -16,6 +16,11 @@ struct Migration {
 
 const std::vector<Migration>& migrations();
 
+// The first fill of version 14's tallies (tally_late, tally_submitted_oldest,
+// tally_joined_oldest) from the tables, set-based, into the empty tallies: what migration 14
+// runs, and what a fill of every derived table after a load with the triggers off runs.
+const char* fill_v14();
+
 // The version in `sileram.schema_version`; 0 when the schema `sileram` holds no sileram tables.
 int schema_version(Connection& db);
 

@@ -1171,6 +1171,7 @@ constexpr Migration k_migrations[] = {
     {11, k_schema_v11, fill_wait_tallies},
     {12, ""}, // PostgreSQL's tallies of the signals (SQLite's of version 5); nothing here
     {13, ""}, // PostgreSQL's tallies of report overdue (SQLite's of version 5); nothing here
+    {14, ""}, // PostgreSQL's tallies of late signals and silent submitters; nothing here
 };
 
 int newest_version() {
