@@ -1007,14 +1007,16 @@ WHERE n.nspname = 'sileram' AND c.relkind = 'r'
 //     when it entered its state, whether it had a first response, the --until of its latest
 //     park), indexed by each cut of domain::late_cuts, so the late signals are counted and
 //     listed from three index ranges instead of computed for every signal;
-//   - tally_submitted_oldest: per address ignoring ASCII case, its oldest signal not closed (by
-//     time, then id): with tally_submitted (version 13) the silent submitters come from the
-//     tallies alone. An address whose signals not closed all came after the cut is not silent,
-//     so its oldest signal is the silent one whenever one is;
+//   - tally_submitted_oldest: per address as spelled (as tally_submitted counts them), its
+//     address ignoring ASCII case and its oldest signal not closed (by time, then id): with
+//     tally_submitted (version 13) the silent submitters come from the tallies alone. A
+//     spelling with a signal before the cut has its oldest before it, and every signal of a
+//     spelling without one comes after it, so an address's oldest signal is the oldest of its
+//     spellings that count;
 //   - tally_joined_oldest: the same for the joins (`via` not `submit`) to signals not closed.
 // New rows add to them directly (a new signal has no history, decision or join yet; a new join
 // can only make its address's oldest older); every other change computes the touched signals'
-// or addresses' rows again from the tables. Each statement of a trigger runs only when the
+// or spellings' rows again from the tables. Each statement of a trigger runs only when the
 // changed rows can touch its tally, so a plain new signal plans one statement per trigger.
 constexpr const char* k_schema_v14_tables = R"sql(
 CREATE TABLE tally_late (
@@ -1031,12 +1033,14 @@ CREATE INDEX tally_late_unanswered ON tally_late (submitted_at)
 CREATE INDEX tally_late_review ON tally_late (parked_until)
     WHERE state = 'parked' AND parked_until IS NOT NULL;
 CREATE TABLE tally_submitted_oldest (
-    address      text COLLATE "C" NOT NULL PRIMARY KEY,
+    email        text COLLATE "C" NOT NULL PRIMARY KEY,
+    address      text COLLATE "C" NOT NULL,
     submitted_at text COLLATE "C" NOT NULL,
     signal_id    bigint NOT NULL
 );
 CREATE TABLE tally_joined_oldest (
-    address   text COLLATE "C" NOT NULL PRIMARY KEY,
+    email     text COLLATE "C" NOT NULL PRIMARY KEY,
+    address   text COLLATE "C" NOT NULL,
     joined_at text COLLATE "C" NOT NULL,
     signal_id bigint NOT NULL
 );
@@ -1059,57 +1063,60 @@ FROM sileram.signals s WHERE s.id IN {ids} AND s.state <> 'closed'
 ORDER BY s.id;
 )sql";
 
-// The oldest signal not closed of the addresses {addresses} (ascii_lower), again.
+// The oldest signal not closed of the spellings {emails}, again.
 constexpr const char* k_refresh_submitted_oldest = R"sql(
-DELETE FROM sileram.tally_submitted_oldest t WHERE t.address IN {addresses};
-INSERT INTO sileram.tally_submitted_oldest (address, submitted_at, signal_id)
-SELECT a.address, o.submitted_at, o.id FROM (SELECT DISTINCT address FROM {addresses} x (address)) a
-CROSS JOIN LATERAL (
+DELETE FROM sileram.tally_submitted_oldest t WHERE t.email IN {emails};
+INSERT INTO sileram.tally_submitted_oldest (email, address, submitted_at, signal_id)
+SELECT a.email, sileram.ascii_lower(a.email), o.submitted_at, o.id
+FROM (SELECT DISTINCT email FROM {emails} x (email)) a CROSS JOIN LATERAL (
     SELECT s.submitted_at, s.id FROM sileram.signals s
-    WHERE sileram.ascii_lower(s.submitted_by) = a.address AND s.state <> 'closed'
+    WHERE sileram.ascii_lower(s.submitted_by) = sileram.ascii_lower(a.email)
+      AND s.submitted_by = a.email AND s.state <> 'closed'
     ORDER BY sileram.ascii_lower(s.submitted_by), s.submitted_at, s.id LIMIT 1) o
 ORDER BY 1;
 )sql";
 
-// The oldest join to a signal not closed of the addresses {addresses} (ascii_lower), again.
+// The oldest join to a signal not closed of the spellings {emails}, again.
 constexpr const char* k_refresh_joined_oldest = R"sql(
-DELETE FROM sileram.tally_joined_oldest t WHERE t.address IN {addresses};
-INSERT INTO sileram.tally_joined_oldest (address, joined_at, signal_id)
-SELECT a.address, o.joined_at, o.signal_id
-FROM (SELECT DISTINCT address FROM {addresses} x (address)) a CROSS JOIN LATERAL (
+DELETE FROM sileram.tally_joined_oldest t WHERE t.email IN {emails};
+INSERT INTO sileram.tally_joined_oldest (email, address, joined_at, signal_id)
+SELECT a.email, sileram.ascii_lower(a.email), o.joined_at, o.signal_id
+FROM (SELECT DISTINCT email FROM {emails} x (email)) a CROSS JOIN LATERAL (
     SELECT u.joined_at, u.signal_id FROM sileram.submitters u
     JOIN sileram.signals s ON s.id = u.signal_id
-    WHERE sileram.ascii_lower(u.email) = a.address AND u.via <> 'submit' AND s.state <> 'closed'
+    WHERE sileram.ascii_lower(u.email) = sileram.ascii_lower(a.email) AND u.email = a.email
+      AND u.via <> 'submit' AND s.state <> 'closed'
     ORDER BY sileram.ascii_lower(u.email), u.joined_at, u.signal_id LIMIT 1) o
 ORDER BY 1;
 )sql";
 
 // New signals {rows} (of signals): their facts of lateness as a new signal has them, and their
-// addresses' oldest signal if older. A statement that writes a signal and its history at once
+// spellings' oldest signal if older. A statement that writes a signal and its history at once
 // fires the history's trigger too, which computes the row again (before or after this one).
 constexpr const char* k_add_signals_v14 = R"sql(
 INSERT INTO sileram.tally_late (signal_id, state, submitted_at, entered_at, responded)
 SELECT id, state, submitted_at, submitted_at, false FROM {rows} WHERE state <> 'closed'
 ORDER BY id
 ON CONFLICT (signal_id) DO NOTHING;
-INSERT INTO sileram.tally_submitted_oldest AS t (address, submitted_at, signal_id)
-SELECT DISTINCT ON (sileram.ascii_lower(submitted_by)) sileram.ascii_lower(submitted_by), submitted_at, id
+INSERT INTO sileram.tally_submitted_oldest AS t (email, address, submitted_at, signal_id)
+SELECT DISTINCT ON (submitted_by) submitted_by, sileram.ascii_lower(submitted_by), submitted_at,
+       id
 FROM {rows} WHERE state <> 'closed'
-ORDER BY sileram.ascii_lower(submitted_by), submitted_at, id
-ON CONFLICT (address) DO UPDATE SET submitted_at = excluded.submitted_at,
+ORDER BY submitted_by, submitted_at, id
+ON CONFLICT (email) DO UPDATE SET submitted_at = excluded.submitted_at,
     signal_id = excluded.signal_id
 WHERE (excluded.submitted_at, excluded.signal_id) < (t.submitted_at, t.signal_id);
 )sql";
 
-// New joins {rows} (of submitters, `via` not `submit`) to signals not closed: their addresses'
+// New joins {rows} (of submitters, `via` not `submit`) to signals not closed: their spellings'
 // oldest join if older.
 constexpr const char* k_add_joins_v14 = R"sql(
-INSERT INTO sileram.tally_joined_oldest AS t (address, joined_at, signal_id)
-SELECT DISTINCT ON (sileram.ascii_lower(u.email)) sileram.ascii_lower(u.email), u.joined_at, u.signal_id
+INSERT INTO sileram.tally_joined_oldest AS t (email, address, joined_at, signal_id)
+SELECT DISTINCT ON (u.email) u.email, sileram.ascii_lower(u.email), u.joined_at, u.signal_id
 FROM {rows} u JOIN sileram.signals s ON s.id = u.signal_id
 WHERE u.via <> 'submit' AND s.state <> 'closed'
-ORDER BY sileram.ascii_lower(u.email), u.joined_at, u.signal_id
-ON CONFLICT (address) DO UPDATE SET joined_at = excluded.joined_at,
+ORDER BY u.email, u.joined_at, u.signal_id
+ON CONFLICT (email) DO UPDATE SET joined_at = excluded.joined_at,
     signal_id = excluded.signal_id
 WHERE (excluded.joined_at, excluded.signal_id) < (t.joined_at, t.signal_id);
 )sql";
@@ -1130,16 +1137,16 @@ LEFT JOIN (SELECT DISTINCT h.signal_id FROM sileram.history h
 LEFT JOIN (SELECT DISTINCT ON (d.signal_id) d.signal_id, d.until FROM sileram.decisions d
            WHERE d.verdict = 'park' ORDER BY d.signal_id, d.id DESC) p ON p.signal_id = s.id
 WHERE s.state <> 'closed';
-INSERT INTO sileram.tally_submitted_oldest (address, submitted_at, signal_id)
-SELECT DISTINCT ON (sileram.ascii_lower(s.submitted_by)) sileram.ascii_lower(s.submitted_by), s.submitted_at,
-       s.id
+INSERT INTO sileram.tally_submitted_oldest (email, address, submitted_at, signal_id)
+SELECT DISTINCT ON (s.submitted_by) s.submitted_by, sileram.ascii_lower(s.submitted_by),
+       s.submitted_at, s.id
 FROM sileram.signals s WHERE s.state <> 'closed'
-ORDER BY sileram.ascii_lower(s.submitted_by), s.submitted_at, s.id;
-INSERT INTO sileram.tally_joined_oldest (address, joined_at, signal_id)
-SELECT DISTINCT ON (sileram.ascii_lower(u.email)) sileram.ascii_lower(u.email), u.joined_at, u.signal_id
+ORDER BY s.submitted_by, s.submitted_at, s.id;
+INSERT INTO sileram.tally_joined_oldest (email, address, joined_at, signal_id)
+SELECT DISTINCT ON (u.email) u.email, sileram.ascii_lower(u.email), u.joined_at, u.signal_id
 FROM sileram.submitters u JOIN sileram.signals s ON s.id = u.signal_id
 WHERE u.via <> 'submit' AND s.state <> 'closed'
-ORDER BY sileram.ascii_lower(u.email), u.joined_at, u.signal_id;
+ORDER BY u.email, u.joined_at, u.signal_id;
 )sql";
 
 // `body` run only when `rows` (a query) finds a row.
@@ -1156,17 +1163,16 @@ const std::string& schema_v14() {
     static const std::string sql = [] {
         std::string script = k_schema_v14_tables;
         script += k_fill_v14; // the first fill: every signal there is, once
-        // {ids} and {addresses}: a query in parentheses.
+        // {ids} and {emails}: a query in parentheses.
         const auto late = [](const std::string& ids) {
             return fmt::format(fmt::runtime(k_refresh_late), fmt::arg("ids", ids));
         };
-        const auto submitted_oldest = [](const std::string& addresses) {
+        const auto submitted_oldest = [](const std::string& emails) {
             return fmt::format(fmt::runtime(k_refresh_submitted_oldest),
-                               fmt::arg("addresses", addresses));
+                               fmt::arg("emails", emails));
         };
-        const auto joined_oldest = [](const std::string& addresses) {
-            return fmt::format(fmt::runtime(k_refresh_joined_oldest),
-                               fmt::arg("addresses", addresses));
+        const auto joined_oldest = [](const std::string& emails) {
+            return fmt::format(fmt::runtime(k_refresh_joined_oldest), fmt::arg("emails", emails));
         };
         // signals: new rows add; an update that moves a signal into or out of `closed`, or
         // changes its state, submission or address, computes the rows again; a delete too.
@@ -1179,17 +1185,17 @@ const std::string& schema_v14() {
                                       ") a UNION ALL SELECT * FROM (" +
                                       changed(columns, "removed", "added") + ") r";
             std::string body = late("(SELECT id FROM (" + moved + ") m)");
-            // The addresses of the signals that came into or left the signals not closed, or
+            // The spellings of the signals that came into or left the signals not closed, or
             // moved while not closed; the joins of those whose closedness changed.
-            body += submitted_oldest("(SELECT sileram.ascii_lower(submitted_by) FROM (" + moved +
+            body += submitted_oldest("(SELECT submitted_by FROM (" + moved +
                                      ") m WHERE state <> 'closed')");
             const std::string reopened =
                 "SELECT id FROM (" + changed("id, state = 'closed' AS closed", "added", "removed") +
                 ") c";
-            std::string joins = joined_oldest(
-                "(SELECT sileram.ascii_lower(u.email) FROM sileram.submitters u WHERE u.via <> 'submit' "
-                "AND u.signal_id IN (" +
-                reopened + "))");
+            std::string joins =
+                joined_oldest("(SELECT u.email FROM sileram.submitters u WHERE u.via <> 'submit' "
+                              "AND u.signal_id IN (" +
+                              reopened + "))");
             script += trigger("signals", "update",
                               when_any(moved, body) + when_any(reopened, joins), "tally_late");
         }
@@ -1197,7 +1203,7 @@ const std::string& schema_v14() {
             "signals", "delete",
             "DELETE FROM sileram.tally_late t WHERE t.signal_id IN (SELECT id FROM removed);\n" +
                 when_any("SELECT 1 FROM removed WHERE state <> 'closed'",
-                         submitted_oldest("(SELECT sileram.ascii_lower(submitted_by) FROM removed "
+                         submitted_oldest("(SELECT submitted_by FROM removed "
                                           "WHERE state <> 'closed')")),
             "tally_late");
         // history: the rows that change a state (when a signal entered it, whether it had a
@@ -1210,22 +1216,20 @@ const std::string& schema_v14() {
             const std::string park_ids = touched(event, "signal_id", " WHERE verdict = 'park'");
             script += trigger("decisions", event, when_any(park_ids, late(park_ids)), "tally_late");
         }
-        // submitters: new joins add; changed or removed joins compute their addresses again.
+        // submitters: new joins add; changed or removed joins compute their spellings again.
         script +=
             trigger("submitters", "insert",
                     when_any("SELECT 1 FROM added WHERE via <> 'submit'",
                              fmt::format(fmt::runtime(k_add_joins_v14), fmt::arg("rows", "added"))),
                     "tally_late");
         for (const std::string_view event : {"update", "delete"}) {
-            const std::string addresses =
+            const std::string emails =
                 event == "delete"
-                    ? std::string("SELECT sileram.ascii_lower(email) FROM removed WHERE via <> 'submit'")
-                    : std::string("SELECT sileram.ascii_lower(email) FROM added WHERE via <> 'submit' "
-                                  "UNION SELECT sileram.ascii_lower(email) FROM removed "
-                                  "WHERE via <> 'submit'");
-            script +=
-                trigger("submitters", event,
-                        when_any(addresses, joined_oldest("(" + addresses + ")")), "tally_late");
+                    ? std::string("SELECT email FROM removed WHERE via <> 'submit'")
+                    : std::string("SELECT email FROM added WHERE via <> 'submit' "
+                                  "UNION SELECT email FROM removed WHERE via <> 'submit'");
+            script += trigger("submitters", event,
+                              when_any(emails, joined_oldest("(" + emails + ")")), "tally_late");
         }
         return script;
     }();

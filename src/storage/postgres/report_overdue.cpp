@@ -97,33 +97,37 @@ WHERE u.via <> 'submit' AND s.state <> 'closed' AND u.joined_at < $1{}
 GROUP BY ascii_lower(u.email)
 )sql";
 
-// Without a filter, the same from the tallies of schema 13: per spelling, the signals not closed
-// less those since the cut (bound as $1), which are few; then per address ignoring ASCII case
-// the oldest signal, from the tallies of schema 14 (an address with a signal before the cut has
-// its oldest signal before it).
+// Without a filter, the same from the tallies: per spelling, the signals not closed
+// (tally_submitted, schema 13) less those since the cut (bound as $1), which are few, and its
+// oldest signal not closed (tally_submitted_oldest, schema 14; a spelling with a signal before
+// the cut has its oldest before it); then per address ignoring ASCII case (kept beside the
+// spelling: computed here it took longer than the rest) the first spelling, the sum and the
+// oldest of those spellings.
 constexpr const char* k_tallied_submitted = R"sql(
 WITH recent AS (
     SELECT s.submitted_by AS email, count(*) AS n FROM signals s
     WHERE s.state <> 'closed' AND s.submitted_at >= $1 GROUP BY 1),
-addresses AS (
-    SELECT min(t.email) AS email, sum(t.signals - coalesce(r.n, 0)) AS n
-    FROM tally_submitted t LEFT JOIN recent r ON r.email = t.email
-    WHERE t.signals - coalesce(r.n, 0) > 0
-    GROUP BY ascii_lower(t.email))
-SELECT a.email, a.n, o.submitted_at, o.signal_id
-FROM addresses a JOIN tally_submitted_oldest o ON o.address = ascii_lower(a.email)
+spellings AS (
+    SELECT o.address, t.email, t.signals - coalesce(r.n, 0) AS n, o.submitted_at AS since,
+           o.signal_id
+    FROM tally_submitted t JOIN tally_submitted_oldest o ON o.email = t.email
+    LEFT JOIN recent r ON r.email = t.email
+    WHERE t.signals - coalesce(r.n, 0) > 0)
+SELECT min(email), sum(n), min(since), (array_agg(signal_id ORDER BY since, signal_id))[1]
+FROM spellings GROUP BY address
 )sql";
 constexpr const char* k_tallied_joined = R"sql(
 WITH recent AS (
     SELECT u.email, count(*) AS n FROM submitters u JOIN signals s ON s.id = u.signal_id
     WHERE u.via <> 'submit' AND u.joined_at >= $1 AND s.state <> 'closed' GROUP BY 1),
-addresses AS (
-    SELECT min(t.email) AS email, sum(t.signals - coalesce(r.n, 0)) AS n
-    FROM tally_joined t LEFT JOIN recent r ON r.email = t.email
-    WHERE t.signals - coalesce(r.n, 0) > 0
-    GROUP BY ascii_lower(t.email))
-SELECT a.email, a.n, o.joined_at, o.signal_id
-FROM addresses a JOIN tally_joined_oldest o ON o.address = ascii_lower(a.email)
+spellings AS (
+    SELECT o.address, t.email, t.signals - coalesce(r.n, 0) AS n, o.joined_at AS since,
+           o.signal_id
+    FROM tally_joined t JOIN tally_joined_oldest o ON o.email = t.email
+    LEFT JOIN recent r ON r.email = t.email
+    WHERE t.signals - coalesce(r.n, 0) > 0)
+SELECT min(email), sum(n), min(since), (array_agg(signal_id ORDER BY since, signal_id))[1]
+FROM spellings GROUP BY address
 )sql";
 
 // Who submitted or joined a signal that is not closed before `silent_before`, and has waited
