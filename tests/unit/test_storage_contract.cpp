@@ -1399,7 +1399,7 @@ TEST_CASE("postgresql: recording a mail waits for a row lock as long as told, th
     "FOR f IN SELECT tablename FROM pg_tables WHERE schemaname = 'sileram' "                       \
     "AND tablename LIKE 'tally\\_%' LOOP EXECUTE format('DROP TABLE sileram.%I', f); "             \
     "END LOOP; END $$; DROP INDEX signals_open_score, actions_open_due, "                          \
-    "signals_open_submitted, submitters_joined_at; "
+    "signals_open_submitted, submitters_joined_at, signals_customer_recent; "
 
 // Undoes schema versions 14, 13, 12 and 10 (after `SET search_path = sileram`).
 #define SILERAM_BACK_TO_V9                                                                         \

@@ -1014,6 +1014,8 @@ WHERE n.nspname = 'sileram' AND c.relkind = 'r'
 //     spelling without one comes after it, so an address's oldest signal is the oldest of its
 //     spellings that count;
 //   - tally_joined_oldest: the same for the joins (`via` not `submit`) to signals not closed.
+// and the index signals_customer_recent, from which `report customers` counts each customer's
+// signals in its care window without a look-up per customer.
 // New rows add to them directly (a new signal has no history, decision or join yet; a new join
 // can only make its address's oldest older); every other change computes the touched signals'
 // or spellings' rows again from the tables. Each statement of a trigger runs only when the
@@ -1032,6 +1034,9 @@ CREATE INDEX tally_late_unanswered ON tally_late (submitted_at)
     WHERE state = 'submitted' AND NOT responded;
 CREATE INDEX tally_late_review ON tally_late (parked_until)
     WHERE state = 'parked' AND parked_until IS NOT NULL;
+-- `report customers`: each customer's signals in the care window, read from the index alone.
+CREATE INDEX signals_customer_recent ON signals (submitted_at)
+    INCLUDE (customer, contacts, satisfaction_impact) WHERE customer IS NOT NULL;
 CREATE TABLE tally_submitted_oldest (
     email        text COLLATE "C" NOT NULL PRIMARY KEY,
     address      text COLLATE "C" NOT NULL,
