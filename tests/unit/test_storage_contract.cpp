@@ -2121,8 +2121,8 @@ FROM signals WHERE id > 2 AND id % 2 = 0;
     // Back to version 11: versions 12 to 14 fill the tallies from the data, the same figures.
     pg_run(db, SILERAM_BACK_TO_V11 "UPDATE schema_version SET version = 11");
     CHECK(initialise_database(db) == current_schema_version());
-    CHECK(pg_late_tallies_against_tables(db) == kept); // report customers folds with lower() in the
-                                                       // collation "C": the ASCII letters only, as
+    CHECK(pg_late_tallies_against_tables(db) == kept);
+    // report customers folds with lower() in the collation "C": the ASCII letters only, as
     // ascii_lower does.
     CHECK(pg_text(db, "SELECT string_agg(lower(w COLLATE \"C\"), '|') || ' ' || "
                       "bool_and(lower(w COLLATE \"C\") = ascii_lower(w)) "
