@@ -79,13 +79,14 @@ inline constexpr std::array<CopiedTable, 13> k_copied_tables = {{
 // Tables that the target builds from the copied rows (the search index, the step stays, the
 // report tallies) or that describe the schema itself; they are never copied.
 inline constexpr std::string_view k_derived_tables[] = {
-    "schema_version",      "signals_fts",       "signals_fts_config",  "signals_fts_data",
-    "signals_fts_docsize", "signals_fts_idx",   "step_stays",          "tally_due",
-    "tally_effect",        "tally_fields",      "tally_impact",        "tally_joined",
-    "tally_months",        "tally_states",      "tally_stays",         "tally_submitted",
-    "tally_waiting",       "tally_responses",   "tally_response_days", "tally_unanswered",
-    "tally_verdicts",      "tally_closings",    "tally_saved",         "tally_recurrable",
-    "tally_recurring",     "tally_due_signals", "tally_joins",         "tally_words"};
+    "schema_version",         "signals_fts",         "signals_fts_config",  "signals_fts_data",
+    "signals_fts_docsize",    "signals_fts_idx",     "step_stays",          "tally_due",
+    "tally_effect",           "tally_fields",        "tally_impact",        "tally_joined",
+    "tally_months",           "tally_states",        "tally_stays",         "tally_submitted",
+    "tally_waiting",          "tally_responses",     "tally_response_days", "tally_unanswered",
+    "tally_verdicts",         "tally_closings",      "tally_saved",         "tally_recurrable",
+    "tally_recurring",        "tally_due_signals",   "tally_joins",         "tally_late",
+    "tally_submitted_oldest", "tally_joined_oldest", "tally_words"};
 
 // Columns of copied tables that the target computes from the others ("table.column"): the
 // PostgreSQL search words of a signal.

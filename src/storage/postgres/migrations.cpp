@@ -1299,6 +1299,169 @@ std::string guarded_overdue_submitters(std::string_view event) {
                             "tally_overdue");
 }
 
+// Version 15: the rest of `report overdue` from tallies, so the report without a filter reads
+// no more than the rows it lists:
+//   - tally_late: per signal not closed, the facts of domain::lateness (its state, submission,
+//     when it entered its state, whether it had a first response, the --until of its latest
+//     park), indexed by each cut of domain::late_cuts, so the late signals are counted and
+//     listed from three index ranges instead of computed for every signal;
+//   - tally_submitted_oldest: per address as spelled (as tally_submitted counts them), its
+//     address ignoring ASCII case and its oldest signal not closed (by time, then id): with
+//     tally_submitted (version 13) the silent submitters come from the tallies alone. A
+//     spelling with a signal before the cut has its oldest before it, and every signal of a
+//     spelling without one comes after it, so an address's oldest signal is the oldest of its
+//     spellings that count;
+//   - tally_joined_oldest: the same for the joins (`via` not `submit`) to signals not closed.
+// and the index signals_customer_recent, from which `report customers` counts each customer's
+// signals in its care window without a look-up per customer.
+// New rows add to them directly (a new signal has no history, decision or join yet; a new join
+// can only make its address's oldest older); every other change computes the touched signals'
+// or spellings' rows again from the tables. Each statement of a trigger runs only when the
+// changed rows can touch its tally, so a plain new signal plans one statement per trigger.
+constexpr const char* k_schema_v15_tables = R"sql(
+CREATE TABLE tally_late (
+    signal_id    bigint NOT NULL PRIMARY KEY,
+    state        text COLLATE "C" NOT NULL,
+    submitted_at text COLLATE "C" NOT NULL,
+    entered_at   text COLLATE "C" NOT NULL,
+    responded    boolean NOT NULL,
+    parked_until text COLLATE "C"
+);
+CREATE INDEX tally_late_entered ON tally_late (state, entered_at);
+CREATE INDEX tally_late_unanswered ON tally_late (submitted_at)
+    WHERE state = 'submitted' AND NOT responded;
+CREATE INDEX tally_late_review ON tally_late (parked_until)
+    WHERE state = 'parked' AND parked_until IS NOT NULL;
+-- `report customers`: each customer's signals in the care window, read from the index alone.
+CREATE INDEX signals_customer_recent ON signals (submitted_at)
+    INCLUDE (customer, contacts, satisfaction_impact) WHERE customer IS NOT NULL;
+CREATE TABLE tally_submitted_oldest (
+    email        text COLLATE "C" NOT NULL PRIMARY KEY,
+    address      text COLLATE "C" NOT NULL,
+    submitted_at text COLLATE "C" NOT NULL,
+    signal_id    bigint NOT NULL
+);
+CREATE TABLE tally_joined_oldest (
+    email     text COLLATE "C" NOT NULL PRIMARY KEY,
+    address   text COLLATE "C" NOT NULL,
+    joined_at text COLLATE "C" NOT NULL,
+    signal_id bigint NOT NULL
+);
+)sql";
+
+// The facts of lateness of the signals {ids} not closed, again (storage/late_sql.hpp's columns).
+constexpr const char* k_refresh_late = R"sql(
+DELETE FROM sileram.tally_late t WHERE t.signal_id IN {ids};
+INSERT INTO sileram.tally_late (signal_id, state, submitted_at, entered_at, responded,
+                                parked_until)
+SELECT s.id, s.state, s.submitted_at,
+       coalesce((SELECT h.at FROM sileram.history h WHERE h.signal_id = s.id
+                 AND (h.from_state IS NULL OR h.from_state <> h.to_state)
+                 ORDER BY h.id DESC LIMIT 1), s.submitted_at),
+       EXISTS (SELECT 1 FROM sileram.history h WHERE h.signal_id = s.id
+               AND h.from_state = 'submitted' AND h.to_state <> 'submitted'),
+       (SELECT d.until FROM sileram.decisions d WHERE d.signal_id = s.id AND d.verdict = 'park'
+        ORDER BY d.id DESC LIMIT 1)
+FROM sileram.signals s WHERE s.id IN {ids} AND s.state <> 'closed'
+ORDER BY s.id;
+)sql";
+
+// The oldest signal not closed of the spellings {emails}, again.
+constexpr const char* k_refresh_submitted_oldest = R"sql(
+DELETE FROM sileram.tally_submitted_oldest t WHERE t.email IN {emails};
+INSERT INTO sileram.tally_submitted_oldest (email, address, submitted_at, signal_id)
+SELECT a.email, sileram.ascii_lower(a.email), o.submitted_at, o.id
+FROM (SELECT DISTINCT email FROM {emails} x (email)) a CROSS JOIN LATERAL (
+    SELECT s.submitted_at, s.id FROM sileram.signals s
+    WHERE sileram.ascii_lower(s.submitted_by) = sileram.ascii_lower(a.email)
+      AND s.submitted_by = a.email AND s.state <> 'closed'
+    ORDER BY sileram.ascii_lower(s.submitted_by), s.submitted_at, s.id LIMIT 1) o
+ORDER BY 1;
+)sql";
+
+// The oldest join to a signal not closed of the spellings {emails}, again.
+constexpr const char* k_refresh_joined_oldest = R"sql(
+DELETE FROM sileram.tally_joined_oldest t WHERE t.email IN {emails};
+INSERT INTO sileram.tally_joined_oldest (email, address, joined_at, signal_id)
+SELECT a.email, sileram.ascii_lower(a.email), o.joined_at, o.signal_id
+FROM (SELECT DISTINCT email FROM {emails} x (email)) a CROSS JOIN LATERAL (
+    SELECT u.joined_at, u.signal_id FROM sileram.submitters u
+    JOIN sileram.signals s ON s.id = u.signal_id
+    WHERE sileram.ascii_lower(u.email) = sileram.ascii_lower(a.email) AND u.email = a.email
+      AND u.via <> 'submit' AND s.state <> 'closed'
+    ORDER BY sileram.ascii_lower(u.email), u.joined_at, u.signal_id LIMIT 1) o
+ORDER BY 1;
+)sql";
+
+// New signals {rows} (of signals): their facts of lateness as a new signal has them, and their
+// spellings' oldest signal if older. A statement that writes a signal and its history at once
+// fires the history's trigger too, which computes the row again (before or after this one).
+constexpr const char* k_add_signals_v15 = R"sql(
+INSERT INTO sileram.tally_late (signal_id, state, submitted_at, entered_at, responded)
+SELECT id, state, submitted_at, submitted_at, false FROM {rows} WHERE state <> 'closed'
+ORDER BY id
+ON CONFLICT (signal_id) DO NOTHING;
+INSERT INTO sileram.tally_submitted_oldest AS t (email, address, submitted_at, signal_id)
+SELECT DISTINCT ON (submitted_by) submitted_by, sileram.ascii_lower(submitted_by), submitted_at,
+       id
+FROM {rows} WHERE state <> 'closed'
+ORDER BY submitted_by, submitted_at, id
+ON CONFLICT (email) DO UPDATE SET submitted_at = excluded.submitted_at,
+    signal_id = excluded.signal_id
+WHERE (excluded.submitted_at, excluded.signal_id) < (t.submitted_at, t.signal_id);
+)sql";
+
+// New joins {rows} (of submitters, `via` not `submit`) to signals not closed: their spellings'
+// oldest join if older.
+constexpr const char* k_add_joins_v15 = R"sql(
+INSERT INTO sileram.tally_joined_oldest AS t (email, address, joined_at, signal_id)
+SELECT DISTINCT ON (u.email) u.email, sileram.ascii_lower(u.email), u.joined_at, u.signal_id
+FROM {rows} u JOIN sileram.signals s ON s.id = u.signal_id
+WHERE u.via <> 'submit' AND s.state <> 'closed'
+ORDER BY u.email, u.joined_at, u.signal_id
+ON CONFLICT (email) DO UPDATE SET joined_at = excluded.joined_at,
+    signal_id = excluded.signal_id
+WHERE (excluded.joined_at, excluded.signal_id) < (t.joined_at, t.signal_id);
+)sql";
+
+// The first fill of version 14's tallies from the tables, set-based.
+constexpr const char* k_fill_v15 = R"sql(
+INSERT INTO sileram.tally_late (signal_id, state, submitted_at, entered_at, responded,
+                                parked_until)
+SELECT s.id, s.state, s.submitted_at, coalesce(e.at, s.submitted_at), r.signal_id IS NOT NULL,
+       p.until
+FROM sileram.signals s
+LEFT JOIN (SELECT DISTINCT ON (h.signal_id) h.signal_id, h.at FROM sileram.history h
+           WHERE h.from_state IS NULL OR h.from_state <> h.to_state
+           ORDER BY h.signal_id, h.id DESC) e ON e.signal_id = s.id
+LEFT JOIN (SELECT DISTINCT h.signal_id FROM sileram.history h
+           WHERE h.from_state = 'submitted' AND h.to_state <> 'submitted') r
+    ON r.signal_id = s.id
+LEFT JOIN (SELECT DISTINCT ON (d.signal_id) d.signal_id, d.until FROM sileram.decisions d
+           WHERE d.verdict = 'park' ORDER BY d.signal_id, d.id DESC) p ON p.signal_id = s.id
+WHERE s.state <> 'closed';
+INSERT INTO sileram.tally_submitted_oldest (email, address, submitted_at, signal_id)
+SELECT DISTINCT ON (s.submitted_by) s.submitted_by, sileram.ascii_lower(s.submitted_by),
+       s.submitted_at, s.id
+FROM sileram.signals s WHERE s.state <> 'closed'
+ORDER BY s.submitted_by, s.submitted_at, s.id;
+INSERT INTO sileram.tally_joined_oldest (email, address, joined_at, signal_id)
+SELECT DISTINCT ON (u.email) u.email, sileram.ascii_lower(u.email), u.joined_at, u.signal_id
+FROM sileram.submitters u JOIN sileram.signals s ON s.id = u.signal_id
+WHERE u.via <> 'submit' AND s.state <> 'closed'
+ORDER BY u.email, u.joined_at, u.signal_id;
+)sql";
+
+// `body` run only when `rows` (a query) finds a row.
+std::string when_any(const std::string& rows, const std::string& body) {
+    return when(fmt::format("EXISTS ({})", rows), body);
+}
+
+// The rows of the transition table `from` not in `other` (an update's changed rows), by `columns`.
+std::string rows_not_in(std::string_view columns, std::string_view from, std::string_view other) {
+    return fmt::format("SELECT {0} FROM {1} EXCEPT SELECT {0} FROM {2}", columns, from, other);
+}
+
 const std::string& schema_v14() {
     static const std::string sql = [] {
         std::string script = std::string(k_schema_v14_words) + k_tally_words_first_fill;
@@ -1314,11 +1477,96 @@ const std::string& schema_v14() {
     return sql;
 }
 
+const std::string& schema_v15() {
+    static const std::string sql = [] {
+        std::string script = k_schema_v15_tables;
+        script += k_fill_v15; // the first fill: every signal there is, once
+        // {ids} and {emails}: a query in parentheses.
+        const auto late = [](const std::string& ids) {
+            return fmt::format(fmt::runtime(k_refresh_late), fmt::arg("ids", ids));
+        };
+        const auto submitted_oldest = [](const std::string& emails) {
+            return fmt::format(fmt::runtime(k_refresh_submitted_oldest),
+                               fmt::arg("emails", emails));
+        };
+        const auto joined_oldest = [](const std::string& emails) {
+            return fmt::format(fmt::runtime(k_refresh_joined_oldest), fmt::arg("emails", emails));
+        };
+        // signals: new rows add; an update that moves a signal into or out of `closed`, or
+        // changes its state, submission or address, computes the rows again; a delete too.
+        script += trigger("signals", "insert",
+                          fmt::format(fmt::runtime(k_add_signals_v15), fmt::arg("rows", "added")),
+                          "tally_late");
+        {
+            const std::string columns = "id, state, submitted_at, submitted_by";
+            const std::string moved = "SELECT * FROM (" + rows_not_in(columns, "added", "removed") +
+                                      ") a UNION ALL SELECT * FROM (" +
+                                      rows_not_in(columns, "removed", "added") + ") r";
+            std::string body = late("(SELECT id FROM (" + moved + ") m)");
+            // The spellings of the signals that came into or left the signals not closed, or
+            // moved while not closed; the joins of those whose closedness changed.
+            body += submitted_oldest("(SELECT submitted_by FROM (" + moved +
+                                     ") m WHERE state <> 'closed')");
+            const std::string reopened =
+                "SELECT id FROM (" +
+                rows_not_in("id, state = 'closed' AS closed", "added", "removed") + ") c";
+            std::string joins =
+                joined_oldest("(SELECT u.email FROM sileram.submitters u WHERE u.via <> 'submit' "
+                              "AND u.signal_id IN (" +
+                              reopened + "))");
+            script += trigger("signals", "update",
+                              when_any(moved, body) + when_any(reopened, joins), "tally_late");
+        }
+        script += trigger(
+            "signals", "delete",
+            "DELETE FROM sileram.tally_late t WHERE t.signal_id IN (SELECT id FROM removed);\n" +
+                when_any("SELECT 1 FROM removed WHERE state <> 'closed'",
+                         submitted_oldest("(SELECT submitted_by FROM removed "
+                                          "WHERE state <> 'closed')")),
+            "tally_late");
+        // history: the rows that change a state (when a signal entered it, whether it had a
+        // first response); decisions: the parks. An update runs only when a column lateness
+        // reads changed: a history row's new detail or a decision's new reason computes nothing.
+        for (const std::string_view event : {"insert", "update", "delete"}) {
+            const std::string history_ids =
+                touched(event, "signal_id", " WHERE from_state IS NULL OR from_state <> to_state");
+            script += trigger("history", event,
+                              when(changed(event, "signal_id, id, at, from_state, to_state",
+                                           " WHERE from_state IS NULL OR from_state <> to_state"),
+                                   late(history_ids)),
+                              "tally_late");
+            const std::string park_ids = touched(event, "signal_id", " WHERE verdict = 'park'");
+            script += trigger(
+                "decisions", event,
+                when(changed(event, "signal_id, id, verdict, until", " WHERE verdict = 'park'"),
+                     late(park_ids)),
+                "tally_late");
+        }
+        // submitters: new joins add; changed or removed joins compute their spellings again.
+        script +=
+            trigger("submitters", "insert",
+                    when_any("SELECT 1 FROM added WHERE via <> 'submit'",
+                             fmt::format(fmt::runtime(k_add_joins_v15), fmt::arg("rows", "added"))),
+                    "tally_late");
+        for (const std::string_view event : {"update", "delete"}) {
+            const std::string emails =
+                event == "delete"
+                    ? std::string("SELECT email FROM removed WHERE via <> 'submit'")
+                    : std::string("SELECT email FROM added WHERE via <> 'submit' "
+                                  "UNION SELECT email FROM removed WHERE via <> 'submit'");
+            script += trigger("submitters", event,
+                              when_any(emails, joined_oldest("(" + emails + ")")), "tally_late");
+        }
+        return script;
+    }();
+    return sql;
+}
+
 } // namespace
 
 const std::string& derived_first_fill() {
     static const std::string sql = step_stays_first_fill() + tallies_v12_first_fill() +
-                                   tallies_v13_first_fill() + k_tally_words_first_fill;
+                                   tallies_v13_first_fill() + k_tally_words_first_fill + k_fill_v15;
     return sql;
 }
 
@@ -1327,7 +1575,8 @@ const std::vector<Migration>& migrations() {
     static const std::vector<Migration> list = {
         {6, k_schema_v6},           {7, k_schema_v7},           {8, k_schema_v8},
         {9, k_schema_v9},           {10, schema_v10().c_str()}, {11, k_schema_v11},
-        {12, schema_v12().c_str()}, {13, schema_v13().c_str()}, {14, schema_v14().c_str()}};
+        {12, schema_v12().c_str()}, {13, schema_v13().c_str()}, {14, schema_v14().c_str()},
+        {15, schema_v15().c_str()}};
     return list;
 }
 

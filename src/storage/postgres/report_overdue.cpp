@@ -97,37 +97,37 @@ WHERE u.via <> 'submit' AND s.state <> 'closed' AND u.joined_at < $1{}
 GROUP BY ascii_lower(u.email)
 )sql";
 
-// Without a filter, the same from the tallies of schema 13: per spelling, the signals not closed
-// less those since the cut (bound as $1), which are few; then per address ignoring ASCII case
-// the oldest signal, from its index.
+// Without a filter, the same from the tallies: per spelling, the signals not closed
+// (tally_submitted, schema 13) less those since the cut (bound as $1), which are few, and its
+// oldest signal not closed (tally_submitted_oldest, schema 14; a spelling with a signal before
+// the cut has its oldest before it); then per address ignoring ASCII case (kept beside the
+// spelling: computed here it took longer than the rest) the first spelling, the sum and the
+// oldest of those spellings.
 constexpr const char* k_tallied_submitted = R"sql(
 WITH recent AS (
     SELECT s.submitted_by AS email, count(*) AS n FROM signals s
     WHERE s.state <> 'closed' AND s.submitted_at >= $1 GROUP BY 1),
-addresses AS (
-    SELECT min(t.email) AS email, sum(t.signals - coalesce(r.n, 0)) AS n
-    FROM tally_submitted t LEFT JOIN recent r ON r.email = t.email
-    WHERE t.signals - coalesce(r.n, 0) > 0
-    GROUP BY ascii_lower(t.email))
-SELECT a.email, a.n, o.submitted_at, o.id FROM addresses a CROSS JOIN LATERAL (
-    SELECT s.submitted_at, s.id FROM signals s
-    WHERE ascii_lower(s.submitted_by) = ascii_lower(a.email) AND s.state <> 'closed'
-    ORDER BY ascii_lower(s.submitted_by), s.submitted_at, s.id LIMIT 1) o
+spellings AS (
+    SELECT o.address, t.email, t.signals - coalesce(r.n, 0) AS n, o.submitted_at AS since,
+           o.signal_id
+    FROM tally_submitted t JOIN tally_submitted_oldest o ON o.email = t.email
+    LEFT JOIN recent r ON r.email = t.email
+    WHERE t.signals - coalesce(r.n, 0) > 0)
+SELECT min(email), sum(n), min(since), (array_agg(signal_id ORDER BY since, signal_id))[1]
+FROM spellings GROUP BY address
 )sql";
 constexpr const char* k_tallied_joined = R"sql(
 WITH recent AS (
     SELECT u.email, count(*) AS n FROM submitters u JOIN signals s ON s.id = u.signal_id
     WHERE u.via <> 'submit' AND u.joined_at >= $1 AND s.state <> 'closed' GROUP BY 1),
-addresses AS (
-    SELECT min(t.email) AS email, sum(t.signals - coalesce(r.n, 0)) AS n
-    FROM tally_joined t LEFT JOIN recent r ON r.email = t.email
-    WHERE t.signals - coalesce(r.n, 0) > 0
-    GROUP BY ascii_lower(t.email))
-SELECT a.email, a.n, o.joined_at, o.signal_id FROM addresses a CROSS JOIN LATERAL (
-    SELECT u.joined_at, u.signal_id FROM submitters u JOIN signals s ON s.id = u.signal_id
-    WHERE ascii_lower(u.email) = ascii_lower(a.email) AND u.via <> 'submit'
-      AND s.state <> 'closed'
-    ORDER BY ascii_lower(u.email), u.joined_at, u.signal_id LIMIT 1) o
+spellings AS (
+    SELECT o.address, t.email, t.signals - coalesce(r.n, 0) AS n, o.joined_at AS since,
+           o.signal_id
+    FROM tally_joined t JOIN tally_joined_oldest o ON o.email = t.email
+    LEFT JOIN recent r ON r.email = t.email
+    WHERE t.signals - coalesce(r.n, 0) > 0)
+SELECT min(email), sum(n), min(since), (array_agg(signal_id ORDER BY since, signal_id))[1]
+FROM spellings GROUP BY address
 )sql";
 
 // Who submitted or joined a signal that is not closed before `silent_before`, and has waited
@@ -187,8 +187,65 @@ void list_waiting_signals(Connection& db, const ReportFilter& filter, OverdueDat
     }
 }
 
+// " AND (…)": the facts of lateness in tally_late `l` (schema 14) are late by `cuts`, as
+// storage::late_condition has it for the tables; each range is one of the tally's indexes.
+std::string tallied_late_condition(const LateCuts& cuts, Params& params) {
+    std::vector<std::string> any;
+    const auto add = [&params](std::string value) {
+        params.add(std::move(value));
+        return fmt::format("${}", params.values().size());
+    };
+    if (cuts.first_response_before) {
+        any.push_back(fmt::format("(l.state = 'submitted' AND NOT l.responded "
+                                  "AND l.submitted_at < {})",
+                                  add(format_timestamp(*cuts.first_response_before))));
+    }
+    for (const auto& [state, before] : cuts.entered_before) {
+        const std::string state_param = add(std::string(to_string(state)));
+        any.push_back(fmt::format("(l.state = {} AND l.entered_at < {})", state_param,
+                                  add(format_timestamp(before))));
+    }
+    if (cuts.review_before) {
+        any.push_back(fmt::format("(l.state = 'parked' AND l.parked_until < {})",
+                                  add(format_date(*cuts.review_before))));
+    }
+    return any.empty() ? " AND 1 = 0" : fmt::format(" AND ({})", fmt::join(any, " OR "));
+}
+
+// Without a filter: the late signals from tally_late (schema 14), counted from its indexes, the
+// first `limit` in order of submission, then their titles.
+void list_tallied_late_signals(Connection& db, const ReportFilter& filter, const LateCuts& cuts,
+                               OverdueData& data) {
+    Params params;
+    const std::string from = "FROM tally_late l WHERE true" + tallied_late_condition(cuts, params);
+    data.late_total = db.exec(("SELECT count(*) " + from).c_str(), params).integer(0, 0);
+    const Result r = db.exec(
+        fmt::format("SELECT s.id, s.title, l.state, l.submitted_at, l.entered_at, "
+                    "CASE WHEN l.responded THEN 1 ELSE 0 END, l.parked_until "
+                    "FROM (SELECT * {} ORDER BY l.submitted_at, l.signal_id{}) l "
+                    "JOIN signals s ON s.id = l.signal_id ORDER BY l.submitted_at, l.signal_id",
+                    from, limit_clause(filter))
+            .c_str(),
+        params);
+    for (int row = 0; row < r.rows(); ++row) {
+        LateSignalInput late{r.integer(row, 0), r.text(row, 1), {}};
+        late.facts.state = state_at(r, row, 2);
+        late.facts.submitted_at = time_at(r, row, 3);
+        late.facts.entered_at = time_at(r, row, 4);
+        late.facts.responded = r.integer(row, 5) != 0;
+        if (!r.is_null(row, 6)) {
+            late.facts.parked_until = parse_date(r.text(row, 6));
+        }
+        data.late.push_back(std::move(late));
+    }
+}
+
 void list_late_signals(Connection& db, const ReportFilter& filter, const LateCuts& cuts,
                        OverdueData& data) {
+    if (!has_filter(filter)) {
+        list_tallied_late_signals(db, filter, cuts, data);
+        return;
+    }
     Where where = filter_where(filter, "s.submitted_at", Params());
     std::vector<std::string> late_values;
     const std::string condition = storage::late_condition(

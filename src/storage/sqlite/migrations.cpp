@@ -1172,6 +1172,7 @@ constexpr Migration k_migrations[] = {
     {12, ""}, // PostgreSQL's tallies of the signals (SQLite's of version 5); nothing here
     {13, ""}, // PostgreSQL's tallies of report overdue (SQLite's of version 5); nothing here
     {14, ""}, // PostgreSQL: the tally triggers planned only where a write touches; nothing here
+    {15, ""}, // PostgreSQL's tallies of late signals and silent submitters; nothing here
 };
 
 int newest_version() {
