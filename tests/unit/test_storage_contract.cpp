@@ -2170,8 +2170,9 @@ SELECT concat((SELECT count(*) FROM ((TABLE counted EXCEPT ALL TABLE tallied)
 
 } // namespace
 
-TEST_CASE("postgresql: versions 14 and 15 run a tally's upkeep only for the writes that can change it, "
-          "and the tallies stay exact either way [pg]") {
+TEST_CASE(
+    "postgresql: versions 14 and 15 run a tally's upkeep only for the writes that can change it, "
+    "and the tallies stay exact either way [pg]") {
     const std::string db = k_postgres.fresh();
     CHECK(initialise_database(db) == current_schema_version());
     // Each write, the tallies it wrote to; then every tally against the tables.
