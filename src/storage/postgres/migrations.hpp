@@ -29,9 +29,9 @@ void migrate(Connection& db, std::optional<int> version = std::nullopt);
 void apply_migrations(Connection& db);
 
 // The migrations' own first fills of the derived tables (version 10's step_stays, the tallies of
-// versions 12, 13, 14 and 15), one script: run into empty derived tables, with the triggers that keep
-// them off, it makes them from the base tables set-based (see fill_derived_tables). A migration
-// that adds a derived table adds its first fill here.
+// versions 12, 13, 14 and 15), one script: run into empty derived tables, with the triggers that
+// keep them off, it makes them from the base tables set-based (see fill_derived_tables). A
+// migration that adds a derived table adds its first fill here.
 const std::string& derived_first_fill();
 
 } // namespace sileram::storage::postgres
