@@ -1833,6 +1833,24 @@ FROM signals, generate_series(1, 3) m WHERE id > 2 AND id % 2 = 1 AND id % 5 <> 
 
 namespace {
 
+// Closes the WITH of `ctes`, whose counted_X and tallied_X name the same rows twice for X in
+// {first}, submitted and joined: "first/submitted/joined mismatched rows; rows of the tallies".
+std::string overdue_mismatches(const char* ctes, std::string_view first) {
+    return std::string(ctes) + fmt::format(R"sql(
+SELECT concat(
+    (SELECT count(*) FROM ((TABLE counted_{0} EXCEPT ALL TABLE tallied_{0})
+                           UNION ALL (TABLE tallied_{0} EXCEPT ALL TABLE counted_{0})) d), '/',
+    (SELECT count(*) FROM ((TABLE counted_submitted EXCEPT ALL TABLE tallied_submitted)
+                           UNION ALL (TABLE tallied_submitted EXCEPT ALL TABLE counted_submitted)) d),
+    '/',
+    (SELECT count(*) FROM ((TABLE counted_joined EXCEPT ALL TABLE tallied_joined)
+                           UNION ALL (TABLE tallied_joined EXCEPT ALL TABLE counted_joined)) d), '; ',
+    (SELECT count(*) FROM tallied_{0}), '+', (SELECT count(*) FROM tallied_submitted), '+',
+    (SELECT count(*) FROM tallied_joined))
+)sql",
+                                           first);
+}
+
 // Each tally of schema 13 against the same figures computed from the actions, the submitters
 // and the signals: the rows in one and not in the other (rows of zero left out), as
 // "due/submitted/joined mismatched rows; rows of the tallies".
@@ -1850,20 +1868,10 @@ counted_joined AS (
     SELECT u.email, count(*) AS signals FROM submitters u JOIN signals s ON s.id = u.signal_id
     WHERE u.via <> 'submit' AND s.state <> 'closed' GROUP BY 1),
 tallied_joined AS (SELECT email, signals FROM tally_joined WHERE signals <> 0)
-SELECT concat(
-    (SELECT count(*) FROM ((TABLE counted_due EXCEPT ALL TABLE tallied_due)
-                           UNION ALL (TABLE tallied_due EXCEPT ALL TABLE counted_due)) d), '/',
-    (SELECT count(*) FROM ((TABLE counted_submitted EXCEPT ALL TABLE tallied_submitted)
-                           UNION ALL (TABLE tallied_submitted EXCEPT ALL TABLE counted_submitted)) d),
-    '/',
-    (SELECT count(*) FROM ((TABLE counted_joined EXCEPT ALL TABLE tallied_joined)
-                           UNION ALL (TABLE tallied_joined EXCEPT ALL TABLE counted_joined)) d), '; ',
-    (SELECT count(*) FROM tallied_due), '+', (SELECT count(*) FROM tallied_submitted), '+',
-    (SELECT count(*) FROM tallied_joined))
 )sql";
 
 std::string pg_overdue_tallies_against_tables(const std::string& db) {
-    return pg_text(db, k_overdue_tallies_against_tables);
+    return pg_text(db, overdue_mismatches(k_overdue_tallies_against_tables, "due").c_str());
 }
 
 } // namespace
@@ -2323,20 +2331,10 @@ counted_joined AS (
     WHERE u.via <> 'submit' AND s.state <> 'closed'
     ORDER BY u.email, u.joined_at, u.signal_id),
 tallied_joined AS (SELECT email, address, joined_at, signal_id FROM tally_joined_oldest)
-SELECT concat(
-    (SELECT count(*) FROM ((TABLE counted_late EXCEPT ALL TABLE tallied_late)
-                           UNION ALL (TABLE tallied_late EXCEPT ALL TABLE counted_late)) d), '/',
-    (SELECT count(*) FROM ((TABLE counted_submitted EXCEPT ALL TABLE tallied_submitted)
-                           UNION ALL (TABLE tallied_submitted EXCEPT ALL TABLE counted_submitted)) d),
-    '/',
-    (SELECT count(*) FROM ((TABLE counted_joined EXCEPT ALL TABLE tallied_joined)
-                           UNION ALL (TABLE tallied_joined EXCEPT ALL TABLE counted_joined)) d), '; ',
-    (SELECT count(*) FROM tallied_late), '+', (SELECT count(*) FROM tallied_submitted), '+',
-    (SELECT count(*) FROM tallied_joined))
 )sql";
 
 std::string pg_late_tallies_against_tables(const std::string& db) {
-    return pg_text(db, k_late_tallies_against_tables);
+    return pg_text(db, overdue_mismatches(k_late_tallies_against_tables, "late").c_str());
 }
 
 } // namespace

@@ -1424,7 +1424,7 @@ ON CONFLICT (email) DO UPDATE SET joined_at = excluded.joined_at,
 WHERE (excluded.joined_at, excluded.signal_id) < (t.joined_at, t.signal_id);
 )sql";
 
-// The first fill of version 14's tallies from the tables, set-based.
+// The first fill of version 15's tallies from the tables, set-based.
 constexpr const char* k_fill_v15 = R"sql(
 INSERT INTO sileram.tally_late (signal_id, state, submitted_at, entered_at, responded,
                                 parked_until)

@@ -99,7 +99,7 @@ GROUP BY ascii_lower(u.email)
 
 // Without a filter, the same from the tallies: per spelling, the signals not closed
 // (tally_submitted, schema 13) less those since the cut (bound as $1), which are few, and its
-// oldest signal not closed (tally_submitted_oldest, schema 14; a spelling with a signal before
+// oldest signal not closed (tally_submitted_oldest, schema 15; a spelling with a signal before
 // the cut has its oldest before it); then per address ignoring ASCII case (kept beside the
 // spelling: computed here it took longer than the rest) the first spelling, the sum and the
 // oldest of those spellings.
@@ -187,7 +187,7 @@ void list_waiting_signals(Connection& db, const ReportFilter& filter, OverdueDat
     }
 }
 
-// " AND (…)": the facts of lateness in tally_late `l` (schema 14) are late by `cuts`, as
+// " AND (…)": the facts of lateness in tally_late `l` (schema 15) are late by `cuts`, as
 // storage::late_condition has it for the tables; each range is one of the tally's indexes.
 std::string tallied_late_condition(const LateCuts& cuts, Params& params) {
     std::vector<std::string> any;
@@ -212,7 +212,23 @@ std::string tallied_late_condition(const LateCuts& cuts, Params& params) {
     return any.empty() ? " AND 1 = 0" : fmt::format(" AND ({})", fmt::join(any, " OR "));
 }
 
-// Without a filter: the late signals from tally_late (schema 14), counted from its indexes, the
+// The late signals of `r`: id, title, state, submitted_at, entered_at, responded (0 or 1) and
+// parked_until, in that order, from the tallies or the tables alike.
+void add_late_signals(const Result& r, OverdueData& data) {
+    for (int row = 0; row < r.rows(); ++row) {
+        LateSignalInput late{r.integer(row, 0), r.text(row, 1), {}};
+        late.facts.state = state_at(r, row, 2);
+        late.facts.submitted_at = time_at(r, row, 3);
+        late.facts.entered_at = time_at(r, row, 4);
+        late.facts.responded = r.integer(row, 5) != 0;
+        if (!r.is_null(row, 6)) {
+            late.facts.parked_until = parse_date(r.text(row, 6));
+        }
+        data.late.push_back(std::move(late));
+    }
+}
+
+// Without a filter: the late signals from tally_late (schema 15), counted from its indexes, the
 // first `limit` in order of submission, then their titles.
 void list_tallied_late_signals(Connection& db, const ReportFilter& filter, const LateCuts& cuts,
                                OverdueData& data) {
@@ -227,17 +243,7 @@ void list_tallied_late_signals(Connection& db, const ReportFilter& filter, const
                     from, limit_clause(filter))
             .c_str(),
         params);
-    for (int row = 0; row < r.rows(); ++row) {
-        LateSignalInput late{r.integer(row, 0), r.text(row, 1), {}};
-        late.facts.state = state_at(r, row, 2);
-        late.facts.submitted_at = time_at(r, row, 3);
-        late.facts.entered_at = time_at(r, row, 4);
-        late.facts.responded = r.integer(row, 5) != 0;
-        if (!r.is_null(row, 6)) {
-            late.facts.parked_until = parse_date(r.text(row, 6));
-        }
-        data.late.push_back(std::move(late));
-    }
+    add_late_signals(r, data);
 }
 
 void list_late_signals(Connection& db, const ReportFilter& filter, const LateCuts& cuts,
@@ -264,17 +270,7 @@ void list_late_signals(Connection& db, const ReportFilter& filter, const LateCut
                                          storage::late_columns(), from, limit_clause(filter))
                                  .c_str(),
                              where.params);
-    for (int row = 0; row < r.rows(); ++row) {
-        LateSignalInput late{r.integer(row, 0), r.text(row, 1), {}};
-        late.facts.state = state_at(r, row, 2);
-        late.facts.submitted_at = time_at(r, row, 3);
-        late.facts.entered_at = time_at(r, row, 4);
-        late.facts.responded = r.integer(row, 5) != 0;
-        if (!r.is_null(row, 6)) {
-            late.facts.parked_until = parse_date(r.text(row, 6));
-        }
-        data.late.push_back(std::move(late));
-    }
+    add_late_signals(r, data);
 }
 
 } // namespace
