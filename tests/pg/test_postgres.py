@@ -295,13 +295,22 @@ class OnPostgres(harness.SileramTestCase):
         self.fx.js("init")
         rc, out, err = self.fx.run("submit", "--from", path, "--timings")
         self.assertEqual(rc, 0, err)
+        # Into an empty database: straight into the tables, the search vectors made beside.
         self.assertEqual([line.split(":")[0] for line in err.splitlines()],
-                         ["read and check", "stage (COPY)", "move signals", "move fields",
-                          "move submitters", "move history", "empty staging", "build indexes",
+                         ["read and check", "wait for search vectors", "write signals (COPY)",
+                          "write fields, submitters, history", "build indexes and keys",
                           "derived tables", "commit", "checkpoint", "total"])
         rc, out, err = self.fx.run("submit", "--from", path, "--timings")
         self.assertEqual(rc, 0, err)
         self.assertIn("0 new, 1 skipped", out)
+        # Into one with signals: through the staging tables.
+        more = self.fx.write("more.csv",
+                             "title,submitted_by,external_id\nTwee,b@example.org,E-2\n")
+        rc, out, err = self.fx.run("submit", "--from", more, "--timings")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual([line.split(":")[0] for line in err.splitlines()],
+                         ["read and check", "stage (COPY)", "move signals",
+                          "move fields, submitters, history", "commit", "checkpoint", "total"])
 
 
 class CloseSendOnPostgres(test_mail.MailTestCase):

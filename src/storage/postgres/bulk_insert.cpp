@@ -1,11 +1,13 @@
 #include "bulk_insert.hpp"
 
+#include "binary_copy.hpp"
+#include "deferred_ddl.hpp"
 #include "derived_fill.hpp"
 #include "search.hpp"
 
-#include <array>
 #include <chrono>
 #include <fmt/format.h>
+#include <stdexcept>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -30,20 +32,22 @@ constexpr const char* k_lock_signal_ids = "SELECT pg_advisory_xact_lock(7011996,
 constexpr const char* k_next_signal_id = "SELECT coalesce(max(id), 0) + 1 FROM signals";
 constexpr const char* k_no_signals = "SELECT NOT EXISTS (SELECT 1 FROM signals)";
 // The indexes an import into an empty database builds after the rows instead of keeping them up
-// row by row: those of signals (the full-text index among them), signal_fields and submitters
-// that no constraint owns (the primary and unique keys stay, the foreign keys check against
-// them). history keeps its own: the derived tables' fill (fill_derived_tables) looks each signal's
-// history up by them.
+// row by row: those of signals (the full-text index among them), signal_fields, submitters and
+// history that no constraint owns. The primary and unique keys stay: the foreign keys made again
+// after the rows check against them, and the external ids are unique by them. All are built
+// before the derived tables' fill (fill_derived_tables), which reads history by its index.
 constexpr const char* k_deferrable_indexes = R"sql(
 SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
-WHERE i.indrelid IN ('signals'::regclass, 'signal_fields'::regclass, 'submitters'::regclass)
+WHERE i.indrelid IN ('signals'::regclass, 'signal_fields'::regclass, 'submitters'::regclass,
+                     'history'::regclass)
   AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
 ORDER BY i.indexrelid
 )sql";
 // For building the indexes again: memory for the sorts, and the parallel workers a B-tree
-// build may take.
+// build may take. The full-text (GIN) index, built by one process, took longest with more
+// memory: 23 s at 256 MB and 1 GB, 18-19 s at 64 and 128 MB, for a million signals.
 constexpr const char* k_index_build_settings = R"sql(
-SET LOCAL maintenance_work_mem = '256MB';
+SET LOCAL maintenance_work_mem = '128MB';
 SET LOCAL max_parallel_maintenance_workers = 2;
 )sql";
 constexpr const char* k_known_external_ids =
@@ -85,6 +89,25 @@ constexpr const char* k_move_history = R"sql(
 INSERT INTO history (signal_id, at, by, event, from_state, to_state, detail)
 SELECT signal_id, at, by, event, from_state, to_state, detail FROM bulk_history
 )sql";
+// An import into an empty database writes straight into the tables: the signals in COPY's binary
+// format (BinaryCopy), each with the search vector the helper connection made of its words.
+constexpr const char* k_copy_direct_signals =
+    "COPY signals (id, title, description, state, step, submitted_by, submitted_at, updated_at, "
+    "external_id, channel, product, process, customer, project, search) FROM STDIN "
+    "WITH (FORMAT binary)";
+constexpr std::int16_t k_direct_signal_columns = 15;
+constexpr const char* k_copy_direct_fields =
+    "COPY signal_fields (signal_id, name, value) FROM STDIN";
+constexpr const char* k_copy_direct_submitters =
+    "COPY submitters (signal_id, email, joined_at, via) FROM STDIN";
+constexpr const char* k_copy_direct_history =
+    "COPY history (signal_id, at, by, event, from_state, to_state, detail) FROM STDIN";
+// The search vectors of a batch's words ($1, a text[]), in their order: the same expression as
+// k_move_signals, made by the database's own text search configuration.
+constexpr const char* k_search_vectors = R"sql(
+SELECT to_tsvector('sileram.search', u.w) FROM unnest($1::text[]) WITH ORDINALITY AS u (w, n)
+ORDER BY u.n
+)sql";
 constexpr const char* k_empty_staging =
     "TRUNCATE bulk_signals, bulk_fields, bulk_submitters, bulk_history";
 
@@ -114,9 +137,55 @@ bool copyable(const Signal& s) {
            !s.expected_satisfaction;
 }
 
+// The rows of one batch of signals for COPY. A signal's row stops before its last column: the
+// words of its search vector (a text line, for staging) or the vector itself (a binary row,
+// straight into signals); the other tables' rows are text lines.
+struct Batch {
+    std::vector<std::string> signals;
+    std::vector<std::string> words; // search_words of each signal, in the order of `signals`
+    std::string fields;
+    std::string submitters;
+    std::string history;
+
+    bool empty() const { return signals.empty(); }
+    void clear() {
+        signals.clear();
+        words.clear();
+        fields.clear();
+        submitters.clear();
+        history.clear();
+    }
+};
+
+// A text[] literal of search_words: letters, digits and spaces, so no element needs escaping.
+std::string words_array(const std::vector<std::string>& words) {
+    std::string out = "{";
+    for (const std::string& w : words) {
+        if (out.size() > 1) {
+            out += ',';
+        }
+        out += '"';
+        out += w;
+        out += '"';
+    }
+    return out + "}";
+}
+
+// The text lines of `batch.signals` for the staging table, each ending in its words.
+std::string staging_lines(const Batch& batch) {
+    std::string out;
+    for (std::size_t i = 0; i < batch.signals.size(); ++i) {
+        out += batch.signals[i];
+        out += copy_field(batch.words[i]);
+        out += '\n';
+    }
+    return out;
+}
+
 class PgBulkInsert final : public BulkInsert {
 public:
-    PgBulkInsert(Connection& db, std::function<void(Signal&)> insert_one)
+    PgBulkInsert(Connection& db, std::function<std::unique_ptr<Connection>()> open_helper,
+                 std::function<void(Signal&)> insert_one)
         : m_db(db), m_insert_one(std::move(insert_one)) {
         m_next_id = next_signal_id(m_db);
         if (m_db.exec(k_no_signals).text(0, 0) == "t") {
@@ -127,13 +196,19 @@ public:
             // kind waits for none of the second.
             disable_derived_triggers(m_db);
             m_fill_derived = true;
-            defer_indexes();
+            m_deferred.drop_indexes(m_db, k_deferrable_indexes);
+            m_deferred.drop_foreign_keys(m_db, {"signal_fields", "submitters", "history"});
+            // The rows go straight into their tables; a second connection makes the search
+            // vectors of one batch while this one writes the batch before it (to_tsvector is
+            // the larger part of the work, and a server process uses one core).
+            m_helper = open_helper();
+        } else {
+            m_db.script(k_create_staging);
         }
         const Result known = m_db.exec(k_known_external_ids);
         for (int r = 0; r < known.rows(); ++r) {
             m_known.insert(known.text(r, 0));
         }
-        m_db.script(k_create_staging);
     }
 
     bool add(Signal& s) override {
@@ -149,144 +224,191 @@ public:
         }
         s.id = m_next_id++;
         const std::string id = std::to_string(s.id);
-        line(m_signals,
-             {id, s.title, s.description, std::string(to_string(s.state)), std::to_string(s.step),
-              s.submitted_by, format_timestamp(s.submitted_at), format_timestamp(s.updated_at),
-              s.external_id, bulk_standard_field(s, k_standard_fields[0]),
-              bulk_standard_field(s, k_standard_fields[1]),
-              bulk_standard_field(s, k_standard_fields[2]),
-              bulk_standard_field(s, k_standard_fields[3]), s.project,
-              search_words(s.title, s.description)});
+        m_current.signals.push_back(m_helper ? binary_signal(s) : text_signal(s));
+        m_current.words.push_back(search_words(s.title, s.description));
         for (const auto& [name, value] : s.fields) {
             if (!is_standard_field(name)) {
-                line(m_fields, {id, name, value});
+                line(m_current.fields, {id, name, value});
             }
         }
         for (const Submitter& sub : s.submitters) {
-            line(m_submitters, {id, sub.email, format_timestamp(sub.joined_at), sub.via});
+            line(m_current.submitters, {id, sub.email, format_timestamp(sub.joined_at), sub.via});
         }
         for (const HistoryEntry& h : s.history) {
-            line(m_history, {id, format_timestamp(h.stamp.at), h.stamp.by, h.event,
-                             h.from ? std::optional<std::string>(std::string(to_string(*h.from)))
-                                    : std::nullopt,
-                             std::string(to_string(h.to)), h.detail});
+            line(m_current.history,
+                 {id, format_timestamp(h.stamp.at), h.stamp.by, h.event,
+                  h.from ? std::optional<std::string>(std::string(to_string(*h.from)))
+                         : std::nullopt,
+                  std::string(to_string(h.to)), h.detail});
         }
-        if (++m_buffered == k_batch) {
-            stage();
-        }
-        if (m_staged == k_move) {
-            flush();
+        if (m_current.signals.size() == k_batch) {
+            if (m_helper) {
+                advance();
+            } else {
+                stage();
+                if (m_staged >= k_move) {
+                    move();
+                }
+            }
         }
         return true;
     }
 
     void finish() override {
         flush();
-        if (!m_deferred.empty()) {
-            auto start = Clock::now();
-            m_db.script(k_index_build_settings);
-            for (const auto& [name, definition] : m_deferred) {
-                m_db.script(definition.c_str());
-            }
-            m_deferred.clear();
-            lap(6, start);
-        }
         if (m_fill_derived) {
             auto start = Clock::now();
+            m_db.script(k_index_build_settings);
+            m_deferred.restore(m_db);
+            lap("build indexes and keys", start);
             fill_derived_tables(m_db, DerivedIndexes::rebuild);
             enable_derived_triggers(m_db);
             m_fill_derived = false;
-            lap(7, start);
+            lap("derived tables", start);
         }
     }
 
-    std::vector<BulkPhase> phases() const override {
-        std::vector<BulkPhase> out;
-        for (std::size_t i = 0; i < m_seconds.size(); ++i) {
-            out.push_back({k_phase_names[i], m_seconds[i]});
-        }
-        return out;
-    }
+    std::vector<BulkPhase> phases() const override { return m_phases; }
 
 private:
     using Clock = std::chrono::steady_clock;
-    static constexpr std::array<const char*, 8> k_phase_names{
-        "stage (COPY)", "move signals",  "move fields",   "move submitters",
-        "move history", "empty staging", "build indexes", "derived tables"};
-    void lap(std::size_t phase, Clock::time_point& start) {
+
+    void lap(const char* phase, Clock::time_point& start) {
         const auto now = Clock::now();
-        m_seconds[phase] += std::chrono::duration<double>(now - start).count();
+        const double seconds = std::chrono::duration<double>(now - start).count();
         start = now;
+        for (BulkPhase& p : m_phases) {
+            if (p.name == phase) {
+                p.seconds += seconds;
+                return;
+            }
+        }
+        m_phases.push_back({phase, seconds});
     }
 
-    // An import into a database without signals builds the indexes of the tables it fills once
-    // after the rows (see k_deferrable_indexes): a sort per index instead of a million inserts
-    // into each, the full-text index among them. DROP INDEX is transactional: a failed import
-    // rolls back with its indexes in place. It holds ACCESS EXCLUSIVE on signals, signal_fields
-    // and submitters until the commit, so readers of those tables wait for the import (writers
-    // of new signals wait already, on the lock of the signal ids).
-    void defer_indexes() {
-        const Result indexes = m_db.exec(k_deferrable_indexes);
-        for (int r = 0; r < indexes.rows(); ++r) {
-            m_deferred.emplace_back(indexes.text(r, 0), indexes.text(r, 1));
-        }
-        for (const auto& [name, definition] : m_deferred) {
-            m_db.script(fmt::format("DROP INDEX {}", name).c_str());
-        }
+    // A signal's COPY line for the staging table, but for its last column (the words).
+    static std::string text_signal(const Signal& s) {
+        std::string out;
+        line(out, {std::to_string(s.id), s.title, s.description, std::string(to_string(s.state)),
+                   std::to_string(s.step), s.submitted_by, format_timestamp(s.submitted_at),
+                   format_timestamp(s.updated_at), s.external_id,
+                   bulk_standard_field(s, k_standard_fields[0]),
+                   bulk_standard_field(s, k_standard_fields[1]),
+                   bulk_standard_field(s, k_standard_fields[2]),
+                   bulk_standard_field(s, k_standard_fields[3]), s.project});
+        out.back() = '\t'; // the last column follows when the batch is written
+        return out;
     }
 
-    // COPYs the buffered rows into the staging tables.
+    // A signal's binary COPY row for signals, but for its last column (the search vector).
+    static std::string binary_signal(const Signal& s) {
+        BinaryCopy row;
+        row.row(k_direct_signal_columns);
+        row.integer(s.id);
+        row.text(s.title);
+        row.text(s.description);
+        row.text(to_string(s.state));
+        row.integer4(s.step);
+        row.text(s.submitted_by);
+        row.text(format_timestamp(s.submitted_at));
+        row.text(format_timestamp(s.updated_at));
+        row.optional_text(s.external_id);
+        for (const auto& name : k_standard_fields) {
+            row.optional_text(bulk_standard_field(s, name));
+        }
+        row.optional_text(s.project);
+        return row.take();
+    }
+
+    // Straight into the tables: the helper connection finishes the vectors of the pending batch
+    // and starts on the current one; then this connection writes the pending batch.
+    void advance() {
+        auto start = Clock::now();
+        std::optional<Result> vectors;
+        if (m_helper_busy) {
+            vectors = m_helper->receive();
+            m_helper_busy = false;
+        }
+        lap("wait for search vectors", start);
+        if (!m_current.empty()) {
+            m_helper->send(k_search_vectors, Params(words_array(m_current.words)),
+                           Connection::Cells::binary);
+            m_helper_busy = true;
+        }
+        if (vectors) {
+            if (vectors->rows() != static_cast<int>(m_pending.signals.size())) {
+                throw std::logic_error("bulk insert: a search vector for every signal");
+            }
+            BinaryCopy rows;
+            for (std::size_t i = 0; i < m_pending.signals.size(); ++i) {
+                rows.append(m_pending.signals[i]);
+                rows.raw(vectors->bytes(static_cast<int>(i), 0));
+            }
+            m_db.copy_in(k_copy_direct_signals, rows.finish());
+            lap("write signals (COPY)", start);
+            m_db.copy_in(k_copy_direct_fields, m_pending.fields);
+            m_db.copy_in(k_copy_direct_submitters, m_pending.submitters);
+            m_db.copy_in(k_copy_direct_history, m_pending.history);
+            lap("write fields, submitters, history", start);
+        }
+        std::swap(m_pending, m_current);
+        m_current.clear();
+    }
+
+    // COPYs the current batch into the staging tables.
     void stage() {
-        if (m_buffered == 0) {
+        if (m_current.empty()) {
             return;
         }
         auto start = Clock::now();
-        m_db.copy_in(k_copy_signals, m_signals);
-        m_db.copy_in(k_copy_fields, m_fields);
-        m_db.copy_in(k_copy_submitters, m_submitters);
-        m_db.copy_in(k_copy_history, m_history);
-        lap(0, start);
-        m_signals.clear();
-        m_fields.clear();
-        m_submitters.clear();
-        m_history.clear();
-        m_staged += m_buffered;
-        m_buffered = 0;
+        m_db.copy_in(k_copy_signals, staging_lines(m_current));
+        m_db.copy_in(k_copy_fields, m_current.fields);
+        m_db.copy_in(k_copy_submitters, m_current.submitters);
+        m_db.copy_in(k_copy_history, m_current.history);
+        lap("stage (COPY)", start);
+        m_staged += m_current.signals.size();
+        m_current.clear();
     }
 
-    // Stages what is buffered and moves everything staged into the real tables.
-    void flush() {
-        stage();
+    // Moves everything staged into the real tables.
+    void move() {
         if (m_staged == 0) {
             return;
         }
         auto start = Clock::now();
         m_db.exec(k_move_signals);
-        lap(1, start);
+        lap("move signals", start);
         m_db.exec(k_move_fields);
-        lap(2, start);
         m_db.exec(k_move_submitters);
-        lap(3, start);
         m_db.exec(k_move_history);
-        lap(4, start);
+        lap("move fields, submitters, history", start);
         m_db.exec(k_empty_staging);
-        lap(5, start);
         m_staged = 0;
+    }
+
+    // Writes every signal added so far.
+    void flush() {
+        if (m_helper) {
+            advance(); // the current batch to the helper, the pending one written
+            advance(); // the last one written
+        } else {
+            stage();
+            move();
+        }
     }
 
     Connection& m_db;
     std::function<void(Signal&)> m_insert_one;
     SignalId m_next_id = 1;
     std::unordered_set<std::string> m_known;
-    std::string m_signals;
-    std::string m_fields;
-    std::string m_submitters;
-    std::string m_history;
-    std::size_t m_buffered = 0; // signals in the COPY buffers
-    std::size_t m_staged = 0;   // signals in the staging tables
-    std::array<double, 8> m_seconds{};
+    Batch m_current;             // signals being added
+    Batch m_pending;             // signals whose vectors the helper makes (straight in)
+    std::size_t m_staged = 0;    // signals in the staging tables
     bool m_fill_derived = false; // the derived tables are filled in finish()
-    std::vector<std::pair<std::string, std::string>> m_deferred; // name, definition
+    DeferredDdl m_deferred;      // what an import into an empty database makes after its rows
+    std::unique_ptr<Connection> m_helper; // makes the search vectors (straight in)
+    bool m_helper_busy = false;           // it works on m_pending
+    std::vector<BulkPhase> m_phases;
 };
 
 } // namespace
@@ -296,9 +418,10 @@ SignalId next_signal_id(Connection& db) {
     return db.exec(k_next_signal_id).integer(0, 0);
 }
 
-std::unique_ptr<BulkInsert> start_bulk_insert(Connection& db,
-                                              std::function<void(Signal&)> insert_one) {
-    return std::make_unique<PgBulkInsert>(db, std::move(insert_one));
+std::unique_ptr<BulkInsert>
+start_bulk_insert(Connection& db, std::function<std::unique_ptr<Connection>()> open_helper,
+                  std::function<void(Signal&)> insert_one) {
+    return std::make_unique<PgBulkInsert>(db, std::move(open_helper), std::move(insert_one));
 }
 
 } // namespace sileram::storage::postgres

@@ -14,10 +14,14 @@ namespace sileram::storage::postgres {
 domain::SignalId next_signal_id(Connection& db);
 
 // A bulk insert through COPY in the open write transaction (see BulkInsert). Signals with only
-// what an import gives them (fields, submitters, history) go in batches through COPY into
-// staging tables and on with one INSERT … SELECT per table; any other signal is handed to
-// `insert_one` (the store's insert) after the batch before it is written.
-std::unique_ptr<BulkInsert> start_bulk_insert(Connection& db,
-                                              std::function<void(domain::Signal&)> insert_one);
+// what an import gives them (fields, submitters, history) go in batches through COPY; any other
+// signal is handed to `insert_one` (the store's insert) after the batch before it is written.
+// Into a database with signals the batches go into staging tables and on with one INSERT …
+// SELECT per table (the tallies' triggers fire once). Into an empty one they go straight into
+// the tables, with the triggers, the foreign keys of the signals' rows and the secondary indexes
+// off until finish(); a second connection from `open_helper` makes the search vectors meanwhile.
+std::unique_ptr<BulkInsert>
+start_bulk_insert(Connection& db, std::function<std::unique_ptr<Connection>()> open_helper,
+                  std::function<void(domain::Signal&)> insert_one);
 
 } // namespace sileram::storage::postgres

@@ -67,6 +67,11 @@ std::string Result::text(int row, int column) const {
                        static_cast<std::size_t>(PQgetlength(m_result.get(), row, column)));
 }
 
+std::string_view Result::bytes(int row, int column) const {
+    return std::string_view(PQgetvalue(m_result.get(), row, column),
+                            static_cast<std::size_t>(PQgetlength(m_result.get(), row, column)));
+}
+
 std::optional<std::string> Result::optional_text(int row, int column) const {
     return is_null(row, column) ? std::nullopt : std::optional<std::string>(text(row, column));
 }
@@ -204,6 +209,29 @@ Result Connection::exec(const char* sql, const Params& params) {
     const ExecStatusType status = raw != nullptr ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
         fail(raw, first_line(sql));
+    }
+    return result;
+}
+
+void Connection::send(const char* sql, const Params& params, Cells cells) {
+    const std::vector<const char*> values = value_pointers(params);
+    if (PQsendQueryParams(m_connection.get(), sql, static_cast<int>(values.size()), nullptr,
+                          values.data(), nullptr, nullptr, cells == Cells::binary ? 1 : 0) != 1) {
+        fail(nullptr, first_line(sql));
+    }
+    m_sent = sql;
+}
+
+Result Connection::receive() {
+    PGconn* c = m_connection.get();
+    Result result(PQgetResult(c));
+    while (PGresult* rest = PQgetResult(c)) {
+        PQclear(rest);
+    }
+    const PGresult* raw = result.get();
+    const ExecStatusType status = raw != nullptr ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+        fail(raw, first_line(m_sent));
     }
     return result;
 }

@@ -30,6 +30,8 @@ public:
         return PQgetisnull(m_result.get(), row, column) != 0;
     }
     std::string text(int row, int column) const;
+    // A cell as it came, for a result in binary format (see Connection::send).
+    std::string_view bytes(int row, int column) const;
     std::optional<std::string> optional_text(int row, int column) const;
     std::int64_t integer(int row, int column) const;
     std::optional<std::int64_t> optional_integer(int row, int column) const;
@@ -96,6 +98,12 @@ public:
     // results after (libpq's pipeline mode): one round trip to the server instead of one each.
     // Throws for the first that fails; the ones after it do not run.
     std::vector<Result> exec_all(const std::vector<Statement>& statements);
+    // Sends one statement and returns at once, while the server runs it; receive() waits for its
+    // result and throws as exec does. One statement at a time: send, receive, send, …
+    // Cells::binary asks for the result in each type's binary form (Result::bytes).
+    enum class Cells { text, binary };
+    void send(const char* sql, const Params& params, Cells cells = Cells::text);
+    Result receive();
     // Runs a script of statements without parameters (schema migrations).
     void script(const char* sql);
     // Sends COPY … FROM STDIN, the rows as COPY text lines, and ends it; all or nothing within
@@ -111,6 +119,7 @@ private:
     [[noreturn]] void fail(const PGresult* result, std::string_view doing) const;
 
     std::unique_ptr<PGconn, ConnectionDeleter> m_connection;
+    const char* m_sent = ""; // the statement send() sent, for receive()'s messages
 };
 
 // A value as a COPY text field: backslash, tab, newline and carriage return escaped; \N for none.

@@ -1,5 +1,6 @@
 #include "derived_fill.hpp"
 
+#include "deferred_ddl.hpp"
 #include "migrations.hpp"
 
 #include <fmt/format.h>
@@ -43,6 +44,12 @@ WHERE n.nspname = 'sileram' AND (c.relname = 'step_stays' OR c.relname LIKE 'tal
 ORDER BY i.indexrelid
 )sql";
 
+constexpr const char* k_analyze_base_tables =
+    "ANALYZE signals, history, submitters, signal_fields, decisions";
+// Memory for the fills' sorts and hash tables (the default 4 MB spilled the count of the search
+// words to disk), until the end of the bulk write's transaction.
+constexpr const char* k_fill_settings = "SET LOCAL work_mem = '256MB'";
+
 std::vector<std::string> names(Connection& db, const char* sql) {
     const Result r = db.exec(sql);
     std::vector<std::string> out;
@@ -78,18 +85,17 @@ void fill_derived_tables(Connection& db, DerivedIndexes indexes) {
     for (const std::string& table : names(db, k_derived_tables)) {
         db.exec(fmt::format("DELETE FROM sileram.\"{}\"", table).c_str());
     }
-    std::vector<std::string> definitions;
+    DeferredDdl deferred;
     if (indexes == DerivedIndexes::rebuild) {
-        const Result found = db.exec(k_derived_indexes);
-        for (int r = 0; r < found.rows(); ++r) {
-            db.exec(fmt::format("DROP INDEX {}", found.text(r, 0)).c_str());
-            definitions.push_back(found.text(r, 1));
-        }
+        deferred.drop_indexes(db, k_derived_indexes);
+        deferred.drop_foreign_keys(db, {"step_stays"});
     }
+    // The base tables' rows are new to the planner: without statistics it joined a million
+    // signals to their history by a million index probes.
+    db.exec(k_analyze_base_tables);
+    db.exec(k_fill_settings);
     db.script(derived_first_fill().c_str());
-    for (const std::string& definition : definitions) {
-        db.exec(definition.c_str());
-    }
+    deferred.restore(db);
 }
 
 } // namespace sileram::storage::postgres

@@ -20,8 +20,9 @@ void disable_derived_triggers(Connection& db);
 void enable_derived_triggers(Connection& db);
 
 // What fill_derived_tables does with the indexes of the derived tables that no constraint owns:
-// keeps them up row by row (readers of those tables go on), or drops them before the rows and
-// builds them after, a sort each (ACCESS EXCLUSIVE on those tables until the commit).
+// keeps them up row by row (readers of those tables go on), or drops them and the foreign key
+// of step_stays before the rows and makes them after, a sort or a join each (ACCESS EXCLUSIVE on
+// those tables until the commit; see DeferredDdl).
 enum class DerivedIndexes { keep, rebuild };
 
 // Empties step_stays and every tally table (tally_*) and fills each once from the base tables,

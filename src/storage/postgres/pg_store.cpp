@@ -330,7 +330,7 @@ Feedback read_feedback(const Result& r, int row) {
 
 class PgStore final : public Store, public FeedbackQueue {
 public:
-    explicit PgStore(const std::string& uri) : m_db(uri) {}
+    explicit PgStore(const std::string& uri) : m_uri(uri), m_db(uri) {}
 
     Connection& connection() { return m_db; }
 
@@ -702,7 +702,9 @@ public:
     // commit of its rows' transaction is not yet flushed.
     void prepare_bulk_write() override { m_db.exec("SET synchronous_commit = on"); }
     std::unique_ptr<BulkInsert> bulk_insert() override {
-        return start_bulk_insert(m_db, [this](Signal& s) { insert(s); });
+        return start_bulk_insert(
+            m_db, [this] { return std::make_unique<Connection>(m_uri); },
+            [this](Signal& s) { insert(s); });
     }
     // After an import or a copy: the visibility map of the written tables, so that the reports'
     // index-only scans read no table pages, and the planner's statistics. Autovacuum would come
@@ -952,6 +954,7 @@ private:
         }
     }
 
+    std::string m_uri;
     Connection m_db;
     std::unique_ptr<ReportQueries> m_reports;
     bool m_writing = false;

@@ -1173,6 +1173,7 @@ constexpr Migration k_migrations[] = {
     {13, ""}, // PostgreSQL's tallies of report overdue (SQLite's of version 5); nothing here
     {14, ""}, // PostgreSQL: the tally triggers planned only where a write touches; nothing here
     {15, ""}, // PostgreSQL's tallies of late signals and silent submitters; nothing here
+    {16, ""}, // PostgreSQL: ascii_lower by lower() in the collation "C"; nothing here
 };
 
 int newest_version() {
