@@ -32,13 +32,39 @@ bool is_separator(char32_t code_point) {
     return range != std::end(k_separators) && range->first <= code_point;
 }
 
-void add_term(std::string& word, std::vector<std::string>& terms,
-              std::unordered_set<std::string>& seen) {
-    if (!word.empty() && seen.insert(word).second) {
-        terms.push_back(word);
+// The terms found so far, each once. A title and its description hold a few dozen distinct
+// words: a scan of those finds a repeat sooner than hashing each word into a set of its own
+// (a third of an import's own work on PostgreSQL went into that set); a text with more words
+// than k_scanned_terms switches to the set.
+class Terms {
+public:
+    void add(std::string& word) {
+        if (!word.empty() && is_new(word)) {
+            if (!m_seen.empty()) {
+                m_seen.insert(word);
+            }
+            m_terms.push_back(word);
+        }
+        word.clear();
     }
-    word.clear();
-}
+    std::vector<std::string> take() { return std::move(m_terms); }
+
+private:
+    static constexpr std::size_t k_scanned_terms = 32;
+
+    bool is_new(const std::string& word) {
+        if (m_seen.empty() && m_terms.size() < k_scanned_terms) {
+            return std::find(m_terms.begin(), m_terms.end(), word) == m_terms.end();
+        }
+        if (m_seen.empty()) {
+            m_seen.insert(m_terms.begin(), m_terms.end());
+        }
+        return !m_seen.contains(word);
+    }
+
+    std::vector<std::string> m_terms;
+    std::unordered_set<std::string> m_seen; // filled once there are k_scanned_terms terms
+};
 
 void append_utf8(std::string& out, char32_t code_point) {
     utf8proc_uint8_t bytes[4];
@@ -87,36 +113,44 @@ std::optional<char32_t> fold_for_search(char32_t code_point) {
 }
 
 std::vector<std::string> search_terms(std::string_view text) {
-    std::vector<std::string> terms;
-    std::unordered_set<std::string> seen;
+    Terms terms;
     std::string word;
     const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
     auto remaining = static_cast<utf8proc_ssize_t>(text.size());
     while (remaining > 0) {
-        utf8proc_int32_t code_point = 0;
-        utf8proc_ssize_t length = 1;
         if (*bytes < 0x80) {
-            code_point = *bytes;
-        } else {
-            length = utf8proc_iterate(bytes, remaining, &code_point);
-            if (length <= 0) {
-                // A byte that starts no character separates, so the words around it survive.
-                code_point = -1;
-                length = 1;
+            // ASCII, most of any text, folded here as fold_for_search folds it.
+            const char c = static_cast<char>(*bytes);
+            if (c >= 'A' && c <= 'Z') {
+                word += static_cast<char>(c - 'A' + 'a');
+            } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+                word += c;
+            } else {
+                terms.add(word);
             }
+            ++bytes;
+            --remaining;
+            continue;
+        }
+        utf8proc_int32_t code_point = 0;
+        utf8proc_ssize_t length = utf8proc_iterate(bytes, remaining, &code_point);
+        if (length <= 0) {
+            // A byte that starts no character separates, so the words around it survive.
+            code_point = -1;
+            length = 1;
         }
         const auto folded =
             code_point < 0 ? std::nullopt : fold_for_search(static_cast<char32_t>(code_point));
         if (!folded) {
-            add_term(word, terms, seen);
+            terms.add(word);
         } else if (*folded != 0) {
             append_utf8(word, *folded);
         }
         bytes += length;
         remaining -= length;
     }
-    add_term(word, terms, seen);
-    return terms;
+    terms.add(word);
+    return terms.take();
 }
 
 bool is_stop_word(std::string_view term) {

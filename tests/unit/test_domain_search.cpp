@@ -11,6 +11,28 @@ TEST_CASE("search terms are case- and accent-free words, each once") {
     CHECK(search_terms("").empty());
 }
 
+TEST_CASE("search terms of a long text keep each word once, in the order it first came") {
+    // More distinct words than the scan looks through: the rest are found in a set, repeats in
+    // either part are dropped, and ASCII folds as every other letter does.
+    std::string text;
+    std::vector<std::string> expected;
+    for (int i = 0; i < 100; ++i) {
+        const std::string repeats = " woord0 WOORD" + std::to_string(i / 2) + " ";
+        text += "Woord" + std::to_string(i) + (i % 7 == 0 ? repeats : " ");
+        expected.push_back("woord" + std::to_string(i));
+    }
+    text += "woord99 Woord50 éénmaal EENMAAL";
+    expected.push_back("eenmaal");
+    CHECK(search_terms(text) == expected);
+    // Every ASCII character: letters folded, digits kept, the rest separate.
+    std::string ascii;
+    for (int c = 1; c < 0x80; ++c) {
+        ascii += static_cast<char>(c);
+    }
+    CHECK(search_terms(ascii) ==
+          std::vector<std::string>{"0123456789", "abcdefghijklmnopqrstuvwxyz"});
+}
+
 TEST_CASE("search terms fold one code point at a time, as the index does") {
     // unicode61 lower-cases without full case folding: ß is no "ss", ẞ lowers to ß.
     CHECK(search_terms("Straße STRAẞE") == std::vector<std::string>{"straße"});
