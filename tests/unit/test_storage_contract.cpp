@@ -7,6 +7,7 @@
 #include "sileram/storage/store.hpp"
 #include "support.hpp"
 // The set-based fill of the derived tables, run directly (there is no command for it alone).
+#include "../../src/storage/postgres/bulk_insert.hpp"
 #include "../../src/storage/postgres/derived_fill.hpp"
 
 #include <algorithm>
@@ -2140,6 +2141,74 @@ DELETE FROM signals WHERE external_id IN ('CRM-4', 'CRM-9');
     CHECK(pg_count(c, "SELECT count(*) FROM pg_trigger t JOIN pg_class r ON r.oid = t.tgrelid "
                       "JOIN pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = 'sileram' "
                       "AND NOT t.tgisinternal AND t.tgenabled = 'D'") == 0);
+}
+
+TEST_CASE("postgresql: an import into an empty database writes the same rows with a second "
+          "connection for the search vectors and without one [pg]") {
+    // The whole database as text: every signal with its search vector, the other rows an import
+    // writes, the derived tables, the indexes and the constraints (made again after the rows).
+    const auto dump = [](postgres::Connection& c) {
+        return c.exec(R"sql(
+SELECT concat_ws(E'\n',
+    (SELECT string_agg(concat_ws('|', id, title, description, state, step, submitted_by,
+                                 submitted_at, external_id, channel, customer, search::text),
+                       E'\n' ORDER BY id) FROM signals),
+    (SELECT string_agg(concat_ws('|', signal_id, name, value), E'\n' ORDER BY signal_id, name)
+     FROM signal_fields),
+    (SELECT string_agg(concat_ws('|', signal_id, email, via), E'\n' ORDER BY signal_id)
+     FROM submitters),
+    (SELECT string_agg(concat_ws('|', signal_id, event, to_state), E'\n' ORDER BY signal_id)
+     FROM history),
+    (SELECT string_agg(indexdef, E'\n' ORDER BY indexname) FROM pg_indexes
+     WHERE schemaname = 'sileram'),
+    (SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid), E'\n' ORDER BY conname)
+     FROM pg_constraint WHERE connamespace = 'sileram'::regnamespace))
+)sql")
+                   .text(0, 0) +
+               derived_snapshot(c);
+    };
+    // 12,345 signals: batches of 5,000 and a rest; accents and repeats in the words.
+    const auto import = [&](bool second_connection, std::vector<std::string>& phases) {
+        const std::string db = k_postgres.fresh();
+        CHECK(initialise_database(db) == current_schema_version());
+        postgres::Connection c(db);
+        c.exec("BEGIN");
+        const auto helper = [&]() -> std::unique_ptr<postgres::Connection> {
+            if (!second_connection) {
+                throw TemporaryFailure("sorry, too many clients already");
+            }
+            return std::make_unique<postgres::Connection>(db);
+        };
+        auto bulk = postgres::start_bulk_insert(
+            c, helper, [](Signal&) { FAIL("every imported signal goes by COPY"); });
+        for (int i = 0; i < 12345; ++i) {
+            Signal s = new_signal(fmt::format("Factuur {} dubbel, Café {}", i, i % 17),
+                                  i % 3 == 0 ? "" : "De FACTUUR kwam twee keer; één keer betaald");
+            s.submitted_at = at(fmt::format("2026-0{}-1{}T0{}:00:00Z", 1 + i % 9, i % 10, i % 9));
+            s.updated_at = s.submitted_at;
+            s.history.front().stamp.at = s.submitted_at;
+            s.submitters.front().joined_at = s.submitted_at;
+            s.external_id = fmt::format("CRM-{}", i);
+            s.fields = {{"channel", i % 2 == 0 ? "phone" : "email"}, {"regio", "oost"}};
+            CHECK(bulk->add(s));
+            CHECK(s.id == i + 1);
+        }
+        bulk->finish();
+        c.exec("COMMIT");
+        for (const BulkPhase& phase : bulk->phases()) {
+            phases.push_back(phase.name);
+        }
+        return dump(c);
+    };
+    std::vector<std::string> two;
+    std::vector<std::string> one;
+    const std::string with_helper = import(true, two);
+    CHECK(import(false, one) == with_helper);
+    CHECK(std::find(two.begin(), two.end(), "wait for search vectors") != two.end());
+    CHECK(std::find(one.begin(), one.end(), "make search vectors") != one.end());
+    CHECK(contains(with_helper, "\n12343|Factuur 12342 dubbel, Café 0||submitted|1|"));
+    CHECK(contains(with_helper, "'cafe':4"));
+    CHECK(contains(with_helper, "history_signal_id_fkey FOREIGN KEY (signal_id)"));
 }
 
 namespace {

@@ -4,6 +4,7 @@
 #include "deferred_ddl.hpp"
 #include "derived_fill.hpp"
 #include "search.hpp"
+#include "sileram/errors.hpp"
 
 #include <chrono>
 #include <fmt/format.h>
@@ -200,8 +201,14 @@ public:
             m_deferred.drop_foreign_keys(m_db, {"signal_fields", "submitters", "history"});
             // The rows go straight into their tables; a second connection makes the search
             // vectors of one batch while this one writes the batch before it (to_tsvector is
-            // the larger part of the work, and a server process uses one core).
-            m_helper = open_helper();
+            // the larger part of the work, and a server process uses one core). A server with
+            // no connection to spare (max_connections) leaves both to this one, in turn.
+            m_direct = true;
+            try {
+                m_helper = open_helper();
+            } catch (const TemporaryFailure&) {
+                m_helper.reset();
+            }
         } else {
             m_db.script(k_create_staging);
         }
@@ -224,7 +231,7 @@ public:
         }
         s.id = m_next_id++;
         const std::string id = std::to_string(s.id);
-        m_current.signals.push_back(m_helper ? binary_signal(s) : text_signal(s));
+        m_current.signals.push_back(m_direct ? binary_signal(s) : text_signal(s));
         m_current.words.push_back(search_words(s.title, s.description));
         for (const auto& [name, value] : s.fields) {
             if (!is_standard_field(name)) {
@@ -242,7 +249,7 @@ public:
                   std::string(to_string(h.to)), h.detail});
         }
         if (m_current.signals.size() == k_batch) {
-            if (m_helper) {
+            if (m_direct) {
                 advance();
             } else {
                 stage();
@@ -324,6 +331,17 @@ private:
     // and starts on the current one; then this connection writes the pending batch.
     void advance() {
         auto start = Clock::now();
+        if (!m_helper) {
+            if (!m_current.empty()) {
+                m_db.send(k_search_vectors, Params(words_array(m_current.words)),
+                          Connection::Cells::binary);
+                const Result vectors = m_db.receive();
+                lap("make search vectors", start);
+                write_direct(m_current, vectors, start);
+            }
+            m_current.clear();
+            return;
+        }
         std::optional<Result> vectors;
         if (m_helper_busy) {
             vectors = m_helper->receive();
@@ -336,23 +354,28 @@ private:
             m_helper_busy = true;
         }
         if (vectors) {
-            if (vectors->rows() != static_cast<int>(m_pending.signals.size())) {
-                throw std::logic_error("bulk insert: a search vector for every signal");
-            }
-            BinaryCopy rows;
-            for (std::size_t i = 0; i < m_pending.signals.size(); ++i) {
-                rows.append(m_pending.signals[i]);
-                rows.raw(vectors->bytes(static_cast<int>(i), 0));
-            }
-            m_db.copy_in(k_copy_direct_signals, rows.finish());
-            lap("write signals (COPY)", start);
-            m_db.copy_in(k_copy_direct_fields, m_pending.fields);
-            m_db.copy_in(k_copy_direct_submitters, m_pending.submitters);
-            m_db.copy_in(k_copy_direct_history, m_pending.history);
-            lap("write fields, submitters, history", start);
+            write_direct(m_pending, *vectors, start);
         }
         std::swap(m_pending, m_current);
         m_current.clear();
+    }
+
+    // COPYs `batch` straight into the tables, each signal with its vector from `vectors`.
+    void write_direct(const Batch& batch, const Result& vectors, Clock::time_point& start) {
+        if (vectors.rows() != static_cast<int>(batch.signals.size())) {
+            throw std::logic_error("bulk insert: a search vector for every signal");
+        }
+        BinaryCopy rows;
+        for (std::size_t i = 0; i < batch.signals.size(); ++i) {
+            rows.append(batch.signals[i]);
+            rows.raw(vectors.bytes(static_cast<int>(i), 0));
+        }
+        m_db.copy_in(k_copy_direct_signals, rows.finish());
+        lap("write signals (COPY)", start);
+        m_db.copy_in(k_copy_direct_fields, batch.fields);
+        m_db.copy_in(k_copy_direct_submitters, batch.submitters);
+        m_db.copy_in(k_copy_direct_history, batch.history);
+        lap("write fields, submitters, history", start);
     }
 
     // COPYs the current batch into the staging tables.
@@ -388,7 +411,7 @@ private:
 
     // Writes every signal added so far.
     void flush() {
-        if (m_helper) {
+        if (m_direct) {
             advance(); // the current batch to the helper, the pending one written
             advance(); // the last one written
         } else {
@@ -406,7 +429,8 @@ private:
     std::size_t m_staged = 0;    // signals in the staging tables
     bool m_fill_derived = false; // the derived tables are filled in finish()
     DeferredDdl m_deferred;      // what an import into an empty database makes after its rows
-    std::unique_ptr<Connection> m_helper; // makes the search vectors (straight in)
+    bool m_direct = false;       // straight into the tables (an empty database)
+    std::unique_ptr<Connection> m_helper; // makes the search vectors (straight in), if any
     bool m_helper_busy = false;           // it works on m_pending
     std::vector<BulkPhase> m_phases;
 };

@@ -19,7 +19,9 @@ domain::SignalId next_signal_id(Connection& db);
 // Into a database with signals the batches go into staging tables and on with one INSERT …
 // SELECT per table (the tallies' triggers fire once). Into an empty one they go straight into
 // the tables, with the triggers, the foreign keys of the signals' rows and the secondary indexes
-// off until finish(); a second connection from `open_helper` makes the search vectors meanwhile.
+// off until finish(); a second connection from `open_helper` makes the search vectors meanwhile
+// (when it throws TemporaryFailure, as a server with no connection to spare makes it, `db` makes
+// them itself, batch by batch).
 std::unique_ptr<BulkInsert>
 start_bulk_insert(Connection& db, std::function<std::unique_ptr<Connection>()> open_helper,
                   std::function<void(domain::Signal&)> insert_one);
