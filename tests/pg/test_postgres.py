@@ -295,11 +295,13 @@ class OnPostgres(harness.SileramTestCase):
         self.fx.js("init")
         rc, out, err = self.fx.run("submit", "--from", path, "--timings")
         self.assertEqual(rc, 0, err)
-        # Into an empty database: straight into the tables, the search vectors made beside.
+        # Into an empty database: straight into the tables, the search vectors made by a second
+        # connection and the rows written on a thread of their own, beside the reading.
         self.assertEqual([line.split(":")[0] for line in err.splitlines()],
-                         ["read and check", "wait for search vectors", "write signals (COPY)",
-                          "write fields, submitters, history", "build indexes and keys",
-                          "derived tables", "commit", "checkpoint", "total"])
+                         ["read and check", "wait for search vectors", "wait for the writer",
+                          "build indexes and keys", "derived tables", "commit", "checkpoint",
+                          "total", "write signals (COPY)", "write fields, submitters, history"])
+        self.assertIn("(beside the others)", err.splitlines()[-1])
         rc, out, err = self.fx.run("submit", "--from", path, "--timings")
         self.assertEqual(rc, 0, err)
         self.assertIn("0 new, 1 skipped", out)

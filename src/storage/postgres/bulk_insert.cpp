@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <fmt/format.h>
+#include <future>
 #include <stdexcept>
 #include <unordered_set>
 #include <utility>
@@ -282,15 +283,18 @@ private:
 
     void lap(const char* phase, Clock::time_point& start) {
         const auto now = Clock::now();
-        const double seconds = std::chrono::duration<double>(now - start).count();
+        add_seconds(phase, std::chrono::duration<double>(now - start).count(), false);
         start = now;
+    }
+
+    void add_seconds(const char* phase, double seconds, bool beside) {
         for (BulkPhase& p : m_phases) {
             if (p.name == phase) {
                 p.seconds += seconds;
                 return;
             }
         }
-        m_phases.push_back({phase, seconds});
+        m_phases.push_back({phase, seconds, beside});
     }
 
     // A signal's COPY line for the staging table, but for its last column (the words).
@@ -337,7 +341,8 @@ private:
                           Connection::Cells::binary);
                 const Result vectors = m_db.receive();
                 lap("make search vectors", start);
-                write_direct(m_current, vectors, start);
+                record(write_direct(m_db, m_current, vectors), false);
+                start = Clock::now();
             }
             m_current.clear();
             return;
@@ -354,28 +359,58 @@ private:
             m_helper_busy = true;
         }
         if (vectors) {
-            write_direct(m_pending, *vectors, start);
+            // The writer takes the batch whose vectors came, on a thread of its own, while this
+            // one reads and builds the next: three processes (this one, the writer's and the
+            // helper's server processes) instead of two at a time.
+            finish_writing();
+            m_written = std::move(m_pending);
+            m_writing = std::async(std::launch::async, [this, v = std::move(*vectors)] {
+                return write_direct(m_db, m_written, v);
+            });
         }
         std::swap(m_pending, m_current);
         m_current.clear();
     }
 
-    // COPYs `batch` straight into the tables, each signal with its vector from `vectors`.
-    void write_direct(const Batch& batch, const Result& vectors, Clock::time_point& start) {
+    // Waits for the writer's batch, if one is being written (its failure is thrown here).
+    void finish_writing() {
+        if (!m_writing.valid()) {
+            return;
+        }
+        auto start = Clock::now();
+        const WriteSeconds seconds = m_writing.get();
+        lap("wait for the writer", start);
+        record(seconds, true);
+    }
+
+    // The seconds of write_direct: the signals, then their other rows.
+    using WriteSeconds = std::pair<double, double>;
+
+    void record(const WriteSeconds& seconds, bool beside) {
+        add_seconds("write signals (COPY)", seconds.first, beside);
+        add_seconds("write fields, submitters, history", seconds.second, beside);
+    }
+
+    // COPYs `batch` straight into the tables of `db`, each signal with its vector from
+    // `vectors`. Touches nothing of this object's but what it is given: it runs on the writer's
+    // thread.
+    static WriteSeconds write_direct(Connection& db, const Batch& batch, const Result& vectors) {
         if (vectors.rows() != static_cast<int>(batch.signals.size())) {
             throw std::logic_error("bulk insert: a search vector for every signal");
         }
+        const auto start = Clock::now();
         BinaryCopy rows;
         for (std::size_t i = 0; i < batch.signals.size(); ++i) {
             rows.append(batch.signals[i]);
             rows.raw(vectors.bytes(static_cast<int>(i), 0));
         }
-        m_db.copy_in(k_copy_direct_signals, rows.finish());
-        lap("write signals (COPY)", start);
-        m_db.copy_in(k_copy_direct_fields, batch.fields);
-        m_db.copy_in(k_copy_direct_submitters, batch.submitters);
-        m_db.copy_in(k_copy_direct_history, batch.history);
-        lap("write fields, submitters, history", start);
+        db.copy_in(k_copy_direct_signals, rows.finish());
+        const auto signals = Clock::now();
+        db.copy_in(k_copy_direct_fields, batch.fields);
+        db.copy_in(k_copy_direct_submitters, batch.submitters);
+        db.copy_in(k_copy_direct_history, batch.history);
+        return {std::chrono::duration<double>(signals - start).count(),
+                std::chrono::duration<double>(Clock::now() - signals).count()};
     }
 
     // COPYs the current batch into the staging tables.
@@ -412,8 +447,9 @@ private:
     // Writes every signal added so far.
     void flush() {
         if (m_direct) {
-            advance(); // the current batch to the helper, the pending one written
-            advance(); // the last one written
+            advance(); // the current batch to the helper, the pending one to the writer
+            advance(); // the last one to the writer
+            finish_writing();
         } else {
             stage();
             move();
@@ -432,6 +468,10 @@ private:
     bool m_direct = false;       // straight into the tables (an empty database)
     std::unique_ptr<Connection> m_helper; // makes the search vectors (straight in), if any
     bool m_helper_busy = false;           // it works on m_pending
+    // The batch the writer's thread COPYs (straight in, with a helper); declared before the
+    // future so that a writer still running is waited for before its batch goes.
+    Batch m_written;
+    std::future<WriteSeconds> m_writing;
     std::vector<BulkPhase> m_phases;
 };
 
