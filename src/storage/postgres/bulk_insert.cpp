@@ -197,7 +197,6 @@ public:
             // those of DROP INDEX (ACCESS EXCLUSIVE): a reader that holds a table of the first
             // kind waits for none of the second.
             disable_derived_triggers(m_db);
-            m_fill_derived = true;
             m_deferred.drop_indexes(m_db, k_deferrable_indexes);
             m_deferred.drop_foreign_keys(m_db, {"signal_fields", "submitters", "history"});
             // The rows go straight into their tables; a second connection makes the search
@@ -208,7 +207,7 @@ public:
             try {
                 m_helper = open_helper();
             } catch (const TemporaryFailure&) {
-                m_helper.reset();
+                // No helper: advance() makes the vectors on this connection.
             }
         } else {
             m_db.script(k_create_staging);
@@ -264,14 +263,13 @@ public:
 
     void finish() override {
         flush();
-        if (m_fill_derived) {
+        if (m_direct) {
             auto start = Clock::now();
             m_db.script(k_index_build_settings);
             m_deferred.restore(m_db);
             lap("build indexes and keys", start);
             fill_derived_tables(m_db, DerivedIndexes::rebuild);
             enable_derived_triggers(m_db);
-            m_fill_derived = false;
             lap("derived tables", start);
         }
     }
@@ -460,12 +458,13 @@ private:
     std::function<void(Signal&)> m_insert_one;
     SignalId m_next_id = 1;
     std::unordered_set<std::string> m_known;
-    Batch m_current;             // signals being added
-    Batch m_pending;             // signals whose vectors the helper makes (straight in)
-    std::size_t m_staged = 0;    // signals in the staging tables
-    bool m_fill_derived = false; // the derived tables are filled in finish()
-    DeferredDdl m_deferred;      // what an import into an empty database makes after its rows
-    bool m_direct = false;       // straight into the tables (an empty database)
+    Batch m_current;          // signals being added
+    Batch m_pending;          // signals whose vectors the helper makes (straight in)
+    std::size_t m_staged = 0; // signals in the staging tables
+    DeferredDdl m_deferred;   // what an import into an empty database makes after its rows
+    // Straight into the tables (an empty database): the triggers, the secondary indexes and the
+    // child tables' foreign keys are off until finish() makes them again and fills the tallies.
+    bool m_direct = false;
     std::unique_ptr<Connection> m_helper; // makes the search vectors (straight in), if any
     bool m_helper_busy = false;           // it works on m_pending
     // The batch the writer's thread COPYs (straight in, with a helper); declared before the

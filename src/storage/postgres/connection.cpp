@@ -219,7 +219,7 @@ void Connection::send(const char* sql, const Params& params, Cells cells) {
                           values.data(), nullptr, nullptr, cells == Cells::binary ? 1 : 0) != 1) {
         fail(nullptr, first_line(sql));
     }
-    m_sent = sql;
+    m_sent = first_line(sql);
 }
 
 Result Connection::receive() {
@@ -231,7 +231,7 @@ Result Connection::receive() {
     const PGresult* raw = result.get();
     const ExecStatusType status = raw != nullptr ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-        fail(raw, first_line(m_sent));
+        fail(raw, m_sent);
     }
     return result;
 }

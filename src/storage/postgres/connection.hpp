@@ -119,7 +119,7 @@ private:
     [[noreturn]] void fail(const PGresult* result, std::string_view doing) const;
 
     std::unique_ptr<PGconn, ConnectionDeleter> m_connection;
-    const char* m_sent = ""; // the statement send() sent, for receive()'s messages
+    std::string m_sent; // the first line of what send() sent, for receive()'s messages
 };
 
 // A value as a COPY text field: backslash, tab, newline and carriage return escaped; \N for none.
