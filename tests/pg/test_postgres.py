@@ -298,7 +298,8 @@ class OnPostgres(harness.SileramTestCase):
         # Into an empty database: straight into the tables, the search vectors made by a second
         # connection and the rows written on a thread of their own, beside the reading.
         self.assertEqual([line.split(":")[0] for line in err.splitlines()],
-                         ["read and check", "wait for search vectors", "wait for the writer",
+                         ["read and check", "prepare", "build rows for COPY",
+                          "wait for search vectors", "wait for the writer",
                           "build indexes and keys", "derived tables", "commit", "checkpoint",
                           "total", "write signals (COPY)", "write fields, submitters, history"])
         self.assertIn("(beside the others)", err.splitlines()[-1])
@@ -311,7 +312,8 @@ class OnPostgres(harness.SileramTestCase):
         rc, out, err = self.fx.run("submit", "--from", more, "--timings")
         self.assertEqual(rc, 0, err)
         self.assertEqual([line.split(":")[0] for line in err.splitlines()],
-                         ["read and check", "stage (COPY)", "move signals",
+                         ["read and check", "prepare", "build rows for COPY", "stage (COPY)",
+                          "move signals",
                           "move fields, submitters, history", "commit", "checkpoint", "total"])
 
 
