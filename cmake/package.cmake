@@ -18,10 +18,11 @@ set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
-# Depends from the libraries the binary links (dpkg-shlibdeps), plus libcurl by hand: it is
-# loaded with dlopen when mail goes out, so no tool can see it (src/mail/curl_library.cpp).
+# Depends from the libraries the binary links (dpkg-shlibdeps), plus libcurl and libpq by hand:
+# they are loaded with dlopen when mail goes out and at the first PostgreSQL connection, so no
+# tool can see them (src/mail/curl_library.cpp, src/storage/postgres/libpq_library.cpp).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4 (>= 7.85.0)")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4 (>= 7.85.0), libpq5 (>= 14)")
 # md5sums and the other control files 0644, as dpkg-deb makes them.
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 include(CPack)

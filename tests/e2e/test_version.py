@@ -4,7 +4,8 @@
 The version is the project's (CMakeLists.txt); the revision is the checkout's own when the
 sources are a git checkout, and a build outside git (a release tarball) gets none; SQLite's is
 the library's, as Python's sqlite3 module sees the same system library; libcurl's is that of
-the libcurl.so.4 sending mail would load. Ordinary commands still do not load libcurl.
+the libcurl.so.4 sending mail would load. Ordinary commands still do not load libcurl, and
+libpq only for a PostgreSQL database.
 
 Usage: test_version.py PATH/TO/sileram
 """
@@ -61,6 +62,15 @@ class Version(harness.SileramTestCase):
         code, _, loaded_by_list = self.fx.run("list", env_extra=env)
         self.assertEqual(code, 0, loaded_by_list[-2000:])
         self.assertNotIn("libcurl", loaded_by_list)
+
+    def test_a_sqlite_file_does_not_load_libpq(self):
+        # libpq brings some 25 libraries; a command on a SQLite file starts without them (the
+        # PostgreSQL tests load it with every command they run).
+        env = {"LD_DEBUG": "files"}
+        self.fx.run("init")
+        code, _, loaded_by_list = self.fx.run("list", env_extra=env)
+        self.assertEqual(code, 0, loaded_by_list[-2000:])
+        self.assertNotIn("libpq", loaded_by_list)
 
     def test_a_build_outside_git_has_no_revision(self):
         with tempfile.TemporaryDirectory() as outside:

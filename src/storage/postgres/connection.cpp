@@ -63,13 +63,14 @@ std::string redact(std::string_view uri) {
 }
 
 std::string Result::text(int row, int column) const {
-    return std::string(PQgetvalue(m_result.get(), row, column),
-                       static_cast<std::size_t>(PQgetlength(m_result.get(), row, column)));
+    return std::string(libpq().PQgetvalue(m_result.get(), row, column),
+                       static_cast<std::size_t>(libpq().PQgetlength(m_result.get(), row, column)));
 }
 
 std::string_view Result::bytes(int row, int column) const {
-    return std::string_view(PQgetvalue(m_result.get(), row, column),
-                            static_cast<std::size_t>(PQgetlength(m_result.get(), row, column)));
+    return std::string_view(
+        libpq().PQgetvalue(m_result.get(), row, column),
+        static_cast<std::size_t>(libpq().PQgetlength(m_result.get(), row, column)));
 }
 
 std::optional<std::string> Result::optional_text(int row, int column) const {
@@ -77,8 +78,8 @@ std::optional<std::string> Result::optional_text(int row, int column) const {
 }
 
 std::int64_t Result::integer(int row, int column) const {
-    const char* value = PQgetvalue(m_result.get(), row, column);
-    const char* end = value + PQgetlength(m_result.get(), row, column);
+    const char* value = libpq().PQgetvalue(m_result.get(), row, column);
+    const char* end = value + libpq().PQgetlength(m_result.get(), row, column);
     std::int64_t number = 0;
     const auto [rest, error] = std::from_chars(value, end, number);
     if (error != std::errc() || rest != end) {
@@ -92,11 +93,11 @@ std::optional<std::int64_t> Result::optional_integer(int row, int column) const 
 }
 
 double Result::real(int row, int column) const {
-    return std::strtod(PQgetvalue(m_result.get(), row, column), nullptr);
+    return std::strtod(libpq().PQgetvalue(m_result.get(), row, column), nullptr);
 }
 
 std::int64_t Result::changes() const {
-    const char* count = PQcmdTuples(m_result.get());
+    const char* count = libpq().PQcmdTuples(m_result.get());
     return count[0] == '\0' ? 0 : std::strtoll(count, nullptr, 10);
 }
 
@@ -121,17 +122,17 @@ Connection::Connection(const std::string& uri) {
     values.push_back("UTF8");
     keys.push_back(nullptr);
     values.push_back(nullptr);
-    m_connection.reset(PQconnectdbParams(keys.data(), values.data(), 1));
+    m_connection.reset(libpq().PQconnectdbParams(keys.data(), values.data(), 1));
     if (!m_connection) {
         throw SystemFailure("cannot start a PostgreSQL connection: out of memory");
     }
     PGconn* c = m_connection.get();
-    if (PQstatus(c) != CONNECTION_OK) {
-        const std::string detail = PQerrorMessage(c);
-        const char* user = PQuser(c);
+    if (libpq().PQstatus(c) != CONNECTION_OK) {
+        const std::string detail = libpq().PQerrorMessage(c);
+        const char* user = libpq().PQuser(c);
         const std::string who = user != nullptr ? user : "";
-        if (PQconnectionNeedsPassword(c) != 0 || contains(detail, "authentication failed") ||
-            contains(detail, "no password supplied") ||
+        if (libpq().PQconnectionNeedsPassword(c) != 0 ||
+            contains(detail, "authentication failed") || contains(detail, "no password supplied") ||
             (contains(detail, "role \"") && contains(detail, "does not exist"))) {
             throw InvalidInput(fmt::format(
                 "PostgreSQL at {} refused the login of user '{}': check the user and its password "
@@ -140,7 +141,8 @@ Connection::Connection(const std::string& uri) {
         }
         if (contains(detail, "database \"") && contains(detail, "does not exist")) {
             throw InvalidInput(fmt::format("PostgreSQL at {}: the database '{}' does not exist",
-                                           where(), PQdb(c) != nullptr ? PQdb(c) : ""));
+                                           where(),
+                                           libpq().PQdb(c) != nullptr ? libpq().PQdb(c) : ""));
         }
         if (contains(detail, "invalid") || contains(detail, "missing")) {
             throw InvalidInput(fmt::format("{}: {}", redact(uri), first_line(detail)));
@@ -153,22 +155,24 @@ Connection::Connection(const std::string& uri) {
 
 std::string Connection::where() const {
     PGconn* c = m_connection.get();
-    const char* host = PQhost(c);
-    const char* port = PQport(c);
+    const char* host = libpq().PQhost(c);
+    const char* port = libpq().PQport(c);
     return fmt::format("{}:{}", host != nullptr && host[0] != '\0' ? host : "localhost",
                        port != nullptr && port[0] != '\0' ? port : "5432");
 }
 
 bool Connection::in_transaction() const {
-    return PQtransactionStatus(m_connection.get()) != PQTRANS_IDLE;
+    return libpq().PQtransactionStatus(m_connection.get()) != PQTRANS_IDLE;
 }
 
 void Connection::fail(const PGresult* result, std::string_view doing) const {
-    const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    const char* state =
+        result != nullptr ? libpq().PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
     const std::string code = state != nullptr ? state : "";
-    const std::string detail = first_line(result != nullptr ? PQresultErrorMessage(result)
-                                                            : PQerrorMessage(m_connection.get()));
-    if (PQstatus(m_connection.get()) != CONNECTION_OK || code.starts_with("08") ||
+    const std::string detail =
+        first_line(result != nullptr ? libpq().PQresultErrorMessage(result)
+                                     : libpq().PQerrorMessage(m_connection.get()));
+    if (libpq().PQstatus(m_connection.get()) != CONNECTION_OK || code.starts_with("08") ||
         code.starts_with("57P")) {
         throw TemporaryFailure(
             fmt::format("lost the connection to the PostgreSQL server at {}: {}", where(), detail));
@@ -203,10 +207,10 @@ std::vector<const char*> value_pointers(const Params& params) {
 
 Result Connection::exec(const char* sql, const Params& params) {
     const std::vector<const char*> values = value_pointers(params);
-    PGresult* raw = PQexecParams(m_connection.get(), sql, static_cast<int>(values.size()), nullptr,
-                                 values.data(), nullptr, nullptr, 0);
+    PGresult* raw = libpq().PQexecParams(m_connection.get(), sql, static_cast<int>(values.size()),
+                                         nullptr, values.data(), nullptr, nullptr, 0);
     Result result(raw);
-    const ExecStatusType status = raw != nullptr ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
+    const ExecStatusType status = raw != nullptr ? libpq().PQresultStatus(raw) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
         fail(raw, first_line(sql));
     }
@@ -215,8 +219,9 @@ Result Connection::exec(const char* sql, const Params& params) {
 
 void Connection::send(const char* sql, const Params& params, Cells cells) {
     const std::vector<const char*> values = value_pointers(params);
-    if (PQsendQueryParams(m_connection.get(), sql, static_cast<int>(values.size()), nullptr,
-                          values.data(), nullptr, nullptr, cells == Cells::binary ? 1 : 0) != 1) {
+    if (libpq().PQsendQueryParams(m_connection.get(), sql, static_cast<int>(values.size()), nullptr,
+                                  values.data(), nullptr, nullptr,
+                                  cells == Cells::binary ? 1 : 0) != 1) {
         fail(nullptr, first_line(sql));
     }
     m_sent = first_line(sql);
@@ -224,12 +229,12 @@ void Connection::send(const char* sql, const Params& params, Cells cells) {
 
 Result Connection::receive() {
     PGconn* c = m_connection.get();
-    Result result(PQgetResult(c));
-    while (PGresult* rest = PQgetResult(c)) {
-        PQclear(rest);
+    Result result(libpq().PQgetResult(c));
+    while (PGresult* rest = libpq().PQgetResult(c)) {
+        libpq().PQclear(rest);
     }
     const PGresult* raw = result.get();
-    const ExecStatusType status = raw != nullptr ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
+    const ExecStatusType status = raw != nullptr ? libpq().PQresultStatus(raw) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
         fail(raw, m_sent);
     }
@@ -238,19 +243,19 @@ Result Connection::receive() {
 
 std::vector<Result> Connection::exec_all(const std::vector<Statement>& statements) {
     PGconn* c = m_connection.get();
-    if (PQenterPipelineMode(c) != 1) {
+    if (libpq().PQenterPipelineMode(c) != 1) {
         fail(nullptr, "sending statements");
     }
     bool sent = true;
     for (const Statement& s : statements) {
         const std::vector<const char*> values = value_pointers(s.params);
-        if (PQsendQueryParams(c, s.sql, static_cast<int>(values.size()), nullptr, values.data(),
-                              nullptr, nullptr, 0) != 1) {
+        if (libpq().PQsendQueryParams(c, s.sql, static_cast<int>(values.size()), nullptr,
+                                      values.data(), nullptr, nullptr, 0) != 1) {
             sent = false;
             break;
         }
     }
-    if (!sent || PQpipelineSync(c) != 1) {
+    if (!sent || libpq().PQpipelineSync(c) != 1) {
         // Only a lost connection stops the sending; fail names it.
         fail(nullptr, "sending statements");
     }
@@ -261,14 +266,14 @@ std::vector<Result> Connection::exec_all(const std::vector<Statement>& statement
     std::optional<Result> failure;
     const char* failed_sql = nullptr;
     for (const Statement& s : statements) {
-        PGresult* raw = PQgetResult(c);
+        PGresult* raw = libpq().PQgetResult(c);
         if (raw == nullptr) {
             break; // the connection is gone
         }
         Result result(raw);
-        const ExecStatusType status = PQresultStatus(raw);
-        while (PGresult* rest = PQgetResult(c)) {
-            PQclear(rest);
+        const ExecStatusType status = libpq().PQresultStatus(raw);
+        while (PGresult* rest = libpq().PQgetResult(c)) {
+            libpq().PQclear(rest);
         }
         if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
             results.push_back(std::move(result));
@@ -277,14 +282,14 @@ std::vector<Result> Connection::exec_all(const std::vector<Statement>& statement
             failed_sql = s.sql;
         }
     }
-    for (PGresult* raw = PQgetResult(c); raw != nullptr; raw = PQgetResult(c)) {
-        const bool end = PQresultStatus(raw) == PGRES_PIPELINE_SYNC;
-        PQclear(raw);
+    for (PGresult* raw = libpq().PQgetResult(c); raw != nullptr; raw = libpq().PQgetResult(c)) {
+        const bool end = libpq().PQresultStatus(raw) == PGRES_PIPELINE_SYNC;
+        libpq().PQclear(raw);
         if (end) {
             break;
         }
     }
-    if (PQexitPipelineMode(c) != 1 && !failure) {
+    if (libpq().PQexitPipelineMode(c) != 1 && !failure) {
         fail(nullptr, "reading the results of statements");
     }
     if (failure) {
@@ -297,9 +302,9 @@ std::vector<Result> Connection::exec_all(const std::vector<Statement>& statement
 }
 
 void Connection::script(const char* sql) {
-    PGresult* raw = PQexec(m_connection.get(), sql);
+    PGresult* raw = libpq().PQexec(m_connection.get(), sql);
     Result result(raw);
-    if (raw == nullptr || PQresultStatus(raw) != PGRES_COMMAND_OK) {
+    if (raw == nullptr || libpq().PQresultStatus(raw) != PGRES_COMMAND_OK) {
         fail(raw, "changing the schema");
     }
 }
@@ -307,20 +312,20 @@ void Connection::script(const char* sql) {
 void Connection::copy_in(const char* copy_sql, const std::string& data) {
     PGconn* c = m_connection.get();
     {
-        PGresult* raw = PQexec(c, copy_sql);
+        PGresult* raw = libpq().PQexec(c, copy_sql);
         Result start(raw);
-        if (raw == nullptr || PQresultStatus(raw) != PGRES_COPY_IN) {
+        if (raw == nullptr || libpq().PQresultStatus(raw) != PGRES_COPY_IN) {
             fail(raw, "starting a bulk copy");
         }
     }
-    const bool sent = PQputCopyData(c, data.data(), static_cast<int>(data.size())) == 1;
-    if (PQputCopyEnd(c, sent ? nullptr : "sileram could not send the rows") != 1) {
+    const bool sent = libpq().PQputCopyData(c, data.data(), static_cast<int>(data.size())) == 1;
+    if (libpq().PQputCopyEnd(c, sent ? nullptr : "sileram could not send the rows") != 1) {
         fail(nullptr, "ending a bulk copy");
     }
     // The copy's outcome, then the end of the results.
-    for (PGresult* raw = PQgetResult(c); raw != nullptr; raw = PQgetResult(c)) {
+    for (PGresult* raw = libpq().PQgetResult(c); raw != nullptr; raw = libpq().PQgetResult(c)) {
         Result result(raw);
-        if (PQresultStatus(raw) != PGRES_COMMAND_OK) {
+        if (libpq().PQresultStatus(raw) != PGRES_COMMAND_OK) {
             fail(raw, "copying rows in bulk");
         }
     }

@@ -1,7 +1,8 @@
 #pragma once
 
+#include "libpq_library.hpp"
+
 #include <cstdint>
-#include <libpq-fe.h>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,7 +18,7 @@ bool is_uri(std::string_view text);
 std::string redact(std::string_view uri);
 
 struct ResultDeleter {
-    void operator()(PGresult* result) const { PQclear(result); }
+    void operator()(PGresult* result) const { libpq().PQclear(result); }
 };
 
 // The rows of one statement; cells are read as text (the text protocol) and converted here.
@@ -25,9 +26,9 @@ class Result {
 public:
     explicit Result(PGresult* result) : m_result(result) {}
 
-    int rows() const { return PQntuples(m_result.get()); }
+    int rows() const { return libpq().PQntuples(m_result.get()); }
     bool is_null(int row, int column) const {
-        return PQgetisnull(m_result.get(), row, column) != 0;
+        return libpq().PQgetisnull(m_result.get(), row, column) != 0;
     }
     std::string text(int row, int column) const;
     // A cell as it came, for a result in binary format (see Connection::send).
@@ -81,7 +82,7 @@ struct Statement {
 };
 
 struct ConnectionDeleter {
-    void operator()(PGconn* connection) const { PQfinish(connection); }
+    void operator()(PGconn* connection) const { libpq().PQfinish(connection); }
 };
 
 // One libpq connection with the project's error mapping: a server that cannot be reached or a
@@ -113,7 +114,6 @@ public:
     // "host:port" of the server, for messages.
     std::string where() const;
     bool in_transaction() const;
-    PGconn* handle() { return m_connection.get(); }
 
 private:
     [[noreturn]] void fail(const PGresult* result, std::string_view doing) const;
