@@ -11,10 +11,12 @@ namespace sileram::cli {
 
 std::string version_text() {
     const std::optional<std::string> curl = mail::curl_library_version();
-    return fmt::format("sileram {}{}\nSQLite {}\nlibcurl {}", k_version,
+    const std::optional<std::string> libpq = storage::libpq_library_version();
+    return fmt::format("sileram {}{}\nSQLite {}\nlibcurl {}\nlibpq {}", k_version,
                        k_revision.empty() ? std::string() : fmt::format(" (git {})", k_revision),
                        storage::sqlite_library_version(),
-                       curl ? *curl : "not found (needed by close --send only)");
+                       curl ? *curl : "not found (needed by close --send only)",
+                       libpq ? *libpq : "not found (needed by a PostgreSQL database only)");
 }
 
 } // namespace sileram::cli

@@ -4,8 +4,9 @@
 The version is the project's (CMakeLists.txt); the revision is the checkout's own when the
 sources are a git checkout, and a build outside git (a release tarball) gets none; SQLite's is
 the library's, as Python's sqlite3 module sees the same system library; libcurl's is that of
-the libcurl.so.4 sending mail would load. Ordinary commands still do not load libcurl, and
-libpq only for a PostgreSQL database.
+the libcurl.so.4 sending mail would load; libpq's that of the libpq.so.5 a PostgreSQL database
+would load. Ordinary commands still do not load libcurl, and libpq only for a PostgreSQL
+database.
 
 Usage: test_version.py PATH/TO/sileram
 """
@@ -44,7 +45,7 @@ class Version(harness.SileramTestCase):
         else:
             self.assertEqual(first, expected)
 
-    def test_sqlite_and_libcurl_in_use(self):
+    def test_sqlite_libcurl_and_libpq_in_use(self):
         lines = self.version_lines()
         self.assertIn("SQLite " + sqlite3.sqlite_version, lines)
         curl = ctypes.CDLL("libcurl.so.4")
@@ -52,6 +53,9 @@ class Version(harness.SileramTestCase):
         # "libcurl/7.88.1 OpenSSL/3.0.11 ..."
         loaded = curl.curl_version().decode().split(" ")[0].split("/")[1]
         self.assertIn("libcurl " + loaded, lines)
+        # PostgreSQL 10 and later: major * 10000 + minor.
+        number = ctypes.CDLL("libpq.so.5").PQlibVersion()
+        self.assertIn(f"libpq {number // 10000}.{number % 10000}", lines)
 
     def test_other_commands_do_not_load_libcurl(self):
         # The dynamic loader reports every library it opens; --version opens libcurl, list not.

@@ -104,8 +104,10 @@ def test_in_root(root, deb):
 
     version = in_root(root, "sileram", "--version", check_rc=False)
     check(version.returncode == 0 and version.stdout.startswith("sileram ")
-          and "SQLite 3." in version.stdout and "libcurl 7." in version.stdout,
-          "sileram --version names SQLite and the libcurl it would load:\n" + version.stdout)
+          and "SQLite 3." in version.stdout and "libcurl 7." in version.stdout
+          and "libpq 15." in version.stdout,
+          "sileram --version names SQLite and the libcurl and libpq it would load:\n"
+          + version.stdout)
 
     demo = in_root(root, "bash", "/usr/share/doc/sileram/examples/demo.sh", check_rc=False)
     check(demo.returncode == 0 and "closed" in demo.stdout,

@@ -4,6 +4,9 @@
 
 namespace sileram::storage::postgres {
 
+// The library that libpq() loads, and --version looks at.
+constexpr const char* k_libpq_soname = "libpq.so.5";
+
 // The libpq functions sileram calls, each member named as its function.
 #define SILERAM_LIBPQ_FUNCTIONS(F)                                                                 \
     F(PQconnectdbParams)                                                                           \
