@@ -40,7 +40,7 @@ constexpr const char* k_libpq_soname = "libpq.so.5";
 
 // libpq, loaded with dlopen when the first PostgreSQL connection opens. Linked, it made every
 // command load its 25 shared libraries (TLS, Kerberos, LDAP, ...) at start, a SQLite one too:
-// 3 ms of each command's start (docs/performance.md).
+// about 4 ms of each command (docs/performance.md).
 struct LibPq {
 #define SILERAM_LIBPQ_MEMBER(name) decltype(&::name) name;
     SILERAM_LIBPQ_FUNCTIONS(SILERAM_LIBPQ_MEMBER)
