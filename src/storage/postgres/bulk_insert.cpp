@@ -349,7 +349,6 @@ private:
                 const Result vectors = m_db.receive();
                 lap("make search vectors", start);
                 record(write_direct(m_db, m_current, vectors), false);
-                start = Clock::now();
             }
             m_current.clear();
             return;
