@@ -2143,6 +2143,25 @@ DELETE FROM signals WHERE external_id IN ('CRM-4', 'CRM-9');
                       "AND NOT t.tgisinternal AND t.tgenabled = 'D'") == 0);
 }
 
+TEST_CASE("postgresql: a statement that waits too long for a lock says busy, naming itself [pg]") {
+    const std::string db = k_postgres.fresh();
+    CHECK(initialise_database(db) == current_schema_version());
+    postgres::Connection holder(db);
+    holder.exec("BEGIN");
+    holder.exec("LOCK TABLE signals IN ACCESS EXCLUSIVE MODE");
+    postgres::Connection waiter(db);
+    waiter.exec("SET lock_timeout = '100ms'");
+    // As the store's statements are written: a raw string that begins with a line break.
+    const char* statement = R"sql(
+SELECT count(*) FROM signals
+)sql";
+    CHECK_THROWS_WITH_AS(waiter.exec(statement),
+                         "the database is busy: another sileram held it while SELECT count(*) "
+                         "FROM signals; try again",
+                         TemporaryFailure);
+    holder.exec("ROLLBACK");
+}
+
 TEST_CASE("postgresql: an import into an empty database writes the same rows with a second "
           "connection for the search vectors and without one [pg]") {
     // The whole database as text: every signal with its search vector, the other rows an import

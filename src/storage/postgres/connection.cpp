@@ -23,7 +23,10 @@ constexpr const char* k_session_settings =
     "pg_catalog.set_config('jit', 'off', false), "
     "pg_catalog.set_config('TimeZone', 'UTC', false)";
 
+// The first line that holds anything: the statements' texts begin with a line break.
 std::string first_line(std::string_view text) {
+    const auto start = text.find_first_not_of(" \r\n");
+    text.remove_prefix(start == std::string_view::npos ? text.size() : start);
     const auto end = text.find('\n');
     std::string line(text.substr(0, end));
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) {
