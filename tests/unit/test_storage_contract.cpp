@@ -2563,3 +2563,71 @@ FROM signals WHERE id > 2 AND id % 2 = 0;
                       "FROM (SELECT chr(c) || 'ÉÀ Straße ĞA İ ǅ Ω' AS w "
                       "      FROM generate_series(1, 1000) c) t") == "t");
 }
+
+TEST_CASE("postgresql: a submit writes its step stay and tallies itself without firing the "
+          "insert triggers, the same rows the triggers keep (version 17) [pg]") {
+    // The insert triggers a submit would fire, made to fail: a submit does not fire them, any
+    // other insert does.
+    const std::string spoilt = k_postgres.fresh();
+    CHECK(initialise_database(spoilt) == current_schema_version());
+    {
+        postgres::Connection c(spoilt);
+        for (const char* name :
+             {"tally_late_signals_insert", "tally_overdue_signals_insert", "tally_signals_insert",
+              "tally_late_submitters_insert", "tally_overdue_submitters_insert",
+              "step_stays_follow_history", "tally_history_insert", "tally_late_history_insert",
+              "tally_step_stays_insert"}) {
+            c.script(fmt::format("CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE "
+                                 "plpgsql AS $$ BEGIN RAISE EXCEPTION 'fired'; END $$",
+                                 name)
+                         .c_str());
+        }
+        auto store = open_store(spoilt, Access::write);
+        CHECK(add(*store, new_signal("De factuur is onduidelijk")) == 1);
+        Signal accepted = new_signal("Al geaccepteerd");
+        accept(accepted, Stamp{"lead", at("2026-11-24T09:00:00Z")});
+        CHECK_THROWS_WITH(add(*store, accepted), doctest::Contains("fired"));
+        CHECK(c.exec("SELECT count(*) FROM step_stays").integer(0, 0) == 1);
+    }
+
+    const std::string db = k_postgres.fresh();
+    CHECK(initialise_database(db) == current_schema_version());
+    {
+        auto store = open_store(db, Access::write);
+        // Submits of every kind the store writes the tallies of: fields, custom ones too, two
+        // months, one address twice (the older signal stays its oldest), an acknowledgement.
+        submit_for_reports(*store, "Bezorging te laat", "anna@example.nl", "2026-10-05T08:00:00Z",
+                           {{"channel", "web"}, {"customer", "Acme BV"}, {"regio", "oost"}});
+        submit_for_reports(*store, "Bezorging weer te laat", "Anna@example.nl",
+                           "2026-11-02T08:00:00Z", {{"channel", "web"}, {"process", "levering"}});
+        const SignalId first = submit_for_reports(*store, "De factuur is onduidelijk",
+                                                  "bert@example.nl", "2026-11-03T08:00:00Z", {});
+        Signal acknowledged = new_signal("De app start niet", "na de update");
+        acknowledge(acknowledged, acknowledged.submitted_by, 5,
+                    Stamp{"lead", at("2026-11-23T12:00:00Z")});
+        add(*store, acknowledged);
+        // In one transaction with signals the triggers count: they fire again after a submit.
+        WriteTransaction tx(*store);
+        Signal plain = new_signal("Gewoon ingediend");
+        store->insert(plain);
+        Signal accepted = new_signal("Al geaccepteerd");
+        accepted.fields["channel"] = "telefoon";
+        accept(accepted, Stamp{"lead", at("2026-11-24T09:00:00Z")});
+        store->insert(accepted);
+        Signal joined = new_signal("Met een tweede indiener");
+        joined.submitters.push_back(
+            Submitter{0, "carla@example.nl", at("2026-11-23T13:00:00Z"), "join"});
+        store->insert(joined);
+        tx.commit();
+        // A submitted signal's next steps, through the triggers, from the store's rows.
+        walk_to(*store, first, State::analysed, 120, 3);
+    }
+    postgres::Connection c(db);
+    const std::string kept = derived_snapshot(c);
+    INFO(kept);
+    CHECK(pg_tallies_against_signals(db).starts_with("0/0/0/0/0; "));
+    CHECK(pg_overdue_tallies_against_tables(db).starts_with("0/0/0; "));
+    CHECK(pg_text(db, k_words_against_signals).starts_with("0; "));
+    refill_derived(c);
+    CHECK(derived_snapshot(c) == kept);
+}

@@ -9,6 +9,7 @@
 #include "reports.hpp"
 #include "search.hpp"
 #include "sileram/errors.hpp"
+#include "submit_tallies.hpp"
 
 #include <array>
 #include <chrono>
@@ -201,6 +202,9 @@ constexpr const char* k_begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ READ
 // Read committed with the signal's row locked (k_select_signal_for_update): a waiting writer
 // reads the row as the other one committed it.
 constexpr const char* k_begin_write = "BEGIN ISOLATION LEVEL READ COMMITTED";
+
+// Who writes a new signal's step stay and tallies: the triggers, or the store (submit_tallies).
+enum class Tallies { by_triggers, by_store };
 
 // A signal's child tables, read with the signal in one pipeline (PgStore::load).
 enum class Child {
@@ -401,27 +405,7 @@ public:
     }
 
     void insert(Signal& s) override {
-        Params p(s.title, s.description, to_string(s.state), s.step, s.submitted_by,
-                 format_timestamp(s.submitted_at), format_timestamp(s.updated_at));
-        p.add(s.external_id);
-        for (const auto name : k_standard_fields) {
-            p.add(standard_field(s, name));
-        }
-        add_figures(p, s);
-        p.add(search_words(s.title, s.description));
-        s.id = next_signal_id(m_db);
-        p.add(s.id);
-        p.add(s.project);
-        m_db.exec(k_insert_signal, p);
-        for (const auto& [name, value] : s.fields) {
-            if (!is_standard_field(name)) {
-                m_db.exec(k_insert_field, Params(s.id, name, value));
-            }
-        }
-        save_children(s);
-        for (const PossibleRecurrence& r : s.recurrence_of) {
-            m_db.exec(k_insert_recurrence, Params(s.id, r.closed_signal, r.similarity));
-        }
+        insert_signal(s, tallies_by_store(s) ? Tallies::by_store : Tallies::by_triggers);
     }
 
     void save(Signal& s) override {
@@ -704,7 +688,8 @@ public:
     std::unique_ptr<BulkInsert> bulk_insert() override {
         return start_bulk_insert(
             m_db, [this] { return std::make_unique<Connection>(m_uri); },
-            [this](Signal& s) { insert(s); });
+            // Its triggers may be off, with the tallies filled at its end.
+            [this](Signal& s) { insert_signal(s, Tallies::by_triggers); });
     }
     // After an import or a copy: the visibility map of the written tables, so that the reports'
     // index-only scans read no table pages, and the planner's statistics. Autovacuum would come
@@ -753,6 +738,39 @@ private:
         p.add(hundredths(s.expected_reduction));
         p.add(hundredths(s.expected_satisfaction));
         p.add(s.closing_summary);
+    }
+
+    // `s` and its children's rows; its step stay and tallies by the triggers, or by the store
+    // in one round trip after the rows (submit_tallies.hpp).
+    void insert_signal(Signal& s, Tallies tallies) {
+        if (tallies == Tallies::by_store) {
+            const Statement off = turn_off_tally_triggers();
+            m_db.exec(off.sql, off.params);
+        }
+        Params p(s.title, s.description, to_string(s.state), s.step, s.submitted_by,
+                 format_timestamp(s.submitted_at), format_timestamp(s.updated_at));
+        p.add(s.external_id);
+        for (const auto name : k_standard_fields) {
+            p.add(standard_field(s, name));
+        }
+        add_figures(p, s);
+        p.add(search_words(s.title, s.description));
+        s.id = next_signal_id(m_db);
+        p.add(s.id);
+        p.add(s.project);
+        m_db.exec(k_insert_signal, p);
+        for (const auto& [name, value] : s.fields) {
+            if (!is_standard_field(name)) {
+                m_db.exec(k_insert_field, Params(s.id, name, value));
+            }
+        }
+        save_children(s);
+        for (const PossibleRecurrence& r : s.recurrence_of) {
+            m_db.exec(k_insert_recurrence, Params(s.id, r.closed_signal, r.similarity));
+        }
+        if (tallies == Tallies::by_store) {
+            m_db.exec_all(submit_tally_statements(s));
+        }
     }
 
     void save_children(Signal& s) {

@@ -1174,6 +1174,7 @@ constexpr Migration k_migrations[] = {
     {14, ""}, // PostgreSQL: the tally triggers planned only where a write touches; nothing here
     {15, ""}, // PostgreSQL's tallies of late signals and silent submitters; nothing here
     {16, ""}, // PostgreSQL: ascii_lower by lower() in the collation "C"; nothing here
+    {17, ""}, // PostgreSQL: a submit's tallies written by the store, not its triggers; nothing here
 };
 
 int newest_version() {
