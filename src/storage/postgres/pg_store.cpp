@@ -688,7 +688,8 @@ public:
     std::unique_ptr<BulkInsert> bulk_insert() override {
         return start_bulk_insert(
             m_db, [this] { return std::make_unique<Connection>(m_uri); },
-            // Its triggers may be off, with the tallies filled at its end.
+            // Into an empty database its triggers are off and it fills the tallies at its end:
+            // the store writes none of its own there.
             [this](Signal& s) { insert_signal(s, Tallies::by_triggers); });
     }
     // After an import or a copy: the visibility map of the written tables, so that the reports'
