@@ -2595,7 +2595,8 @@ TEST_CASE("postgresql: a submit writes its step stay and tallies itself without 
     {
         auto store = open_store(db, Access::write);
         // Submits of every kind the store writes the tallies of: fields, custom ones too, two
-        // months, one address twice (the older signal stays its oldest), an acknowledgement.
+        // months, one address twice (the older signal stays its oldest), an acknowledgement,
+        // figures.
         submit_for_reports(*store, "Bezorging te laat", "anna@example.nl", "2026-10-05T08:00:00Z",
                            {{"channel", "web"}, {"customer", "Acme BV"}, {"regio", "oost"}});
         submit_for_reports(*store, "Bezorging weer te laat", "Anna@example.nl",
@@ -2606,6 +2607,11 @@ TEST_CASE("postgresql: a submit writes its step stay and tallies itself without 
         acknowledge(acknowledged, acknowledged.submitted_by, 5,
                     Stamp{"lead", at("2026-11-23T12:00:00Z")});
         add(*store, acknowledged);
+        // Figures at the submit (none of sileram's commands gives them, the store allows them).
+        Signal counted = new_signal("Met cijfers");
+        counted.fields["channel"] = "web";
+        counted.impact = Impact{300, 2, Decimal::from_hundredths(450), std::nullopt};
+        add(*store, counted);
         // In one transaction with signals the triggers count: they fire again after a submit.
         WriteTransaction tx(*store);
         Signal plain = new_signal("Gewoon ingediend");
