@@ -745,8 +745,7 @@ private:
     // in one round trip after the rows (submit_tallies.hpp).
     void insert_signal(Signal& s, Tallies tallies) {
         if (tallies == Tallies::by_store) {
-            const Statement off = turn_off_tally_triggers();
-            m_db.exec(off.sql, off.params);
+            turn_off_tally_triggers(m_db);
         }
         Params p(s.title, s.description, to_string(s.state), s.step, s.submitted_by,
                  format_timestamp(s.submitted_at), format_timestamp(s.updated_at));

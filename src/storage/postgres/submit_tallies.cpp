@@ -136,8 +136,8 @@ bool tallies_by_store(const Signal& s) {
            s.actions.empty() && s.measurements.empty();
 }
 
-Statement turn_off_tally_triggers() {
-    return {turn_sql(true).c_str(), Params()};
+void turn_off_tally_triggers(Connection& db) {
+    db.exec(turn_sql(true).c_str());
 }
 
 std::vector<Statement> submit_tally_statements(const Signal& s) {

@@ -25,9 +25,9 @@ inline constexpr const char* k_tallies_by_store = "sileram.tallies_by_store";
 // or measurement. Only such a signal's tallies are written by the store.
 bool tallies_by_store(const domain::Signal& s);
 
-// The statement that turns the triggers above off until turn_on_tally_triggers (or the end of
-// the transaction); run before the signal's first row.
-Statement turn_off_tally_triggers();
+// Turns the triggers above off until the statements of submit_tally_statements turn them on
+// again (or the transaction ends); run before the signal's first row.
+void turn_off_tally_triggers(Connection& db);
 
 // The statements that write the step stay and tallies of `s`, inserted (its id set) while the
 // triggers were off, and then turn them on again: one pipeline (Connection::exec_all).
