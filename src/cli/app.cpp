@@ -156,10 +156,10 @@ std::string_view first_command_word(int argc, char** argv) {
 
 // CLI11's words for the usage errors a person meets most, said the way sileram says things.
 std::string usage_message(const CLI::ParseError& e, int argc, char** argv) {
-    if (const std::string hint = suggest_command(argc, argv); !hint.empty()) {
+    if (std::string hint = suggest_command(argc, argv); !hint.empty()) {
         return hint;
     }
-    const std::string what = e.what();
+    std::string what = e.what();
     if (first_command_word(argc, argv).empty()) {
         constexpr std::string_view k_globals[] = {"--db",      "--config",  "--as",   "--json",
                                                   "-q",        "--quiet",   "--help", "-h",

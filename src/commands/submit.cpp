@@ -59,7 +59,7 @@ std::string submitter(const SubmitOptions& options, const Session& session) {
     if (!session.config().user.email.empty()) {
         return session.config().user.email;
     }
-    const std::string actor = session.stamp().by;
+    std::string actor = session.stamp().by;
     if (actor.find('@') != std::string::npos) {
         return actor;
     }

@@ -469,10 +469,10 @@ Config parse_config(std::string_view text, const fs::path& origin) {
             const std::string name = fmt::format("{}.{}", section, key.str());
             if (match == nullptr) {
                 const std::string guess = domain::closest_name(key.str(), names);
-                report.fail(
-                    key.source(), name,
-                    "unknown key" +
-                        (guess.empty() ? "" : "; did you mean " + section + "." + guess + "?"));
+                report.fail(key.source(), name,
+                            guess.empty()
+                                ? std::string("unknown key")
+                                : fmt::format("unknown key; did you mean {}.{}?", section, guess));
             }
             apply_key(config, *match, node, report);
         }

@@ -51,7 +51,7 @@ std::optional<Decimal> Decimal::parse(std::string_view text) {
         if (c < '0' || c > '9') {
             return std::nullopt;
         }
-        value += (c - '0') * scale;
+        value += static_cast<Wide>(c - '0') * scale;
         scale /= 10;
     }
     if (value > k_max_hundredths) {

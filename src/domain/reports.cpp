@@ -550,8 +550,8 @@ rank_silent_submitters(std::map<std::string, SilentSubmitterInput> by_address, s
                        std::int64_t& total) {
     std::vector<SilentSubmitterInput> all;
     all.reserve(by_address.size());
-    for (auto& [address, submitter] : by_address) {
-        all.push_back(std::move(submitter));
+    for (auto& entry : by_address) {
+        all.push_back(std::move(entry.second));
     }
     std::sort(all.begin(), all.end(),
               [](const SilentSubmitterInput& a, const SilentSubmitterInput& b) {
@@ -692,7 +692,7 @@ std::optional<AnalysedFigures> parse_analysed_figures(std::string_view detail) {
     return figures;
 }
 
-std::optional<double> median_days_to_close(std::vector<std::int64_t> seconds) {
+std::optional<double> median_days_to_close(const std::vector<std::int64_t>& seconds) {
     std::vector<double> days;
     days.reserve(seconds.size());
     for (const std::int64_t s : seconds) {

@@ -160,7 +160,8 @@ std::string printable(std::string_view text, Lines lines) {
             continue;
         }
         ++i;
-        if (lines == Lines::multi && (c == '\n' || c == '\t')) {
+        const bool printable = byte >= 0x20 && byte != 0x7F;
+        if (printable || (lines == Lines::multi && (c == '\n' || c == '\t'))) {
             shown += c;
         } else if (lines == Lines::multi && c == '\r') {
             // CR LF and a lone CR are one line break; a lone CR would overwrite the line.
@@ -174,10 +175,8 @@ std::string printable(std::string_view text, Lines lines) {
             shown += "\\r";
         } else if (c == '\t') {
             shown += "\\t";
-        } else if (byte < 0x20 || byte == 0x7F) {
-            shown += control_name(byte);
         } else {
-            shown += c;
+            shown += control_name(byte);
         }
     }
     return shown;

@@ -3,14 +3,13 @@
 #include "sileram/domain/text.hpp"
 #include "sileram/errors.hpp"
 
-#include <cstring>
 #include <fmt/format.h>
 
 namespace sileram::intake {
 
 namespace {
 
-constexpr std::size_t k_block_bytes = 256 * 1024;
+constexpr std::size_t k_block_bytes = std::size_t{256} * 1024;
 constexpr int k_end = -1;
 constexpr std::string_view k_bom = "\xEF\xBB\xBF";
 
@@ -126,17 +125,15 @@ bool CsvReader::read_quoted(std::string& field, std::size_t index, std::size_t r
         if (m_position == m_buffer.size() && !fill()) {
             return false;
         }
-        const char* start = m_buffer.data() + m_position;
-        const std::size_t left = m_buffer.size() - m_position;
-        const void* quote = std::memchr(start, '"', left);
-        if (quote == nullptr) {
-            field.append(start, left);
+        const std::string_view rest(m_buffer.data() + m_position, m_buffer.size() - m_position);
+        const std::size_t run = rest.find('"');
+        if (run == std::string_view::npos) {
+            field.append(rest);
             m_position = m_buffer.size();
             require_within_caps(index, field, record_bytes + field.size());
             continue;
         }
-        const auto run = static_cast<std::size_t>(static_cast<const char*>(quote) - start);
-        field.append(start, run);
+        field.append(rest.substr(0, run));
         m_position += run + 1;
         require_within_caps(index, field, record_bytes + field.size());
         if (peek() != '"') {

@@ -86,7 +86,7 @@ private:
             return system_error("cannot open the folder", m_folder);
         }
         const bool synced = ::fsync(fd) == 0;
-        const std::string error = synced ? "" : system_error("cannot sync the folder", m_folder);
+        std::string error = synced ? "" : system_error("cannot sync the folder", m_folder);
         ::close(fd);
         return error;
     }

@@ -173,7 +173,7 @@ private:
     std::string describe(CURLcode code) const {
         const bool dropped =
             code == CURLE_RECV_ERROR || code == CURLE_SEND_ERROR || code == CURLE_GOT_NOTHING;
-        const std::string curl_text =
+        std::string curl_text =
             m_error[0] != '\0' ? std::string(m_error) : curl_library().easy_strerror(code);
         if (!dropped) {
             return curl_text;

@@ -65,8 +65,8 @@ Hue class_hue(domain::ImpactClass impact_class) {
 }
 
 std::string late_text(const domain::Lateness& late) {
-    const std::string ago = fmt::format("{}, {} day{} ago", domain::format_date(late.due),
-                                        late.days_late, late.days_late == 1 ? "" : "s");
+    std::string ago = fmt::format("{}, {} day{} ago", domain::format_date(late.due), late.days_late,
+                                  late.days_late == 1 ? "" : "s");
     switch (late.reason) {
     case domain::LateReason::first_response:
         return "first response was due " + ago;

@@ -47,7 +47,8 @@ void ImportProgress::clear() {
 
 std::string progress_text(std::int64_t rows, double seconds, std::uint64_t bytes_read,
                           std::uint64_t total_bytes) {
-    const auto per_second = seconds > 0 ? static_cast<std::int64_t>(rows / seconds) : 0;
+    const auto per_second =
+        seconds > 0 ? static_cast<std::int64_t>(static_cast<double>(rows) / seconds) : 0;
     std::string text = fmt::format("{} rows, {} rows/s", group_thousands(std::to_string(rows)),
                                    group_thousands(std::to_string(per_second)));
     if (total_bytes > 0) {

@@ -17,7 +17,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // Rejected rows are gathered and written in pieces of this size.
-constexpr std::size_t k_flush_bytes = 64 * 1024;
+constexpr std::size_t k_flush_bytes = std::size_t{64} * 1024;
 
 bool is_special(const std::string& file) {
     std::error_code ec;

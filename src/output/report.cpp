@@ -127,7 +127,6 @@ Cell Cell::of_days(const std::optional<double>& value) {
 std::string cell_text(const Cell& cell, const std::string& currency) {
     switch (cell.kind) {
     case Cell::Kind::empty:
-        return cell.text;
     case Cell::Kind::text:
         return cell.text;
     case Cell::Kind::id:
@@ -162,7 +161,6 @@ std::string cell_csv(const Cell& cell) {
     case Cell::Kind::count:
         return std::to_string(cell.whole);
     case Cell::Kind::money:
-        return cell.amount.to_fixed();
     case Cell::Kind::change:
         return cell.amount.to_fixed();
     case Cell::Kind::number:
@@ -366,6 +364,7 @@ std::string render_csv(const Section& section, char delimiter) {
     std::string out = csv_record(header, delimiter);
     const auto add = [&](const std::vector<Cell>& row) {
         std::vector<CsvCell> fields;
+        fields.reserve(std::max(row.size(), section.columns.size()));
         for (const Cell& cell : row) {
             fields.push_back(
                 CsvCell{cell_csv(cell), is_numeric(cell.kind) ? CsvKind::number : CsvKind::text});

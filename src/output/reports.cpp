@@ -57,6 +57,7 @@ std::vector<Cell> totals_row(const domain::ImpactTotals& t, std::string_view lab
 
 Cell state_counts(const std::vector<domain::StateCount>& states) {
     std::vector<std::pair<std::string, std::int64_t>> counts;
+    counts.reserve(states.size());
     for (const domain::StateCount& c : states) {
         counts.emplace_back(domain::to_string(c.state), c.signals);
     }
@@ -512,7 +513,7 @@ Cell days_or_dash(const std::optional<double>& days) {
     return days ? Cell::of_days(days) : Cell::missing("-");
 }
 
-std::vector<Cell> response_row(const domain::ResponseLine& l, std::string label) {
+std::vector<Cell> response_row(const domain::ResponseLine& l, const std::string& label) {
     return {text(label),
             Cell::of_count(l.signals),
             Cell::of_count(l.responded),

@@ -254,8 +254,9 @@ std::string signal_page(const Signal& s, const ImpactSettings& settings, Timesta
     }
     if (!s.fields.empty()) {
         std::vector<std::string> pairs;
+        pairs.reserve(s.fields.size());
         for (const auto& [name, value] : s.fields) {
-            pairs.push_back(name + ": " + value);
+            pairs.push_back(fmt::format("{}: {}", name, value));
         }
         page.line("Fields", fmt::format("{}", fmt::join(pairs, ", ")));
     }

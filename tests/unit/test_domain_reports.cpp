@@ -94,8 +94,8 @@ TEST_CASE("funnel: steps from state counts, median and waiting days from the sta
     step3.step = 3;
     step3.completed = 4;
     step3.middle_lower_seconds = 86400;
-    step3.middle_upper_seconds = 3 * 86400;
-    step3.longest_seconds = 10 * 86400;
+    step3.middle_upper_seconds = std::int64_t{3} * 86400;
+    step3.longest_seconds = std::int64_t{10} * 86400;
     step3.waiting = 3;
     step3.oldest_entered = at("2026-11-13T12:00:00Z");
     step3.oldest_signal = 7;
@@ -485,12 +485,13 @@ TEST_CASE("recurrence: per process bytewise, no process last; days after the clo
 TEST_CASE("trend: months in order, medians per month and over all, money per year") {
     ImpactSettings impact;
     impact.periods_per_year = 12;
-    CHECK(median_days_to_close({36 * 86400, 17 * 86400}) == 26.5);
+    CHECK(median_days_to_close({std::int64_t{36} * 86400, std::int64_t{17} * 86400}) == 26.5);
     CHECK(median_days_to_close({-3600}) == 0.0); // closed "before" submission: 0 days
-    CHECK(median_days_to_close({36 * 86400, 17 * 86400, -3600}) == 17.0);
+    CHECK(median_days_to_close({std::int64_t{36} * 86400, std::int64_t{17} * 86400, -3600}) ==
+          17.0);
     CHECK_FALSE(median_days_to_close({}).has_value());
-    CHECK(median_days_of_middle(2, 17 * 86400, 36 * 86400) == 26.5);
-    CHECK(median_days_of_middle(3, 17 * 86400, 17 * 86400) == 17.0);
+    CHECK(median_days_of_middle(2, std::int64_t{17} * 86400, std::int64_t{36} * 86400) == 26.5);
+    CHECK(median_days_of_middle(3, std::int64_t{17} * 86400, std::int64_t{17} * 86400) == 17.0);
     TrendMonthInput november{"2026-11", 1, 2, 2, 100000, 26.5};
     TrendMonthInput october{"2026-10", 3, 1, 1, 0, 0.0};
     const TrendReport report = build_trend_report({november, october}, 17.0, impact);

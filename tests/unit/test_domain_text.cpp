@@ -49,11 +49,10 @@ TEST_CASE("is_valid_utf8 refuses malformed text") {
         "\xED\xBF\xBF",     // U+DFFF, a surrogate
         "\xF4\x90\x80\x80", // beyond U+10FFFF
         "\x80",             // a lone continuation byte
-        "a\xBF"
-        "b",        // a continuation byte inside ASCII
-        "\xFF",     // never valid
-        "\xFE",     // never valid
-        "\xC3\x28", // lead byte without its continuation
+        "a\xBF\x62",        // a continuation byte inside ASCII (\x62: b)
+        "\xFF",             // never valid
+        "\xFE",             // never valid
+        "\xC3\x28",         // lead byte without its continuation
         "\xE2\x28\xA1",
     };
     for (std::string_view text : invalid) {

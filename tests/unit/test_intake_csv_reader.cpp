@@ -111,7 +111,7 @@ TEST_CASE("an empty input has no header") {
 }
 
 TEST_CASE("fields longer than a read block stream through") {
-    const std::string long_text(600 * 1024, 'x');
+    const std::string long_text(std::size_t{600} * 1024, 'x');
     const auto rows = read_all("a,b\n\"" + long_text + "\"," + long_text + "\n");
     REQUIRE(rows.size() == 1);
     CHECK(rows[0][0].size() == long_text.size());

@@ -41,7 +41,7 @@ std::string pg_admin(const std::string& sql) {
     REQUIRE_MESSAGE(PQstatus(c) == CONNECTION_OK, "no PostgreSQL test server: ", PQerrorMessage(c));
     PGresult* r = PQexec(c, sql.c_str());
     const ExecStatusType status = PQresultStatus(r);
-    const std::string cell = PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "";
+    std::string cell = PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "";
     const std::string error = PQresultErrorMessage(r);
     PQclear(r);
     PQfinish(c);
@@ -96,6 +96,7 @@ SignalId add(Store& store, Signal s) {
 
 std::vector<SignalId> ids_of(const std::vector<SignalSummary>& rows) {
     std::vector<SignalId> ids;
+    ids.reserve(rows.size());
     for (const auto& r : rows) {
         ids.push_back(r.id);
     }
@@ -1503,7 +1504,7 @@ std::string pg_step_stays(const std::string& db) {
     PGresult* r = PQexec(c, "SELECT string_agg(concat_ws(' ', signal_id, step, entered_at, "
                             "coalesce(left_at, '-'), coalesce(seconds::text, '-')), E'\\n' "
                             "ORDER BY signal_id, entered_at, id) FROM sileram.step_stays");
-    const std::string rows = PQgetisnull(r, 0, 0) ? "" : PQgetvalue(r, 0, 0);
+    std::string rows = PQgetisnull(r, 0, 0) ? "" : PQgetvalue(r, 0, 0);
     PQclear(r);
     PQfinish(c);
     return rows;
@@ -1688,7 +1689,7 @@ std::string pg_text(const std::string& db, const char* sql) {
     PGresult* r = PQexec(c, sql);
     const std::string error = PQresultErrorMessage(r);
     REQUIRE_MESSAGE(PQresultStatus(r) == PGRES_TUPLES_OK, error);
-    const std::string result = PQgetvalue(r, 0, 0);
+    std::string result = PQgetvalue(r, 0, 0);
     PQclear(r);
     PQfinish(c);
     return result;
@@ -1710,7 +1711,7 @@ TEST_CASE("postgresql: the tallies of version 12 follow every insert, update, de
     const std::string db = k_postgres.fresh();
     CHECK(initialise_database(db) == current_schema_version());
     const auto exact = [&db] {
-        const std::string found = pg_tallies_against_signals(db);
+        std::string found = pg_tallies_against_signals(db);
         INFO(found);
         CHECK(found.starts_with("0/0/0/0/0; "));
         return found;
@@ -1882,7 +1883,7 @@ TEST_CASE("postgresql: the tallies of version 13 (report overdue) follow every i
     const std::string db = k_postgres.fresh();
     CHECK(initialise_database(db) == current_schema_version());
     const auto exact = [&db] {
-        const std::string found = pg_overdue_tallies_against_tables(db);
+        std::string found = pg_overdue_tallies_against_tables(db);
         INFO(found);
         CHECK(found.starts_with("0/0/0; "));
         return found;
@@ -2243,7 +2244,7 @@ std::string pg_tallies_written(const std::string& db, const std::string& sql) {
                             "AND c.relkind = 'r' AND c.relname LIKE 'tally\\_%'");
     const std::string error = PQresultErrorMessage(r);
     REQUIRE_MESSAGE(PQresultStatus(r) == PGRES_TUPLES_OK, error);
-    const std::string tallies = PQgetvalue(r, 0, 0);
+    std::string tallies = PQgetvalue(r, 0, 0);
     PQclear(r);
     r = PQexec(c, "COMMIT");
     REQUIRE(PQresultStatus(r) == PGRES_COMMAND_OK);
@@ -2273,7 +2274,7 @@ TEST_CASE(
     CHECK(initialise_database(db) == current_schema_version());
     // Each write, the tallies it wrote to; then every tally against the tables.
     const auto writes = [&db](const std::string& sql) {
-        const std::string written = pg_tallies_written(db, sql);
+        std::string written = pg_tallies_written(db, sql);
         const std::string signals = pg_tallies_against_signals(db);
         const std::string overdue = pg_overdue_tallies_against_tables(db);
         const std::string words = pg_text(db, k_words_against_signals);
@@ -2432,7 +2433,7 @@ TEST_CASE("postgresql: the tallies of version 15 (late signals, silent submitter
     const std::string db = k_postgres.fresh();
     CHECK(initialise_database(db) == current_schema_version());
     const auto exact = [&db] {
-        const std::string found = pg_late_tallies_against_tables(db);
+        std::string found = pg_late_tallies_against_tables(db);
         INFO(found);
         CHECK(found.starts_with("0/0/0; "));
         return found;

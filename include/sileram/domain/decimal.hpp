@@ -39,6 +39,8 @@ public:
     std::string to_fixed() const;
 
     friend constexpr bool operator==(Decimal, Decimal) = default;
+    // clang-tidy 14 reads the 0 inside a defaulted <=> as a null pointer.
+    // NOLINTNEXTLINE(modernize-use-nullptr)
     friend constexpr auto operator<=>(Decimal, Decimal) = default;
 
     // Checked arithmetic: throws InvalidInput when the result does not fit.

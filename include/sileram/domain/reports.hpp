@@ -431,7 +431,7 @@ struct TrendMonthInput {
 
 // The median days from submit to close of closings this many seconds apart (a close stamped
 // before the submission, as an import may date it, counts as 0); nullopt for none.
-std::optional<double> median_days_to_close(std::vector<std::int64_t> seconds);
+std::optional<double> median_days_to_close(const std::vector<std::int64_t>& seconds);
 // The same from the two middle ones of `count` such waits in order (median_of_middle), each
 // already 0 or more.
 double median_days_of_middle(std::int64_t count, std::int64_t lower_seconds,

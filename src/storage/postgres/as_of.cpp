@@ -29,6 +29,7 @@ PastView::PastView(Connection& db, const std::optional<Timestamp>& end, const As
         "SELECT column_name FROM information_schema.columns WHERE table_schema = 'sileram' AND "
         "table_name = 'signals' ORDER BY ordinal_position");
     std::vector<std::string> columns;
+    columns.reserve(static_cast<std::size_t>(info.rows()));
     for (int row = 0; row < info.rows(); ++row) {
         columns.push_back(info.text(row, 0));
     }

@@ -186,7 +186,7 @@ std::string staging_lines(const Batch& batch) {
 
 class PgBulkInsert final : public BulkInsert {
 public:
-    PgBulkInsert(Connection& db, std::function<std::unique_ptr<Connection>()> open_helper,
+    PgBulkInsert(Connection& db, const std::function<std::unique_ptr<Connection>()>& open_helper,
                  std::function<void(Signal&)> insert_one)
         : m_db(db), m_insert_one(std::move(insert_one)) {
         auto start = Clock::now();
@@ -491,9 +491,9 @@ SignalId next_signal_id(Connection& db) {
 }
 
 std::unique_ptr<BulkInsert>
-start_bulk_insert(Connection& db, std::function<std::unique_ptr<Connection>()> open_helper,
+start_bulk_insert(Connection& db, const std::function<std::unique_ptr<Connection>()>& open_helper,
                   std::function<void(Signal&)> insert_one) {
-    return std::make_unique<PgBulkInsert>(db, std::move(open_helper), std::move(insert_one));
+    return std::make_unique<PgBulkInsert>(db, open_helper, std::move(insert_one));
 }
 
 } // namespace sileram::storage::postgres

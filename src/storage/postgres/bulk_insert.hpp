@@ -23,7 +23,7 @@ domain::SignalId next_signal_id(Connection& db);
 // (when it throws TemporaryFailure, as a server with no connection to spare makes it, `db` makes
 // them itself, batch by batch).
 std::unique_ptr<BulkInsert>
-start_bulk_insert(Connection& db, std::function<std::unique_ptr<Connection>()> open_helper,
+start_bulk_insert(Connection& db, const std::function<std::unique_ptr<Connection>()>& open_helper,
                   std::function<void(domain::Signal&)> insert_one);
 
 } // namespace sileram::storage::postgres

@@ -53,6 +53,7 @@ constexpr const char* k_fill_settings = "SET LOCAL work_mem = '256MB'";
 std::vector<std::string> names(Connection& db, const char* sql) {
     const Result r = db.exec(sql);
     std::vector<std::string> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
     for (int row = 0; row < r.rows(); ++row) {
         out.push_back(r.text(row, 0));
     }

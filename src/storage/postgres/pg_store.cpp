@@ -570,6 +570,7 @@ public:
     std::vector<std::string> custom_field_names() override {
         const Result r = m_db.exec(k_custom_field_names);
         std::vector<std::string> names;
+        names.reserve(static_cast<std::size_t>(r.rows()));
         for (int row = 0; row < r.rows(); ++row) {
             names.push_back(r.text(row, 0));
         }
@@ -626,6 +627,7 @@ public:
     std::vector<QueuedFeedback> queued_feedback(RowId after, int limit) override {
         const Result r = m_db.exec(k_select_queued_feedback, Params(after, limit));
         std::vector<QueuedFeedback> result;
+        result.reserve(static_cast<std::size_t>(r.rows()));
         for (int row = 0; row < r.rows(); ++row) {
             result.push_back(
                 QueuedFeedback{r.integer(row, 11), read_feedback(r, row), "", std::nullopt});
@@ -636,6 +638,7 @@ public:
     std::vector<QueuedFeedback> claimed_feedback() override {
         const Result r = m_db.exec(k_select_claimed_feedback);
         std::vector<QueuedFeedback> result;
+        result.reserve(static_cast<std::size_t>(r.rows()));
         for (int row = 0; row < r.rows(); ++row) {
             result.push_back(QueuedFeedback{r.integer(row, 11), read_feedback(r, row),
                                             r.text(row, 12), read_optional_time(r, row, 13)});

@@ -42,6 +42,7 @@ std::vector<ImpactGroupInput> sums_per_value(Connection& db, const ReportFilter&
                                  .c_str(),
                              where.params);
     std::vector<ImpactGroupInput> groups;
+    groups.reserve(static_cast<std::size_t>(r.rows()));
     for (int row = 0; row < r.rows(); ++row) {
         groups.push_back(ImpactGroupInput{r.text(row, 0), sums_at(r, row, 1)});
     }

@@ -33,6 +33,7 @@ std::vector<StateCount> signals_per_state(Connection& db, const ReportFilter& fi
             : db.exec("SELECT state, step, signals FROM tally_states WHERE signals > 0 "
                       "ORDER BY 1, 2");
     std::vector<StateCount> states;
+    states.reserve(static_cast<std::size_t>(r.rows()));
     for (int row = 0; row < r.rows(); ++row) {
         states.push_back(StateCount{state_at(r, row, 0), static_cast<int>(r.integer(row, 1)),
                                     r.integer(row, 2)});
@@ -113,6 +114,7 @@ std::vector<StepStayInput> stays_per_step(Connection& db, const ReportFilter& fi
         s.oldest_signal = o.integer(0, 1);
     }
     std::vector<StepStayInput> list;
+    list.reserve(stays.size());
     for (const auto& [step, s] : stays) {
         list.push_back(s);
     }
@@ -183,6 +185,7 @@ std::vector<StepStayInput> tallied_stays(Connection& db, const StepTargets& targ
         s.oldest_signal = o.integer(0, 1);
     }
     std::vector<StepStayInput> list;
+    list.reserve(stays.size());
     for (const auto& [step, s] : stays) {
         list.push_back(s);
     }
@@ -237,6 +240,7 @@ std::vector<MonthFlow> flow_per_month(Connection& db, const ReportFilter& filter
         m.left = left.integer(row, 1);
     }
     std::vector<MonthFlow> flow;
+    flow.reserve(months.size());
     for (auto& [month, m] : months) {
         flow.push_back(m);
     }

@@ -191,8 +191,8 @@ void list_waiting_signals(Connection& db, const ReportFilter& filter, OverdueDat
 // storage::late_condition has it for the tables; each range is one of the tally's indexes.
 std::string tallied_late_condition(const LateCuts& cuts, Params& params) {
     std::vector<std::string> any;
-    const auto add = [&params](std::string value) {
-        params.add(std::move(value));
+    const auto add = [&params](const std::string& value) {
+        params.add(value);
         return fmt::format("${}", params.values().size());
     };
     if (cuts.first_response_before) {

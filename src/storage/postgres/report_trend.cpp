@@ -128,14 +128,14 @@ TrendData trend_report(Connection& db, const ReportFilter& filter, Timestamp mon
         all_close_seconds.push_back(seconds);
     }
     for (auto& [key, seconds] : close_seconds) {
-        month(key).median_days_to_close = median_days_to_close(std::move(seconds));
+        month(key).median_days_to_close = median_days_to_close(seconds);
     }
     const Result saved = run(k_saved);
     for (int row = 0; row < saved.rows(); ++row) {
         month(saved.text(row, 0)).saved_per_period_cents = saved.integer(row, 1);
     }
     TrendData data;
-    data.median_days_to_close = median_days_to_close(std::move(all_close_seconds));
+    data.median_days_to_close = median_days_to_close(all_close_seconds);
     for (auto& [key, m] : months) {
         data.months.push_back(std::move(m));
     }

@@ -140,6 +140,7 @@ public:
     std::vector<Customer> all_customers() override {
         const Result r = m_db.exec(k_all_customers);
         std::vector<Customer> result;
+        result.reserve(static_cast<std::size_t>(r.rows()));
         for (int row = 0; row < r.rows(); ++row) {
             result.push_back(Customer{r.text(row, 0), Decimal::from_hundredths(r.integer(row, 1)),
                                       r.text(row, 2)});
@@ -194,6 +195,7 @@ std::vector<ImpactGroupInput> tallied_values(Connection& db, const std::string& 
             .c_str(),
         Params(name));
     std::vector<ImpactGroupInput> groups;
+    groups.reserve(static_cast<std::size_t>(r.rows()));
     for (int row = 0; row < r.rows(); ++row) {
         groups.push_back(ImpactGroupInput{r.text(row, 0), sums_at(r, row, 1)});
     }

@@ -61,6 +61,7 @@ std::string lexeme(const std::string& term) {
 template <typename T>
 std::string array_literal(const std::vector<T>& items) {
     std::vector<std::string> quoted;
+    quoted.reserve(items.size());
     for (const T& item : items) {
         quoted.push_back(fmt::format("\"{}\"", item));
     }
@@ -70,6 +71,7 @@ std::string array_literal(const std::vector<T>& items) {
 std::vector<SignalId> candidates(Connection& db, const char* sql, const std::string& query) {
     const Result rows = db.exec(sql, Params(query, k_candidates));
     std::vector<SignalId> ids;
+    ids.reserve(static_cast<std::size_t>(rows.rows()));
     for (int r = 0; r < rows.rows(); ++r) {
         ids.push_back(rows.integer(r, 0));
     }
@@ -102,6 +104,7 @@ std::vector<SimilarSignal> find_similar(Connection& db, const std::string& title
     }
     // The words' counts and the newest id in one round trip.
     std::vector<Statement> statements;
+    statements.reserve(terms.size() + 1);
     for (const std::string& term : terms) {
         statements.push_back({k_probe, Params(lexeme(term), k_probe_cap)});
     }

@@ -125,6 +125,7 @@ std::vector<MonthFlow> count_months(Connection& db, const ReportFilter& filter,
         m.left = left.integer(1);
     }
     std::vector<MonthFlow> flow;
+    flow.reserve(months.size());
     for (auto& [month, m] : months) {
         flow.push_back(m);
     }

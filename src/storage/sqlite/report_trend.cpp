@@ -123,11 +123,11 @@ TrendData trend_report(Connection& db, const ReportFilter& filter, Timestamp mon
         all_close_seconds.push_back(seconds);
     });
     for (auto& [key, seconds] : close_seconds) {
-        month(key).median_days_to_close = median_days_to_close(std::move(seconds));
+        month(key).median_days_to_close = median_days_to_close(seconds);
     }
     run(k_saved, [&](Statement& q) { month(q.text(0)).saved_per_period_cents = q.integer(1); });
     TrendData data;
-    data.median_days_to_close = median_days_to_close(std::move(all_close_seconds));
+    data.median_days_to_close = median_days_to_close(all_close_seconds);
     for (auto& [key, m] : months) {
         data.months.push_back(std::move(m));
     }
