@@ -101,9 +101,11 @@ def baseline_c_sql(db):
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         columns = con.execute("SELECT name, type FROM pragma_table_info('signals')").fetchall()
+        # The secondary ones: the unique index on external_id is made below, whether the
+        # database names it (schema version 18 on) or its column's UNIQUE made it (before).
         indexes = [r[0] for r in con.execute(
             "SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'signals' "
-            "AND sql IS NOT NULL ORDER BY name")]
+            "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name")]
     finally:
         con.close()
     csv_columns = {"title", "description", "submitted_by", "channel", "product", "process",

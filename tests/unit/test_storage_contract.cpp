@@ -275,6 +275,42 @@ void similar_and_bulk(const std::string& db) {
     CHECK(store->list(ListQuery{}).size() == 3);
 }
 
+// A first import into an empty database (SQLite builds the unique index on external_id after
+// the rows, and finds ids that come twice meanwhile itself): an id seen earlier in the import is
+// skipped, rows without one are all kept, and afterwards the index refuses a known id.
+void first_bulk_insert_skips_repeated_ids(const std::string& db) {
+    const auto store = open_store(db, Access::write);
+    // The id each row got, 0 for a row skipped.
+    const auto import = [&](const std::vector<std::optional<std::string>>& ids) {
+        WriteTransaction tx(*store);
+        auto bulk = store->bulk_insert();
+        std::vector<SignalId> added;
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            Signal s = new_signal(fmt::format("Import {}", i));
+            s.external_id = ids[i];
+            added.push_back(bulk->add(s) ? s.id : 0);
+        }
+        bulk->finish();
+        tx.commit();
+        return added;
+    };
+    const std::vector<SignalId> first =
+        import({"A-1", "A-2", "A-1", std::nullopt, std::nullopt, "A-2", "a-1"});
+    REQUIRE(first.size() == 7);
+    CHECK((first[0] != 0 && first[1] != 0 && first[3] != 0 && first[4] != 0 && first[6] != 0));
+    CHECK((first[2] == 0 && first[5] == 0));
+    CHECK(store->find_by_external_id("A-1") == std::optional<SignalId>(first[0]));
+    CHECK(store->find_by_external_id("a-1") == std::optional<SignalId>(first[6]));
+    CHECK(store->list(ListQuery{}).size() == 5);
+    const std::vector<SignalId> second = import({"A-2", "B-1", "B-1"});
+    CHECK((second[0] == 0 && second[1] != 0 && second[2] == 0));
+    CHECK(store->list(ListQuery{}).size() == 6);
+    Signal known = new_signal("Known id");
+    known.external_id = "B-1";
+    WriteTransaction tx(*store);
+    CHECK_THROWS(store->insert(known));
+}
+
 void reading_a_new_database(const std::string& db) {
     auto reader = open_store(db, Access::read);
     CHECK(reader->list(ListQuery{}).empty());
@@ -1244,6 +1280,8 @@ SILERAM_CONTRACT_CASE("insert, load, save, external id", round_trip)
 SILERAM_CONTRACT_CASE("a rolled back transaction keeps nothing", rollback_keeps_nothing)
 SILERAM_CONTRACT_CASE("list filters, sorts and searches alike", list_filters_and_sorts)
 SILERAM_CONTRACT_CASE("similar signals and bulk insert", similar_and_bulk)
+SILERAM_CONTRACT_CASE("a first bulk insert skips an id it has seen",
+                      first_bulk_insert_skips_repeated_ids)
 SILERAM_CONTRACT_CASE("reading a database that has no schema yet", reading_a_new_database)
 SILERAM_CONTRACT_CASE("needs-info, its mails and the approved case", waiting_customer_round_trip)
 SILERAM_CONTRACT_CASE("a queued mail is claimed by one run, recorded under its claim",

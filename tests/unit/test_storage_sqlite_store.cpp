@@ -1,6 +1,7 @@
 // The feedback queue of the SQLite store: a mail is claimed by one run at a time, its fate is
 // recorded only under that claim, and a record waits for the write lock as long as it is told.
 #include "connection.hpp"
+#include "intake.hpp"
 #include "sileram/domain/steps.hpp"
 #include "sileram/errors.hpp"
 #include "sileram/storage/store.hpp"
@@ -247,4 +248,43 @@ TEST_CASE("a large bulk insert builds the indexes of the signals again, sound") 
               "WHERE submitted_by = 'KLANT7@example.nl' COLLATE NOCASE AND state <> 'closed'") ==
           database.scalar("SELECT count(*) FROM signals NOT INDEXED "
                           "WHERE submitted_by = 'klant7@example.nl'"));
+}
+
+TEST_CASE(
+    "a first bulk insert past the ids it keeps builds their index and lets it find the rest") {
+    using namespace sileram;
+    const BulkDatabase database("ids");
+    storage::initialise_database(database.file);
+    const std::string index = "SELECT count(*) FROM sqlite_schema WHERE type = 'index' "
+                              "AND name = 'signals_external_id'";
+    {
+        storage::sqlite::Connection db(database.file,
+                                       storage::sqlite::Connection::Mode::read_write_create);
+        db.exec("BEGIN IMMEDIATE");
+        const auto bulk = storage::sqlite::start_bulk_insert(db, 3);
+        const auto add = [&](int n) {
+            domain::Signal s = bulk_signal(n);
+            return bulk->add(s);
+        };
+        CHECK(add(1));
+        CHECK(add(2));
+        CHECK_FALSE(add(1)); // found by the ids kept
+        {
+            storage::sqlite::Statement built = db.prepare(index);
+            REQUIRE(built.step());
+            CHECK(built.integer(0) == 0); // left out while the ids are kept
+        }
+        CHECK(add(3));
+        CHECK(add(4)); // the fourth id: the index is built now
+        CHECK_FALSE(add(2));
+        CHECK_FALSE(add(4));
+        CHECK(add(5));
+        CHECK_FALSE(add(5));
+        bulk->finish();
+        db.exec("COMMIT");
+    }
+    CHECK(database.scalar(index) == "1");
+    CHECK(database.scalar("SELECT group_concat(external_id, ' ') FROM signals") ==
+          "EXT-1 EXT-2 EXT-3 EXT-4 EXT-5");
+    CHECK(database.scalar("PRAGMA integrity_check") == "ok");
 }

@@ -1647,10 +1647,21 @@ const std::string& derived_first_fill() {
 const std::vector<Migration>& migrations() {
     // Version 6 is where PostgreSQL came in: one step makes the schema of SQLite version 6.
     static const std::vector<Migration> list = {
-        {6, k_schema_v6},           {7, k_schema_v7},           {8, k_schema_v8},
-        {9, k_schema_v9},           {10, schema_v10().c_str()}, {11, k_schema_v11},
-        {12, schema_v12().c_str()}, {13, schema_v13().c_str()}, {14, schema_v14().c_str()},
-        {15, schema_v15().c_str()}, {16, k_schema_v16},         {17, schema_v17().c_str()}};
+        {6, k_schema_v6},
+        {7, k_schema_v7},
+        {8, k_schema_v8},
+        {9, k_schema_v9},
+        {10, schema_v10().c_str()},
+        {11, k_schema_v11},
+        {12, schema_v12().c_str()},
+        {13, schema_v13().c_str()},
+        {14, schema_v14().c_str()},
+        {15, schema_v15().c_str()},
+        {16, k_schema_v16},
+        {17, schema_v17().c_str()},
+        // SQLite's unique index on signals.external_id named; PostgreSQL's is a constraint,
+        // which its import handles as it is: nothing here.
+        {18, ""}};
     return list;
 }
 
