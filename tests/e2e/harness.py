@@ -29,7 +29,10 @@ import urllib.parse
 BIN = None  # the sileram binary, set by main() from argv[1]
 NOW = "2026-11-23T12:00:00Z"
 USER = "lead"
-TIMEOUT_SECONDS = 30
+# How long one command may take before a test calls it hung. Far above what any takes (a few
+# seconds at most, under the sanitizers): on a shared machine a sync can stall for half a minute,
+# and twice a command of 0.2 s ran into a limit of 30 s there.
+TIMEOUT_SECONDS = 120
 
 # The worked example of SPEC.md: unclear invoices, 12,000 calls a month at EUR 10, satisfaction
 # 6.9 before and 7.2 after, 7,000 calls a month after the improvement.
