@@ -80,31 +80,90 @@ _templates = {}  # (test class, on PostgreSQL) -> (database to copy, what its bu
 # is its URI.
 ON_POSTGRES = os.environ.get("SILERAM_TEST_DB") == "postgresql"
 _pg_databases = [0]
+_pg_made = []  # the databases this process made, dropped when it ends
+_pg_connections = {}  # database name -> an open connection (autocommit), reused by every query
 
 
-def psql(sql, database="postgres"):
-    """Runs `sql` with psql on the test cluster; returns the rows, each a list of text fields."""
-    p = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1",
-                        "-d", database, "-c", sql], capture_output=True, text=True,
-                       timeout=TIMEOUT_SECONDS)
-    if p.returncode != 0:
-        raise AssertionError(f"psql {sql!r}: {p.stderr}")
-    return [line.split("\t") for line in p.stdout.splitlines() if line != ""]
+def _pg_connection(database):
+    """A connection to `database` in the test cluster, opened once and reused: a psql process per
+    query took 100-130 ms on a slow machine, most of the PostgreSQL tests' time. psycopg2 is
+    Debian's python3-psycopg2, which only the system interpreter has (CTest runs the PostgreSQL
+    tests with it); imported here so the SQLite tests never need it. Every value comes back as
+    PostgreSQL's own text, as psql printed it."""
+    connection = _pg_connections.get(database)
+    if connection is not None and not connection.closed:
+        return connection
+    import psycopg2
+    import psycopg2.extensions
+
+    connection = psycopg2.connect(dbname=database)  # host, port, user, password from PG*
+    connection.autocommit = True
+    for oid in list(psycopg2.extensions.string_types):
+        psycopg2.extensions.register_type(
+            psycopg2.extensions.new_type((oid,), f"TEXT{oid}", lambda value, cursor: value),
+            connection)
+    _pg_connections[database] = connection
+    return connection
+
+
+def pg_disconnect(database=None):
+    """Closes the reused connection to `database` (to every test database when None), as a
+    database copied as a template or dropped must have no sessions."""
+    for name in [database] if database else [n for n in _pg_connections if n != "postgres"]:
+        connection = _pg_connections.pop(name, None)
+        if connection is not None:
+            connection.close()
+
+
+def pg_query(sql, database="postgres", params=(), search_path=None):
+    """Runs `sql` (one statement or several; `%s` marks a parameter when `params` are given) on
+    the test cluster. Returns the last statement's rows, each a list of text fields ('' for
+    NULL, as psql printed them), or [] for a statement without rows. `search_path`: the schema
+    to find first, for this call only."""
+    import psycopg2
+
+    cursor = _pg_connection(database).cursor()
+    try:
+        if search_path:
+            cursor.execute(f"SET search_path = {search_path}")
+        cursor.execute(sql, params or None)
+        if cursor.description is None:
+            return []
+        return [["" if value is None else value for value in row] for row in cursor.fetchall()]
+    except psycopg2.Error as e:
+        raise AssertionError(f"PostgreSQL {sql!r}: {e}") from None
+    finally:
+        if search_path and not cursor.connection.closed:
+            cursor.execute("RESET search_path")
+        cursor.close()
 
 
 def new_pg_database(template=None):
     _pg_databases[0] += 1
     name = f"e2e_{os.getpid()}_{_pg_databases[0]}"
-    psql(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
-    atexit.register(drop_pg_database, name)
+    if template:
+        pg_disconnect(template)
+    # FILE_COPY: half the time of the default WAL_LOG for a database this small.
+    pg_query(f"CREATE DATABASE {name} STRATEGY FILE_COPY"
+             + (f" TEMPLATE {template}" if template else ""))
+    if not _pg_made:
+        atexit.register(_drop_pg_databases)
+    _pg_made.append(name)
     return name
 
 
 def drop_pg_database(name):
+    pg_disconnect(name)
     try:
-        psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        pg_query(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     except AssertionError:
         pass
+
+
+def _drop_pg_databases():
+    for name in _pg_made:
+        drop_pg_database(name)
+    pg_disconnect("postgres")
 
 
 class Fixture:
@@ -181,10 +240,9 @@ class Fixture:
                 return con.execute(sql, params).fetchall()
             finally:
                 con.close()
-        for value in params:
-            sql = sql.replace("?", f"'{value}'" if isinstance(value, str) else str(value), 1)
-        return [tuple(int(v) if v.lstrip("-").isdigit() else v for v in row)
-                for row in psql("SET search_path = sileram; " + sql, self.pg)]
+        rows = pg_query(sql.replace("%", "%%").replace("?", "%s") if params else sql, self.pg,
+                        params, search_path="sileram")
+        return [tuple(int(v) if v.lstrip("-").isdigit() else v for v in row) for row in rows]
 
     def execute(self, sql, params=()):
         """Changes the test's database behind sileram's back, as an older sileram or another
@@ -198,16 +256,8 @@ class Fixture:
             finally:
                 con.close()
             return
-        # psql quotes a variable as a literal (:'name') only in what it reads, not in -c.
-        variables = []
-        for n, value in enumerate(params):
-            sql = sql.replace("?", f":'p{n}'", 1)
-            variables += ["-v", f"p{n}={value}"]
-        p = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", *variables, "-d", self.pg],
-                           input=f"SET search_path = sileram;\n{sql};\n", capture_output=True,
-                           text=True, timeout=TIMEOUT_SECONDS)
-        if p.returncode != 0:
-            raise AssertionError(f"psql {sql!r}: {p.stderr}")
+        pg_query(sql.replace("%", "%%").replace("?", "%s") if params else sql, self.pg, params,
+                 search_path="sileram")
 
     def db_snapshot(self, path=None):
         """Every row of every table, the schema and user_version, in a stable order; None if the
@@ -240,37 +290,28 @@ class Fixture:
             con.close()
 
     def _pg_snapshot(self):
-        """db_snapshot on PostgreSQL, from one psql run (a test takes hundreds of snapshots):
-        the same shape as SQLite's, the schema version, the names of tables and indexes, and
-        every row of every table as JSON text (which escapes line breaks). Listing lines start
-        with v, t or i; row lines with their table's name."""
-        script = (
-            "SELECT to_regclass('sileram.schema_version') IS NOT NULL AS has_schema \\gset\n"
-            "\\if :has_schema\n"
-            "SELECT 'v', version::text FROM sileram.schema_version "
-            "UNION ALL (SELECT 't', tablename FROM pg_tables WHERE schemaname = 'sileram' "
-            "UNION ALL SELECT 'i', indexname FROM pg_indexes WHERE schemaname = 'sileram' "
-            "ORDER BY 2);\n"
-            "SELECT string_agg(format('SELECT %L, row_to_json(t)::text FROM sileram.%I t', "
-            "tablename, tablename), ' UNION ALL ') FROM pg_tables "
-            "WHERE schemaname = 'sileram' AND tablename <> 'schema_version' \\gexec\n"
-            "\\endif\n")
-        p = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1",
-                            "-d", self.pg, "-f", "-"], input=script, capture_output=True,
-                           text=True, timeout=TIMEOUT_SECONDS)
-        if p.returncode != 0:
-            raise AssertionError(f"psql snapshot: {p.stderr}")
-        lines = [line.split("\t", 1) for line in p.stdout.splitlines() if line != ""]
-        listing = [line for line in lines if line[0] in ("v", "t", "i")]
-        if not listing:
+        """db_snapshot on PostgreSQL: the same shape as SQLite's, the schema version, the names of
+        tables and indexes, and every row of every table as JSON text."""
+        if pg_query("SELECT to_regclass('sileram.schema_version') IS NULL", self.pg) == [["t"]]:
             return None
-        tables = [name for kind, name in listing if kind == "t" and name != "schema_version"]
+        version = pg_query("SELECT version FROM sileram.schema_version", self.pg)
+        schema = pg_query("SELECT tablename FROM pg_tables WHERE schemaname = 'sileram' "
+                          "UNION ALL SELECT indexname FROM pg_indexes WHERE schemaname = 'sileram' "
+                          "ORDER BY 1", self.pg)
+        tables = [name for name, in pg_query(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'sileram' "
+            "AND tablename <> 'schema_version'", self.pg)]
         rows = {name: [] for name in tables}
-        for name, row in (line for line in lines if line[0] not in ("v", "t", "i")):
-            rows[name].append(row)
+        if tables:
+            union = pg_query("SELECT string_agg(format('SELECT %L, row_to_json(t)::text FROM "
+                             "sileram.%I t', tablename, tablename), ' UNION ALL ') FROM pg_tables "
+                             "WHERE schemaname = 'sileram' AND tablename <> 'schema_version'",
+                             self.pg)[0][0]
+            for name, row in pg_query(union, self.pg):
+                rows[name].append(row)
         return {
-            "user_version": int(next(value for kind, value in listing if kind == "v")),
-            "schema": sorted(name for kind, name in listing if kind != "v"),
+            "user_version": int(version[0][0]),
+            "schema": sorted(name for name, in schema),
             "tables": {name: sorted(found) for name, found in rows.items()},
         }
 
@@ -314,6 +355,7 @@ class SileramTestCase(unittest.TestCase):
         on_file = self.FILE_DATABASE or getattr(getattr(self, self._testMethodName), "on_file",
                                                 False)
         self.fx = Fixture(self.id().rsplit(".", 1)[-1], ON_POSTGRES and not on_file)
+        self.addCleanup(pg_disconnect)  # a test's sessions end with it (max_connections)
         self.tmp = self.fx.tmp  # read by Result: removed on success, kept on failure
         self.db = self.fx.db
 
@@ -374,6 +416,7 @@ class SileramTestCase(unittest.TestCase):
                 _templates[key] = (new_pg_database(template=self.fx.pg), made)
                 return made
             template, made = _templates[key]
+            drop_pg_database(self.fx.pg)  # the empty one of setUp
             self.fx.pg = new_pg_database(template=template)
             self.fx.db = self.db = f"postgresql:///{self.fx.pg}"
             return made

@@ -26,9 +26,9 @@ def break_last_mail(fx, db):
     `db` fails at its very last rows."""
     if db.startswith("postgresql:"):
         name = urllib.parse.urlparse(db).path.lstrip("/")
-        harness.psql("ALTER TABLE sileram.feedback DROP CONSTRAINT feedback_status_check; "
-                     "UPDATE sileram.feedback SET status = 'bogus' "
-                     "WHERE id = (SELECT max(id) FROM sileram.feedback)", name)
+        harness.pg_query("ALTER TABLE sileram.feedback DROP CONSTRAINT feedback_status_check; "
+                         "UPDATE sileram.feedback SET status = 'bogus' "
+                         "WHERE id = (SELECT max(id) FROM sileram.feedback)", name)
         return
     con = sqlite3.connect(db)
     con.execute("PRAGMA ignore_check_constraints = ON")
@@ -159,7 +159,7 @@ class CopyTest(harness.SileramTestCase):
         self.assertEqual(table_rows(back, stays), table_rows(source, stays))
         if self.fx.pg is not None:
             # PostgreSQL's trigger on history built the same stays while the copy wrote it.
-            kept = harness.psql(stays.replace("FROM step_stays", "FROM sileram.step_stays"),
+            kept = harness.pg_query(stays.replace("FROM step_stays", "FROM sileram.step_stays"),
                                 self.fx.pg)
             expected = [["" if v is None else str(v) for v in row]
                         for row in table_rows(source, stays)]
@@ -167,8 +167,8 @@ class CopyTest(harness.SileramTestCase):
             self.assertEqual(kept, expected)
             # The copy wrote its rows with the tally triggers off and filled the tallies once;
             # the triggers are on again.
-            self.assertEqual(harness.psql(DISABLED_TRIGGERS, self.fx.pg), [["0"]])
-            tallied = harness.psql("SELECT sum(signals) FROM sileram.tally_states", self.fx.pg)
+            self.assertEqual(harness.pg_query(DISABLED_TRIGGERS, self.fx.pg), [["0"]])
+            tallied = harness.pg_query("SELECT sum(signals) FROM sileram.tally_states", self.fx.pg)
             self.assertEqual(tallied, [[str(signals)]])
         statuses = [r[0] for r in table_rows(back, "SELECT status FROM feedback ORDER BY id")]
         self.assertEqual(sorted(set(statuses)), ["failed", "queued", "sending", "sent"])
@@ -230,10 +230,10 @@ class CopyTest(harness.SileramTestCase):
             self.assertEqual(self.export(target), "")
             # It rolled back with the tally triggers on: a later submit is counted at once.
             name = urllib.parse.urlparse(target).path.lstrip("/")
-            self.assertEqual(harness.psql(DISABLED_TRIGGERS, name), [["0"]])
+            self.assertEqual(harness.pg_query(DISABLED_TRIGGERS, name), [["0"]])
             self.on(target, "submit", "Na de mislukte kopie", "--by", "g@example.nl")
             counted = "SELECT state, signals FROM sileram.tally_states WHERE signals <> 0"
-            self.assertEqual(harness.psql(counted, name), [["submitted", "1"]])
+            self.assertEqual(harness.pg_query(counted, name), [["submitted", "1"]])
 
     def test_backup_writes_a_sqlite_snapshot_that_exports_the_same(self):
         source = self.source()

@@ -97,29 +97,29 @@ class OnPostgres(harness.SileramTestCase):
                                           "sileram init")
                 self.assertIn(self.fx.pg, err)
                 self.assertIn("--db", err)
-                self.assertEqual(harness.psql(schemas, self.fx.pg), [["0"]], args)
+                self.assertEqual(harness.pg_query(schemas, self.fx.pg), [["0"]], args)
         rc, out, err = self.fx.run("list", "--json")
         self.assertEqual(rc, 1)
         self.assertIn("no sileram schema", json.loads(err)["error"]["message"])
         # submit may start a database, as it may create a file.
         self.submit()
-        self.assertEqual(harness.psql(schemas, self.fx.pg), [["1"]])
+        self.assertEqual(harness.pg_query(schemas, self.fx.pg), [["1"]])
 
     def test_a_newer_schema_is_refused_and_left_alone(self):
         self.submit()
-        harness.psql("UPDATE sileram.schema_version SET version = version + 1", self.fx.pg)
+        harness.pg_query("UPDATE sileram.schema_version SET version = version + 1", self.fx.pg)
         with self.unchanged():
             rc, out, err = self.fx.run("list")
         self.assertEqual(rc, 1, err)
         self.assertIn("newer", err)
 
     def test_init_creates_only_the_schema_sileram(self):
-        before = harness.psql("SELECT nspname FROM pg_namespace ORDER BY 1", self.fx.pg)
+        before = harness.pg_query("SELECT nspname FROM pg_namespace ORDER BY 1", self.fx.pg)
         d = self.fx.js("init")
         self.assertIs(d["created"], True)
-        after = harness.psql("SELECT nspname FROM pg_namespace ORDER BY 1", self.fx.pg)
+        after = harness.pg_query("SELECT nspname FROM pg_namespace ORDER BY 1", self.fx.pg)
         self.assertEqual(sorted(set(map(tuple, after)) - set(map(tuple, before))), [("sileram",)])
-        outside = harness.psql("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON "
+        outside = harness.pg_query("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON "
                                "n.oid = c.relnamespace WHERE n.nspname = 'public'", self.fx.pg)
         self.assertEqual(outside, [["0"]])
         self.assertIs(self.fx.js("init")["created"], False)
@@ -127,7 +127,7 @@ class OnPostgres(harness.SileramTestCase):
         other = harness.new_pg_database()
         rc, out, err = self.fx.run("--db", f"postgresql:///{other}", "list", "--json", db=False)
         self.assertEqual((rc, out), (1, ""), err)
-        self.assertEqual(harness.psql("SELECT count(*) FROM pg_namespace WHERE nspname = "
+        self.assertEqual(harness.pg_query("SELECT count(*) FROM pg_namespace WHERE nspname = "
                                       "'sileram'", other), [["0"]])
 
     def test_a_killed_import_leaves_all_rows_or_none(self):
@@ -142,7 +142,7 @@ class OnPostgres(harness.SileramTestCase):
         pristine = harness.new_pg_database(template=self.fx.pg)
 
         def counts(database):
-            return tuple(int(v) for v in harness.psql(
+            return tuple(int(v) for v in harness.pg_query(
                 "SELECT (SELECT count(*) FROM sileram.signals), "
                 "(SELECT count(*) FROM sileram.history), "
                 "(SELECT count(*) FROM sileram.submitters)", database)[0])
@@ -217,10 +217,10 @@ class OnPostgres(harness.SileramTestCase):
         indexes = ("SELECT indexdef FROM pg_indexes WHERE schemaname = 'sileram' "
                    "ORDER BY indexname")
         self.fx.js("init")
-        schema = harness.psql(indexes, self.fx.pg)
+        schema = harness.pg_query(indexes, self.fx.pg)
         d = self.fx.js("submit", "--from", path)
         self.assertEqual((d["new"], d["skipped"], d["rejected"]), (300, 0, 0))
-        self.assertEqual(harness.psql(indexes, self.fx.pg), schema)
+        self.assertEqual(harness.pg_query(indexes, self.fx.pg), schema)
 
         other = harness.new_pg_database()
         uri = f"postgresql:///{other}"
@@ -228,7 +228,7 @@ class OnPostgres(harness.SileramTestCase):
         self.fx.js("--db", uri, "submit", "--from", first, db=False)
         d = self.fx.js("--db", uri, "submit", "--from", path, db=False)
         self.assertEqual((d["new"], d["skipped"]), (299, 1))
-        self.assertEqual(harness.psql(indexes, other), schema)
+        self.assertEqual(harness.pg_query(indexes, other), schema)
         for args in (["export"], ["report", "all", "--json"], ["report", "fields", "--json"],
                      ["report", "response", "--json"], ["report", "funnel", "--json"],
                      ["list", "--search", "cafe", "--json"],
@@ -243,7 +243,7 @@ class OnPostgres(harness.SileramTestCase):
         # Into the empty database the triggers of the stays and tallies were off and every
         # derived table was filled once after the rows; into the other the triggers kept them.
         # Every derived table holds the same rows (the stays' ids aside), and the triggers are on.
-        derived = harness.psql("SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = "
+        derived = harness.pg_query("SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = "
                                "c.relnamespace WHERE n.nspname = 'sileram' AND c.relkind = 'r' "
                                "AND (relname = 'step_stays' OR relname LIKE 'tally\\_%') "
                                "ORDER BY 1", self.fx.pg)
@@ -253,13 +253,13 @@ class OnPostgres(harness.SileramTestCase):
                  "';' ORDER BY signal_id, entered_at) FROM sileram.step_stays")
         for [table] in derived:
             sql = stays if table == "step_stays" else tallies.format(table)
-            self.assertEqual(harness.psql(sql, self.fx.pg), harness.psql(sql, other), table)
+            self.assertEqual(harness.pg_query(sql, self.fx.pg), harness.pg_query(sql, other), table)
         disabled = ("SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
                     "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'sileram' "
                     "AND NOT t.tgisinternal AND t.tgenabled = 'D'")
-        self.assertEqual(harness.psql(disabled, self.fx.pg), [["0"]])
+        self.assertEqual(harness.pg_query(disabled, self.fx.pg), [["0"]])
         self.assertEqual(self.submit("Daarna"), "301")
-        self.assertEqual(harness.psql("SELECT signals FROM sileram.tally_states WHERE state = "
+        self.assertEqual(harness.pg_query("SELECT signals FROM sileram.tally_states WHERE state = "
                                       "'submitted'", self.fx.pg), [["301"]])
         # A second import of the file adds nothing.
         d = self.fx.js("submit", "--from", path)
@@ -270,7 +270,7 @@ class OnPostgres(harness.SileramTestCase):
         self.fx.js("init")
         indexes = ("SELECT indexdef FROM pg_indexes WHERE schemaname = 'sileram' "
                    "ORDER BY indexname")
-        schema = harness.psql(indexes, self.fx.pg)
+        schema = harness.pg_query(indexes, self.fx.pg)
         rows = "".join(f"Melding {n},a{n}@example.org,EXT-{n}\n" for n in range(1, 6001))
         bad = self.fx.write("bad.csv", "title,submitted_by,external_id\n" + rows +
                             "Fout,geen-adres,EXT-X\n")
@@ -278,16 +278,16 @@ class OnPostgres(harness.SileramTestCase):
             rc, out, err = self.fx.run("submit", "--from", bad)
         self.assertEqual(rc, 2, err)
         self.assertIn("row 6002", err)
-        self.assertEqual(harness.psql(indexes, self.fx.pg), schema)
+        self.assertEqual(harness.pg_query(indexes, self.fx.pg), schema)
         # The tally triggers it turned off are on again with the rollback.
         disabled = ("SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
                     "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'sileram' "
                     "AND NOT t.tgisinternal AND t.tgenabled = 'D'")
-        self.assertEqual(harness.psql(disabled, self.fx.pg), [["0"]])
-        self.assertEqual(harness.psql("SELECT count(*) FROM sileram.signals", self.fx.pg), [["0"]])
+        self.assertEqual(harness.pg_query(disabled, self.fx.pg), [["0"]])
+        self.assertEqual(harness.pg_query("SELECT count(*) FROM sileram.signals", self.fx.pg), [["0"]])
         good = self.fx.write("good.csv", "title,submitted_by,external_id\n" + rows)
         self.assertEqual(self.fx.js("submit", "--from", good)["new"], 6000)
-        self.assertEqual(harness.psql(indexes, self.fx.pg), schema)
+        self.assertEqual(harness.pg_query(indexes, self.fx.pg), schema)
 
     def test_timings_name_the_phases_of_the_import(self):
         path = self.fx.write("few.csv",
