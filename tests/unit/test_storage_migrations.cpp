@@ -19,6 +19,7 @@
 #include <functional>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -729,6 +730,60 @@ TEST_CASE("a database from a newer sileram is refused and left as it is") {
     CHECK_THROWS_AS(open_store(database.file, Access::write), Refused);
     CHECK_THROWS_AS(open_store(database.file, Access::read), Refused);
     CHECK(count_rows(database.file, "signals") == 4);
+}
+
+namespace {
+
+// Replaces `from` by `to` in the stored text of the signals table, as another program could.
+void edit_signals_text(const fs::path& file, std::string_view from, std::string_view to) {
+    sqlite::Connection db(file, sqlite::Connection::Mode::read_write_create);
+    db.exec("PRAGMA writable_schema = ON");
+    sqlite::Statement edit = db.prepare("UPDATE sqlite_schema SET sql = replace(sql, ?1, ?2) "
+                                        "WHERE type = 'table' AND name = 'signals'");
+    edit.bind_all(from, to);
+    edit.run();
+    REQUIRE(db.changes() == 1);
+    db.exec("PRAGMA writable_schema = RESET");
+    db.exec("PRAGMA writable_schema = OFF");
+}
+
+std::string signals_text(const fs::path& file) {
+    return check(file, "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'signals'");
+}
+
+} // namespace
+
+TEST_CASE("a migration that edits the schema text refuses a signals table changed elsewhere") {
+    // Versions 8 and 18 change the stored text of the signals table in place; a text that is not
+    // the one sileram wrote is refused with the file named, and the file stays at its version.
+    struct Case {
+        int version;
+        std::string_view from;
+        std::string_view to;
+        std::string_view named;
+    };
+    for (const Case& c : {Case{7, "'parked', 'dropped'))", "'dropped', 'parked'))",
+                               "the state CHECK of schema version 7"},
+                          Case{17, "external_id                      TEXT UNIQUE,",
+                               "external_id TEXT UNIQUE,", "the text of schema version 17"}}) {
+        CAPTURE(c.version);
+        TemporaryDatabase database(c.version, "-edited");
+        build_at_version(database.file, c.version);
+        edit_signals_text(database.file, c.from, c.to);
+        const std::string before = signals_text(database.file);
+        std::string message;
+        try {
+            open_store(database.file, Access::write);
+        } catch (const SystemFailure& e) {
+            message = e.what();
+        }
+        CHECK(test_support::contains(message, database.file.string()));
+        CHECK(test_support::contains(message, fmt::format("does not have {}", c.named)));
+        CHECK(test_support::contains(message, "changed outside sileram"));
+        CHECK(check(database.file, "PRAGMA user_version") == std::to_string(c.version));
+        CHECK(signals_text(database.file) == before);
+        CHECK(check(database.file, "PRAGMA integrity_check") == "ok");
+    }
 }
 
 TEST_CASE(

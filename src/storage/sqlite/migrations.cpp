@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 #include <sqlite3.h>
+#include <string_view>
 
 namespace sileram::storage::sqlite {
 
@@ -818,6 +819,25 @@ CREATE INDEX feedback_sending ON feedback (id) WHERE status = 'sending';
 // value can instead be changed in the stored schema text (SQLite's documented procedure for
 // changing constraints), since no stored row can break it. The ALTERs of version 8 then change
 // the schema cookie, so every other connection reads the new text.
+// The stored schema text made writable for `edit`, by SQLite's documented procedure for changing
+// a table's constraints; RESET makes the connection read the changed text again. Should `edit`
+// throw, the migration's transaction is rolled back and the connection closed.
+template <typename Edit>
+void edit_stored_schema(Connection& db, Edit edit) {
+    db.exec("PRAGMA writable_schema = ON");
+    edit();
+    db.exec("PRAGMA writable_schema = RESET");
+    db.exec("PRAGMA writable_schema = OFF");
+}
+
+// A migration that edits the stored schema text and does not find what it expects there: another
+// program changed the file, and the migration does not guess.
+[[noreturn]] void refuse_changed_signals_table(const Connection& db, std::string_view expected) {
+    throw SystemFailure(fmt::format("{}: the signals table does not have {}; it was changed "
+                                    "outside sileram",
+                                    db.file().string(), expected));
+}
+
 constexpr const char* k_state_check_v7 = "'parked', 'dropped'))";
 constexpr const char* k_state_check_v8 = "'parked', 'dropped', 'needs-info'))";
 constexpr const char* k_widen_state_check = R"sql(
@@ -827,15 +847,12 @@ constexpr const char* k_signals_schema =
     "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'signals'";
 
 void widen_state_check(Connection& db) {
-    db.exec("PRAGMA writable_schema = ON");
-    db.prepare(k_widen_state_check).bind_all(k_state_check_v7, k_state_check_v8).run();
-    db.exec("PRAGMA writable_schema = RESET");
-    db.exec("PRAGMA writable_schema = OFF");
+    edit_stored_schema(db, [&] {
+        db.prepare(k_widen_state_check).bind_all(k_state_check_v7, k_state_check_v8).run();
+    });
     Statement schema = db.prepare(k_signals_schema);
     if (!schema.step() || schema.text(0).find(k_state_check_v8) == std::string::npos) {
-        throw SystemFailure(fmt::format("{}: the signals table does not have the state CHECK of "
-                                        "schema version 7; it was changed outside sileram",
-                                        db.file().string()));
+        refuse_changed_signals_table(db, "the state CHECK of schema version 7");
     }
 }
 
@@ -1194,27 +1211,23 @@ void name_external_id_index(Connection& db) {
     // The index must be the column's and nothing else, or the new text would not describe it.
     Statement columns = db.prepare(k_autoindex_columns);
     if (!columns.step() || columns.optional_text(0) != "external_id") {
-        throw SystemFailure(fmt::format("{}: the signals table does not have the unique "
-                                        "external_id of schema version 17; it was changed outside "
-                                        "sileram",
-                                        db.file().string()));
+        refuse_changed_signals_table(db, "the unique external_id of schema version 17");
     }
     Statement version = db.prepare("PRAGMA schema_version");
     version.step();
     const std::int64_t cookie = version.integer(0);
     version.reset();
-    db.exec("PRAGMA writable_schema = ON");
-    db.prepare(k_drop_unique_column).bind_all(k_unique_column_v17, k_plain_column_v18).run();
-    const int tables = db.changes();
-    db.prepare(k_name_external_id_index).run();
-    const int indexes = db.changes();
-    db.exec(fmt::format("PRAGMA schema_version = {}", cookie + 1));
-    db.exec("PRAGMA writable_schema = RESET");
-    db.exec("PRAGMA writable_schema = OFF");
+    int tables = 0;
+    int indexes = 0;
+    edit_stored_schema(db, [&] {
+        db.prepare(k_drop_unique_column).bind_all(k_unique_column_v17, k_plain_column_v18).run();
+        tables = db.changes();
+        db.prepare(k_name_external_id_index).run();
+        indexes = db.changes();
+        db.exec(fmt::format("PRAGMA schema_version = {}", cookie + 1));
+    });
     if (tables != 1 || indexes != 1) {
-        throw SystemFailure(fmt::format("{}: the signals table does not have the text of schema "
-                                        "version 17; it was changed outside sileram",
-                                        db.file().string()));
+        refuse_changed_signals_table(db, "the text of schema version 17");
     }
 }
 
