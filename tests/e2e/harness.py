@@ -1,4 +1,5 @@
-"""Shared machinery of the end-to-end tests: the real sileram binary against a real SQLite file.
+"""Shared machinery of the end-to-end tests: the real sileram binary against a real SQLite file
+(or, under SILERAM_TEST_DB=postgresql, a real PostgreSQL database of its own).
 
 Each test file ends with `if __name__ == "__main__": harness.main()` and is run as
 `python3 tests/e2e/test_X.py PATH/TO/sileram [TestClass.test_name ...]`. `main` takes the binary
