@@ -77,7 +77,7 @@ private:
 
 // One statement of a pipeline (Connection::exec_all).
 struct Statement {
-    const char* sql;
+    const char* sql = nullptr;
     Params params;
 };
 

@@ -42,6 +42,7 @@ constexpr const char* k_libpq_soname = "libpq.so.5";
 // command load its 25 shared libraries (TLS, Kerberos, LDAP, ...) at start, a SQLite one too:
 // about 4 ms of each command (docs/performance.md).
 struct LibPq {
+// NOLINTNEXTLINE(bugprone-macro-parentheses): the argument is the member's name, not a value
 #define SILERAM_LIBPQ_MEMBER(name) decltype(&::name) name;
     SILERAM_LIBPQ_FUNCTIONS(SILERAM_LIBPQ_MEMBER)
 #undef SILERAM_LIBPQ_MEMBER

@@ -8,8 +8,8 @@ namespace sileram::storage::sqlite {
 
 // One step of the schema; version N turns a database at N-1 into N.
 struct Migration {
-    int version;
-    const char* sql;
+    int version = 0;
+    const char* sql = nullptr;
     // Work the script cannot do well alone, run after it in the same transaction.
     void (*then)(Connection&) = nullptr;
 };
