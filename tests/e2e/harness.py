@@ -80,7 +80,6 @@ _templates = {}  # (test class, on PostgreSQL) -> (database to copy, what its bu
 # PGPASSWORD): every test gets a fresh PostgreSQL database instead of a SQLite file, and `--db`
 # is its URI.
 ON_POSTGRES = os.environ.get("SILERAM_TEST_DB") == "postgresql"
-_pg_databases = [0]
 _pg_made = []  # the databases this process made, dropped when it ends
 _pg_connections = {}  # database name -> an open connection (autocommit), reused by every query
 
@@ -140,8 +139,7 @@ def pg_query(sql, database="postgres", params=(), search_path=None):
 
 
 def new_pg_database(template=None):
-    _pg_databases[0] += 1
-    name = f"e2e_{os.getpid()}_{_pg_databases[0]}"
+    name = f"e2e_{os.getpid()}_{len(_pg_made) + 1}"
     if template:
         pg_disconnect(template)
     # FILE_COPY: half the time of the default WAL_LOG for a database this small.
@@ -241,8 +239,7 @@ class Fixture:
                 return con.execute(sql, params).fetchall()
             finally:
                 con.close()
-        rows = pg_query(sql.replace("%", "%%").replace("?", "%s") if params else sql, self.pg,
-                        params, search_path="sileram")
+        rows = self._pg_query(sql, params)
         return [tuple(int(v) if v.lstrip("-").isdigit() else v for v in row) for row in rows]
 
     def execute(self, sql, params=()):
@@ -257,8 +254,13 @@ class Fixture:
             finally:
                 con.close()
             return
-        pg_query(sql.replace("%", "%%").replace("?", "%s") if params else sql, self.pg, params,
-                 search_path="sileram")
+        self._pg_query(sql, params)
+
+    def _pg_query(self, sql, params):
+        """pg_query on the test's database, schema `sileram` first, with `?` parameters."""
+        if params:
+            sql = sql.replace("%", "%%").replace("?", "%s")
+        return pg_query(sql, self.pg, params, search_path="sileram")
 
     def db_snapshot(self, path=None):
         """Every row of every table, the schema and user_version, in a stable order; None if the

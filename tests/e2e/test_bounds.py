@@ -253,7 +253,8 @@ def run_with_peak_memory(argv, cwd, env):
     process's peak the memory of the process that forked it, as it stood at the fork (the old
     address space that exec replaced): forked from this test, with psycopg2 and its libraries
     loaded, every command "peaked" at 41 MiB in a fresh Debian root. So a bare Python (about
-    5 MiB) forks it instead. (RUSAGE_CHILDREN has the same floor, and an earlier test's children.)"""
+    5 MiB) forks it instead. (RUSAGE_CHILDREN has the same floor, and holds an earlier test's
+    children too.)"""
     with tempfile.TemporaryDirectory() as folder:
         peak_file = os.path.join(folder, "peak")
         p = subprocess.run([sys.executable, "-S", "-c", PEAK_MEMORY_RUNNER, peak_file, *argv],

@@ -160,7 +160,7 @@ class CopyTest(harness.SileramTestCase):
         if self.fx.pg is not None:
             # PostgreSQL's trigger on history built the same stays while the copy wrote it.
             kept = harness.pg_query(stays.replace("FROM step_stays", "FROM sileram.step_stays"),
-                                self.fx.pg)
+                                    self.fx.pg)
             expected = [["" if v is None else str(v) for v in row]
                         for row in table_rows(source, stays)]
             self.assertGreater(len(expected), len(table_rows(source, "SELECT id FROM signals")))

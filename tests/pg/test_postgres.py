@@ -120,7 +120,7 @@ class OnPostgres(harness.SileramTestCase):
         after = harness.pg_query("SELECT nspname FROM pg_namespace ORDER BY 1", self.fx.pg)
         self.assertEqual(sorted(set(map(tuple, after)) - set(map(tuple, before))), [("sileram",)])
         outside = harness.pg_query("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON "
-                               "n.oid = c.relnamespace WHERE n.nspname = 'public'", self.fx.pg)
+                                   "n.oid = c.relnamespace WHERE n.nspname = 'public'", self.fx.pg)
         self.assertEqual(outside, [["0"]])
         self.assertIs(self.fx.js("init")["created"], False)
         # Reading a database without the schema is refused and creates nothing.
@@ -128,7 +128,7 @@ class OnPostgres(harness.SileramTestCase):
         rc, out, err = self.fx.run("--db", f"postgresql:///{other}", "list", "--json", db=False)
         self.assertEqual((rc, out), (1, ""), err)
         self.assertEqual(harness.pg_query("SELECT count(*) FROM pg_namespace WHERE nspname = "
-                                      "'sileram'", other), [["0"]])
+                                          "'sileram'", other), [["0"]])
 
     def test_a_killed_import_leaves_all_rows_or_none(self):
         # Killed at random moments, each into its own copy of the database (the first run
@@ -244,9 +244,9 @@ class OnPostgres(harness.SileramTestCase):
         # derived table was filled once after the rows; into the other the triggers kept them.
         # Every derived table holds the same rows (the stays' ids aside), and the triggers are on.
         derived = harness.pg_query("SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = "
-                               "c.relnamespace WHERE n.nspname = 'sileram' AND c.relkind = 'r' "
-                               "AND (relname = 'step_stays' OR relname LIKE 'tally\\_%') "
-                               "ORDER BY 1", self.fx.pg)
+                                   "c.relnamespace WHERE n.nspname = 'sileram' AND c.relkind = 'r' "
+                                   "AND (relname = 'step_stays' OR relname LIKE 'tally\\_%') "
+                                   "ORDER BY 1", self.fx.pg)
         self.assertGreaterEqual(len(derived), 21)
         tallies = ("SELECT string_agg(t::text, ';' ORDER BY t::text) FROM sileram.{} t")
         stays = ("SELECT string_agg(concat_ws(' ', signal_id, step, entered_at, left_at, seconds), "
@@ -260,7 +260,7 @@ class OnPostgres(harness.SileramTestCase):
         self.assertEqual(harness.pg_query(disabled, self.fx.pg), [["0"]])
         self.assertEqual(self.submit("Daarna"), "301")
         self.assertEqual(harness.pg_query("SELECT signals FROM sileram.tally_states WHERE state = "
-                                      "'submitted'", self.fx.pg), [["301"]])
+                                          "'submitted'", self.fx.pg), [["301"]])
         # A second import of the file adds nothing.
         d = self.fx.js("submit", "--from", path)
         self.assertEqual((d["new"], d["skipped"]), (0, 300))
@@ -284,7 +284,8 @@ class OnPostgres(harness.SileramTestCase):
                     "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'sileram' "
                     "AND NOT t.tgisinternal AND t.tgenabled = 'D'")
         self.assertEqual(harness.pg_query(disabled, self.fx.pg), [["0"]])
-        self.assertEqual(harness.pg_query("SELECT count(*) FROM sileram.signals", self.fx.pg), [["0"]])
+        self.assertEqual(harness.pg_query("SELECT count(*) FROM sileram.signals", self.fx.pg),
+                         [["0"]])
         good = self.fx.write("good.csv", "title,submitted_by,external_id\n" + rows)
         self.assertEqual(self.fx.js("submit", "--from", good)["new"], 6000)
         self.assertEqual(harness.pg_query(indexes, self.fx.pg), schema)
